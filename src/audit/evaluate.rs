@@ -1,0 +1,211 @@
+//! Item by item: what each observation earns and loses.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::score::{Score, Verdict};
+use crate::checklist::kinds::{Facts, Judgement};
+use crate::checklist::{Checklist, GradeBand, Item, Severity, Value};
+use crate::lang::Lang;
+use crate::points::Points;
+use crate::record::{Entry, Observation, Record};
+
+/// What happened to one item at one site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Requirement met.
+    Pass,
+    /// Requirement not met (fully or in part: see the points lost).
+    Fail,
+    /// Not recorded, or not judgeable from what was recorded (ruling 8).
+    Unrecorded,
+    /// Does not apply to this site, with a recorded reason; out of the maximum.
+    NotApplicable,
+}
+
+impl Status {
+    /// 合格 / 不合格 / 未记录 / 不适用, in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Status::Pass => lang.pick("符合", "pass"),
+            Status::Fail => lang.pick("不符合", "fail"),
+            Status::Unrecorded => lang.pick("未记录", "unrecorded"),
+            Status::NotApplicable => lang.pick("不适用", "not applicable"),
+        }
+    }
+
+    /// The ASCII word used in JSON and CSV.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Unrecorded => "unrecorded",
+            Status::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// The outcome of one item.
+#[derive(Clone, Debug)]
+pub struct Outcome<'a> {
+    /// The item judged.
+    pub item: &'a Item,
+    /// What happened.
+    pub status: Status,
+    /// Points earned.
+    pub earned: Points,
+    /// Points lost: what fixing or recording the item would add to the score.
+    pub lost: Points,
+    /// Members missing from an `includes` item.
+    pub missing: Vec<String>,
+    /// The recorded value, if any.
+    pub value: Option<&'a Value>,
+    /// The whole observation (note, evidence, N/A reason), if any.
+    pub observation: Option<&'a Observation>,
+    /// What the item expects at this site ("≥ 60 m²", "柳屯镇便民服务中心").
+    pub expected: String,
+    /// Why a recorded item could still not be judged.
+    pub undetermined: Option<String>,
+}
+
+impl Outcome<'_> {
+    /// The recorded value as a reader sees it, or empty.
+    pub fn observed(&self, lang: Lang) -> String {
+        match (self.value, self.observation.map(|o| &o.entry)) {
+            (Some(v), _) => self.item.kind.show(v, lang),
+            (None, Some(Entry::NotApplicable(reason))) => reason.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// Whether this outcome is a rectification item: a failed mandatory requirement.
+    pub fn needs_rectification(&self) -> bool {
+        self.status == Status::Fail && self.item.severity == Severity::Mandatory
+    }
+
+    /// The inspector's note, if any.
+    pub fn note(&self) -> Option<&str> {
+        self.observation.and_then(|o| o.note.as_deref())
+    }
+
+    /// Evidence paths, if any.
+    pub fn evidence(&self) -> &[String] {
+        self.observation.map_or(&[], |o| o.evidence.as_slice())
+    }
+}
+
+/// Everything decided about one site.
+#[derive(Clone, Debug)]
+pub struct SiteResult<'a> {
+    /// The record judged.
+    pub record: &'a Record,
+    /// The checklist it was judged against.
+    pub checklist: &'a Checklist,
+    /// One outcome per checklist item, in checklist order.
+    pub outcomes: Vec<Outcome<'a>>,
+    /// The score and how it was made up.
+    pub score: Score,
+    /// The grade band of the score.
+    pub grade: Option<&'a GradeBand>,
+    /// The acceptance verdict.
+    pub verdict: Verdict,
+    /// The rectification deadline, for sites not accepted, once a calendar has dated it.
+    pub due: Option<Date>,
+}
+
+impl<'a> SiteResult<'a> {
+    /// The outcomes worth reporting: everything that did not simply pass.
+    pub fn findings(&self) -> impl Iterator<Item = &Outcome<'a>> {
+        self.outcomes.iter().filter(|o| o.status != Status::Pass)
+    }
+
+    /// Advisory items that lost points, for ranking ties.
+    pub fn advisory_misses(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.item.severity == Severity::Advisory && o.lost > Points::ZERO)
+            .count()
+    }
+}
+
+struct RecordFacts<'a>(&'a Record);
+
+impl Facts for RecordFacts<'_> {
+    fn site_field(&self, field: &str) -> Option<&str> {
+        self.0.field(field)
+    }
+    fn value_of(&self, item: &str) -> Option<&Value> {
+        self.0.value(item)
+    }
+}
+
+/// Judges `record` against `checklist`. `lang` is the language of the texts the outcomes
+/// carry (expected values, reasons).
+pub fn evaluate<'a>(checklist: &'a Checklist, record: &'a Record, lang: Lang) -> SiteResult<'a> {
+    let facts = RecordFacts(record);
+    let outcomes: Vec<Outcome<'a>> = checklist
+        .items
+        .iter()
+        .map(|item| judge_item(item, record, &facts, lang))
+        .collect();
+    let score = Score::of(&outcomes);
+    let verdict = Verdict::of(&outcomes);
+    let grade = checklist.grade_for(score.percent_tenths);
+    SiteResult {
+        record,
+        checklist,
+        outcomes,
+        score,
+        grade,
+        verdict,
+        due: None,
+    }
+}
+
+fn judge_item<'a>(
+    item: &'a Item,
+    record: &'a Record,
+    facts: &RecordFacts<'a>,
+    lang: Lang,
+) -> Outcome<'a> {
+    let observation = record.observations.get(&item.id);
+    let mut outcome = Outcome {
+        item,
+        status: Status::Unrecorded,
+        earned: Points::ZERO,
+        lost: item.points,
+        missing: Vec::new(),
+        value: None,
+        observation,
+        expected: item.kind.expected(Some(facts), lang),
+        undetermined: None,
+    };
+    match observation.map(|o| &o.entry) {
+        None | Some(Entry::Pending) => {}
+        Some(Entry::NotApplicable(_)) => {
+            outcome.status = Status::NotApplicable;
+            outcome.lost = Points::ZERO;
+        }
+        Some(Entry::Value(value)) => {
+            outcome.value = Some(value);
+            match item.kind.judge(value, facts, lang) {
+                Judgement::Pass => {
+                    outcome.status = Status::Pass;
+                    outcome.earned = item.points;
+                    outcome.lost = Points::ZERO;
+                }
+                Judgement::Fail { deduction, missing } => {
+                    // 扣完为止: a deduction never takes more than the item is worth.
+                    let lost = deduction.map_or(item.points, |d| d.min(item.points));
+                    outcome.status = Status::Fail;
+                    outcome.lost = lost;
+                    outcome.earned = item.points - lost;
+                    outcome.missing = missing;
+                }
+                Judgement::Undetermined { reason } => outcome.undetermined = Some(reason),
+            }
+        }
+    }
+    outcome
+}

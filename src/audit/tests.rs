@@ -1,0 +1,266 @@
+//! Scoring and verdicts on a small checklist, record by record.
+
+use super::*;
+use crate::checklist::Checklist;
+use crate::lang::Lang;
+use crate::points::Points;
+use crate::record::{self, Record};
+
+const CHECKLIST: &str = r#"
+id = "mini"
+title = "小清单"
+version = "1"
+site_kind = "township"
+site_kind_name = "乡镇便民服务中心"
+source = "测试"
+total_points = 20
+
+[clauses]
+"3.1.1" = { title = "办公场所" }
+"3.1.3" = { title = "窗口设置" }
+
+[[grades]]
+name = "优秀"
+min = 90
+[[grades]]
+name = "较差"
+min = 0
+
+[[items]]
+id = "site.floor_area"
+clause = "3.1.1"
+title = "面积"
+kind = "number"
+min = 60
+unit = "m²"
+severity = "mandatory"
+points = 8
+help = "量"
+
+[[items]]
+id = "site.open_hall"
+clause = "3.1.1"
+title = "整体通间"
+kind = "yes_no"
+severity = "advisory"
+points = 2
+help = "看"
+
+[[items]]
+id = "windows.departments"
+clause = "3.1.3"
+title = "分类窗口"
+kind = "includes"
+members = ["民政局", "人社局", "医保局"]
+deduct_per_missing = 2
+severity = "mandatory"
+points = 4
+help = "记"
+
+[[items]]
+id = "windows.comprehensive"
+clause = "3.1.3"
+title = "综合窗口"
+kind = "count"
+min = 1
+max = 2
+severity = "mandatory"
+points = 4
+help = "数"
+
+[[items]]
+id = "org.trainees"
+clause = "3.1.3"
+title = "培训人员"
+kind = "rule"
+op = ">="
+factor = 2
+of = "windows.comprehensive"
+severity = "mandatory"
+points = 2
+help = "数"
+"#;
+
+fn checklist() -> Checklist {
+    Checklist::from_toml(CHECKLIST).unwrap()
+}
+
+fn record(checklist: &Checklist, observations: &str) -> Record {
+    let text = format!(
+        "id = \"t\"\nname = \"城关镇便民服务中心\"\nkind = \"township\"\ntownship = \"城关镇\"\ninspected_on = 2020-06-02\ninspectors = [\"张伟\"]\n[observations]\n{observations}"
+    );
+    record::toml::read(&text, "test", std::slice::from_ref(checklist)).unwrap()
+}
+
+const ALL_PASS: &str = "site.floor_area = 60\nsite.open_hall = true\nwindows.departments = [\"民政局\", \"人社局\", \"医保局\"]\nwindows.comprehensive = 2\norg.trainees = 4\n";
+
+fn status_of<'a>(result: &'a SiteResult<'a>, id: &str) -> &'a Outcome<'a> {
+    result.outcomes.iter().find(|o| o.item.id == id).unwrap()
+}
+
+#[test]
+fn a_clean_record_passes_with_full_marks() {
+    let c = checklist();
+    let r = record(&c, ALL_PASS);
+    let result = evaluate(&c, &r, Lang::Zh);
+    assert_eq!(result.verdict, Verdict::Pass);
+    assert_eq!(result.score.earned, Points::from_tenths(200));
+    assert_eq!(result.score.max, Points::from_tenths(200));
+    assert_eq!(result.score.percent_tenths, 1000);
+    assert_eq!(result.grade.unwrap().name, "优秀");
+    assert_eq!(result.findings().count(), 0);
+}
+
+#[test]
+fn an_advisory_miss_costs_points_but_not_the_verdict() {
+    let c = checklist();
+    let r = record(
+        &c,
+        &ALL_PASS.replace("site.open_hall = true", "site.open_hall = false"),
+    );
+    let result = evaluate(&c, &r, Lang::Zh);
+    assert_eq!(result.verdict, Verdict::Pass);
+    assert_eq!(result.score.earned, Points::from_tenths(180));
+    assert_eq!(result.advisory_misses(), 1);
+    assert!(!status_of(&result, "site.open_hall").needs_rectification());
+}
+
+#[test]
+fn a_mandatory_failure_means_rectify() {
+    let c = checklist();
+    let r = record(&c, &ALL_PASS.replace("= 60", "= 59.99"));
+    let result = evaluate(&c, &r, Lang::Zh);
+    assert_eq!(result.verdict, Verdict::Rectify);
+    let area = status_of(&result, "site.floor_area");
+    assert_eq!(area.status, Status::Fail);
+    assert_eq!(area.lost, Points::from_tenths(80));
+    assert!(area.needs_rectification());
+    assert_eq!(area.observed(Lang::Zh), "59.99 m²");
+    assert_eq!(area.expected, "≥ 60 m²");
+}
+
+#[test]
+fn deductions_per_missing_member_are_floored_at_zero() {
+    let c = checklist();
+    // one missing: 2 of 4 points lost
+    let one = record(&c, &ALL_PASS.replace("\"人社局\", ", ""));
+    let result = evaluate(&c, &one, Lang::Zh);
+    let departments = status_of(&result, "windows.departments");
+    assert_eq!(departments.lost, Points::from_tenths(20));
+    assert_eq!(departments.earned, Points::from_tenths(20));
+    assert_eq!(departments.missing, vec!["人社局".to_owned()]);
+    // all three missing would be 6 points: the item only has 4 to lose
+    let none = record(
+        &c,
+        &ALL_PASS.replace("[\"民政局\", \"人社局\", \"医保局\"]", "[]"),
+    );
+    let result = evaluate(&c, &none, Lang::Zh);
+    let departments = status_of(&result, "windows.departments");
+    assert_eq!(departments.lost, Points::from_tenths(40));
+    assert_eq!(departments.earned, Points::ZERO);
+    assert_eq!(result.score.earned, Points::from_tenths(160));
+}
+
+#[test]
+fn unrecorded_mandatory_items_make_the_site_incomplete_even_when_others_fail() {
+    let c = checklist();
+    let obs = ALL_PASS
+        .replace("windows.comprehensive = 2\n", "")
+        .replace("= 60", "= 50");
+    let r = record(&c, &obs);
+    let result = evaluate(&c, &r, Lang::Zh);
+    assert_eq!(result.verdict, Verdict::Incomplete);
+    assert_eq!(
+        status_of(&result, "windows.comprehensive").status,
+        Status::Unrecorded
+    );
+    // the rule depending on it cannot be judged either
+    let trainees = status_of(&result, "org.trainees");
+    assert_eq!(trainees.status, Status::Unrecorded);
+    assert!(trainees.undetermined.is_some());
+    // unrecorded points stay in the maximum and earn nothing
+    assert_eq!(result.score.unrecorded, Points::from_tenths(60));
+    assert_eq!(result.score.max, Points::from_tenths(200));
+}
+
+#[test]
+fn an_unrecorded_advisory_item_does_not_block_the_verdict() {
+    let c = checklist();
+    let r = record(&c, &ALL_PASS.replace("site.open_hall = true\n", ""));
+    let result = evaluate(&c, &r, Lang::Zh);
+    assert_eq!(result.verdict, Verdict::Pass);
+    assert_eq!(result.score.earned, Points::from_tenths(180));
+}
+
+#[test]
+fn a_note_without_value_is_unrecorded_and_keeps_the_note() {
+    let c = checklist();
+    let r = record(
+        &c,
+        &ALL_PASS.replace(
+            "windows.comprehensive = 2",
+            "windows.comprehensive = { note = \"负责人不在\" }",
+        ),
+    );
+    let result = evaluate(&c, &r, Lang::Zh);
+    assert_eq!(result.verdict, Verdict::Incomplete);
+    assert_eq!(
+        status_of(&result, "windows.comprehensive").note(),
+        Some("负责人不在")
+    );
+}
+
+#[test]
+fn not_applicable_items_leave_the_maximum() {
+    let c = checklist();
+    let r = record(
+        &c,
+        &ALL_PASS.replace(
+            "site.open_hall = true",
+            "site.open_hall = { not_applicable = \"租用旧楼\" }",
+        ),
+    );
+    let result = evaluate(&c, &r, Lang::Zh);
+    assert_eq!(result.verdict, Verdict::Pass);
+    assert_eq!(result.score.max, Points::from_tenths(180));
+    assert_eq!(result.score.earned, Points::from_tenths(180));
+    assert_eq!(result.score.not_applicable, Points::from_tenths(20));
+    assert_eq!(result.score.percent_tenths, 1000);
+    let hall = status_of(&result, "site.open_hall");
+    assert_eq!(hall.status, Status::NotApplicable);
+    assert_eq!(hall.observed(Lang::Zh), "租用旧楼");
+}
+
+#[test]
+fn the_trainee_rule_scales_with_windows() {
+    let c = checklist();
+    let r = record(
+        &c,
+        &ALL_PASS.replace("org.trainees = 4", "org.trainees = 3"),
+    );
+    let result = evaluate(&c, &r, Lang::Zh);
+    assert_eq!(result.verdict, Verdict::Rectify);
+    let trainees = status_of(&result, "org.trainees");
+    assert_eq!(trainees.status, Status::Fail);
+    assert_eq!(trainees.expected, "≥ 4 (2 × windows.comprehensive 2)");
+}
+
+#[test]
+fn percent_rounds_half_up_in_tenths() {
+    let c = checklist();
+    // 18.5 / 20 would need half points; use N/A to make an odd maximum: 16 / 18 = 88.888… %
+    let r = record(
+        &c,
+        &ALL_PASS
+            .replace(
+                "site.open_hall = true",
+                "site.open_hall = { not_applicable = \"x\" }",
+            )
+            .replace("org.trainees = 4", "org.trainees = 1"),
+    );
+    let result = evaluate(&c, &r, Lang::Zh);
+    assert_eq!(result.score.earned, Points::from_tenths(160));
+    assert_eq!(result.score.max, Points::from_tenths(180));
+    assert_eq!(result.score.percent_tenths, 889);
+    assert_eq!(result.grade.unwrap().name, "较差");
+}

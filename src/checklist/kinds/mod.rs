@@ -1,0 +1,328 @@
+//! Item kinds: what an inspector records for an item and how it is judged.
+//!
+//! Each kind lives in its own file with its TOML keys, how it accepts an observation, how
+//! it judges one, and how it describes what it expects. Adding a kind means adding a file
+//! here and a variant to [`Kind`]; adding an *item* of an existing kind needs no code.
+
+mod count;
+mod includes;
+mod number;
+mod rule;
+mod text;
+mod yes_no;
+
+pub use count::Count;
+pub use includes::Includes;
+pub use number::Number;
+pub use rule::{Op, Rule};
+pub use text::Text;
+pub use yes_no::YesNo;
+
+use crate::lang::Lang;
+use crate::points::Points;
+use crate::source::Fields;
+
+/// The kind of an item, with its kind-specific settings.
+#[derive(Clone, Debug)]
+pub enum Kind {
+    /// A measured quantity with a unit and bounds (net floor area ≥ 60 m²).
+    Number(Number),
+    /// A whole number in a range (1 to 2 comprehensive windows).
+    Count(Count),
+    /// Something present or not (an electronic notice screen).
+    YesNo(YesNo),
+    /// A set that must contain listed members (the five department windows).
+    Includes(Includes),
+    /// Text matched by a pattern (the sign's name).
+    Text(Text),
+    /// A number compared with another item's (trainees ≥ 2 × comprehensive windows).
+    Rule(Rule),
+}
+
+/// The names the `kind` key accepts.
+pub const KIND_NAMES: &[&str] = &["number", "count", "yes_no", "includes", "text", "rule"];
+
+/// An observation after it has been checked against its item's kind.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A measurement (`number`, `rule` over numbers).
+    Number(f64),
+    /// A whole number (`count`, `rule`).
+    Count(i64),
+    /// Present or not (`yes_no`).
+    Bool(bool),
+    /// Free text (`text`).
+    Text(String),
+    /// Members found (`includes`), in the order recorded, without duplicates.
+    Set(Vec<String>),
+}
+
+impl Value {
+    /// The value as a number, for rules that compare items.
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            Value::Count(c) => Some(*c as f64),
+            _ => None,
+        }
+    }
+}
+
+/// An observation as a reader found it, before its kind has checked it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Raw {
+    /// A whole number.
+    Integer(i64),
+    /// A decimal number.
+    Float(f64),
+    /// true / false.
+    Bool(bool),
+    /// Text.
+    Text(String),
+    /// A list of texts.
+    List(Vec<String>),
+}
+
+impl Raw {
+    /// What the value looks like, for "found …" in messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Raw::Integer(i) => format!("the number {i}"),
+            Raw::Float(f) => format!("the number {f}"),
+            Raw::Bool(b) => format!("{b}"),
+            Raw::Text(t) => format!("the text \"{t}\""),
+            Raw::List(_) => "a list".to_owned(),
+        }
+    }
+}
+
+/// What an item's judgement may need to know about the site beyond its own value.
+pub trait Facts {
+    /// A site field by name (`name`, `township`, `village`, `id`), for text patterns.
+    fn site_field(&self, field: &str) -> Option<&str>;
+    /// The recorded value of another item, for rules.
+    fn value_of(&self, item: &str) -> Option<&Value>;
+}
+
+/// The outcome of judging one observed value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Judgement {
+    /// The requirement is met.
+    Pass,
+    /// The requirement is not met.
+    Fail {
+        /// Points deducted; `None` means all of the item's points.
+        deduction: Option<Points>,
+        /// Members that are missing, for `includes`.
+        missing: Vec<String>,
+    },
+    /// The value alone cannot decide (a rule whose other item is unrecorded).
+    Undetermined {
+        /// Why, in the language asked for.
+        reason: String,
+    },
+}
+
+impl Judgement {
+    /// A failure that loses all of the item's points.
+    pub fn fail() -> Judgement {
+        Judgement::Fail {
+            deduction: None,
+            missing: Vec::new(),
+        }
+    }
+}
+
+impl Kind {
+    /// Reads the kind-specific keys of an item whose `kind` is `name`. Problems go to
+    /// `fields`; `None` when the kind is unknown or its keys are unusable.
+    pub(crate) fn parse(name: &str, fields: &mut Fields<'_, '_>) -> Option<Kind> {
+        Some(match name {
+            "number" => Kind::Number(Number::parse(fields)?),
+            "count" => Kind::Count(Count::parse(fields)?),
+            "yes_no" => Kind::YesNo(YesNo::parse(fields)?),
+            "includes" => Kind::Includes(Includes::parse(fields)?),
+            "text" => Kind::Text(Text::parse(fields)?),
+            "rule" => Kind::Rule(Rule::parse(fields)?),
+            _ => return None,
+        })
+    }
+
+    /// The kind's name as written in TOML.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Number(_) => "number",
+            Kind::Count(_) => "count",
+            Kind::YesNo(_) => "yes_no",
+            Kind::Includes(_) => "includes",
+            Kind::Text(_) => "text",
+            Kind::Rule(_) => "rule",
+        }
+    }
+
+    /// Checks a raw observation's type and range of sense (no negative areas); the error
+    /// says what the kind expects.
+    pub fn accept(&self, raw: Raw) -> Result<Value, String> {
+        match self {
+            Kind::Number(k) => k.accept(raw),
+            Kind::Count(k) => k.accept(raw),
+            Kind::YesNo(k) => k.accept(raw),
+            Kind::Includes(k) => k.accept(raw),
+            Kind::Text(k) => k.accept(raw),
+            Kind::Rule(k) => k.accept(raw),
+        }
+    }
+
+    /// Judges an accepted value.
+    pub fn judge(&self, value: &Value, facts: &dyn Facts, lang: Lang) -> Judgement {
+        match self {
+            Kind::Number(k) => k.judge(value),
+            Kind::Count(k) => k.judge(value),
+            Kind::YesNo(k) => k.judge(value),
+            Kind::Includes(k) => k.judge(value),
+            Kind::Text(k) => k.judge(value, facts),
+            Kind::Rule(k) => k.judge(value, facts, lang),
+        }
+    }
+
+    /// What the item expects, for a reader. With `facts`, rules and patterns are
+    /// resolved for the site ("≥ 4"); without, they are shown as written.
+    pub fn expected(&self, facts: Option<&dyn Facts>, lang: Lang) -> String {
+        match self {
+            Kind::Number(k) => k.expected(lang),
+            Kind::Count(k) => k.expected(lang),
+            Kind::YesNo(k) => k.expected(lang),
+            Kind::Includes(k) => k.expected(lang),
+            Kind::Text(k) => k.expected(facts),
+            Kind::Rule(k) => k.expected(facts, lang),
+        }
+    }
+
+    /// A recorded value as a reader should see it ("59.5 m²", "否").
+    pub fn show(&self, value: &Value, lang: Lang) -> String {
+        match (self, value) {
+            (Kind::Number(k), _) => show_quantity(value, &k.unit),
+            (Kind::Count(k), _) => show_quantity(value, &k.unit),
+            (Kind::Rule(k), _) => show_quantity(value, &k.unit),
+            (_, Value::Bool(b)) => show_bool(*b, lang).to_owned(),
+            (_, Value::Set(members)) if members.is_empty() => {
+                lang.pick("（无）", "(none)").to_owned()
+            }
+            (_, Value::Set(members)) => members.join(lang.list_separator()),
+            (_, Value::Text(t)) => t.clone(),
+            (_, Value::Number(n)) => format_number(*n),
+            (_, Value::Count(c)) => c.to_string(),
+        }
+    }
+
+    /// What a value of this kind looks like, for "expected …" in messages.
+    pub fn value_hint(&self) -> String {
+        match self {
+            Kind::Number(k) => format!("a number in {}", k.unit),
+            Kind::Count(_) | Kind::Rule(_) => "a whole number".to_owned(),
+            Kind::YesNo(_) => "true or false".to_owned(),
+            Kind::Includes(_) => "a list of texts, e.g. [\"民政局\", \"人社局\"]".to_owned(),
+            Kind::Text(_) => "a text in quotes".to_owned(),
+        }
+    }
+
+    /// The item another item's judgement depends on, if any.
+    pub fn depends_on(&self) -> Option<&str> {
+        match self {
+            Kind::Rule(k) => Some(&k.of),
+            _ => None,
+        }
+    }
+
+    /// Whether values of this kind are numbers another item's rule may refer to.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Kind::Number(_) | Kind::Count(_) | Kind::Rule(_))
+    }
+}
+
+/// 是 / 否, yes / no.
+pub fn show_bool(b: bool, lang: Lang) -> &'static str {
+    match b {
+        true => lang.pick("是", "yes"),
+        false => lang.pick("否", "no"),
+    }
+}
+
+fn show_quantity(value: &Value, unit: &str) -> String {
+    let number = match value {
+        Value::Number(n) => format_number(*n),
+        Value::Count(c) => c.to_string(),
+        other => return format!("{other:?}"),
+    };
+    if unit.is_empty() {
+        number
+    } else {
+        format!("{number} {unit}")
+    }
+}
+
+/// A decimal as a person writes it: `60`, `59.5`, `59.99`; never `60.0` or `5.9e1`.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{n:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+/// Reads an optional pair of bounds and checks that they make a range.
+fn bounds<T: PartialOrd + Copy>(
+    fields: &mut Fields<'_, '_>,
+    read: impl Fn(&mut Fields<'_, '_>, &'static str) -> Option<toml::Spanned<T>>,
+) -> Option<(Option<T>, Option<T>)> {
+    let min = read(fields, "min");
+    let max = read(fields, "max");
+    match (&min, &max) {
+        (None, None) => {
+            let span = fields.span();
+            fields.report(span, "give `min`, `max` or both");
+            None
+        }
+        (Some(lo), Some(hi)) if lo.get_ref() > hi.get_ref() => {
+            fields.report(hi.span(), "`max` is below `min`: the range is empty");
+            None
+        }
+        _ => Some((min.map(|v| v.into_inner()), max.map(|v| v.into_inner()))),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the kinds' own tests: parse a kind from TOML text.
+    use super::*;
+    use crate::source::Source;
+
+    /// Parses the kind-specific keys of one item, returning the kind or the messages.
+    pub fn kind(toml: &str) -> Result<Kind, Vec<String>> {
+        let source = Source::new(toml);
+        let doc = source.parse().map_err(|p| vec![p.to_string()])?;
+        let mut fields = Fields::new(&source, doc.get_ref(), doc.span());
+        let name = fields
+            .string("kind")
+            .map(|s| s.into_inner())
+            .unwrap_or_default();
+        let kind = Kind::parse(&name, &mut fields);
+        let problems = fields.finish("the item");
+        match kind {
+            Some(kind) if problems.is_empty() => Ok(kind),
+            _ => Err(problems.into_iter().map(|p| p.message).collect()),
+        }
+    }
+
+    /// No site facts at all.
+    pub struct NoFacts;
+    impl Facts for NoFacts {
+        fn site_field(&self, _: &str) -> Option<&str> {
+            None
+        }
+        fn value_of(&self, _: &str) -> Option<&Value> {
+            None
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! `rule`: this item's number compared with another item's, scaled.
+//!
+//! ```toml
+//! kind = "rule"
+//! op = ">="                      # one of >=, >, <=, <, ==
+//! factor = 2                     # optional, default 1
+//! of = "windows.comprehensive"   # a number, count or rule item of the same checklist
+//! unit = "名"                    # optional
+//! ```
+//!
+//! Observed: this item's own number (the trainees). "Two trainees per comprehensive
+//! window" (ruling 6) is `trainees >= 2 × windows.comprehensive`: 2 windows need 4. When the
+//! other item has no value the rule cannot be judged and the item counts as unrecorded.
+
+use super::count::accept_count;
+use super::{Facts, Judgement, Raw, Value, format_number};
+use crate::lang::Lang;
+use crate::source::Fields;
+
+/// A comparison operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `>=`
+    AtLeast,
+    /// `>`
+    Above,
+    /// `<=`
+    AtMost,
+    /// `<`
+    Below,
+    /// `==`
+    Equal,
+}
+
+impl Op {
+    const ALL: [(&'static str, Op); 5] = [
+        (">=", Op::AtLeast),
+        (">", Op::Above),
+        ("<=", Op::AtMost),
+        ("<", Op::Below),
+        ("==", Op::Equal),
+    ];
+
+    fn holds(self, left: f64, right: f64) -> bool {
+        // Tolerate binary rounding of the factor (0.1 × 30 is not exactly 3).
+        let eps = 1e-9 * right.abs().max(1.0);
+        match self {
+            Op::AtLeast => left >= right - eps,
+            Op::Above => left > right + eps,
+            Op::AtMost => left <= right + eps,
+            Op::Below => left < right - eps,
+            Op::Equal => (left - right).abs() <= eps,
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            Op::AtLeast => "≥",
+            Op::Above => ">",
+            Op::AtMost => "≤",
+            Op::Below => "<",
+            Op::Equal => "=",
+        }
+    }
+}
+
+/// Settings of a `rule` item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    /// How this item's number compares with the other's.
+    pub op: Op,
+    /// What the other item's number is multiplied by.
+    pub factor: f64,
+    /// The other item's id.
+    pub of: String,
+    /// Unit of this item's number, may be empty.
+    pub unit: String,
+}
+
+impl Rule {
+    pub(super) fn parse(fields: &mut Fields<'_, '_>) -> Option<Rule> {
+        let op = fields.required_string("op");
+        let of = fields.required_string("of");
+        let unit = fields
+            .string("unit")
+            .map(|u| u.into_inner())
+            .unwrap_or_default();
+        let factor = match fields.number("factor") {
+            None => 1.0,
+            Some(f) if f.get_ref().is_finite() && *f.get_ref() >= 0.0 => f.into_inner(),
+            Some(f) => {
+                fields.report(f.span(), "`factor` must be a finite, non-negative number");
+                return None;
+            }
+        };
+        let op = op?;
+        let Some(&(_, parsed)) = Op::ALL.iter().find(|(s, _)| s == op.get_ref()) else {
+            let known: Vec<&str> = Op::ALL.iter().map(|(s, _)| *s).collect();
+            fields.report(
+                op.span(),
+                format!(
+                    "unknown `op` \"{}\": use one of {}",
+                    op.get_ref(),
+                    known.join(" ")
+                ),
+            );
+            return None;
+        };
+        Some(Rule {
+            op: parsed,
+            factor,
+            of: of?.into_inner(),
+            unit,
+        })
+    }
+
+    pub(super) fn accept(&self, raw: Raw) -> Result<Value, String> {
+        match raw {
+            Raw::Float(f) if f.fract() != 0.0 => {
+                if f.is_finite() && f >= 0.0 {
+                    Ok(Value::Number(f))
+                } else {
+                    Err(format!("expected a non-negative number, found {f}"))
+                }
+            }
+            other => accept_count(other, &self.unit),
+        }
+    }
+
+    pub(super) fn judge(&self, value: &Value, facts: &dyn Facts, lang: Lang) -> Judgement {
+        let Some(mine) = value.as_number() else {
+            return Judgement::fail();
+        };
+        let Some(other) = facts.value_of(&self.of).and_then(Value::as_number) else {
+            return Judgement::Undetermined {
+                reason: match lang {
+                    Lang::Zh => format!("依赖的 {} 未记录，无法判定", self.of),
+                    Lang::En => format!("cannot be judged until {} is recorded", self.of),
+                },
+            };
+        };
+        if self.op.holds(mine, self.factor * other) {
+            Judgement::Pass
+        } else {
+            Judgement::fail()
+        }
+    }
+
+    pub(super) fn expected(&self, facts: Option<&dyn Facts>, _lang: Lang) -> String {
+        let other = facts
+            .and_then(|f| f.value_of(&self.of))
+            .and_then(Value::as_number);
+        let unit = if self.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.unit)
+        };
+        let factor = format_number(self.factor);
+        match other {
+            Some(n) => format!(
+                "{} {}{unit} ({factor} × {} {})",
+                self.op.symbol(),
+                format_number(self.factor * n),
+                self.of,
+                format_number(n)
+            ),
+            None => format!("{} {factor} × {}", self.op.symbol(), self.of),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{NoFacts, kind};
+    use super::super::{Facts, Judgement, Raw, Value};
+    use crate::lang::Lang;
+
+    struct Windows(Value);
+    impl Facts for Windows {
+        fn site_field(&self, _: &str) -> Option<&str> {
+            None
+        }
+        fn value_of(&self, item: &str) -> Option<&Value> {
+            (item == "windows.comprehensive").then_some(&self.0)
+        }
+    }
+
+    const TRAINEES: &str =
+        "kind = \"rule\"\nop = \">=\"\nfactor = 2\nof = \"windows.comprehensive\"\nunit = \"名\"\n";
+
+    fn judge(trainees: i64, windows: i64) -> Judgement {
+        let k = kind(TRAINEES).unwrap();
+        let v = k.accept(Raw::Integer(trainees)).unwrap();
+        k.judge(&v, &Windows(Value::Count(windows)), Lang::Zh)
+    }
+
+    #[test]
+    fn two_trainees_per_comprehensive_window() {
+        assert_eq!(judge(4, 2), Judgement::Pass);
+        assert_eq!(judge(3, 2), Judgement::fail());
+        assert_eq!(judge(2, 1), Judgement::Pass);
+        assert_eq!(judge(1, 1), Judgement::fail());
+        assert_eq!(judge(5, 2), Judgement::Pass);
+    }
+
+    #[test]
+    fn expected_is_resolved_for_the_site() {
+        let k = kind(TRAINEES).unwrap();
+        let facts = Windows(Value::Count(2));
+        assert_eq!(
+            k.expected(Some(&facts), Lang::Zh),
+            "≥ 4 名 (2 × windows.comprehensive 2)"
+        );
+        assert_eq!(k.expected(None, Lang::Zh), "≥ 2 × windows.comprehensive");
+    }
+
+    #[test]
+    fn unrecorded_other_item_leaves_the_rule_undetermined() {
+        let k = kind(TRAINEES).unwrap();
+        let v = k.accept(Raw::Integer(4)).unwrap();
+        assert!(matches!(
+            k.judge(&v, &NoFacts, Lang::En),
+            Judgement::Undetermined { .. }
+        ));
+    }
+
+    #[test]
+    fn operators_hold_at_their_bounds() {
+        use super::Op;
+        assert!(Op::AtLeast.holds(4.0, 4.0));
+        assert!(!Op::Above.holds(4.0, 4.0));
+        assert!(Op::AtMost.holds(4.0, 4.0));
+        assert!(!Op::Below.holds(4.0, 4.0));
+        assert!(Op::Equal.holds(3.0, 0.1 * 30.0));
+        let err = kind("kind = \"rule\"\nop = \"=>\"\nof = \"a\"\n").unwrap_err();
+        assert!(err[0].contains("unknown `op`"), "{err:?}");
+    }
+}

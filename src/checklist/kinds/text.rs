@@ -1,0 +1,174 @@
+//! `text`: free text that must match a pattern.
+//!
+//! ```toml
+//! kind = "text"
+//! pattern = "^{township}便民服务中心$"   # regex-lite syntax
+//! example = "{township}便民服务中心"      # optional: what the reader is shown as expected
+//! ```
+//!
+//! `{township}`, `{village}`, `{name}` and `{id}` in the pattern stand for the site's own
+//! fields, escaped, so "the township's own name followed by 便民服务中心" (ruling 5) is one
+//! pattern for every township. Observed text is trimmed before matching.
+
+use regex_lite::Regex;
+
+use super::{Facts, Judgement, Raw, Value};
+use crate::source::Fields;
+
+/// The site fields a pattern may refer to.
+pub const PLACEHOLDERS: &[&str] = &["township", "village", "name", "id"];
+
+/// Settings of a `text` item.
+#[derive(Clone, Debug)]
+pub struct Text {
+    /// The pattern as written, placeholders included.
+    pub pattern: String,
+    /// What to show as expected, placeholders included.
+    pub example: Option<String>,
+    /// The compiled pattern when it has no placeholders, so it is compiled once.
+    fixed: Option<Regex>,
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.pattern == other.pattern && self.example == other.example
+    }
+}
+
+impl Text {
+    pub(super) fn parse(fields: &mut Fields<'_, '_>) -> Option<Text> {
+        let pattern = fields.required_string("pattern")?;
+        let example = fields.string("example").map(|e| e.into_inner());
+        // Compile with every placeholder filled in, so a broken pattern is caught when the
+        // checklist is loaded rather than at the first site.
+        let trial = fill(pattern.get_ref(), &|_| Some("X".to_owned()));
+        if let Err(err) = Regex::new(&trial) {
+            let message = err.to_string().replace('\n', " ");
+            fields.report(pattern.span(), format!("invalid `pattern`: {message}"));
+            return None;
+        }
+        let has_placeholder = PLACEHOLDERS
+            .iter()
+            .any(|p| pattern.get_ref().contains(&format!("{{{p}}}")));
+        let fixed = if has_placeholder {
+            None
+        } else {
+            Regex::new(pattern.get_ref()).ok()
+        };
+        Some(Text {
+            pattern: pattern.into_inner(),
+            example,
+            fixed,
+        })
+    }
+
+    pub(super) fn accept(&self, raw: Raw) -> Result<Value, String> {
+        match raw {
+            Raw::Text(t) => Ok(Value::Text(t.trim().to_owned())),
+            other => Err(format!("expected text, found {}", other.describe())),
+        }
+    }
+
+    pub(super) fn judge(&self, value: &Value, facts: &dyn Facts) -> Judgement {
+        let Value::Text(text) = value else {
+            return Judgement::fail();
+        };
+        let matched = match &self.fixed {
+            Some(re) => re.is_match(text),
+            None => {
+                let pattern = fill(&self.pattern, &|field| {
+                    facts.site_field(field).map(regex_lite::escape)
+                });
+                Regex::new(&pattern).is_ok_and(|re| re.is_match(text))
+            }
+        };
+        if matched {
+            Judgement::Pass
+        } else {
+            Judgement::fail()
+        }
+    }
+
+    pub(super) fn expected(&self, facts: Option<&dyn Facts>) -> String {
+        let shown = self.example.as_deref().unwrap_or(&self.pattern);
+        match facts {
+            Some(facts) => fill(shown, &|field| facts.site_field(field).map(str::to_owned)),
+            None => shown.to_owned(),
+        }
+    }
+}
+
+/// Replaces `{field}` placeholders. An unknown site field leaves the placeholder as it is,
+/// which then fails to match: a pattern never silently matches everything.
+fn fill(pattern: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = pattern.to_owned();
+    for field in PLACEHOLDERS {
+        let placeholder = format!("{{{field}}}");
+        if out.contains(&placeholder)
+            && let Some(v) = value(field)
+        {
+            out = out.replace(&placeholder, &v);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::kind;
+    use super::super::{Facts, Judgement, Raw, Value};
+    use crate::lang::Lang;
+
+    struct Township(&'static str);
+    impl Facts for Township {
+        fn site_field(&self, field: &str) -> Option<&str> {
+            (field == "township").then_some(self.0)
+        }
+        fn value_of(&self, _: &str) -> Option<&Value> {
+            None
+        }
+    }
+
+    const SIGN: &str = "kind = \"text\"\npattern = \"^{township}便民服务中心$\"\nexample = \"{township}便民服务中心\"\n";
+
+    fn judge(sign: &str, township: &'static str) -> Judgement {
+        let k = kind(SIGN).unwrap();
+        let v = k.accept(Raw::Text(sign.into())).unwrap();
+        k.judge(&v, &Township(township), Lang::Zh)
+    }
+
+    #[test]
+    fn sign_name_follows_ruling_five() {
+        assert_eq!(judge("城关镇便民服务中心", "城关镇"), Judgement::Pass);
+        assert_eq!(judge(" 城关镇便民服务中心 ", "城关镇"), Judgement::Pass);
+        assert_eq!(judge("城关镇政务服务中心", "城关镇"), Judgement::fail());
+        assert_eq!(judge("城关便民中心", "城关镇"), Judgement::fail());
+        assert_eq!(judge("柳屯镇便民服务中心", "城关镇"), Judgement::fail());
+    }
+
+    #[test]
+    fn site_fields_are_escaped() {
+        // a township name with regex metacharacters matches only itself
+        assert_eq!(judge("a.b便民服务中心", "a.b"), Judgement::Pass);
+        assert_eq!(judge("axb便民服务中心", "a.b"), Judgement::fail());
+    }
+
+    #[test]
+    fn expected_shows_the_site_own_name() {
+        let k = kind(SIGN).unwrap();
+        assert_eq!(
+            k.expected(Some(&Township("柳屯镇")), Lang::Zh),
+            "柳屯镇便民服务中心"
+        );
+        assert_eq!(k.expected(None, Lang::Zh), "{township}便民服务中心");
+    }
+
+    #[test]
+    fn fixed_patterns_work_and_bad_ones_are_refused() {
+        let k = kind("kind = \"text\"\npattern = \"^白底黑字$\"\n").unwrap();
+        let v = k.accept(Raw::Text("蓝底白字".into())).unwrap();
+        assert_eq!(k.judge(&v, &Township("x"), Lang::Zh), Judgement::fail());
+        let err = kind("kind = \"text\"\npattern = \"([\"\n").unwrap_err();
+        assert!(err[0].contains("invalid `pattern`"), "{err:?}");
+    }
+}

@@ -1,0 +1,79 @@
+//! `yes_no`: something is there or not.
+//!
+//! ```toml
+//! kind = "yes_no"
+//! expect = true   # optional, default true: `false` for "must not" requirements
+//! ```
+//!
+//! Observed: `true` or `false`.
+
+use super::{Judgement, Raw, Value, show_bool};
+use crate::lang::Lang;
+use crate::source::Fields;
+
+/// Settings of a `yes_no` item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YesNo {
+    /// The answer that passes.
+    pub expect: bool,
+}
+
+impl YesNo {
+    pub(super) fn parse(fields: &mut Fields<'_, '_>) -> Option<YesNo> {
+        let expect = fields.boolean("expect").is_none_or(|e| e.into_inner());
+        Some(YesNo { expect })
+    }
+
+    pub(super) fn accept(&self, raw: Raw) -> Result<Value, String> {
+        match raw {
+            Raw::Bool(b) => Ok(Value::Bool(b)),
+            other => Err(format!(
+                "expected true or false, found {}",
+                other.describe()
+            )),
+        }
+    }
+
+    pub(super) fn judge(&self, value: &Value) -> Judgement {
+        if *value == Value::Bool(self.expect) {
+            Judgement::Pass
+        } else {
+            Judgement::fail()
+        }
+    }
+
+    pub(super) fn expected(&self, lang: Lang) -> String {
+        show_bool(self.expect, lang).to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{NoFacts, kind};
+    use super::super::{Judgement, Raw};
+    use crate::lang::Lang;
+
+    #[test]
+    fn yes_passes_no_fails() {
+        let k = kind("kind = \"yes_no\"\n").unwrap();
+        let yes = k.accept(Raw::Bool(true)).unwrap();
+        let no = k.accept(Raw::Bool(false)).unwrap();
+        assert_eq!(k.judge(&yes, &NoFacts, Lang::Zh), Judgement::Pass);
+        assert_eq!(k.judge(&no, &NoFacts, Lang::Zh), Judgement::fail());
+        assert_eq!(k.expected(None, Lang::Zh), "是");
+    }
+
+    #[test]
+    fn expect_false_inverts() {
+        let k = kind("kind = \"yes_no\"\nexpect = false\n").unwrap();
+        let no = k.accept(Raw::Bool(false)).unwrap();
+        assert_eq!(k.judge(&no, &NoFacts, Lang::Zh), Judgement::Pass);
+    }
+
+    #[test]
+    fn strings_are_not_booleans_in_toml() {
+        let k = kind("kind = \"yes_no\"\n").unwrap();
+        let err = k.accept(Raw::Text("yes".into())).unwrap_err();
+        assert!(err.contains("expected true or false"), "{err}");
+    }
+}

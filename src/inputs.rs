@@ -1,0 +1,201 @@
+//! Finding and reading the files a command works on: a campaign folder, its checklists,
+//! its site records, or loose record files. This is the only module besides the command
+//! files that touches the file system, and every error it returns names the file.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::checklist::{Checklist, builtin};
+use crate::record::campaign::{Campaign, ChecklistSource};
+use crate::record::{self, Record};
+
+/// The name of the settings file that makes a folder a campaign.
+pub const CAMPAIGN_FILE: &str = "campaign.toml";
+/// The folder of a campaign holding one record per site.
+pub const SITES_DIR: &str = "sites";
+
+/// Everything a command needs: the campaign's settings, its checklists and the records.
+#[derive(Debug)]
+pub struct Inputs {
+    /// The campaign, or the stand-alone defaults when only records were given.
+    pub campaign: Campaign,
+    /// The campaign folder, if one was given.
+    pub campaign_dir: Option<PathBuf>,
+    /// One checklist per site kind, in campaign order.
+    pub checklists: Vec<Checklist>,
+    /// The records, campaign sites first (sorted by file name), then loose files in the
+    /// order given.
+    pub records: Vec<Record>,
+}
+
+impl Inputs {
+    /// The checklist for a kind of site.
+    pub fn checklist_for(&self, kind: &str) -> Option<&Checklist> {
+        self.checklists.iter().find(|c| c.site_kind == kind)
+    }
+}
+
+/// Reads a file as UTF-8 text, with a clear message for the usual mistakes.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => anyhow!("{}: no such file", path.display()),
+        _ => anyhow!("{}: cannot read: {e}", path.display()),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow!(
+            "{}: not UTF-8 text (invalid byte at offset {}): save the file as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text))
+}
+
+/// Reads a checklist from a file, or from the binary for `builtin:NAME`.
+pub fn load_checklist(spec: &str) -> Result<Checklist> {
+    if let Some(name) = spec.strip_prefix("builtin:") {
+        let text = builtin::text(name).ok_or_else(|| {
+            let known: Vec<&str> = builtin::CHECKLISTS.iter().map(|(n, _)| *n).collect();
+            anyhow!(
+                "no built-in checklist \"{name}\": built-in ones are {}",
+                known.join(", ")
+            )
+        })?;
+        return Checklist::from_toml(text).map_err(|p| anyhow!(p.with_path(spec)));
+    }
+    let path = Path::new(spec);
+    let text = read_text(path)?;
+    Checklist::from_toml(&text).map_err(|p| anyhow!(p.with_path(&path.display().to_string())))
+}
+
+/// Gathers inputs from the paths given on the command line.
+pub fn gather(paths: &[PathBuf]) -> Result<Inputs> {
+    let mut campaign: Option<(PathBuf, Campaign)> = None;
+    let mut record_files: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        let meta = fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => anyhow!("{}: no such file or folder", path.display()),
+            _ => anyhow!("{}: cannot open: {e}", path.display()),
+        })?;
+        if meta.is_dir() {
+            let settings = path.join(CAMPAIGN_FILE);
+            if settings.is_file() {
+                if let Some((first, _)) = &campaign {
+                    bail!(
+                        "{}: a second campaign folder (the first is {}): check one campaign at a time",
+                        path.display(),
+                        first.display()
+                    );
+                }
+                let text = read_text(&settings)?;
+                let parsed = Campaign::from_toml(&text)
+                    .map_err(|p| anyhow!(p.with_path(&settings.display().to_string())))?;
+                let sites = path.join(SITES_DIR);
+                if !sites.is_dir() {
+                    bail!(
+                        "{}: campaign folder has no {SITES_DIR}/ folder: put one record per site in {}",
+                        path.display(),
+                        sites.display()
+                    );
+                }
+                record_files.extend(toml_files(&sites)?);
+                campaign = Some((path.clone(), parsed));
+            } else {
+                let found = toml_files(path)?;
+                if found.is_empty() {
+                    bail!(
+                        "{}: no {CAMPAIGN_FILE} and no record files (.toml) in this folder",
+                        path.display()
+                    );
+                }
+                record_files.extend(found);
+            }
+        } else {
+            record_files.push(path.clone());
+        }
+    }
+
+    let (campaign_dir, campaign) = match campaign {
+        Some((dir, c)) => (Some(dir), c),
+        None => (None, Campaign::standalone()),
+    };
+    let checklists = load_checklists(&campaign, campaign_dir.as_deref())?;
+
+    let mut records = Vec::with_capacity(record_files.len());
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for file in &record_files {
+        let text = read_text(file)?;
+        let origin = file.display().to_string();
+        let record = record::toml::read(&text, &origin, &checklists)
+            .map_err(|p| anyhow!(p.with_path(&origin)))?;
+        if let Some(first) = seen.insert(record.id.clone(), origin.clone()) {
+            bail!(
+                "{origin}: site id \"{}\" is already used by {first}: give each site its own id",
+                record.id
+            );
+        }
+        records.push(record);
+    }
+    if records.is_empty() {
+        let place = campaign_dir
+            .as_ref()
+            .map(|d| d.join(SITES_DIR).display().to_string())
+            .unwrap_or_else(|| "the paths given".to_owned());
+        bail!("no inspection records in {place}");
+    }
+    Ok(Inputs {
+        campaign,
+        campaign_dir,
+        checklists,
+        records,
+    })
+}
+
+fn load_checklists(campaign: &Campaign, dir: Option<&Path>) -> Result<Vec<Checklist>> {
+    let mut out: Vec<Checklist> = Vec::new();
+    for (kind, source) in &campaign.checklists {
+        let (label, checklist) = match source {
+            ChecklistSource::Builtin(name) => {
+                let spec = format!("builtin:{name}");
+                (spec.clone(), load_checklist(&spec)?)
+            }
+            ChecklistSource::Path(rel) => {
+                let path = dir.map_or_else(|| PathBuf::from(rel), |d| d.join(rel));
+                let label = path.display().to_string();
+                (label.clone(), load_checklist(&label)?)
+            }
+        };
+        if checklist.site_kind != *kind {
+            bail!(
+                "{label}: checklist is for site kind \"{}\" but the campaign uses it for \"{kind}\"",
+                checklist.site_kind
+            );
+        }
+        out.push(checklist);
+    }
+    Ok(out)
+}
+
+/// The `.toml` files directly in `dir`, sorted by name so every run reads them in the same
+/// order.
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries =
+        fs::read_dir(dir).with_context(|| format!("{}: cannot list folder", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("{}: cannot list folder", dir.display()))?
+            .path();
+        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}

@@ -1,0 +1,274 @@
+//! Reading `campaign.toml`: the settings of one inspection campaign.
+//!
+//! ```toml
+//! name = "濮阳县2020年乡镇便民服务中心标准化建设检查验收"
+//! county = "濮阳县"
+//! rectification_working_days = 20     # clause 4.2
+//! demonstration_sites = 2             # clause 4.2
+//!
+//! [checklists]                        # site kind → checklist
+//! township = "builtin:puyang-2020/township"
+//! village = "checklists/village.toml" # a path is relative to the campaign folder
+//!
+//! [phases]
+//! organisation = { start = 2020-04-27, end = 2020-05-27 }
+//! acceptance = { start = 2020-05-28, end = 2020-06-18 }
+//! ```
+
+use jiff::civil::Date;
+
+use crate::checklist::builtin;
+use crate::source::{Fields, Problem, Problems, Source};
+
+/// A campaign's settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Campaign {
+    /// The campaign's name.
+    pub name: String,
+    /// The county running it, optional.
+    pub county: Option<String>,
+    /// Which checklist judges each kind of site, in file order.
+    pub checklists: Vec<(String, ChecklistSource)>,
+    /// Working days a failing site has to rectify (clause 4.2: 20).
+    pub rectification_working_days: u32,
+    /// How many demonstration sites are chosen (clause 4.2: 2).
+    pub demonstration_sites: u32,
+    /// The campaign's phases (clause 4).
+    pub phases: Vec<Phase>,
+    /// An extra working-day calendar file, relative to the campaign folder.
+    pub calendar: Option<String>,
+}
+
+/// Where a checklist comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChecklistSource {
+    /// One compiled into the binary, by name (`puyang-2020/township`).
+    Builtin(String),
+    /// A TOML file, relative to the campaign folder.
+    Path(String),
+}
+
+/// A dated phase of the campaign.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Phase {
+    /// `organisation` or `acceptance`.
+    pub key: String,
+    /// First day, inclusive.
+    pub start: Date,
+    /// Last day, inclusive.
+    pub end: Date,
+}
+
+/// The phases a campaign may date, in order.
+pub const PHASES: &[&str] = &["organisation", "acceptance"];
+
+impl Campaign {
+    /// The campaign used when records stand alone: the built-in Puyang 2020 checklists and
+    /// the clause 4.2 numbers, without phases.
+    pub fn standalone() -> Campaign {
+        Campaign {
+            name: String::new(),
+            county: None,
+            checklists: builtin::DEFAULTS
+                .iter()
+                .map(|name| {
+                    let kind = name.rsplit('/').next().unwrap_or(name).to_owned();
+                    (kind, ChecklistSource::Builtin((*name).to_owned()))
+                })
+                .collect(),
+            rectification_working_days: 20,
+            demonstration_sites: 2,
+            phases: Vec::new(),
+            calendar: None,
+        }
+    }
+
+    /// The phase with this key.
+    pub fn phase(&self, key: &str) -> Option<&Phase> {
+        self.phases.iter().find(|p| p.key == key)
+    }
+
+    /// Reads campaign settings from TOML text.
+    pub fn from_toml(text: &str) -> Result<Campaign, Problems> {
+        let source = Source::new(text);
+        let doc = source.parse()?;
+        let mut fields = Fields::new(&source, doc.get_ref(), doc.span());
+        let mut problems: Vec<Problem> = Vec::new();
+        let name = fields.required_string("name");
+        let county = fields.string("county").map(|c| c.into_inner());
+        let calendar = fields.string("calendar").map(|c| c.into_inner());
+        let working_days = positive(&mut fields, "rectification_working_days", 20);
+        let demonstration = positive(&mut fields, "demonstration_sites", 2);
+
+        let mut checklists = Vec::new();
+        match fields.table("checklists") {
+            None => checklists = Campaign::standalone().checklists,
+            Some((table, _)) => {
+                for (kind, value) in table.iter() {
+                    match value.get_ref().as_str() {
+                        Some(s) if s.trim().is_empty() => problems.push(source.problem(
+                            value.span(),
+                            format!("checklist for `{}` is empty", kind.get_ref()),
+                        )),
+                        Some(s) => {
+                            let src = match s.strip_prefix("builtin:") {
+                                Some(name) if builtin::text(name).is_some() => {
+                                    ChecklistSource::Builtin(name.to_owned())
+                                }
+                                Some(name) => {
+                                    let known: Vec<&str> =
+                                        builtin::CHECKLISTS.iter().map(|(n, _)| *n).collect();
+                                    problems.push(source.problem(
+                                        value.span(),
+                                        format!(
+                                            "no built-in checklist \"{name}\": built-in ones are {}",
+                                            known.join(", ")
+                                        ),
+                                    ));
+                                    continue;
+                                }
+                                None => ChecklistSource::Path(s.to_owned()),
+                            };
+                            checklists.push((kind.get_ref().to_string(), src));
+                        }
+                        None => problems.push(source.problem(
+                            value.span(),
+                            format!(
+                                "checklist for `{}` must be a path or \"builtin:NAME\"",
+                                kind.get_ref()
+                            ),
+                        )),
+                    }
+                }
+            }
+        }
+
+        let mut phases = Vec::new();
+        if let Some((table, _)) = fields.table("phases") {
+            for (key, value) in table.iter() {
+                if !PHASES.contains(&key.get_ref().as_ref()) {
+                    problems.push(source.problem(
+                        key.span(),
+                        format!(
+                            "unknown phase `{}`: phases are {}",
+                            key.get_ref(),
+                            PHASES.join(", ")
+                        ),
+                    ));
+                    continue;
+                }
+                let Some(inner) = value.get_ref().as_table() else {
+                    problems.push(source.problem(
+                        value.span(),
+                        format!(
+                            "phase `{}` must be {{ start = DATE, end = DATE }}",
+                            key.get_ref()
+                        ),
+                    ));
+                    continue;
+                };
+                let mut phase_fields = Fields::new(&source, inner, value.span());
+                let start = phase_fields.date("start");
+                let end = phase_fields.date("end");
+                match (start, end) {
+                    (Some(s), Some(e)) if s.get_ref() > e.get_ref() => {
+                        phase_fields.report(e.span(), "the phase ends before it starts")
+                    }
+                    (Some(s), Some(e)) => phases.push(Phase {
+                        key: key.get_ref().to_string(),
+                        start: s.into_inner(),
+                        end: e.into_inner(),
+                    }),
+                    _ => phase_fields.report(
+                        value.span(),
+                        format!("phase `{}` needs `start` and `end` dates", key.get_ref()),
+                    ),
+                }
+                problems.extend(phase_fields.finish(&format!("phase `{}`", key.get_ref())));
+            }
+        }
+        phases.sort_by_key(|p| PHASES.iter().position(|k| *k == p.key));
+
+        problems.extend(fields.finish("campaign.toml"));
+        problems.sort_by_key(|p| (p.line, p.column));
+        if !problems.is_empty() {
+            return Err(Problems(problems));
+        }
+        Ok(Campaign {
+            name: name.map(|n| n.into_inner()).unwrap_or_default(),
+            county,
+            checklists,
+            rectification_working_days: working_days,
+            demonstration_sites: demonstration,
+            phases,
+            calendar,
+        })
+    }
+}
+
+fn positive(fields: &mut Fields<'_, '_>, key: &'static str, default: u32) -> u32 {
+    match fields.integer(key) {
+        None => default,
+        Some(v) => match u32::try_from(*v.get_ref()) {
+            Ok(n) if n > 0 && n <= 1000 => n,
+            _ => {
+                fields.report(
+                    v.span(),
+                    format!("`{key}` must be a whole number from 1 to 1000"),
+                );
+                default
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_settings_and_phases() {
+        let c = Campaign::from_toml(
+            "name = \"x\"\nrectification_working_days = 15\n[checklists]\ntownship = \"builtin:puyang-2020/township\"\n[phases]\nacceptance = { start = 2020-05-28, end = 2020-06-18 }\n",
+        )
+        .unwrap();
+        assert_eq!(c.rectification_working_days, 15);
+        assert_eq!(c.demonstration_sites, 2);
+        assert_eq!(c.checklists.len(), 1);
+        assert_eq!(
+            c.phase("acceptance").unwrap().end,
+            jiff::civil::date(2020, 6, 18)
+        );
+    }
+
+    #[test]
+    fn defaults_to_builtin_checklists() {
+        let c = Campaign::from_toml("name = \"x\"\n").unwrap();
+        let kinds: Vec<&str> = c.checklists.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(kinds, ["township", "village"]);
+    }
+
+    #[test]
+    fn problems_are_located() {
+        let err = Campaign::from_toml(
+            "name = \"x\"\nrectification_working_days = -3\n[checklists]\ntownship = \"builtin:nowhere\"\n[phases]\nacceptance = { start = 2020-06-18, end = 2020-05-28 }\nharvest = { start = 2020-01-01, end = 2020-01-02 }\n",
+        )
+        .unwrap_err();
+        let messages: Vec<String> = err.0.iter().map(|p| p.to_string()).collect();
+        assert!(
+            messages[0].starts_with("2:") && messages[0].contains("from 1 to 1000"),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("4:") && m.contains("no built-in checklist"))
+        );
+        assert!(messages.iter().any(|m| m.contains("ends before it starts")));
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("7:") && m.contains("unknown phase `harvest`"))
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! Inspection records: what an inspector saw at one site, and the readers that turn files
+//! into them. A [`Record`] is already checked against its checklist: every observation
+//! names a known item and has the type that item's kind expects.
+
+pub mod campaign;
+pub mod toml;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::checklist::Value;
+
+/// One site's inspection.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    /// Where the record came from (a file path), for messages and reports.
+    pub origin: String,
+    /// Stable site id, unique in a campaign (`chengguan`).
+    pub id: String,
+    /// The site's name ("城关镇便民服务中心").
+    pub name: String,
+    /// The kind of site; selects the checklist (`township`, `village`).
+    pub kind: String,
+    /// The township the site is in, or is ("城关镇").
+    pub township: String,
+    /// The village, for village stations.
+    pub village: Option<String>,
+    /// The day of the inspection.
+    pub inspected_on: Date,
+    /// Who inspected.
+    pub inspectors: Vec<String>,
+    /// What was recorded, by item id. An item absent here was not recorded.
+    pub observations: BTreeMap<String, Observation>,
+}
+
+/// What was recorded for one item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observation {
+    /// The value, or why the item does not apply.
+    pub entry: Entry,
+    /// The inspector's note.
+    pub note: Option<String>,
+    /// Photo or document paths.
+    pub evidence: Vec<String>,
+}
+
+/// The substance of an observation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Entry {
+    /// A value of the item's kind.
+    Value(Value),
+    /// The item does not apply to this site, with the reason.
+    NotApplicable(String),
+    /// Nothing recorded yet, but a note or evidence was ("负责人不在，未能查阅").
+    Pending,
+}
+
+impl Record {
+    /// A site field by name, for text patterns: `id`, `name`, `township`, `village`.
+    pub fn field(&self, field: &str) -> Option<&str> {
+        match field {
+            "id" => Some(&self.id),
+            "name" => Some(&self.name),
+            "township" => Some(&self.township),
+            "village" => self.village.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The recorded value of an item, if it has one.
+    pub fn value(&self, item: &str) -> Option<&Value> {
+        match &self.observations.get(item)?.entry {
+            Entry::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}

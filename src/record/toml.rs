@@ -1,0 +1,324 @@
+//! Reading one inspection record from TOML.
+//!
+//! ```toml
+//! id = "chengguan"
+//! name = "城关镇便民服务中心"
+//! kind = "township"
+//! township = "城关镇"
+//! inspected_on = 2020-06-02
+//! inspectors = ["张伟", "李娜"]
+//!
+//! [observations]
+//! site.floor_area = 86.5
+//! windows.departments = ["民政局", "人社局"]
+//! org.trainees = { value = 3, note = "一人外出培训", evidence = ["photos/trainees.jpg"] }
+//! site.open_hall = { not_applicable = "租用村委会旧楼，无法打通" }
+//! ```
+//!
+//! Item ids are dotted, so TOML's dotted keys and sub-tables both work. The record is
+//! checked against the checklist for its kind while it is read, so every unknown id and
+//! every wrong type points at its line.
+
+use std::collections::BTreeMap;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::{Entry, Observation, Record};
+use crate::checklist::Checklist;
+use crate::checklist::kinds::Raw;
+use crate::source::{Fields, Problem, Problems, Source, integer_of, number_of, type_name};
+
+/// Whether `id` is usable as a site id: ASCII letters, digits, `-` and `_`, so that it is
+/// safe in file names and command lines.
+pub fn is_site_id(id: &str) -> bool {
+    id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Reads a record, checking it against the checklist of its kind among `checklists`.
+/// `origin` names the file in the record.
+pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record, Problems> {
+    let source = Source::new(text);
+    let doc = source.parse()?;
+    let mut fields = Fields::new(&source, doc.get_ref(), doc.span());
+    let mut problems: Vec<Problem> = Vec::new();
+
+    let id = fields.required_string("id");
+    if let Some(id) = &id
+        && !id.get_ref().is_empty()
+        && !is_site_id(id.get_ref())
+    {
+        fields.report(
+            id.span(),
+            format!(
+                "site id \"{}\" may use only ASCII letters, digits, - and _ (e.g. chengguan)",
+                id.get_ref()
+            ),
+        );
+    }
+    let name = fields.required_string("name");
+    let kind = fields.required_string("kind");
+    let township = fields.required_string("township");
+    let village = fields.string("village");
+    let inspected_on = fields.date("inspected_on");
+    if inspected_on.is_none() && !doc.get_ref().contains_key("inspected_on") {
+        fields.report(
+            doc.span(),
+            "missing key `inspected_on` (the inspection date, e.g. 2020-06-02)",
+        );
+    }
+    let inspectors = fields.strings("inspectors").unwrap_or_default();
+    if inspectors.iter().all(|i| i.get_ref().trim().is_empty())
+        && !doc.get_ref().contains_key("inspectors")
+    {
+        fields.report(
+            doc.span(),
+            "missing key `inspectors` (who inspected, e.g. [\"张伟\", \"李娜\"])",
+        );
+    }
+
+    let checklist = kind.as_ref().and_then(|k| {
+        let found = checklists.iter().find(|c| &c.site_kind == k.get_ref());
+        if found.is_none() && !k.get_ref().is_empty() {
+            let known: Vec<&str> = checklists.iter().map(|c| c.site_kind.as_str()).collect();
+            fields.report(
+                k.span(),
+                format!(
+                    "no checklist for site kind \"{}\": this run has checklists for {}",
+                    k.get_ref(),
+                    known.join(", ")
+                ),
+            );
+        }
+        found
+    });
+
+    let mut observations = BTreeMap::new();
+    match fields.table("observations") {
+        Some((table, _)) => {
+            if let Some(checklist) = checklist {
+                let mut walker = Walker {
+                    source: &source,
+                    checklist,
+                    problems: &mut problems,
+                    out: &mut observations,
+                };
+                walker.walk("", table);
+            }
+        }
+        None => {
+            if !doc.get_ref().contains_key("observations") {
+                fields.report(
+                    doc.span(),
+                    "missing `[observations]`: record what was found, keyed by item id",
+                );
+            }
+        }
+    }
+    problems.extend(fields.finish("the record"));
+    problems.sort_by_key(|p| (p.line, p.column));
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    let incomplete = || Problems(vec![source.problem(0..0, "the record is incomplete")]);
+    Ok(Record {
+        origin: origin.to_owned(),
+        id: id.ok_or_else(incomplete)?.into_inner(),
+        name: name.ok_or_else(incomplete)?.into_inner(),
+        kind: kind.ok_or_else(incomplete)?.into_inner(),
+        township: township.ok_or_else(incomplete)?.into_inner(),
+        village: village.map(Spanned::into_inner),
+        inspected_on: inspected_on.ok_or_else(incomplete)?.into_inner(),
+        inspectors: inspectors
+            .into_iter()
+            .map(Spanned::into_inner)
+            .filter(|i| !i.trim().is_empty())
+            .collect(),
+        observations,
+    })
+}
+
+struct Walker<'a, 's> {
+    source: &'a Source<'s>,
+    checklist: &'a Checklist,
+    problems: &'a mut Vec<Problem>,
+    out: &'a mut BTreeMap<String, Observation>,
+}
+
+impl<'a, 's> Walker<'a, 's> {
+    fn report(&mut self, span: std::ops::Range<usize>, message: String) {
+        self.problems.push(self.source.problem(span, message));
+    }
+
+    fn walk(&mut self, prefix: &str, table: &'a DeTable<'s>) {
+        for (key, value) in table.iter() {
+            let id = format!("{prefix}{}", key.get_ref());
+            if self.checklist.item(&id).is_some() {
+                let observation = match value.get_ref() {
+                    DeValue::Table(detail) => self.detailed(&id, detail, value.span()),
+                    plain => self.accept(&id, plain, value.span()).map(|v| Observation {
+                        entry: Entry::Value(v),
+                        note: None,
+                        evidence: Vec::new(),
+                    }),
+                };
+                if let Some(observation) = observation {
+                    self.out.insert(id, observation);
+                }
+            } else if let (DeValue::Table(inner), true) = (value.get_ref(), self.is_prefix(&id)) {
+                self.walk(&format!("{id}."), inner);
+            } else {
+                let hint = self
+                    .checklist
+                    .nearest_item(&id)
+                    .map(|n| format!("; did you mean `{n}`?"))
+                    .unwrap_or_default();
+                self.report(
+                    key.span(),
+                    format!(
+                        "unknown item `{id}` for checklist {}{hint}",
+                        self.checklist.id
+                    ),
+                );
+            }
+        }
+    }
+
+    fn is_prefix(&self, id: &str) -> bool {
+        let prefix = format!("{id}.");
+        self.checklist
+            .items
+            .iter()
+            .any(|i| i.id.starts_with(&prefix))
+    }
+
+    fn accept(
+        &mut self,
+        id: &str,
+        value: &DeValue<'s>,
+        span: std::ops::Range<usize>,
+    ) -> Option<crate::checklist::Value> {
+        let item = self.checklist.item(id)?;
+        let raw = match raw_of(value) {
+            Ok(raw) => raw,
+            Err(found) => {
+                let expected = item.kind.value_hint();
+                self.report(span, format!("`{id}`: expected {expected}, found {found}"));
+                return None;
+            }
+        };
+        match item.kind.accept(raw) {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.report(span, format!("`{id}`: {message}"));
+                None
+            }
+        }
+    }
+
+    fn detailed(
+        &mut self,
+        id: &str,
+        table: &'a DeTable<'s>,
+        span: std::ops::Range<usize>,
+    ) -> Option<Observation> {
+        let mut fields = Fields::new(self.source, table, span.clone());
+        let value = fields.take("value");
+        let note = fields.string("note").map(Spanned::into_inner);
+        let evidence = match fields.take("evidence") {
+            None => Vec::new(),
+            Some(e) => match e.get_ref() {
+                DeValue::String(s) => vec![s.to_string()],
+                DeValue::Array(items) => {
+                    let mut out = Vec::new();
+                    for element in items.iter() {
+                        match element.get_ref().as_str() {
+                            Some(s) => out.push(s.to_owned()),
+                            None => fields.report(
+                                element.span(),
+                                format!("`{id}`: evidence must be file paths (strings)"),
+                            ),
+                        }
+                    }
+                    out
+                }
+                other => {
+                    fields.report(
+                        e.span(),
+                        format!(
+                            "`{id}`: evidence must be a path or a list of paths, found {}",
+                            type_name(other)
+                        ),
+                    );
+                    Vec::new()
+                }
+            },
+        };
+        let not_applicable = fields.string("not_applicable");
+        let entry = match (value, not_applicable) {
+            (Some(_), Some(na)) => {
+                fields.report(
+                    na.span(),
+                    format!("`{id}`: give either `value` or `not_applicable`, not both"),
+                );
+                None
+            }
+            (Some(v), None) => self.accept(id, v.get_ref(), v.span()).map(Entry::Value),
+            (None, Some(na)) if na.get_ref().trim().is_empty() => {
+                fields.report(
+                    na.span(),
+                    format!("`{id}`: `not_applicable` needs a reason"),
+                );
+                None
+            }
+            (None, Some(na)) => Some(Entry::NotApplicable(na.into_inner())),
+            (None, None) if note.is_some() || !evidence.is_empty() => Some(Entry::Pending),
+            (None, None) => {
+                fields.report(
+                    span,
+                    format!("`{id}`: give `value`, or `not_applicable` with a reason"),
+                );
+                None
+            }
+        };
+        let problems = fields.finish(&format!(
+            "`{id}` (keys: value, note, evidence, not_applicable)"
+        ));
+        let ok = problems.is_empty();
+        self.problems.extend(problems);
+        let entry = entry?;
+        ok.then_some(Observation {
+            entry,
+            note,
+            evidence,
+        })
+    }
+}
+
+/// A TOML value as a raw observation. `Err` describes a value no kind accepts.
+fn raw_of(value: &DeValue<'_>) -> Result<Raw, String> {
+    match value {
+        DeValue::String(s) => Ok(Raw::Text(s.to_string())),
+        DeValue::Boolean(b) => Ok(Raw::Bool(*b)),
+        DeValue::Integer(_) => integer_of(value)
+            .map(Raw::Integer)
+            .ok_or_else(|| "a whole number too large to use".to_owned()),
+        DeValue::Float(_) => number_of(value)
+            .map(Raw::Float)
+            .ok_or_else(|| "an unreadable number".to_owned()),
+        DeValue::Array(items) => items
+            .iter()
+            .map(|e| {
+                e.get_ref()
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("a list holding {}", type_name(e.get_ref())))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Raw::List),
+        other => Err(type_name(other).to_owned()),
+    }
+}

@@ -1,0 +1,184 @@
+//! JSON for scripts. The shape is documented in `docs/json.md` and is stable: fields are
+//! only ever added. Verdicts and statuses are ASCII words; observed values keep their type.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Renderer;
+use crate::audit::{Audit, Outcome, SiteResult};
+use crate::checklist::{Severity, Value};
+use crate::lang::Lang;
+use crate::points::Points;
+
+/// The JSON renderer.
+pub struct Json;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    campaign: Campaign<'a>,
+    summary: Summary,
+    sites: Vec<Site<'a>>,
+}
+
+#[derive(Serialize)]
+struct Campaign<'a> {
+    name: &'a str,
+    county: Option<&'a str>,
+    rectification_working_days: u32,
+    demonstration_sites: u32,
+    checklists: Vec<ChecklistRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChecklistRef<'a> {
+    site_kind: &'a str,
+    id: &'a str,
+    version: &'a str,
+    title: &'a str,
+    total_points: Points,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    sites: usize,
+    pass: usize,
+    rectify: usize,
+    incomplete: usize,
+}
+
+#[derive(Serialize)]
+struct Site<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'a str,
+    township: &'a str,
+    village: Option<&'a str>,
+    inspected_on: String,
+    inspectors: &'a [String],
+    record: &'a str,
+    checklist: &'a str,
+    score: Points,
+    max_score: Points,
+    percent: Points,
+    not_applicable_points: Points,
+    unrecorded_points: Points,
+    grade: Option<&'a str>,
+    verdict: &'static str,
+    due: Option<String>,
+    findings: Vec<Finding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    item: &'a str,
+    clause: &'a str,
+    title: &'a str,
+    status: &'static str,
+    observed: serde_json::Value,
+    expected: &'a str,
+    severity: Severity,
+    rectify: bool,
+    points: Points,
+    points_lost: Points,
+    missing: &'a [String],
+    reason: Option<&'a str>,
+    note: Option<&'a str>,
+    evidence: &'a [String],
+    due: Option<String>,
+}
+
+fn observed(value: Option<&Value>) -> serde_json::Value {
+    match value {
+        None => serde_json::Value::Null,
+        Some(Value::Number(n)) => serde_json::Number::from_f64(*n)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Some(Value::Count(c)) => serde_json::Value::from(*c),
+        Some(Value::Bool(b)) => serde_json::Value::Bool(*b),
+        Some(Value::Text(t)) => serde_json::Value::String(t.clone()),
+        Some(Value::Set(members)) => serde_json::Value::from(members.clone()),
+    }
+}
+
+fn finding<'a>(site: &SiteResult<'a>, o: &'a Outcome<'a>, lang: Lang) -> Finding<'a> {
+    let reason = match o.observation.map(|obs| &obs.entry) {
+        Some(crate::record::Entry::NotApplicable(reason)) => Some(reason.as_str()),
+        _ => o.undetermined.as_deref(),
+    };
+    Finding {
+        item: &o.item.id,
+        clause: &o.item.clause,
+        title: o.item.label(lang),
+        status: o.status.code(),
+        observed: observed(o.value),
+        expected: &o.expected,
+        severity: o.item.severity,
+        rectify: o.needs_rectification(),
+        points: o.item.points,
+        points_lost: o.lost,
+        missing: &o.missing,
+        reason,
+        note: o.note(),
+        evidence: o.evidence(),
+        due: site.due.map(|d| d.to_string()),
+    }
+}
+
+fn site<'a>(s: &'a SiteResult<'a>, lang: Lang) -> Site<'a> {
+    let r = s.record;
+    Site {
+        id: &r.id,
+        name: &r.name,
+        kind: &r.kind,
+        township: &r.township,
+        village: r.village.as_deref(),
+        inspected_on: r.inspected_on.to_string(),
+        inspectors: &r.inspectors,
+        record: &r.origin,
+        checklist: &s.checklist.id,
+        score: s.score.earned,
+        max_score: s.score.max,
+        percent: s.score.percent(),
+        not_applicable_points: s.score.not_applicable,
+        unrecorded_points: s.score.unrecorded,
+        grade: s.grade.map(|g| g.label(lang)),
+        verdict: s.verdict.code(),
+        due: s.due.map(|d| d.to_string()),
+        findings: s.findings().map(|o| finding(s, o, lang)).collect(),
+    }
+}
+
+impl Renderer for Json {
+    fn render(&self, audit: &Audit<'_>, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+        use crate::audit::Verdict;
+        let c = audit.campaign;
+        let doc = Document {
+            campaign: Campaign {
+                name: &c.name,
+                county: c.county.as_deref(),
+                rectification_working_days: c.rectification_working_days,
+                demonstration_sites: c.demonstration_sites,
+                checklists: audit
+                    .checklists
+                    .iter()
+                    .map(|cl| ChecklistRef {
+                        site_kind: &cl.site_kind,
+                        id: &cl.id,
+                        version: &cl.version,
+                        title: cl.label(lang),
+                        total_points: cl.total_points,
+                    })
+                    .collect(),
+            },
+            summary: Summary {
+                sites: audit.sites.len(),
+                pass: audit.count(Verdict::Pass),
+                rectify: audit.count(Verdict::Rectify),
+                incomplete: audit.count(Verdict::Incomplete),
+            },
+            sites: audit.sites.iter().map(|s| site(s, lang)).collect(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)
+    }
+}

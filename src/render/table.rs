@@ -1,0 +1,282 @@
+//! Tables for people at a terminal or on paper: a summary of every site, then the
+//! findings of each site that has any, with the score explained.
+
+use std::io::{self, Write};
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table as Grid};
+
+use super::Renderer;
+use crate::audit::{Audit, SiteResult, Verdict};
+use crate::checklist::Checklist;
+use crate::lang::Lang;
+use crate::points::Points;
+
+/// The table renderer.
+pub struct Table;
+
+/// Width tables wrap to: a landscape A4 page. Fixed rather than the terminal's, so a run
+/// gives the same bytes in a terminal, in a pipe and in a test.
+const WIDTH: u16 = 140;
+
+fn grid(header: Vec<&str>) -> Grid {
+    let mut grid = Grid::new();
+    grid.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(WIDTH)
+        .set_header(header);
+    grid
+}
+
+fn right(grid: &mut Grid, columns: &[usize]) {
+    for &i in columns {
+        if let Some(column) = grid.column_mut(i) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+}
+
+fn score_text(earned: Points, max: Points) -> String {
+    format!("{earned}/{max}")
+}
+
+fn summary(audit: &Audit<'_>, lang: Lang) -> Grid {
+    let has_due = audit.sites.iter().any(|s| s.due.is_some());
+    let mut header = vec![
+        lang.pick("编号", "id"),
+        lang.pick("名称", "name"),
+        lang.pick("类型", "kind"),
+        lang.pick("检查日期", "inspected"),
+        lang.pick("得分", "score"),
+        lang.pick("等级", "grade"),
+        lang.pick("结论", "verdict"),
+        lang.pick("整改项", "to fix"),
+    ];
+    if has_due {
+        header.push(lang.pick("整改期限", "due"));
+    }
+    let mut grid = grid(header);
+    for site in &audit.sites {
+        let r = site.record;
+        let rectify = site
+            .outcomes
+            .iter()
+            .filter(|o| o.needs_rectification())
+            .count();
+        let mut row = vec![
+            Cell::new(&r.id),
+            Cell::new(&r.name),
+            Cell::new(site.checklist.site_kind_label(lang)),
+            Cell::new(r.inspected_on),
+            Cell::new(score_text(site.score.earned, site.score.max)),
+            Cell::new(site.grade.map_or("", |g| g.label(lang))),
+            Cell::new(site.verdict.label(lang)),
+            Cell::new(if rectify == 0 {
+                String::new()
+            } else {
+                rectify.to_string()
+            }),
+        ];
+        if has_due {
+            row.push(Cell::new(
+                site.due.map(|d| d.to_string()).unwrap_or_default(),
+            ));
+        }
+        grid.add_row(row);
+    }
+    right(&mut grid, &[4, 7]);
+    grid
+}
+
+fn findings(site: &SiteResult<'_>, lang: Lang) -> Grid {
+    let mut grid = grid(vec![
+        lang.pick("条款", "clause"),
+        lang.pick("项目", "item"),
+        lang.pick("要求", "expected"),
+        lang.pick("实际", "observed"),
+        lang.pick("结果", "result"),
+        lang.pick("类别", "severity"),
+        lang.pick("扣分", "lost"),
+    ]);
+    for o in site.findings() {
+        let mut observed = o.observed(lang);
+        if !o.missing.is_empty() {
+            let missing = o.missing.join(lang.list_separator());
+            observed = match lang {
+                Lang::Zh => format!("{observed}\n缺：{missing}"),
+                Lang::En => format!("{observed}\nmissing: {missing}"),
+            };
+        }
+        if let Some(reason) = &o.undetermined {
+            observed = format!("{observed}\n{reason}").trim().to_owned();
+        }
+        if let Some(note) = o.note() {
+            observed = format!("{observed}\n{}{note}", lang.pick("备注：", "note: "))
+                .trim()
+                .to_owned();
+        }
+        let result = if o.needs_rectification() {
+            format!(
+                "{}（{}）",
+                o.status.label(lang),
+                lang.pick("须整改", "rectify")
+            )
+        } else {
+            o.status.label(lang).to_owned()
+        };
+        grid.add_row(vec![
+            Cell::new(&o.item.clause),
+            Cell::new(format!("{}\n{}", o.item.label(lang), o.item.id)),
+            Cell::new(&o.expected),
+            Cell::new(observed),
+            Cell::new(result),
+            Cell::new(o.item.severity.label(lang)),
+            Cell::new(o.lost.to_string()),
+        ]);
+    }
+    right(&mut grid, &[6]);
+    grid
+}
+
+/// How the score was made up, in one line.
+fn explanation(site: &SiteResult<'_>, lang: Lang) -> String {
+    let s = &site.score;
+    let total = site.checklist.total_points;
+    let mut parts = vec![match lang {
+        Lang::Zh => format!("得分 {}/{}（{}%）", s.earned, s.max, s.percent()),
+        Lang::En => format!("score {}/{} ({}%)", s.earned, s.max, s.percent()),
+    }];
+    if s.not_applicable > Points::ZERO {
+        parts.push(match lang {
+            Lang::Zh => format!(
+                "不适用项 {} 分不计入满分（满分 {total} → {}）",
+                s.not_applicable, s.max
+            ),
+            Lang::En => format!(
+                "{} points not applicable, left out of the maximum ({total} → {})",
+                s.not_applicable, s.max
+            ),
+        });
+    }
+    if s.unrecorded > Points::ZERO {
+        parts.push(match lang {
+            Lang::Zh => format!("未记录项 {} 分计 0 分", s.unrecorded),
+            Lang::En => format!("{} points unrecorded, counted as 0", s.unrecorded),
+        });
+    }
+    let fixable: Points = site.findings().map(|o| o.lost).sum();
+    if fixable > Points::ZERO {
+        parts.push(match lang {
+            Lang::Zh => format!("逐项整改可加回“扣分”列所列分数，共 {fixable} 分"),
+            Lang::En => format!("fixing each item adds back its \"lost\" points, {fixable} in all"),
+        });
+    }
+    parts.join(lang.pick("；", "; "))
+}
+
+impl Renderer for Table {
+    fn render(&self, audit: &Audit<'_>, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+        let c = audit.campaign;
+        if !c.name.is_empty() {
+            writeln!(out, "{}", c.name)?;
+        }
+        for checklist in audit.checklists {
+            if audit.sites.iter().any(|s| s.checklist.id == checklist.id) {
+                writeln!(
+                    out,
+                    "{}{} {} ({})",
+                    lang.pick("清单：", "checklist: "),
+                    checklist.id,
+                    checklist.version,
+                    checklist.label(lang)
+                )?;
+            }
+        }
+        writeln!(out, "{}", summary(audit, lang))?;
+
+        for site in &audit.sites {
+            if site.findings().next().is_none() {
+                continue;
+            }
+            let r = site.record;
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{} {}（{}）— {}",
+                lang.pick("■", "#"),
+                r.name,
+                r.id,
+                site.verdict.label(lang)
+            )?;
+            if let Some(due) = site.due {
+                writeln!(out, "{}{due}", lang.pick("整改期限：", "rectify by: "))?;
+            }
+            writeln!(out, "{}", findings(site, lang))?;
+            writeln!(out, "{}", explanation(site, lang))?;
+        }
+
+        writeln!(out)?;
+        let (pass, rectify, incomplete) = (
+            audit.count(Verdict::Pass),
+            audit.count(Verdict::Rectify),
+            audit.count(Verdict::Incomplete),
+        );
+        match lang {
+            Lang::Zh => writeln!(
+                out,
+                "共 {} 个站点：合格 {pass}，不合格 {rectify}，待补查 {incomplete}。",
+                audit.sites.len()
+            ),
+            Lang::En => writeln!(
+                out,
+                "{} sites: {pass} pass, {rectify} rectify, {incomplete} incomplete.",
+                audit.sites.len()
+            ),
+        }
+    }
+}
+
+/// A checklist as a table an inspector can print and take on site.
+pub fn checklist_table(checklist: &Checklist, lang: Lang) -> String {
+    let mut grid = grid(vec![
+        lang.pick("条款", "clause"),
+        lang.pick("编号", "id"),
+        lang.pick("项目", "item"),
+        lang.pick("类型", "kind"),
+        lang.pick("要求", "expected"),
+        lang.pick("类别", "severity"),
+        lang.pick("分值", "points"),
+        lang.pick("检查方法", "how to check"),
+    ]);
+    for item in &checklist.items {
+        grid.add_row(vec![
+            Cell::new(&item.clause),
+            Cell::new(&item.id),
+            Cell::new(item.label(lang)),
+            Cell::new(item.kind.name()),
+            Cell::new(item.kind.expected(None, lang)),
+            Cell::new(item.severity.label(lang)),
+            Cell::new(item.points.to_string()),
+            Cell::new(item.help_text(lang)),
+        ]);
+    }
+    right(&mut grid, &[6]);
+    let bands: Vec<String> = checklist
+        .grades
+        .iter()
+        .map(|g| format!("{} ≥ {}%", g.label(lang), g.min))
+        .collect();
+    format!(
+        "{} ({} {})\n{}{}\n{}\n{}{} · {}{}\n",
+        checklist.label(lang),
+        checklist.id,
+        checklist.version,
+        lang.pick("依据：", "source: "),
+        checklist.source,
+        grid,
+        lang.pick("满分 ", "total "),
+        checklist.total_points,
+        lang.pick("等级：", "grades: "),
+        bands.join(lang.pick("，", ", "))
+    )
+}
