@@ -32,6 +32,16 @@ pub enum Command {
     /// Lint or show a checklist.
     #[command(subcommand)]
     Checklist(ChecklistCommand),
+    /// Count working days: a rectification deadline, or the working days between two dates.
+    #[command(
+        after_help = "Counting starts the day after DATE (ruling 7). Examples:\n  yanshou deadline 2020-05-28\n  yanshou deadline 2020-06-18 --working-days 20 --format json\n  yanshou deadline --between 2020-05-28 2020-06-18\n  yanshou deadline 2027-01-05 --calendar calendar-2027.toml"
+    )]
+    Deadline(DeadlineArgs),
+    /// Print a year's official holidays and make-up working days.
+    #[command(
+        after_help = "Examples:\n  yanshou calendar 2020\n  yanshou calendar 2027 --calendar calendar-2027.toml"
+    )]
+    Calendar(CalendarArgs),
 }
 
 /// Arguments of `check`.
@@ -46,6 +56,61 @@ pub struct CheckArgs {
     /// Language of tables and texts.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
+    /// Extra working-day calendar file(s), adding or replacing years (see docs/calendar.md).
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Vec<PathBuf>,
+}
+
+/// Arguments of `deadline`.
+#[derive(Debug, clap::Args)]
+pub struct DeadlineArgs {
+    /// The start date (the inspection date), e.g. 2020-05-28.
+    #[arg(
+        value_name = "DATE",
+        required_unless_present = "between",
+        conflicts_with = "between"
+    )]
+    pub date: Option<String>,
+    /// Working days to count; default: the campaign's (`--campaign`), else 20.
+    #[arg(long, short = 'n', value_name = "N")]
+    pub working_days: Option<u32>,
+    /// Count the working days from A to B, both inclusive, instead.
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    pub between: Option<Vec<String>>,
+    /// A campaign folder whose working days and calendar to use.
+    #[arg(long, value_name = "DIR")]
+    pub campaign: Option<PathBuf>,
+    /// Extra working-day calendar file(s).
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+    /// Language of the text output.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+}
+
+/// Arguments of `calendar`.
+#[derive(Debug, clap::Args)]
+pub struct CalendarArgs {
+    /// The year to print, e.g. 2020.
+    pub year: i16,
+    /// Extra working-day calendar file(s).
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Vec<PathBuf>,
+    /// Language of the table.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+}
+
+/// Output formats of commands that print one answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// A sentence for people (default).
+    Text,
+    /// JSON for scripts.
+    Json,
 }
 
 /// `checklist` subcommands.

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 
+use crate::calendar::{Calendar, CalendarError};
 use crate::checklist::{Checklist, builtin};
 use crate::record::campaign::{Campaign, ChecklistSource};
 use crate::record::{self, Record};
@@ -26,8 +27,8 @@ pub struct Inputs {
     pub campaign_dir: Option<PathBuf>,
     /// One checklist per site kind, in campaign order.
     pub checklists: Vec<Checklist>,
-    /// The records, campaign sites first (sorted by file name), then loose files in the
-    /// order given.
+    /// The records, by kind of site in campaign order (townships before villages), then by
+    /// site id, whatever order the files came in.
     pub records: Vec<Record>,
 }
 
@@ -142,6 +143,10 @@ pub fn gather(paths: &[PathBuf]) -> Result<Inputs> {
         }
         records.push(record);
     }
+    records.sort_by_cached_key(|r| {
+        let kind = checklists.iter().position(|c| c.site_kind == r.kind);
+        (kind, r.id.clone())
+    });
     if records.is_empty() {
         let place = campaign_dir
             .as_ref()
@@ -198,4 +203,48 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
+}
+
+/// The working-day calendar of a run and where its data came from.
+#[derive(Debug)]
+pub struct LoadedCalendar {
+    /// The merged calendar.
+    pub calendar: Calendar,
+    /// `builtin:cn`, then every file merged in, in order.
+    pub sources: Vec<String>,
+}
+
+/// The built-in calendar, extended by the campaign's `calendar` file (relative to its
+/// folder) and then by each `--calendar` file, later ones replacing earlier years.
+pub fn load_calendar(inputs: Option<&Inputs>, extra: &[PathBuf]) -> Result<LoadedCalendar> {
+    let mut calendar = Calendar::builtin();
+    let mut sources = vec!["builtin:cn".to_owned()];
+    let mut files: Vec<PathBuf> = Vec::new();
+    if let Some(inputs) = inputs
+        && let Some(rel) = &inputs.campaign.calendar
+    {
+        files.push(
+            inputs
+                .campaign_dir
+                .as_ref()
+                .map_or_else(|| PathBuf::from(rel), |d| d.join(rel)),
+        );
+    }
+    files.extend(extra.iter().cloned());
+    for file in files {
+        let label = file.display().to_string();
+        let text = read_text(&file)?;
+        let more = Calendar::from_toml(&text).map_err(|e| anyhow!(located(&label, &e)))?;
+        calendar.merge(more).map_err(|e| anyhow!("{label}: {e}"))?;
+        sources.push(label);
+    }
+    Ok(LoadedCalendar { calendar, sources })
+}
+
+/// `file:line:col: message` for calendar data errors, like every other file error.
+fn located(label: &str, err: &CalendarError) -> String {
+    match (err.location(), err.problem()) {
+        (Some((line, column)), Some(problem)) => format!("{label}:{line}:{column}: {problem}"),
+        _ => format!("{label}: {err}"),
+    }
 }

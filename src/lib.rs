@@ -12,6 +12,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod audit;
+pub mod calendar;
 pub mod checklist;
 pub mod cli;
 pub mod commands;

@@ -74,7 +74,9 @@ impl Outcome<'_> {
     pub fn observed(&self, lang: Lang) -> String {
         match (self.value, self.observation.map(|o| &o.entry)) {
             (Some(v), _) => self.item.kind.show(v, lang),
-            (None, Some(Entry::NotApplicable(reason))) => reason.clone(),
+            (None, Some(Entry::NotApplicable(reason))) => {
+                format!("{}{reason}", lang.pick("不适用：", "not applicable: "))
+            }
             _ => String::new(),
         }
     }
@@ -106,7 +108,7 @@ pub struct SiteResult<'a> {
     pub outcomes: Vec<Outcome<'a>>,
     /// The score and how it was made up.
     pub score: Score,
-    /// The grade band of the score.
+    /// The grade band of the score, for sites that passed.
     pub grade: Option<&'a GradeBand>,
     /// The acceptance verdict.
     pub verdict: Verdict,
@@ -151,7 +153,11 @@ pub fn evaluate<'a>(checklist: &'a Checklist, record: &'a Record, lang: Lang) ->
         .collect();
     let score = Score::of(&outcomes);
     let verdict = Verdict::of(&outcomes);
-    let grade = checklist.grade_for(score.percent_tenths);
+    // A site not accepted is not graded: "优秀" beside "不合格" would read as a contradiction.
+    let grade = match verdict {
+        Verdict::Pass => checklist.grade_for(score.percent_tenths),
+        Verdict::Rectify | Verdict::Incomplete => None,
+    };
     SiteResult {
         record,
         checklist,

@@ -5,9 +5,13 @@
 //! [`Checklist`]: crate::checklist::Checklist
 //! [`Record`]: crate::record::Record
 
+mod deadline;
 mod evaluate;
 mod score;
 
+pub use deadline::{
+    DatingError, LateInspection, PhaseSpan, date_rectifications, late_inspections, phase_spans,
+};
 pub use evaluate::{Outcome, SiteResult, Status, evaluate};
 pub use score::{Score, Verdict};
 
@@ -23,6 +27,10 @@ pub struct Audit<'a> {
     pub checklists: &'a [Checklist],
     /// One result per site, in input order.
     pub sites: Vec<SiteResult<'a>>,
+    /// The campaign's phases with their working days.
+    pub phases: Vec<PhaseSpan>,
+    /// Sites inspected outside the acceptance phase.
+    pub late: Vec<LateInspection>,
 }
 
 impl Audit<'_> {

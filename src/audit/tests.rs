@@ -121,6 +121,8 @@ fn an_advisory_miss_costs_points_but_not_the_verdict() {
     let result = evaluate(&c, &r, Lang::Zh);
     assert_eq!(result.verdict, Verdict::Pass);
     assert_eq!(result.score.earned, Points::from_tenths(180));
+    assert_eq!(result.score.percent_tenths, 900);
+    assert_eq!(result.grade.unwrap().name, "优秀");
     assert_eq!(result.advisory_misses(), 1);
     assert!(!status_of(&result, "site.open_hall").needs_rectification());
 }
@@ -228,7 +230,7 @@ fn not_applicable_items_leave_the_maximum() {
     assert_eq!(result.score.percent_tenths, 1000);
     let hall = status_of(&result, "site.open_hall");
     assert_eq!(hall.status, Status::NotApplicable);
-    assert_eq!(hall.observed(Lang::Zh), "租用旧楼");
+    assert_eq!(hall.observed(Lang::Zh), "不适用：租用旧楼");
 }
 
 #[test]
@@ -242,7 +244,7 @@ fn the_trainee_rule_scales_with_windows() {
     assert_eq!(result.verdict, Verdict::Rectify);
     let trainees = status_of(&result, "org.trainees");
     assert_eq!(trainees.status, Status::Fail);
-    assert_eq!(trainees.expected, "≥ 4 (2 × windows.comprehensive 2)");
+    assert_eq!(trainees.expected, "≥ 4（windows.comprehensive 2 × 2）");
 }
 
 #[test]
@@ -262,5 +264,7 @@ fn percent_rounds_half_up_in_tenths() {
     assert_eq!(result.score.earned, Points::from_tenths(160));
     assert_eq!(result.score.max, Points::from_tenths(180));
     assert_eq!(result.score.percent_tenths, 889);
-    assert_eq!(result.grade.unwrap().name, "较差");
+    // a site that is not accepted gets no grade
+    assert_eq!(result.verdict, Verdict::Rectify);
+    assert!(result.grade.is_none());
 }

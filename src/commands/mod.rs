@@ -1,8 +1,10 @@
 //! One file per subcommand. Each reads its inputs, calls the core and hands the result to
 //! a renderer; none of them judges anything itself.
 
+mod calendar;
 mod check;
 mod checklist;
+mod deadline;
 
 use anyhow::Result;
 
@@ -22,5 +24,29 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Checklist(cmd) => checklist::run(&cmd),
+        Command::Deadline(args) => deadline::run(&args),
+        Command::Calendar(args) => calendar::run(&args),
     }
+}
+
+/// Parses a date given on the command line, with the fix in the message.
+fn parse_date(text: &str) -> Result<jiff::civil::Date> {
+    text.trim().parse::<jiff::civil::Date>().map_err(|e| {
+        anyhow::anyhow!("\"{text}\" is not a date: write it as YYYY-MM-DD, e.g. 2020-05-28 ({e})")
+    })
+}
+
+/// 星期一 … 星期日, or Monday … Sunday.
+fn weekday_name(date: jiff::civil::Date, lang: crate::lang::Lang) -> &'static str {
+    use jiff::civil::Weekday::*;
+    let (zh, en) = match date.weekday() {
+        Monday => ("星期一", "Monday"),
+        Tuesday => ("星期二", "Tuesday"),
+        Wednesday => ("星期三", "Wednesday"),
+        Thursday => ("星期四", "Thursday"),
+        Friday => ("星期五", "Friday"),
+        Saturday => ("星期六", "Saturday"),
+        Sunday => ("星期日", "Sunday"),
+    };
+    lang.pick(zh, en)
 }

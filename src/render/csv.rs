@@ -34,6 +34,7 @@ pub const HEADER: &[&str] = &[
     "points",
     "points_lost",
     "note",
+    "evidence",
 ];
 
 impl Renderer for Csv {
@@ -71,11 +72,12 @@ impl Renderer for Csv {
                     o.item.points.to_string(),
                     o.lost.to_string(),
                     o.note().unwrap_or_default().to_owned(),
+                    o.evidence().join("; "),
                 ];
                 writer.write_record(site_cols.iter().chain(finding.iter()))?;
             }
             if !any {
-                let empty = [""; 10];
+                let empty = [""; 11];
                 writer.write_record(site_cols.iter().map(String::as_str).chain(empty))?;
             }
         }

@@ -18,15 +18,32 @@ pub struct Json;
 struct Document<'a> {
     campaign: Campaign<'a>,
     summary: Summary,
+    warnings: Vec<Warning<'a>>,
     sites: Vec<Site<'a>>,
 }
 
 #[derive(Serialize)]
+struct Warning<'a> {
+    site: &'a str,
+    record: &'a str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Phase<'a> {
+    key: &'a str,
+    start: String,
+    end: String,
+    working_days: u32,
+}
+
+#[derive(Serialize)]
 struct Campaign<'a> {
-    name: &'a str,
+    name: Option<&'a str>,
     county: Option<&'a str>,
     rectification_working_days: u32,
     demonstration_sites: u32,
+    phases: Vec<Phase<'a>>,
     checklists: Vec<ChecklistRef<'a>>,
 }
 
@@ -154,10 +171,20 @@ impl Renderer for Json {
         let c = audit.campaign;
         let doc = Document {
             campaign: Campaign {
-                name: &c.name,
+                name: (!c.name.is_empty()).then_some(c.name.as_str()),
                 county: c.county.as_deref(),
                 rectification_working_days: c.rectification_working_days,
                 demonstration_sites: c.demonstration_sites,
+                phases: audit
+                    .phases
+                    .iter()
+                    .map(|p| Phase {
+                        key: &p.key,
+                        start: p.start.to_string(),
+                        end: p.end.to_string(),
+                        working_days: p.working_days,
+                    })
+                    .collect(),
                 checklists: audit
                     .checklists
                     .iter()
@@ -176,6 +203,18 @@ impl Renderer for Json {
                 rectify: audit.count(Verdict::Rectify),
                 incomplete: audit.count(Verdict::Incomplete),
             },
+            warnings: audit
+                .late
+                .iter()
+                .map(|late| Warning {
+                    site: &late.site,
+                    record: &late.origin,
+                    message: format!(
+                        "inspected on {}, outside the acceptance phase",
+                        late.inspected_on
+                    ),
+                })
+                .collect(),
             sites: audit.sites.iter().map(|s| site(s, lang)).collect(),
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;

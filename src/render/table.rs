@@ -7,8 +7,8 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table as Grid};
 
 use super::Renderer;
-use crate::audit::{Audit, SiteResult, Verdict};
-use crate::checklist::Checklist;
+use crate::audit::{Audit, SiteResult, Status, Verdict};
+use crate::checklist::{Checklist, Severity};
 use crate::lang::Lang;
 use crate::points::Points;
 
@@ -69,7 +69,7 @@ fn summary(audit: &Audit<'_>, lang: Lang) -> Grid {
             Cell::new(site.checklist.site_kind_label(lang)),
             Cell::new(r.inspected_on),
             Cell::new(score_text(site.score.earned, site.score.max)),
-            Cell::new(site.grade.map_or("", |g| g.label(lang))),
+            Cell::new(site.grade.map_or("—", |g| g.label(lang))),
             Cell::new(site.verdict.label(lang)),
             Cell::new(if rectify == 0 {
                 String::new()
@@ -96,7 +96,7 @@ fn findings(site: &SiteResult<'_>, lang: Lang) -> Grid {
         lang.pick("实际", "observed"),
         lang.pick("结果", "result"),
         lang.pick("类别", "severity"),
-        lang.pick("扣分", "lost"),
+        lang.pick("失分", "lost"),
     ]);
     for o in site.findings() {
         let mut observed = o.observed(lang);
@@ -138,18 +138,50 @@ fn findings(site: &SiteResult<'_>, lang: Lang) -> Grid {
     grid
 }
 
-/// How the score was made up, in one line.
+/// How the score was made up, in one line: what rectifying adds back, what advisory items
+/// cost, what is waiting to be recorded, what was left out of the maximum.
 fn explanation(site: &SiteResult<'_>, lang: Lang) -> String {
     let s = &site.score;
     let total = site.checklist.total_points;
+    let sum = |pick: &dyn Fn(&&crate::audit::Outcome<'_>) -> bool| -> (usize, Points) {
+        site.findings()
+            .filter(|o| pick(o))
+            .fold((0, Points::ZERO), |(n, p), o| (n + 1, p + o.lost))
+    };
+    let (rectify_n, rectify_p) = sum(&|o| o.needs_rectification());
+    let (advisory_n, advisory_p) =
+        sum(&|o| o.status == Status::Fail && o.item.severity == Severity::Advisory);
+    let (unrecorded_n, unrecorded_p) = sum(&|o| o.status == Status::Unrecorded);
     let mut parts = vec![match lang {
         Lang::Zh => format!("得分 {}/{}（{}%）", s.earned, s.max, s.percent()),
         Lang::En => format!("score {}/{} ({}%)", s.earned, s.max, s.percent()),
     }];
+    if rectify_n > 0 {
+        parts.push(match lang {
+            Lang::Zh => format!("须整改 {rectify_n} 项，整改后加回 {rectify_p} 分"),
+            Lang::En => format!("{rectify_n} items to rectify, adding back {rectify_p} points"),
+        });
+    }
+    if advisory_n > 0 {
+        parts.push(match lang {
+            Lang::Zh => format!("建议项失 {advisory_p} 分（不影响结论）"),
+            Lang::En => {
+                format!("advisory items cost {advisory_p} points (no effect on the verdict)")
+            }
+        });
+    }
+    if unrecorded_n > 0 {
+        parts.push(match lang {
+            Lang::Zh => format!("未记录 {unrecorded_n} 项共 {unrecorded_p} 分，补查后计分"),
+            Lang::En => format!(
+                "{unrecorded_n} items ({unrecorded_p} points) unrecorded, scored once recorded"
+            ),
+        });
+    }
     if s.not_applicable > Points::ZERO {
         parts.push(match lang {
             Lang::Zh => format!(
-                "不适用项 {} 分不计入满分（满分 {total} → {}）",
+                "不适用项 {} 分不计入满分（{total} → {}）",
                 s.not_applicable, s.max
             ),
             Lang::En => format!(
@@ -158,20 +190,36 @@ fn explanation(site: &SiteResult<'_>, lang: Lang) -> String {
             ),
         });
     }
-    if s.unrecorded > Points::ZERO {
-        parts.push(match lang {
-            Lang::Zh => format!("未记录项 {} 分计 0 分", s.unrecorded),
-            Lang::En => format!("{} points unrecorded, counted as 0", s.unrecorded),
-        });
-    }
-    let fixable: Points = site.findings().map(|o| o.lost).sum();
-    if fixable > Points::ZERO {
-        parts.push(match lang {
-            Lang::Zh => format!("逐项整改可加回“扣分”列所列分数，共 {fixable} 分"),
-            Lang::En => format!("fixing each item adds back its \"lost\" points, {fixable} in all"),
-        });
-    }
     parts.join(lang.pick("；", "; "))
+}
+
+/// The campaign's phases with their working days, in one line.
+fn phases_line(audit: &Audit<'_>, lang: Lang) -> Option<String> {
+    if audit.phases.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = audit
+        .phases
+        .iter()
+        .map(|p| {
+            let name = match p.key.as_str() {
+                "organisation" => lang.pick("组织实施阶段", "organisation phase"),
+                "acceptance" => lang.pick("检查验收阶段", "acceptance phase"),
+                other => other,
+            };
+            match lang {
+                Lang::Zh => format!(
+                    "{name} {} 至 {}（{} 个工作日）",
+                    p.start, p.end, p.working_days
+                ),
+                Lang::En => format!(
+                    "{name} {} to {} ({} working days)",
+                    p.start, p.end, p.working_days
+                ),
+            }
+        })
+        .collect();
+    Some(parts.join(lang.pick("；", "; ")))
 }
 
 impl Renderer for Table {
@@ -191,6 +239,9 @@ impl Renderer for Table {
                     checklist.label(lang)
                 )?;
             }
+        }
+        if let Some(line) = phases_line(audit, lang) {
+            writeln!(out, "{line}")?;
         }
         writeln!(out, "{}", summary(audit, lang))?;
 

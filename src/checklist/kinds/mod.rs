@@ -326,3 +326,19 @@ pub(crate) mod testing {
         }
     }
 }
+
+#[cfg(test)]
+mod docs {
+    /// Every kind has a section in the user documentation of the format.
+    #[test]
+    fn every_kind_is_documented() {
+        let docs = include_str!("../../../docs/checklists.md");
+        for kind in super::KIND_NAMES {
+            let heading = format!("### `{kind}`");
+            assert!(
+                docs.contains(&heading),
+                "docs/checklists.md lacks {heading}"
+            );
+        }
+    }
+}

@@ -4,7 +4,9 @@
 //! kind = "rule"
 //! op = ">="                      # one of >=, >, <=, <, ==
 //! factor = 2                     # optional, default 1
-//! of = "windows.comprehensive"   # a number, count or rule item of the same checklist
+//! of = "windows.comprehensive"   # a number or count item of the same checklist
+//! of_name = "综合窗口"            # optional: how to call that item in "expected"
+//! of_name_en = "comprehensive windows"   # optional
 //! unit = "名"                    # optional
 //! ```
 //!
@@ -75,6 +77,10 @@ pub struct Rule {
     pub of: String,
     /// Unit of this item's number, may be empty.
     pub unit: String,
+    /// What to call the other item in Chinese ("综合窗口"); its id when absent.
+    pub of_name: Option<String>,
+    /// What to call it in English.
+    pub of_name_en: Option<String>,
 }
 
 impl Rule {
@@ -85,6 +91,8 @@ impl Rule {
             .string("unit")
             .map(|u| u.into_inner())
             .unwrap_or_default();
+        let of_name = fields.string("of_name").map(|u| u.into_inner());
+        let of_name_en = fields.string("of_name_en").map(|u| u.into_inner());
         let factor = match fields.number("factor") {
             None => 1.0,
             Some(f) if f.get_ref().is_finite() && *f.get_ref() >= 0.0 => f.into_inner(),
@@ -111,6 +119,8 @@ impl Rule {
             factor,
             of: of?.into_inner(),
             unit,
+            of_name,
+            of_name_en,
         })
     }
 
@@ -146,7 +156,7 @@ impl Rule {
         }
     }
 
-    pub(super) fn expected(&self, facts: Option<&dyn Facts>, _lang: Lang) -> String {
+    pub(super) fn expected(&self, facts: Option<&dyn Facts>, lang: Lang) -> String {
         let other = facts
             .and_then(|f| f.value_of(&self.of))
             .and_then(Value::as_number);
@@ -156,15 +166,25 @@ impl Rule {
             format!(" {}", self.unit)
         };
         let factor = format_number(self.factor);
-        match other {
-            Some(n) => format!(
-                "{} {}{unit} ({factor} × {} {})",
-                self.op.symbol(),
+        let name = match lang {
+            Lang::Zh => self.of_name.as_deref(),
+            Lang::En => self.of_name_en.as_deref().or(self.of_name.as_deref()),
+        }
+        .unwrap_or(&self.of);
+        let symbol = self.op.symbol();
+        match (other, lang) {
+            (Some(n), Lang::Zh) => format!(
+                "{symbol} {}{unit}（{name} {} × {factor}）",
                 format_number(self.factor * n),
-                self.of,
                 format_number(n)
             ),
-            None => format!("{} {factor} × {}", self.op.symbol(), self.of),
+            (Some(n), Lang::En) => format!(
+                "{symbol} {}{unit} ({factor} × {name} {})",
+                format_number(self.factor * n),
+                format_number(n)
+            ),
+            (None, Lang::Zh) => format!("{symbol} {name} × {factor}"),
+            (None, Lang::En) => format!("{symbol} {factor} × {name}"),
         }
     }
 }
@@ -185,8 +205,7 @@ mod tests {
         }
     }
 
-    const TRAINEES: &str =
-        "kind = \"rule\"\nop = \">=\"\nfactor = 2\nof = \"windows.comprehensive\"\nunit = \"名\"\n";
+    const TRAINEES: &str = "kind = \"rule\"\nop = \">=\"\nfactor = 2\nof = \"windows.comprehensive\"\nof_name = \"综合窗口\"\nunit = \"名\"\n";
 
     fn judge(trainees: i64, windows: i64) -> Judgement {
         let k = kind(TRAINEES).unwrap();
@@ -209,9 +228,13 @@ mod tests {
         let facts = Windows(Value::Count(2));
         assert_eq!(
             k.expected(Some(&facts), Lang::Zh),
-            "≥ 4 名 (2 × windows.comprehensive 2)"
+            "≥ 4 名（综合窗口 2 × 2）"
         );
-        assert_eq!(k.expected(None, Lang::Zh), "≥ 2 × windows.comprehensive");
+        assert_eq!(
+            k.expected(Some(&facts), Lang::En),
+            "≥ 4 名 (2 × 综合窗口 2)"
+        );
+        assert_eq!(k.expected(None, Lang::Zh), "≥ 综合窗口 × 2");
     }
 
     #[test]

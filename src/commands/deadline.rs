@@ -1,0 +1,131 @@
+//! `yanshou deadline`: when a rectification is due, or how many working days lie between
+//! two dates.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::{Outcome, parse_date, weekday_name};
+use crate::calendar::DayKind;
+use crate::cli::{DeadlineArgs, TextFormat};
+use crate::inputs;
+use crate::lang::Lang;
+use crate::record::campaign::Campaign;
+
+/// `deadline DATE --format json`: keys in this order, ISO dates.
+#[derive(Serialize)]
+struct Due<'a> {
+    start: String,
+    working_days: u32,
+    due: String,
+    /// Where the calendar data came from: `builtin:cn`, then any files merged in.
+    calendar: &'a [String],
+}
+
+/// `deadline --between A B --format json`.
+#[derive(Serialize)]
+struct Between<'a> {
+    from: String,
+    to: String,
+    working_days: u32,
+    calendar: &'a [String],
+}
+
+/// Runs `deadline`.
+pub fn run(args: &DeadlineArgs) -> Result<Outcome> {
+    let campaign = match &args.campaign {
+        Some(dir) => Some(read_campaign(dir)?),
+        None => None,
+    };
+    let campaign_inputs = campaign.map(|(dir, campaign)| inputs::Inputs {
+        campaign,
+        campaign_dir: Some(dir),
+        checklists: Vec::new(),
+        records: Vec::new(),
+    });
+    let loaded = inputs::load_calendar(campaign_inputs.as_ref(), &args.calendar)?;
+    let calendar = &loaded.calendar;
+    let mut out = io::stdout().lock();
+
+    if let Some(between) = &args.between {
+        let (from, to) = (parse_date(&between[0])?, parse_date(&between[1])?);
+        let days = calendar.working_days_between(from, to)?;
+        match args.format {
+            TextFormat::Json => {
+                let answer = Between {
+                    from: from.to_string(),
+                    to: to.to_string(),
+                    working_days: days,
+                    calendar: &loaded.sources,
+                };
+                writeln!(out, "{}", serde_json::to_string(&answer)?)?
+            }
+            TextFormat::Text => match args.lang {
+                Lang::Zh => writeln!(out, "{from} 至 {to}（含首尾）共 {days} 个工作日")?,
+                Lang::En => writeln!(
+                    out,
+                    "{days} working days from {from} to {to}, both inclusive"
+                )?,
+            },
+        }
+        return Ok(Outcome::AllAccepted);
+    }
+
+    let Some(date) = &args.date else {
+        anyhow::bail!("give a start DATE, or --between A B");
+    };
+    let start = parse_date(date)?;
+    let n = args
+        .working_days
+        .or(campaign_inputs
+            .as_ref()
+            .map(|i| i.campaign.rectification_working_days))
+        .unwrap_or(20);
+    let due = calendar.add_working_days(start, n)?;
+    match args.format {
+        TextFormat::Json => {
+            let answer = Due {
+                start: start.to_string(),
+                working_days: n,
+                due: due.to_string(),
+                calendar: &loaded.sources,
+            };
+            writeln!(out, "{}", serde_json::to_string(&answer)?)?
+        }
+        TextFormat::Text => {
+            let kind = match calendar.day_kind(due)? {
+                DayKind::MakeUp(m) => match args.lang {
+                    Lang::Zh => format!("，{}调休上班", m.serves()),
+                    Lang::En => format!(", a make-up working day for {}", m.serves()),
+                },
+                _ => String::new(),
+            };
+            let weekday = weekday_name(due, args.lang);
+            match args.lang {
+                Lang::Zh => writeln!(out, "{start} 后第 {n} 个工作日：{due}（{weekday}{kind}）")?,
+                Lang::En => writeln!(
+                    out,
+                    "{n} working days after {start}: {due} ({weekday}{kind})"
+                )?,
+            }
+        }
+    }
+    Ok(Outcome::AllAccepted)
+}
+
+fn read_campaign(dir: &std::path::Path) -> Result<(PathBuf, Campaign)> {
+    let settings = dir.join(inputs::CAMPAIGN_FILE);
+    if !settings.is_file() {
+        anyhow::bail!(
+            "{}: not a campaign folder (no {})",
+            dir.display(),
+            inputs::CAMPAIGN_FILE
+        );
+    }
+    let text = inputs::read_text(&settings)?;
+    let campaign = Campaign::from_toml(&text)
+        .map_err(|p| anyhow::anyhow!(p.with_path(&settings.display().to_string())))?;
+    Ok((dir.to_path_buf(), campaign))
+}
