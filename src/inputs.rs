@@ -52,6 +52,9 @@ pub fn read_text(path: &Path) -> Result<String> {
             e.utf8_error().valid_up_to()
         )
     })?;
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        bail!("{}: the file is empty", path.display());
+    }
     Ok(text
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
