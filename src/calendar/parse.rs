@@ -12,6 +12,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{CalendarError, Holiday, MakeUpDay, Problem, YearTable};
+use crate::source::Source;
 
 /// Lowest and highest year accepted as a table name. The bounds only exist to catch
 /// typos such as `[years.227]` or `[years.20027]`; every real notice fits.
@@ -28,7 +29,9 @@ type Val<'i> = Spanned<DeValue<'i>>;
 
 /// Parses and validates calendar TOML into year tables keyed by year.
 pub(super) fn parse(src: &str) -> Result<BTreeMap<i16, YearTable>, CalendarError> {
-    let cx = Cx { src };
+    let cx = Cx {
+        src: Source::new(src),
+    };
     let doc = DeTable::parse(src).map_err(|e| {
         let at = e.span().map_or(0, |s| s.start);
         cx.err(
@@ -111,13 +114,13 @@ struct SpannedHoliday {
 
 /// The source text, for turning byte offsets into line and column.
 struct Cx<'s> {
-    src: &'s str,
+    src: Source<'s>,
 }
 
 impl Cx<'_> {
     /// An `Invalid` error located at a byte offset of the source.
     fn err(&self, offset: usize, problem: Problem) -> CalendarError {
-        let (line, column) = line_col(self.src, offset);
+        let (line, column) = self.src.locate(offset);
         CalendarError::Invalid {
             line,
             column,
@@ -401,30 +404,9 @@ fn starts_in_last_week_before(from: Date, year: i16) -> bool {
     from.year() == year - 1 && from.month() == 12 && from.day() > 31 - SPILL_DAYS
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(src.len());
-    while !src.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &src[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_col_counts_characters_not_bytes() {
-        let src = "a = 1\nname = \"春节\" x";
-        let x = src.find('x').unwrap_or(0);
-        assert_eq!(line_col(src, x), (2, 13));
-        assert_eq!(line_col(src, 0), (1, 1));
-    }
 
     #[test]
     fn year_keys() {
