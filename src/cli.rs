@@ -37,6 +37,16 @@ pub enum Command {
         after_help = "Counting starts the day after DATE (ruling 7). Examples:\n  yanshou deadline 2020-05-28\n  yanshou deadline 2020-06-18 --working-days 20 --format json\n  yanshou deadline --between 2020-05-28 2020-06-18\n  yanshou deadline 2027-01-05 --calendar calendar-2027.toml"
     )]
     Deadline(DeadlineArgs),
+    /// Write a blank inspection form for a kind of site, made from its checklist.
+    #[command(
+        after_help = "Examples:\n  yanshou template --kind township --format xlsx --out form.xlsx\n  yanshou template --kind village --format csv > village.csv\n  yanshou template --kind township --format toml > site.toml\n  yanshou template --kind township --format xlsform --out township-xlsform.xlsx"
+    )]
+    Template(TemplateArgs),
+    /// Convert or merge records between TOML, CSV and xlsx without loss.
+    #[command(
+        after_help = "Examples:\n  yanshou convert examples/puyang-2020 --to csv --out all.csv\n  yanshou convert all.csv --to toml --out sites/\n  yanshou convert a.xlsx b.csv --to xlsx --out merged.xlsx"
+    )]
+    Convert(ConvertArgs),
     /// Print a year's official holidays and make-up working days.
     #[command(
         after_help = "Examples:\n  yanshou calendar 2020\n  yanshou calendar 2027 --calendar calendar-2027.toml"
@@ -59,6 +69,91 @@ pub struct CheckArgs {
     /// Extra working-day calendar file(s), adding or replacing years (see docs/calendar.md).
     #[arg(long, value_name = "FILE")]
     pub calendar: Vec<PathBuf>,
+    /// The sheet to read from xlsx inputs (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+/// Arguments of `template`.
+#[derive(Debug, clap::Args)]
+pub struct TemplateArgs {
+    /// The kind of site the form is for, e.g. township or village.
+    #[arg(long, value_name = "KIND")]
+    pub kind: String,
+    /// The form's format.
+    #[arg(long, value_enum)]
+    pub format: TemplateFormat,
+    /// Where to write it; csv and toml go to standard output without it.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Take the checklist from this campaign folder instead of the built-in ones.
+    #[arg(long, value_name = "DIR", conflicts_with = "checklist")]
+    pub campaign: Option<PathBuf>,
+    /// Take the checklist from this file (or builtin:NAME).
+    #[arg(long, value_name = "FILE")]
+    pub checklist: Option<String>,
+    /// Language of titles and help.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Formats of `template`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TemplateFormat {
+    /// A CSV header of item ids and a row of Chinese titles.
+    Csv,
+    /// An Excel workbook with dropdowns, validation and instructions.
+    Xlsx,
+    /// A commented TOML record to copy.
+    Toml,
+    /// An XLSForm for KoboToolbox and ODK Central.
+    Xlsform,
+}
+
+/// Arguments of `convert`.
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// Record files (TOML, CSV, xlsx) or campaign folders.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// The format to write.
+    #[arg(long, value_enum)]
+    pub to: ConvertFormat,
+    /// Where to write: a folder for toml (one file per site), a file for csv and xlsx.
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// CSV layout: one row per site (wide) or one row per observation (long).
+    #[arg(long, value_enum, default_value_t = Layout::Wide)]
+    pub layout: Layout,
+    /// The sheet to read from xlsx inputs (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Replace outputs that exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Formats `convert` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConvertFormat {
+    /// One TOML record per site, in a folder.
+    Toml,
+    /// One CSV file.
+    Csv,
+    /// One Excel workbook.
+    Xlsx,
+}
+
+/// Table layouts of records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Layout {
+    /// One row per site, one column per item.
+    Wide,
+    /// One row per observation: site_id, item, value, note.
+    Long,
 }
 
 /// Arguments of `deadline`.

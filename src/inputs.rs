@@ -2,7 +2,7 @@
 //! its site records, or loose record files. This is the only module besides the command
 //! files that touches the file system, and every error it returns names the file.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -11,7 +11,9 @@ use anyhow::{Context, Result, anyhow, bail};
 use crate::calendar::{Calendar, CalendarError};
 use crate::checklist::{Checklist, builtin};
 use crate::record::campaign::{Campaign, ChecklistSource};
-use crate::record::{self, Record};
+use crate::record::sheet::{self, FileFormat};
+use crate::record::{self, Record, table};
+use csv::StringRecord;
 
 /// The name of the settings file that makes a folder a campaign.
 pub const CAMPAIGN_FILE: &str = "campaign.toml";
@@ -27,8 +29,7 @@ pub struct Inputs {
     pub campaign_dir: Option<PathBuf>,
     /// One checklist per site kind, in campaign order.
     pub checklists: Vec<Checklist>,
-    /// The records, by kind of site in campaign order (townships before villages), then by
-    /// site id, whatever order the files came in.
+    /// The records in the order [`Plan::for_each_record`] gives them.
     pub records: Vec<Record>,
 }
 
@@ -78,8 +79,22 @@ pub fn load_checklist(spec: &str) -> Result<Checklist> {
     Checklist::from_toml(&text).map_err(|p| anyhow!(p.with_path(&path.display().to_string())))
 }
 
-/// Gathers inputs from the paths given on the command line.
-pub fn gather(paths: &[PathBuf]) -> Result<Inputs> {
+/// What a command will read: the campaign, its checklists and the record files, found but
+/// not yet read, so that records can be streamed.
+#[derive(Debug)]
+pub struct Plan {
+    /// The campaign, or the stand-alone defaults when only records were given.
+    pub campaign: Campaign,
+    /// The campaign folder, if one was given.
+    pub campaign_dir: Option<PathBuf>,
+    /// One checklist per site kind, in campaign order.
+    pub checklists: Vec<Checklist>,
+    /// The record files, with their formats.
+    pub files: Vec<(PathBuf, FileFormat)>,
+}
+
+/// Finds the campaign, checklists and record files behind the paths given.
+pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
     let mut campaign: Option<(PathBuf, Campaign)> = None;
     let mut record_files: Vec<PathBuf> = Vec::new();
     for path in paths {
@@ -108,13 +123,13 @@ pub fn gather(paths: &[PathBuf]) -> Result<Inputs> {
                         sites.display()
                     );
                 }
-                record_files.extend(toml_files(&sites)?);
+                record_files.extend(record_files_in(&sites)?);
                 campaign = Some((path.clone(), parsed));
             } else {
-                let found = toml_files(path)?;
+                let found = record_files_in(path)?;
                 if found.is_empty() {
                     bail!(
-                        "{}: no {CAMPAIGN_FILE} and no record files (.toml) in this folder",
+                        "{}: no {CAMPAIGN_FILE} and no record files (.toml, .csv, .xlsx) in this folder",
                         path.display()
                     );
                 }
@@ -124,45 +139,183 @@ pub fn gather(paths: &[PathBuf]) -> Result<Inputs> {
             record_files.push(path.clone());
         }
     }
-
     let (campaign_dir, campaign) = match campaign {
         Some((dir, c)) => (Some(dir), c),
         None => (None, Campaign::standalone()),
     };
     let checklists = load_checklists(&campaign, campaign_dir.as_deref())?;
-
-    let mut records = Vec::with_capacity(record_files.len());
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for file in &record_files {
-        let text = read_text(file)?;
-        let origin = file.display().to_string();
-        let record = record::toml::read(&text, &origin, &checklists)
-            .map_err(|p| anyhow!(p.with_path(&origin)))?;
-        if let Some(first) = seen.insert(record.id.clone(), origin.clone()) {
-            bail!(
-                "{origin}: site id \"{}\" is already used by {first}: give each site its own id",
-                record.id
-            );
-        }
-        records.push(record);
+    let mut files = Vec::with_capacity(record_files.len());
+    for file in record_files {
+        let format = sheet::detect(&file)?;
+        files.push((file, format));
     }
-    records.sort_by_cached_key(|r| {
-        let kind = checklists.iter().position(|c| c.site_kind == r.kind);
-        (kind, r.id.clone())
-    });
-    if records.is_empty() {
+    if files.is_empty() {
         let place = campaign_dir
             .as_ref()
             .map(|d| d.join(SITES_DIR).display().to_string())
             .unwrap_or_else(|| "the paths given".to_owned());
         bail!("no inspection records in {place}");
     }
-    Ok(Inputs {
+    Ok(Plan {
         campaign,
         campaign_dir,
         checklists,
-        records,
+        files,
     })
+}
+
+/// Options for reading records.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions<'a> {
+    /// The sheet of xlsx workbooks to read (default: the first).
+    pub sheet: Option<&'a str>,
+    /// Show a progress bar on stderr for large spreadsheets.
+    pub progress: bool,
+}
+
+/// CSV files larger than this get a progress bar when stderr is a terminal.
+const PROGRESS_BYTES: u64 = 8 * 1024 * 1024;
+
+impl Plan {
+    /// The checklist for a kind of site.
+    pub fn checklist_for(&self, kind: &str) -> Option<&Checklist> {
+        self.checklists.iter().find(|c| c.site_kind == kind)
+    }
+
+    /// Reads every record and hands it to `each`, one at a time: TOML records first, by kind
+    /// then id, then the rows of spreadsheets in file order. A site id used twice is an
+    /// error naming both places.
+    pub fn for_each_record(
+        &self,
+        options: &ReadOptions<'_>,
+        mut each: impl FnMut(Record) -> Result<()>,
+    ) -> Result<()> {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut check_unique = |record: &Record, at: String| -> Result<()> {
+            if let Some(first) = seen.insert(record.id.clone(), at.clone()) {
+                bail!(
+                    "{at}: site id \"{}\" is already used by {first}: give each site its own id",
+                    record.id
+                );
+            }
+            Ok(())
+        };
+        let mut records = Vec::new();
+        for (file, format) in &self.files {
+            if *format != FileFormat::Toml {
+                continue;
+            }
+            let text = read_text(file)?;
+            let origin = file.display().to_string();
+            let record = record::toml::read(&text, &origin, &self.checklists)
+                .map_err(|p| anyhow!(p.with_path(&origin)))?;
+            check_unique(&record, origin)?;
+            records.push(record);
+        }
+        records.sort_by_cached_key(|r| {
+            let kind = self.checklists.iter().position(|c| c.site_kind == r.kind);
+            (kind, r.id.clone())
+        });
+        for record in records {
+            each(record)?;
+        }
+        for (file, format) in &self.files {
+            let origin = file.display().to_string();
+            let bar = progress_bar(file, *format, options.progress);
+            let mut sheet = match format {
+                FileFormat::Toml => continue,
+                FileFormat::Csv => sheet::open_csv(file, bar.as_ref())?,
+                FileFormat::Xlsx => sheet::open_xlsx(file, options.sheet)?,
+            };
+            let mut row = StringRecord::new();
+            let Some(_) = sheet.next_row(&mut row, file)? else {
+                bail!("{origin}: the file has no header row");
+            };
+            if table::is_long(&row) {
+                let mut long = table::Long::from_header(&row);
+                while let Some(n) = sheet.next_row(&mut row, file)? {
+                    long.push(&row, n)
+                        .map_err(|e| anyhow!(e.located(&origin)))?;
+                }
+                let records = long
+                    .finish(&origin, &self.checklists)
+                    .map_err(|e| anyhow!(e.located(&origin)))?;
+                if records.is_empty() {
+                    bail!("{origin}: the sheet has a header but no observations");
+                }
+                for record in records {
+                    check_unique(&record, origin.clone())?;
+                    each(record)?;
+                }
+            } else {
+                let wide = table::Wide::from_header(&row, &self.checklists)
+                    .map_err(|e| anyhow!(e.located(&origin)))?;
+                let mut first = true;
+                let mut sites = 0usize;
+                while let Some(n) = sheet.next_row(&mut row, file)? {
+                    let title_row = first && wide.is_title_row(&row);
+                    first = false;
+                    if title_row || row.iter().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    let record = wide
+                        .record(&row, n, &origin, &self.checklists)
+                        .map_err(|e| anyhow!(e.located(&origin)))?;
+                    check_unique(&record, format!("{origin}:{n}"))?;
+                    sites += 1;
+                    each(record)?;
+                }
+                if sites == 0 {
+                    bail!(
+                        "{origin}: the sheet has a header but no sites: fill in one row per site"
+                    );
+                }
+            }
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads every record into memory, for commands that need them all at once.
+    pub fn read_all(self, options: &ReadOptions<'_>) -> Result<Inputs> {
+        let mut records = Vec::new();
+        self.for_each_record(options, |r| {
+            records.push(r);
+            Ok(())
+        })?;
+        Ok(Inputs {
+            campaign: self.campaign,
+            campaign_dir: self.campaign_dir,
+            checklists: self.checklists,
+            records,
+        })
+    }
+}
+
+fn progress_bar(file: &Path, format: FileFormat, wanted: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !wanted || format != FileFormat::Csv || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let size = fs::metadata(file).ok()?.len();
+    if size < PROGRESS_BYTES {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(size);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar.set_message(file.display().to_string());
+    Some(bar)
+}
+
+/// Gathers inputs from the paths given on the command line, every record read.
+pub fn gather(paths: &[PathBuf]) -> Result<Inputs> {
+    plan(paths)?.read_all(&ReadOptions::default())
 }
 
 fn load_checklists(campaign: &Campaign, dir: Option<&Path>) -> Result<Vec<Checklist>> {
@@ -190,9 +343,9 @@ fn load_checklists(campaign: &Campaign, dir: Option<&Path>) -> Result<Vec<Checkl
     Ok(out)
 }
 
-/// The `.toml` files directly in `dir`, sorted by name so every run reads them in the same
-/// order.
-fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
+/// The record files (`.toml`, `.csv`, `.xlsx`) directly in `dir`, sorted by name so every
+/// run reads them in the same order.
+fn record_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries =
         fs::read_dir(dir).with_context(|| format!("{}: cannot list folder", dir.display()))?;
     let mut files = Vec::new();
@@ -200,7 +353,11 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
         let path = entry
             .with_context(|| format!("{}: cannot list folder", dir.display()))?
             .path();
-        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+        let wanted = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "toml" | "csv" | "xlsx"));
+        if wanted && path.is_file() {
             files.push(path);
         }
     }
@@ -219,19 +376,16 @@ pub struct LoadedCalendar {
 
 /// The built-in calendar, extended by the campaign's `calendar` file (relative to its
 /// folder) and then by each `--calendar` file, later ones replacing earlier years.
-pub fn load_calendar(inputs: Option<&Inputs>, extra: &[PathBuf]) -> Result<LoadedCalendar> {
+pub fn load_calendar(
+    campaign: Option<&Campaign>,
+    campaign_dir: Option<&Path>,
+    extra: &[PathBuf],
+) -> Result<LoadedCalendar> {
     let mut calendar = Calendar::builtin();
     let mut sources = vec!["builtin:cn".to_owned()];
     let mut files: Vec<PathBuf> = Vec::new();
-    if let Some(inputs) = inputs
-        && let Some(rel) = &inputs.campaign.calendar
-    {
-        files.push(
-            inputs
-                .campaign_dir
-                .as_ref()
-                .map_or_else(|| PathBuf::from(rel), |d| d.join(rel)),
-        );
+    if let Some(rel) = campaign.and_then(|c| c.calendar.as_ref()) {
+        files.push(campaign_dir.map_or_else(|| PathBuf::from(rel), |d| d.join(rel)));
     }
     files.extend(extra.iter().cloned());
     for file in files {

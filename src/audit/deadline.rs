@@ -21,17 +21,6 @@ pub struct PhaseSpan {
     pub working_days: u32,
 }
 
-/// An inspection dated outside the acceptance phase: worth a warning, not a failure.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LateInspection {
-    /// The site's id.
-    pub site: String,
-    /// The record file.
-    pub origin: String,
-    /// When it was inspected.
-    pub inspected_on: Date,
-}
-
 /// A rectification that could not be dated: the calendar does not reach its deadline.
 #[derive(Debug, thiserror::Error)]
 #[error(
@@ -50,32 +39,29 @@ pub struct DatingError {
     pub source: CalendarError,
 }
 
-/// Gives every site not accepted its deadline: `working_days` after the inspection day.
-pub fn date_rectifications(
-    sites: &mut [SiteResult<'_>],
+/// Gives a site not accepted its deadline: `working_days` after the inspection day.
+pub fn date_site(
+    site: &mut SiteResult<'_>,
     calendar: &Calendar,
     working_days: u32,
 ) -> Result<(), Box<DatingError>> {
-    for site in sites.iter_mut() {
-        if site.verdict == Verdict::Pass {
-            site.due = None;
-            continue;
-        }
-        let inspected_on = site.record.inspected_on;
-        site.due = Some(
-            calendar
-                .add_working_days(inspected_on, working_days)
-                .map_err(|source| {
-                    Box::new(DatingError {
-                        origin: site.record.origin.clone(),
-                        site: site.record.id.clone(),
-                        inspected_on,
-                        working_days,
-                        source,
-                    })
-                })?,
-        );
+    if site.verdict == Verdict::Pass {
+        site.due = None;
+        return Ok(());
     }
+    let inspected_on = site.record.inspected_on;
+    let due = calendar
+        .add_working_days(inspected_on, working_days)
+        .map_err(|source| {
+            Box::new(DatingError {
+                origin: site.record.origin.clone(),
+                site: site.record.id.clone(),
+                inspected_on,
+                working_days,
+                source,
+            })
+        })?;
+    site.due = Some(due);
     Ok(())
 }
 
@@ -98,18 +84,8 @@ pub fn phase_spans(
         .collect()
 }
 
-/// Sites inspected outside the acceptance phase, if the campaign dates one.
-pub fn late_inspections(sites: &[SiteResult<'_>], campaign: &Campaign) -> Vec<LateInspection> {
-    let Some(phase) = campaign.phase("acceptance") else {
-        return Vec::new();
-    };
-    sites
-        .iter()
-        .filter(|s| s.record.inspected_on < phase.start || s.record.inspected_on > phase.end)
-        .map(|s| LateInspection {
-            site: s.record.id.clone(),
-            origin: s.record.origin.clone(),
-            inspected_on: s.record.inspected_on,
-        })
-        .collect()
+/// Whether a site was inspected outside the acceptance phase.
+pub fn is_late(site: &SiteResult<'_>, acceptance: &PhaseSpan) -> bool {
+    let day = site.record.inspected_on;
+    day < acceptance.start || day > acceptance.end
 }

@@ -9,39 +9,92 @@ mod deadline;
 mod evaluate;
 mod score;
 
-pub use deadline::{
-    DatingError, LateInspection, PhaseSpan, date_rectifications, late_inspections, phase_spans,
-};
+pub use deadline::{DatingError, PhaseSpan, date_site, is_late, phase_spans};
 pub use evaluate::{Outcome, SiteResult, Status, evaluate};
 pub use score::{Score, Verdict};
+
+use jiff::civil::Date;
 
 use crate::checklist::Checklist;
 use crate::record::campaign::Campaign;
 
-/// The results of one run over a campaign: every site judged.
+/// What every site of one run is judged in: the campaign, its checklists and its phases.
 #[derive(Clone, Debug)]
-pub struct Audit<'a> {
+pub struct Run<'a> {
     /// The campaign's settings.
     pub campaign: &'a Campaign,
     /// The checklists used, one per site kind.
     pub checklists: &'a [Checklist],
-    /// One result per site, in input order.
-    pub sites: Vec<SiteResult<'a>>,
     /// The campaign's phases with their working days.
     pub phases: Vec<PhaseSpan>,
+}
+
+impl Run<'_> {
+    /// The acceptance phase, if the campaign dates one.
+    pub fn acceptance(&self) -> Option<&PhaseSpan> {
+        self.phases.iter().find(|p| p.key == "acceptance")
+    }
+}
+
+/// An inspection dated outside the acceptance phase: worth a warning, not a failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LateInspection {
+    /// The site's id.
+    pub site: String,
+    /// Where the record came from.
+    pub origin: String,
+    /// When it was inspected.
+    pub inspected_on: Date,
+}
+
+/// What a run found over all its sites, kept small so that a run over any number of sites
+/// holds only this and the site being judged.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Sites judged.
+    pub sites: usize,
+    /// Sites that passed.
+    pub pass: usize,
+    /// Sites to rectify.
+    pub rectify: usize,
+    /// Sites without a verdict yet.
+    pub incomplete: usize,
     /// Sites inspected outside the acceptance phase.
     pub late: Vec<LateInspection>,
 }
 
-impl Audit<'_> {
+impl Totals {
+    /// Counts one site.
+    pub fn add(&mut self, site: &SiteResult<'_>, run: &Run<'_>) {
+        self.sites += 1;
+        match site.verdict {
+            Verdict::Pass => self.pass += 1,
+            Verdict::Rectify => self.rectify += 1,
+            Verdict::Incomplete => self.incomplete += 1,
+        }
+        if let Some(phase) = run.acceptance()
+            && is_late(site, phase)
+        {
+            self.late.push(LateInspection {
+                site: site.record.id.clone(),
+                origin: site.record.origin.clone(),
+                inspected_on: site.record.inspected_on,
+            });
+        }
+    }
+
     /// How many sites got `verdict`.
     pub fn count(&self, verdict: Verdict) -> usize {
-        self.sites.iter().filter(|s| s.verdict == verdict).count()
+        match verdict {
+            Verdict::Pass => self.pass,
+            Verdict::Rectify => self.rectify,
+            Verdict::Incomplete => self.incomplete,
+        }
     }
 
     /// Whether every site passed.
     pub fn all_accepted(&self) -> bool {
-        self.sites.iter().all(|s| s.verdict == Verdict::Pass)
+        self.pass == self.sites
     }
 }
 

@@ -15,7 +15,7 @@ use crate::lang::Lang;
 
 /// Runs `calendar`.
 pub fn run(args: &CalendarArgs) -> Result<Outcome> {
-    let loaded = inputs::load_calendar(None, &args.calendar)?;
+    let loaded = inputs::load_calendar(None, None, &args.calendar)?;
     let calendar = &loaded.calendar;
     let lang = args.lang;
     let table = calendar

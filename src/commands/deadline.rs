@@ -39,13 +39,11 @@ pub fn run(args: &DeadlineArgs) -> Result<Outcome> {
         Some(dir) => Some(read_campaign(dir)?),
         None => None,
     };
-    let campaign_inputs = campaign.map(|(dir, campaign)| inputs::Inputs {
-        campaign,
-        campaign_dir: Some(dir),
-        checklists: Vec::new(),
-        records: Vec::new(),
-    });
-    let loaded = inputs::load_calendar(campaign_inputs.as_ref(), &args.calendar)?;
+    let loaded = inputs::load_calendar(
+        campaign.as_ref().map(|(_, c)| c),
+        campaign.as_ref().map(|(d, _)| d.as_path()),
+        &args.calendar,
+    )?;
     let calendar = &loaded.calendar;
     let mut out = io::stdout().lock();
 
@@ -79,9 +77,7 @@ pub fn run(args: &DeadlineArgs) -> Result<Outcome> {
     let start = parse_date(date)?;
     let n = args
         .working_days
-        .or(campaign_inputs
-            .as_ref()
-            .map(|i| i.campaign.rectification_working_days))
+        .or(campaign.as_ref().map(|(_, c)| c.rectification_working_days))
         .unwrap_or(20);
     let due = calendar.add_working_days(start, n)?;
     match args.format {

@@ -4,7 +4,9 @@
 mod calendar;
 mod check;
 mod checklist;
+mod convert;
 mod deadline;
+mod template;
 
 use anyhow::Result;
 
@@ -26,6 +28,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Checklist(cmd) => checklist::run(&cmd),
         Command::Deadline(args) => deadline::run(&args),
         Command::Calendar(args) => calendar::run(&args),
+        Command::Template(args) => template::run(&args),
+        Command::Convert(args) => convert::run(&args),
     }
 }
 

@@ -3,7 +3,11 @@
 //! names a known item and has the type that item's kind expects.
 
 pub mod campaign;
+pub mod sheet;
+pub mod table;
 pub mod toml;
+pub mod value;
+pub mod write;
 
 use std::collections::BTreeMap;
 

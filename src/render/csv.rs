@@ -6,11 +6,20 @@
 use std::io::{self, Write};
 
 use super::Renderer;
-use crate::audit::Audit;
+use crate::audit::{Run, SiteResult, Totals};
 use crate::lang::Lang;
 
 /// The CSV renderer.
-pub struct Csv;
+pub struct Csv {
+    lang: Lang,
+}
+
+impl Csv {
+    /// A CSV renderer speaking `lang` in titles and texts.
+    pub fn new(lang: Lang) -> Csv {
+        Csv { lang }
+    }
+}
 
 /// The header row.
 pub const HEADER: &[&str] = &[
@@ -37,51 +46,75 @@ pub const HEADER: &[&str] = &[
     "evidence",
 ];
 
+fn write_row(out: &mut dyn Write, fields: &[&str]) -> io::Result<()> {
+    // A fresh writer per row keeps no state between rows and quotes exactly as csv does.
+    let mut writer = csv::WriterBuilder::new().from_writer(&mut *out);
+    writer.write_record(fields)?;
+    writer.flush()?;
+    Ok(())
+}
+
 impl Renderer for Csv {
-    fn render(&self, audit: &Audit<'_>, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
-        let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(HEADER)?;
-        for site in &audit.sites {
-            let r = site.record;
-            let due = site.due.map(|d| d.to_string()).unwrap_or_default();
-            let site_cols = [
-                r.id.clone(),
-                r.name.clone(),
-                r.kind.clone(),
-                r.township.clone(),
-                r.inspected_on.to_string(),
-                site.score.earned.to_string(),
-                site.score.max.to_string(),
-                site.grade
-                    .map(|g| g.label(lang).to_owned())
-                    .unwrap_or_default(),
-                site.verdict.code().to_owned(),
-                due,
-            ];
-            let mut any = false;
-            for o in site.findings() {
-                any = true;
-                let finding = [
-                    o.item.id.clone(),
-                    o.item.clause.clone(),
-                    o.item.label(lang).to_owned(),
-                    o.status.code().to_owned(),
-                    o.observed(lang),
-                    o.expected.clone(),
-                    o.item.severity.label(Lang::En).to_owned(),
-                    o.item.points.to_string(),
-                    o.lost.to_string(),
-                    o.note().unwrap_or_default().to_owned(),
-                    o.evidence().join("; "),
-                ];
-                writer.write_record(site_cols.iter().chain(finding.iter()))?;
-            }
-            if !any {
-                let empty = [""; 11];
-                writer.write_record(site_cols.iter().map(String::as_str).chain(empty))?;
-            }
+    fn begin(&mut self, _run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
+        write_row(out, HEADER)
+    }
+
+    fn site(
+        &mut self,
+        _run: &Run<'_>,
+        site: &SiteResult<'_>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let lang = self.lang;
+        let r = site.record;
+        let inspected_on = r.inspected_on.to_string();
+        let score = site.score.earned.to_string();
+        let max = site.score.max.to_string();
+        let due = site.due.map(|d| d.to_string()).unwrap_or_default();
+        let site_cols = [
+            r.id.as_str(),
+            r.name.as_str(),
+            r.kind.as_str(),
+            r.township.as_str(),
+            inspected_on.as_str(),
+            score.as_str(),
+            max.as_str(),
+            site.grade.map_or("", |g| g.label(lang)),
+            site.verdict.code(),
+            due.as_str(),
+        ];
+        let mut any = false;
+        for o in site.findings() {
+            any = true;
+            let observed = o.observed(lang);
+            let points = o.item.points.to_string();
+            let lost = o.lost.to_string();
+            let evidence = o.evidence().join("; ");
+            let mut row: Vec<&str> = site_cols.to_vec();
+            row.extend([
+                o.item.id.as_str(),
+                o.item.clause.as_str(),
+                o.item.label(lang),
+                o.status.code(),
+                observed.as_str(),
+                o.expected.as_str(),
+                o.item.severity.label(Lang::En),
+                points.as_str(),
+                lost.as_str(),
+                o.note().unwrap_or_default(),
+                evidence.as_str(),
+            ]);
+            write_row(out, &row)?;
         }
-        writer.flush()?;
+        if !any {
+            let mut row: Vec<&str> = site_cols.to_vec();
+            row.resize(HEADER.len(), "");
+            write_row(out, &row)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _run: &Run<'_>, _totals: &Totals, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
     }
 }

@@ -6,20 +6,28 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Renderer;
-use crate::audit::{Audit, Outcome, SiteResult};
+use crate::audit::{Outcome, Run, SiteResult, Totals, Verdict};
 use crate::checklist::{Severity, Value};
 use crate::lang::Lang;
 use crate::points::Points;
 
-/// The JSON renderer.
-pub struct Json;
+/// The JSON renderer: one document, written as the sites come.
+pub struct Json {
+    lang: Lang,
+    sites: usize,
+}
 
-#[derive(Serialize)]
-struct Document<'a> {
-    campaign: Campaign<'a>,
-    summary: Summary,
-    warnings: Vec<Warning<'a>>,
-    sites: Vec<Site<'a>>,
+impl Json {
+    /// A JSON renderer speaking `lang` in titles and texts.
+    pub fn new(lang: Lang) -> Json {
+        Json { lang, sites: 0 }
+    }
+}
+
+/// Pretty JSON of `value`, its continuation lines indented to sit at `indent`.
+fn indented(value: &impl Serialize, indent: &str) -> io::Result<String> {
+    let text = serde_json::to_string_pretty(value)?;
+    Ok(text.replace('\n', &format!("\n{indent}")))
 }
 
 #[derive(Serialize)]
@@ -166,58 +174,78 @@ fn site<'a>(s: &'a SiteResult<'a>, lang: Lang) -> Site<'a> {
 }
 
 impl Renderer for Json {
-    fn render(&self, audit: &Audit<'_>, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
-        use crate::audit::Verdict;
-        let c = audit.campaign;
-        let doc = Document {
-            campaign: Campaign {
-                name: (!c.name.is_empty()).then_some(c.name.as_str()),
-                county: c.county.as_deref(),
-                rectification_working_days: c.rectification_working_days,
-                demonstration_sites: c.demonstration_sites,
-                phases: audit
-                    .phases
-                    .iter()
-                    .map(|p| Phase {
-                        key: &p.key,
-                        start: p.start.to_string(),
-                        end: p.end.to_string(),
-                        working_days: p.working_days,
-                    })
-                    .collect(),
-                checklists: audit
-                    .checklists
-                    .iter()
-                    .map(|cl| ChecklistRef {
-                        site_kind: &cl.site_kind,
-                        id: &cl.id,
-                        version: &cl.version,
-                        title: cl.label(lang),
-                        total_points: cl.total_points,
-                    })
-                    .collect(),
-            },
-            summary: Summary {
-                sites: audit.sites.len(),
-                pass: audit.count(Verdict::Pass),
-                rectify: audit.count(Verdict::Rectify),
-                incomplete: audit.count(Verdict::Incomplete),
-            },
-            warnings: audit
-                .late
+    fn begin(&mut self, run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let c = run.campaign;
+        let lang = self.lang;
+        let campaign = Campaign {
+            name: (!c.name.is_empty()).then_some(c.name.as_str()),
+            county: c.county.as_deref(),
+            rectification_working_days: c.rectification_working_days,
+            demonstration_sites: c.demonstration_sites,
+            phases: run
+                .phases
                 .iter()
-                .map(|late| Warning {
-                    site: &late.site,
-                    record: &late.origin,
-                    message: format!(
-                        "inspected on {}, outside the acceptance phase",
-                        late.inspected_on
-                    ),
+                .map(|p| Phase {
+                    key: &p.key,
+                    start: p.start.to_string(),
+                    end: p.end.to_string(),
+                    working_days: p.working_days,
                 })
                 .collect(),
-            sites: audit.sites.iter().map(|s| site(s, lang)).collect(),
+            checklists: run
+                .checklists
+                .iter()
+                .map(|cl| ChecklistRef {
+                    site_kind: &cl.site_kind,
+                    id: &cl.id,
+                    version: &cl.version,
+                    title: cl.label(lang),
+                    total_points: cl.total_points,
+                })
+                .collect(),
         };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
-        writeln!(out)
+        write!(
+            out,
+            "{{\n  \"campaign\": {},\n  \"sites\": [",
+            indented(&campaign, "  ")?
+        )
+    }
+
+    fn site(&mut self, _run: &Run<'_>, s: &SiteResult<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let separator = if self.sites == 0 { "" } else { "," };
+        self.sites += 1;
+        write!(
+            out,
+            "{separator}\n    {}",
+            indented(&site(s, self.lang), "    ")?
+        )
+    }
+
+    fn finish(&mut self, _run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+        let summary = Summary {
+            sites: totals.sites,
+            pass: totals.count(Verdict::Pass),
+            rectify: totals.count(Verdict::Rectify),
+            incomplete: totals.count(Verdict::Incomplete),
+        };
+        let warnings: Vec<Warning<'_>> = totals
+            .late
+            .iter()
+            .map(|late| Warning {
+                site: &late.site,
+                record: &late.origin,
+                message: format!(
+                    "inspected on {}, outside the acceptance phase",
+                    late.inspected_on
+                ),
+            })
+            .collect();
+        let close = if self.sites == 0 { "]" } else { "\n  ]" };
+        writeln!(
+            out,
+            "{close},\n  \"summary\": {},\n  \"warnings\": {}\n}}",
+            indented(&summary, "  ")?,
+            indented(&warnings, "  ")?
+        )
     }
 }

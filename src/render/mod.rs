@@ -1,5 +1,9 @@
-//! Turning an [`Audit`] into text: one renderer per format, behind one trait. Renderers
-//! format what the audit decided; they never judge anything themselves.
+//! Turning results into text: one renderer per format, behind one trait. Renderers format
+//! what the audit decided; they never judge anything themselves.
+//!
+//! Sites arrive one at a time, so that a run over a file of any size can write its results
+//! as it goes: JSON and CSV stream, the table (for people, and small by nature) collects its
+//! rows and prints them at the end.
 
 mod csv;
 mod json;
@@ -7,23 +11,28 @@ mod table;
 
 use std::io::{self, Write};
 
-use crate::audit::Audit;
+use crate::audit::{Run, SiteResult, Totals};
 use crate::cli::Format;
 use crate::lang::Lang;
 
-/// Writes an audit in one format.
+pub use table::checklist_table;
+
+/// Writes the results of a run in one format.
 pub trait Renderer {
-    /// Writes `audit` to `out` in `lang`.
-    fn render(&self, audit: &Audit<'_>, lang: Lang, out: &mut dyn Write) -> io::Result<()>;
+    /// Writes what comes before the first site.
+    fn begin(&mut self, run: &Run<'_>, out: &mut dyn Write) -> io::Result<()>;
+    /// Writes (or collects) one site.
+    fn site(&mut self, run: &Run<'_>, site: &SiteResult<'_>, out: &mut dyn Write)
+    -> io::Result<()>;
+    /// Writes what comes after the last site.
+    fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()>;
 }
 
-/// The renderer of a format.
-pub fn renderer(format: Format) -> Box<dyn Renderer> {
+/// The renderer of a format, speaking `lang`.
+pub fn renderer(format: Format, lang: Lang) -> Box<dyn Renderer> {
     match format {
-        Format::Table => Box::new(table::Table),
-        Format::Json => Box::new(json::Json),
-        Format::Csv => Box::new(csv::Csv),
+        Format::Table => Box::new(table::Table::new(lang)),
+        Format::Json => Box::new(json::Json::new(lang)),
+        Format::Csv => Box::new(csv::Csv::new(lang)),
     }
 }
-
-pub use table::checklist_table;

@@ -7,13 +7,10 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table as Grid};
 
 use super::Renderer;
-use crate::audit::{Audit, SiteResult, Status, Verdict};
+use crate::audit::{Run, SiteResult, Status, Totals};
 use crate::checklist::{Checklist, Severity};
 use crate::lang::Lang;
 use crate::points::Points;
-
-/// The table renderer.
-pub struct Table;
 
 /// Width tables wrap to: a landscape A4 page. Fixed rather than the terminal's, so a run
 /// gives the same bytes in a terminal, in a pipe and in a test.
@@ -40,8 +37,34 @@ fn score_text(earned: Points, max: Points) -> String {
     format!("{earned}/{max}")
 }
 
-fn summary(audit: &Audit<'_>, lang: Lang) -> Grid {
-    let has_due = audit.sites.iter().any(|s| s.due.is_some());
+/// One row of the summary table.
+fn summary_row(site: &SiteResult<'_>, lang: Lang) -> Vec<String> {
+    let r = site.record;
+    let rectify = site
+        .outcomes
+        .iter()
+        .filter(|o| o.needs_rectification())
+        .count();
+    vec![
+        r.id.clone(),
+        r.name.clone(),
+        site.checklist.site_kind_label(lang).to_owned(),
+        r.inspected_on.to_string(),
+        score_text(site.score.earned, site.score.max),
+        site.grade.map_or("—", |g| g.label(lang)).to_owned(),
+        site.verdict.label(lang).to_owned(),
+        if rectify == 0 {
+            String::new()
+        } else {
+            rectify.to_string()
+        },
+        site.due.map(|d| d.to_string()).unwrap_or_default(),
+    ]
+}
+
+fn summary(rows: &[Vec<String>], lang: Lang) -> Grid {
+    // The deadline column only when some site has a deadline.
+    let has_due = rows.iter().any(|r| r.last().is_some_and(|d| !d.is_empty()));
     let mut header = vec![
         lang.pick("编号", "id"),
         lang.pick("名称", "name"),
@@ -56,33 +79,9 @@ fn summary(audit: &Audit<'_>, lang: Lang) -> Grid {
         header.push(lang.pick("整改期限", "due"));
     }
     let mut grid = grid(header);
-    for site in &audit.sites {
-        let r = site.record;
-        let rectify = site
-            .outcomes
-            .iter()
-            .filter(|o| o.needs_rectification())
-            .count();
-        let mut row = vec![
-            Cell::new(&r.id),
-            Cell::new(&r.name),
-            Cell::new(site.checklist.site_kind_label(lang)),
-            Cell::new(r.inspected_on),
-            Cell::new(score_text(site.score.earned, site.score.max)),
-            Cell::new(site.grade.map_or("—", |g| g.label(lang))),
-            Cell::new(site.verdict.label(lang)),
-            Cell::new(if rectify == 0 {
-                String::new()
-            } else {
-                rectify.to_string()
-            }),
-        ];
-        if has_due {
-            row.push(Cell::new(
-                site.due.map(|d| d.to_string()).unwrap_or_default(),
-            ));
-        }
-        grid.add_row(row);
+    for row in rows {
+        let shown = if has_due { row.len() } else { row.len() - 1 };
+        grid.add_row(row[..shown].iter().map(Cell::new).collect::<Vec<_>>());
     }
     right(&mut grid, &[4, 7]);
     grid
@@ -194,11 +193,11 @@ fn explanation(site: &SiteResult<'_>, lang: Lang) -> String {
 }
 
 /// The campaign's phases with their working days, in one line.
-fn phases_line(audit: &Audit<'_>, lang: Lang) -> Option<String> {
-    if audit.phases.is_empty() {
+fn phases_line(run: &Run<'_>, lang: Lang) -> Option<String> {
+    if run.phases.is_empty() {
         return None;
     }
-    let parts: Vec<String> = audit
+    let parts: Vec<String> = run
         .phases
         .iter()
         .map(|p| {
@@ -222,66 +221,103 @@ fn phases_line(audit: &Audit<'_>, lang: Lang) -> Option<String> {
     Some(parts.join(lang.pick("；", "; ")))
 }
 
+/// The table renderer: collects rows as sites arrive and prints at the end, since a
+/// table's column widths depend on every row.
+pub struct Table {
+    lang: Lang,
+    rows: Vec<Vec<String>>,
+    blocks: Vec<String>,
+}
+
+impl Table {
+    /// A table renderer speaking `lang`.
+    pub fn new(lang: Lang) -> Table {
+        Table {
+            lang,
+            rows: Vec::new(),
+            blocks: Vec::new(),
+        }
+    }
+}
+
+/// One site's findings with its heading and score explanation.
+fn block(site: &SiteResult<'_>, lang: Lang) -> String {
+    let r = site.record;
+    let mut text = format!(
+        "{} {}（{}）— {}\n",
+        lang.pick("■", "#"),
+        r.name,
+        r.id,
+        site.verdict.label(lang)
+    );
+    if let Some(due) = site.due {
+        text.push_str(&format!(
+            "{}{due}\n",
+            lang.pick("整改期限：", "rectify by: ")
+        ));
+    }
+    text.push_str(&format!(
+        "{}\n{}\n",
+        findings(site, lang),
+        explanation(site, lang)
+    ));
+    text
+}
+
 impl Renderer for Table {
-    fn render(&self, audit: &Audit<'_>, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
-        let c = audit.campaign;
+    fn begin(&mut self, _run: &Run<'_>, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn site(
+        &mut self,
+        _run: &Run<'_>,
+        site: &SiteResult<'_>,
+        _out: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.rows.push(summary_row(site, self.lang));
+        if site.findings().next().is_some() {
+            self.blocks.push(block(site, self.lang));
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+        let lang = self.lang;
+        let c = run.campaign;
         if !c.name.is_empty() {
             writeln!(out, "{}", c.name)?;
         }
-        for checklist in audit.checklists {
-            if audit.sites.iter().any(|s| s.checklist.id == checklist.id) {
-                writeln!(
-                    out,
-                    "{}{} {} ({})",
-                    lang.pick("清单：", "checklist: "),
-                    checklist.id,
-                    checklist.version,
-                    checklist.label(lang)
-                )?;
-            }
-        }
-        if let Some(line) = phases_line(audit, lang) {
-            writeln!(out, "{line}")?;
-        }
-        writeln!(out, "{}", summary(audit, lang))?;
-
-        for site in &audit.sites {
-            if site.findings().next().is_none() {
-                continue;
-            }
-            let r = site.record;
-            writeln!(out)?;
+        for checklist in run.checklists {
             writeln!(
                 out,
-                "{} {}（{}）— {}",
-                lang.pick("■", "#"),
-                r.name,
-                r.id,
-                site.verdict.label(lang)
+                "{}{} {} ({})",
+                lang.pick("清单：", "checklist: "),
+                checklist.id,
+                checklist.version,
+                checklist.label(lang)
             )?;
-            if let Some(due) = site.due {
-                writeln!(out, "{}{due}", lang.pick("整改期限：", "rectify by: "))?;
-            }
-            writeln!(out, "{}", findings(site, lang))?;
-            writeln!(out, "{}", explanation(site, lang))?;
         }
-
+        if let Some(line) = phases_line(run, lang) {
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out, "{}", summary(&self.rows, lang))?;
+        for block in &self.blocks {
+            writeln!(out)?;
+            write!(out, "{block}")?;
+        }
         writeln!(out)?;
-        let (pass, rectify, incomplete) = (
-            audit.count(Verdict::Pass),
-            audit.count(Verdict::Rectify),
-            audit.count(Verdict::Incomplete),
-        );
+        let (pass, rectify, incomplete) = (totals.pass, totals.rectify, totals.incomplete);
         match lang {
             Lang::Zh => writeln!(
                 out,
                 "共 {} 个站点：合格 {pass}，不合格 {rectify}，待补查 {incomplete}。",
-                audit.sites.len()
+                totals.sites
             ),
             Lang::En => writeln!(
                 out,
                 "{} sites: {pass} pass, {rectify} rectify, {incomplete} incomplete.",
-                audit.sites.len()
+                totals.sites
             ),
         }
     }

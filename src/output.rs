@@ -1,0 +1,115 @@
+//! Writing output files safely: never over an input, never over an existing file without
+//! `--force`, and never half-written — each file is written beside its destination and
+//! renamed into place, so an interrupted run leaves the old file or the new one.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+/// Refuses `out` when it is one of `inputs` (or inside an input folder), or exists and
+/// `force` is not given.
+pub fn check_destination(out: &Path, inputs: &[PathBuf], force: bool) -> Result<()> {
+    let target = absolute(out);
+    for input in inputs {
+        let input = absolute(input);
+        if target == input || (input.is_dir() && target.starts_with(&input) && target.is_file()) {
+            bail!(
+                "{}: this is an input of the run: write the output somewhere else",
+                out.display()
+            );
+        }
+    }
+    if out.exists() && !force {
+        bail!(
+            "{}: already exists: choose another name, or add --force to replace it",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// The path made absolute and, where it exists, resolved, so that two spellings of one
+/// file compare equal.
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(real) = fs::canonicalize(path) {
+        return real;
+    }
+    let base = std::env::current_dir().unwrap_or_default();
+    let joined = base.join(path);
+    // An output that does not exist yet: resolve its folder, keep its name.
+    match (
+        joined.parent().and_then(|p| fs::canonicalize(p).ok()),
+        joined.file_name(),
+    ) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => joined,
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_owned());
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> Result<()> {
+        let mut file = fs::File::create(&temp)
+            .with_context(|| format!("{}: cannot create", temp.display()))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("{}: cannot write", temp.display()))?;
+        fs::rename(&temp, path).with_context(|| format!("{}: cannot write", path.display()))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("yanshou-output-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn refuses_inputs_and_existing_files() {
+        let dir = scratch("refuse");
+        let input = dir.join("in.csv");
+        fs::write(&input, "x").unwrap();
+        assert!(check_destination(&input, std::slice::from_ref(&input), true).is_err());
+        let other = dir.join("out.csv");
+        assert!(check_destination(&other, std::slice::from_ref(&input), false).is_ok());
+        fs::write(&other, "old").unwrap();
+        let err = check_destination(&other, std::slice::from_ref(&input), false).unwrap_err();
+        assert!(err.to_string().contains("--force"));
+        assert!(check_destination(&other, &[input], true).is_ok());
+    }
+
+    #[test]
+    fn writes_through_a_rename() {
+        let dir = scratch("write");
+        let out = dir.join("report.csv");
+        write_atomic(&out, b"new").unwrap();
+        assert_eq!(fs::read(&out).unwrap(), b"new");
+        let leftovers: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+}

@@ -1,0 +1,390 @@
+//! Rows from spreadsheet files: CSV in UTF-8 (with or without BOM) or GB18030/GBK, and the
+//! sheets of xlsx workbooks. Rows come one at a time as [`StringRecord`]s, so a CSV of any
+//! size is read in constant memory; an xlsx sheet is read whole, as calamine does.
+
+use std::fs::File;
+use std::io::{self, BufReader, Cursor, Read};
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow, bail};
+use calamine::{Data, Reader, Xlsx};
+use csv::StringRecord;
+use encoding_rs::{DecoderResult, GB18030};
+
+use super::value::date_from_excel_serial;
+
+/// How much of a CSV file is looked at to tell UTF-8 from GB18030.
+const SNIFF: usize = 64 * 1024;
+
+/// The text encoding a CSV file was found to use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8, without a byte-order mark.
+    Utf8,
+    /// UTF-8 with a byte-order mark, as Excel's "CSV UTF-8" saves.
+    Utf8Bom,
+    /// GB18030 (a superset of GBK), as Excel and WPS save "CSV" on Chinese Windows.
+    Gb18030,
+}
+
+/// Tells the encoding from the first bytes of a file: a BOM says UTF-8; bytes that are valid
+/// UTF-8 (but for a character cut at the end of the sample) are UTF-8; anything else is
+/// taken as GB18030, whose decoder then refuses bytes that are not GB18030 either.
+pub fn sniff(head: &[u8]) -> Encoding {
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Encoding::Utf8Bom;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => Encoding::Utf8,
+        Err(e) if e.error_len().is_none() => Encoding::Utf8,
+        Err(_) => Encoding::Gb18030,
+    }
+}
+
+/// A reader that turns GB18030 bytes into UTF-8, failing on bytes that are not GB18030.
+struct Gb18030ToUtf8<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    start: usize,
+    end: usize,
+    done: bool,
+    consumed: u64,
+    /// Lines already emitted, so an undecodable byte can be placed on its line.
+    lines: usize,
+}
+
+/// Bytes that are neither UTF-8 nor GB18030, with the line they are on.
+#[derive(Debug, thiserror::Error)]
+#[error("bytes near offset {offset} are neither UTF-8 nor GBK/GB18030 text")]
+struct Undecodable {
+    line: usize,
+    offset: u64,
+}
+
+impl<R: Read> Gb18030ToUtf8<R> {
+    fn new(inner: R) -> Self {
+        Gb18030ToUtf8 {
+            inner,
+            decoder: GB18030.new_decoder_without_bom_handling(),
+            input: vec![0; 16 * 1024],
+            start: 0,
+            end: 0,
+            done: false,
+            consumed: 0,
+            lines: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for Gb18030ToUtf8<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        // A decoder may need up to a few bytes of room to write one character.
+        if out.len() < 8 {
+            let mut small = [0u8; 8];
+            let n = self.read(&mut small)?;
+            let n = n.min(out.len());
+            out[..n].copy_from_slice(&small[..n]);
+            return Ok(n);
+        }
+        loop {
+            if self.start == self.end && !self.done {
+                self.start = 0;
+                self.end = self.inner.read(&mut self.input)?;
+                self.done = self.end == 0;
+            }
+            let last = self.done;
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.input[self.start..self.end],
+                out,
+                last,
+            );
+            self.start += read;
+            self.consumed += read as u64;
+            self.lines += out[..written].iter().filter(|&&b| b == b'\n').count();
+            match result {
+                DecoderResult::Malformed(_, _) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        Undecodable {
+                            line: self.lines + 1,
+                            offset: self.consumed,
+                        },
+                    ));
+                }
+                DecoderResult::OutputFull | DecoderResult::InputEmpty if written > 0 => {
+                    return Ok(written);
+                }
+                DecoderResult::InputEmpty if last => return Ok(0),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Where rows come from.
+pub enum Sheet {
+    /// A CSV file, read as it goes.
+    Csv {
+        /// The CSV reader over decoded text.
+        reader: csv::Reader<Box<dyn Read>>,
+        /// The encoding found.
+        encoding: Encoding,
+    },
+    /// The used range of one xlsx sheet.
+    Xlsx {
+        /// Rows already converted to text, with their 1-based row numbers.
+        rows: std::vec::IntoIter<(usize, StringRecord)>,
+    },
+}
+
+/// Opens a CSV file, detecting its encoding. `progress` wraps the raw byte stream (for a
+/// progress bar) when given.
+pub fn open_csv(path: &Path, progress: Option<&indicatif::ProgressBar>) -> Result<Sheet> {
+    let mut file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let mut head = Vec::with_capacity(SNIFF);
+    (&mut file)
+        .take(SNIFF as u64)
+        .read_to_end(&mut head)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let encoding = sniff(&head);
+    let raw: Box<dyn Read> = match progress {
+        Some(bar) => Box::new(bar.wrap_read(Cursor::new(head).chain(file))),
+        None => Box::new(Cursor::new(head).chain(file)),
+    };
+    let raw = BufReader::with_capacity(256 * 1024, raw);
+    let text: Box<dyn Read> = match encoding {
+        Encoding::Gb18030 => Box::new(Gb18030ToUtf8::new(raw)),
+        Encoding::Utf8 | Encoding::Utf8Bom => Box::new(raw),
+    };
+    let reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(256 * 1024)
+        .from_reader(text);
+    Ok(Sheet::Csv { reader, encoding })
+}
+
+/// Opens one sheet of an xlsx workbook: `sheet`, or the first.
+pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
+    let mut workbook: Xlsx<_> = calamine::open_workbook(path)
+        .map_err(|e| anyhow!("{}: not a readable xlsx workbook: {e}", path.display()))?;
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .cloned()
+            .ok_or_else(|| {
+                anyhow!(
+                    "{}: no sheet \"{wanted}\": the sheets are {}",
+                    path.display(),
+                    names.join(", ")
+                )
+            })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| anyhow!("{}: the workbook has no sheets", path.display()))?,
+    };
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|e| anyhow!("{}: cannot read sheet \"{name}\": {e}", path.display()))?;
+    let (row0, col0) = range
+        .start()
+        .map_or((0, 0), |(r, c)| (r as usize, c as usize));
+    let mut rows = Vec::with_capacity(range.height());
+    for (i, cells) in range.rows().enumerate() {
+        let mut record = StringRecord::new();
+        for _ in 0..col0 {
+            record.push_field("");
+        }
+        for (j, cell) in cells.iter().enumerate() {
+            let text = cell_text(cell).map_err(|e| {
+                anyhow!("{}:{}:{}: {e}", path.display(), row0 + i + 1, col0 + j + 1)
+            })?;
+            record.push_field(&text);
+        }
+        rows.push((row0 + i + 1, record));
+    }
+    Ok(Sheet::Xlsx {
+        rows: rows.into_iter(),
+    })
+}
+
+/// A cell as the text a person would have typed: 60 not 60.0, dates as ISO dates.
+fn cell_text(cell: &Data) -> Result<String, String> {
+    Ok(match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => crate::checklist::kinds::format_number(*f),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => date_from_excel_serial(dt.as_f64().floor())?.to_string(),
+        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_owned(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => return Err(format!("the cell holds the spreadsheet error {e:?}")),
+    })
+}
+
+impl Sheet {
+    /// Reads the next row into `row`; `Ok(None)` at the end, else its 1-based row number.
+    pub fn next_row(&mut self, row: &mut StringRecord, path: &Path) -> Result<Option<usize>> {
+        match self {
+            Sheet::Csv { reader, encoding } => {
+                let before = reader.position().line() as usize;
+                match reader.read_record(row) {
+                    Ok(false) => Ok(None),
+                    Ok(true) => {
+                        let line = row.position().map_or(before, |p| p.line() as usize);
+                        if line == 1 && *encoding == Encoding::Utf8Bom {
+                            strip_bom(row);
+                        }
+                        Ok(Some(line))
+                    }
+                    Err(e) => Err(csv_error(e, before.max(1), *encoding, path)),
+                }
+            }
+            Sheet::Xlsx { rows } => Ok(rows.next().map(|(n, r)| {
+                *row = r;
+                n
+            })),
+        }
+    }
+}
+
+fn strip_bom(row: &mut StringRecord) {
+    if let Some(first) = row.get(0)
+        && let Some(rest) = first.strip_prefix('\u{feff}')
+    {
+        let mut fixed = StringRecord::new();
+        fixed.push_field(rest);
+        for field in row.iter().skip(1) {
+            fixed.push_field(field);
+        }
+        *row = fixed;
+    }
+}
+
+fn csv_error(err: csv::Error, row: usize, encoding: Encoding, path: &Path) -> anyhow::Error {
+    let path = path.display();
+    match err.kind() {
+        csv::ErrorKind::Utf8 { pos, .. } => {
+            let row = pos.as_ref().map_or(row, |p| p.line() as usize);
+            anyhow!(
+                "{path}:{row}: the row is not valid UTF-8 text: save the file as UTF-8 (or GBK) CSV"
+            )
+        }
+        csv::ErrorKind::Io(e) if e.kind() == io::ErrorKind::InvalidData => {
+            match e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<Undecodable>())
+            {
+                Some(bad) => anyhow!(
+                    "{path}:{}: {bad}: save the file as UTF-8 or GBK CSV",
+                    bad.line
+                ),
+                None => anyhow!(
+                    "{path}:{row}: the text is not valid {}: save the file as UTF-8 or GBK CSV",
+                    match encoding {
+                        Encoding::Gb18030 => "GBK/GB18030",
+                        _ => "UTF-8",
+                    }
+                ),
+            }
+        }
+        _ => anyhow!("{path}:{row}: cannot read the CSV: {err}"),
+    }
+}
+
+/// What a file holds, by its first bytes and then its extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    /// A TOML record.
+    Toml,
+    /// A CSV table.
+    Csv,
+    /// An xlsx workbook.
+    Xlsx,
+}
+
+/// Tells the format of an input file: a zip (xlsx) by its magic bytes whatever its name,
+/// else by extension. An unknown extension is an error naming the ones accepted.
+pub fn detect(path: &Path) -> Result<FileFormat> {
+    let mut magic = [0u8; 4];
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut magic))
+        .with_context(|| format!("{}: cannot open", path.display()))?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if n == 4 && magic == *b"PK\x03\x04" {
+        return match ext.as_str() {
+            "xlsx" | "xlsm" | "" => Ok(FileFormat::Xlsx),
+            "xls" | "ods" => bail!(
+                "{}: only .xlsx workbooks are read: save it as .xlsx",
+                path.display()
+            ),
+            _ => Ok(FileFormat::Xlsx),
+        };
+    }
+    match ext.as_str() {
+        "toml" => Ok(FileFormat::Toml),
+        "csv" | "txt" => Ok(FileFormat::Csv),
+        "xlsx" | "xlsm" => bail!(
+            "{}: not an xlsx workbook (it is not a zip file): was it saved as .xlsx?",
+            path.display()
+        ),
+        "xls" => bail!(
+            "{}: old .xls workbooks are not read: save it as .xlsx or CSV",
+            path.display()
+        ),
+        _ => bail!(
+            "{}: unknown kind of file: records are .toml, .csv or .xlsx",
+            path.display()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing_tells_utf8_from_gbk() {
+        assert_eq!(sniff("编号,名称".as_bytes()), Encoding::Utf8);
+        assert_eq!(sniff(b"\xEF\xBB\xBFid,name"), Encoding::Utf8Bom);
+        let (gbk, _, _) = GB18030.encode("编号,名称");
+        assert_eq!(sniff(&gbk), Encoding::Gb18030);
+        // a character cut at the end of the sample is still UTF-8
+        let text = "名称".as_bytes();
+        assert_eq!(sniff(&text[..text.len() - 1]), Encoding::Utf8);
+    }
+
+    #[test]
+    fn gb18030_is_decoded_in_small_reads() {
+        let source = "编号,名称\nchengguan,城关镇便民服务中心\n".repeat(200);
+        let (gbk, _, _) = GB18030.encode(&source);
+        let mut reader = Gb18030ToUtf8::new(Cursor::new(gbk.into_owned()));
+        let mut out = Vec::new();
+        let mut buf = [0u8; 13];
+        loop {
+            let n = reader.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), source);
+    }
+
+    #[test]
+    fn undecodable_bytes_are_an_error() {
+        let mut reader = Gb18030ToUtf8::new(Cursor::new(b"ok,\xFF\xFF\xFF".to_vec()));
+        let mut out = Vec::new();
+        let err = reader.read_to_end(&mut out).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+    }
+}

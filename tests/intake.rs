@@ -1,0 +1,313 @@
+//! Intake: the same records through every format score the same, and bad cells are located.
+#![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn yanshou() -> Command {
+    Command::cargo_bin("yanshou").unwrap()
+}
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("yanshou-intake-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The sites and summary of `check --format json`, without the per-site record path (which
+/// names the file and so differs between formats by design). The campaign block is left
+/// out: a spreadsheet on its own is checked without the example's campaign settings.
+fn results(args: &[&str]) -> Value {
+    let out = yanshou()
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for site in doc["sites"].as_array_mut().unwrap() {
+        site.as_object_mut().unwrap().remove("record");
+    }
+    serde_json::json!({ "sites": doc["sites"], "summary": doc["summary"] })
+}
+
+fn convert(inputs: &[&str], to: &str, out: &Path, extra: &[&str]) {
+    let status = yanshou()
+        .arg("convert")
+        .args(inputs)
+        .args(["--to", to, "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(
+        status.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+const EXAMPLE: &str = "examples/puyang-2020";
+
+#[test]
+fn every_csv_flavour_scores_like_the_toml_records() {
+    let dir = scratch("csv");
+    let expected = results(&[EXAMPLE]);
+    let bom = dir.join("bom.csv");
+    convert(&[EXAMPLE], "csv", &bom, &[]);
+    let bytes = fs::read(&bom).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "convert writes a BOM for Excel"
+    );
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let plain = dir.join("plain.csv");
+    fs::write(&plain, &text).unwrap();
+    let gbk = dir.join("gbk.csv");
+    let (encoded, _, unmappable) = encoding_rs::GB18030.encode(&text);
+    assert!(!unmappable);
+    fs::write(&gbk, &encoded).unwrap();
+    let long = dir.join("long.csv");
+    convert(&[EXAMPLE], "csv", &long, &["--layout", "long"]);
+    for file in [&bom, &plain, &gbk, &long] {
+        // Compared as text: a mismatch is then a short diff, not two whole documents.
+        let got = results(&[file.to_str().unwrap()]);
+        assert!(got == expected, "{} scores differently", file.display());
+    }
+}
+
+#[test]
+fn toml_to_csv_to_toml_gives_the_same_records() {
+    let dir = scratch("roundtrip");
+    let csv = dir.join("all.csv");
+    convert(&[EXAMPLE], "csv", &csv, &[]);
+    let back = dir.join("sites");
+    convert(&[csv.to_str().unwrap()], "toml", &back, &[]);
+    assert!(
+        results(&[back.to_str().unwrap()]) == results(&[EXAMPLE]),
+        "the round trip changed a score"
+    );
+    // the notes, photos and reasons came through
+    let wenliu = fs::read_to_string(back.join("wenliu.toml")).unwrap();
+    assert!(
+        wenliu.contains("evidence = [\"photos/wenliu/hall-01.jpg\"]"),
+        "{wenliu}"
+    );
+    let xuzhen = fs::read_to_string(back.join("xuzhen.toml")).unwrap();
+    assert!(xuzhen.contains("not_applicable = "), "{xuzhen}");
+}
+
+#[test]
+fn a_wrong_cell_names_file_row_column_and_item() {
+    let dir = scratch("wrong-cell");
+    let csv = dir.join("all.csv");
+    convert(&[EXAMPLE], "csv", &csv, &[]);
+    let text = fs::read_to_string(&csv).unwrap();
+    // row 3 of the file is the second site; break its floor area
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].trim_start_matches('\u{feff}').split(',').collect();
+    let col = header.iter().position(|h| *h == "site.floor_area").unwrap();
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_owned).collect();
+    cells[col] = "六十平".to_owned();
+    lines[2] = cells.join(",");
+    fs::write(&csv, lines.join("\n")).unwrap();
+    let out = yanshou().arg("check").arg(&csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let expected = format!("{}:3:{}: site.floor_area (", csv.display(), col + 1);
+    assert!(
+        stderr.starts_with(&format!("yanshou: {expected}")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("六十平"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn undecodable_bytes_are_an_error_naming_the_row() {
+    let dir = scratch("bytes");
+    let csv = dir.join("broken.csv");
+    let (gbk, _, _) = encoding_rs::GB18030.encode("id,name\n城关,中心\n");
+    let mut bytes = gbk.into_owned();
+    bytes.extend_from_slice(b"x,\xFF\xFE\n");
+    fs::write(&csv, bytes).unwrap();
+    let out = yanshou().arg("check").arg(&csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("broken.csv:3"), "{stderr}");
+    assert!(stderr.contains("neither UTF-8 nor GBK"), "{stderr}");
+}
+
+#[test]
+fn unknown_columns_suggest_the_nearest_item() {
+    let dir = scratch("unknown-column");
+    let csv = dir.join("x.csv");
+    fs::write(
+        &csv,
+        "id,name,kind,township,inspected_on,inspectors,site.floor_aera\nchengguan,城关镇便民服务中心,township,城关镇,2020-06-02,张伟,60\n",
+    )
+    .unwrap();
+    let out = yanshou().arg("check").arg(&csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(":1:7: site.floor_aera (G1): unknown column"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `site.floor_area`?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn mobile_exports_with_groups_metadata_and_typed_values_are_read() {
+    let dir = scratch("kobo");
+    let csv = dir.join("kobo.csv");
+    // group prefixes, metadata columns, per-choice columns, values typed the way people do
+    fs::write(
+        &csv,
+        "start,end,id,name,kind,township,inspected_on,inspectors,c3_1_1/site.floor_area,c3_1_1/site.open_hall,c3_1_3/windows.departments,c3_1_3/windows.departments/民政局,c3_1_3/windows.comprehensive,_id,_uuid,meta/instanceID\n\
+         2020-06-02T09:00,2020-06-02T10:00,chengguan,城关镇便民服务中心,township,城关镇,2020年6月2日,张伟、李娜,６０㎡,√,民政局 人社局 医保局 公安局 市场监管局,1,２个,17,abc,uuid:1\n",
+    )
+    .unwrap();
+    let doc = results(&[csv.to_str().unwrap()]);
+    let site = &doc["sites"][0];
+    assert_eq!(site["inspected_on"], "2020-06-02");
+    assert_eq!(site["verdict"], "incomplete", "most items are unrecorded");
+    let findings = site["findings"].as_array().unwrap();
+    for item in [
+        "site.floor_area",
+        "site.open_hall",
+        "windows.departments",
+        "windows.comprehensive",
+    ] {
+        assert!(
+            findings.iter().all(|f| f["item"] != item),
+            "{item} should pass"
+        );
+    }
+}
+
+#[test]
+fn convert_never_writes_over_its_input_or_an_existing_file() {
+    let dir = scratch("overwrite");
+    let csv = dir.join("all.csv");
+    convert(&[EXAMPLE], "csv", &csv, &[]);
+    let before = fs::read(&csv).unwrap();
+    let out = yanshou()
+        .args(["convert"])
+        .arg(&csv)
+        .args(["--to", "csv", "--force", "--out"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is an input of the run"));
+    let again = yanshou()
+        .args(["convert", EXAMPLE, "--to", "csv", "--out"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert_eq!(fs::read(&csv).unwrap(), before);
+}
+
+#[test]
+fn an_xlsx_workbook_scores_like_the_toml_records() {
+    let dir = scratch("xlsx");
+    let book = dir.join("all.xlsx");
+    convert(&[EXAMPLE], "xlsx", &book, &[]);
+    let got = results(&[book.to_str().unwrap()]);
+    assert!(
+        got == results(&[EXAMPLE]),
+        "the workbook scores differently"
+    );
+    // and back to TOML
+    let back = dir.join("sites");
+    convert(&[book.to_str().unwrap()], "toml", &back, &[]);
+    assert!(results(&[back.to_str().unwrap()]) == results(&[EXAMPLE]));
+}
+
+#[test]
+fn native_excel_cells_are_read_as_people_meant_them() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let dir = scratch("native");
+    let path = dir.join("typed.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = [
+        "id",
+        "name",
+        "kind",
+        "township",
+        "inspected_on",
+        "inspectors",
+        "site.floor_area",
+        "site.open_hall",
+        "windows.comprehensive",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let date = ExcelDateTime::from_ymd(2020, 6, 2).unwrap();
+    let date_format = Format::new().set_num_format("yyyy/m/d");
+    sheet.write_string(1, 0, "chengguan").unwrap();
+    sheet.write_string(1, 1, "城关镇便民服务中心").unwrap();
+    sheet.write_string(1, 2, "township").unwrap();
+    sheet.write_string(1, 3, "城关镇").unwrap();
+    sheet
+        .write_datetime_with_format(1, 4, &date, &date_format)
+        .unwrap();
+    sheet.write_string(1, 5, "张伟").unwrap();
+    sheet.write_number(1, 6, 59.5).unwrap();
+    sheet.write_boolean(1, 7, true).unwrap();
+    sheet.write_number(1, 8, 2.0).unwrap();
+    book.save(&path).unwrap();
+    let doc = results(&[path.to_str().unwrap()]);
+    let site = &doc["sites"][0];
+    assert_eq!(site["inspected_on"], "2020-06-02");
+    let area = site["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["item"] == "site.floor_area")
+        .unwrap();
+    assert_eq!(area["observed"], 59.5);
+    assert_eq!(area["status"], "fail");
+    let findings = site["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|f| f["item"] != "site.open_hall"));
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["item"] != "windows.comprehensive")
+    );
+}
+
+#[test]
+fn a_blank_form_is_not_a_campaign_without_sites() {
+    let dir = scratch("blank");
+    let form = dir.join("form.csv");
+    let out = yanshou()
+        .args(["template", "--kind", "township", "--format", "csv", "--out"])
+        .arg(&form)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = yanshou().arg("check").arg(&form).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has a header but no sites"));
+}
