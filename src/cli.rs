@@ -37,6 +37,12 @@ pub enum Command {
         after_help = "Counting starts the day after DATE (ruling 7). Examples:\n  yanshou deadline 2020-05-28\n  yanshou deadline 2020-06-18 --working-days 20 --format json\n  yanshou deadline --between 2020-05-28 2020-06-18\n  yanshou deadline 2027-01-05 --calendar calendar-2027.toml"
     )]
     Deadline(DeadlineArgs),
+    /// Rank sites and name the demonstration sites (clause 4.2).
+    #[command(after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible; ties break on fewer advisory misses, then site id.\nExit codes: 0 all demonstration sites chosen; 1 fewer eligible sites than wanted; 2 bad input.\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv")]
+    Rank(RankArgs),
+    /// Write the campaign summary, a page per site and rectification notices.
+    #[command(after_help = "Examples:\n  yanshou report examples/puyang-2020 --out out\n  yanshou report examples/puyang-2020 --out out --format html,docx,xlsx,md\n  yanshou report examples/puyang-2020 --out out-en --lang en")]
+    Report(ReportArgs),
     /// Write a blank inspection form for a kind of site, made from its checklist.
     #[command(
         after_help = "Examples:\n  yanshou template --kind township --format xlsx --out form.xlsx\n  yanshou template --kind village --format csv > village.csv\n  yanshou template --kind township --format toml > site.toml\n  yanshou template --kind township --format xlsform --out township-xlsform.xlsx"
@@ -72,6 +78,65 @@ pub struct CheckArgs {
     /// The sheet to read from xlsx inputs (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+}
+
+/// Arguments of `rank`.
+#[derive(Debug, clap::Args)]
+pub struct RankArgs {
+    /// Record files or campaign folders.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// How many demonstration sites to choose; default: the campaign's (2).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Language of tables and reasons.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// The sheet to read from xlsx inputs (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+/// Arguments of `report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Record files or campaign folders.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// The folder to write into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Formats, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "html")]
+    pub format: Vec<ReportFormat>,
+    /// Language of the documents.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// Extra working-day calendar file(s).
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Vec<PathBuf>,
+    /// The sheet to read from xlsx inputs (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Replace report files that exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Formats of `report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A self-contained folder of HTML pages that print on A4.
+    Html,
+    /// Markdown.
+    Md,
+    /// One Excel workbook.
+    Xlsx,
+    /// Word documents of the rectification notices.
+    Docx,
 }
 
 /// Arguments of `template`.

@@ -22,5 +22,6 @@ pub mod output;
 pub mod points;
 pub mod record;
 pub mod render;
+pub mod report;
 pub mod source;
 pub mod template;

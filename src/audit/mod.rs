@@ -7,6 +7,7 @@
 
 mod deadline;
 mod evaluate;
+pub mod rank;
 mod score;
 
 pub use deadline::{DatingError, PhaseSpan, date_site, is_late, phase_spans};

@@ -6,6 +6,8 @@ mod check;
 mod checklist;
 mod convert;
 mod deadline;
+mod rank;
+mod report;
 mod template;
 
 use anyhow::Result;
@@ -29,6 +31,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Deadline(args) => deadline::run(&args),
         Command::Calendar(args) => calendar::run(&args),
         Command::Template(args) => template::run(&args),
+        Command::Rank(args) => rank::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Convert(args) => convert::run(&args),
     }
 }

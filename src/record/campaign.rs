@@ -5,6 +5,8 @@
 //! county = "濮阳县"
 //! rectification_working_days = 20     # clause 4.2
 //! demonstration_sites = 2             # clause 4.2
+//! demonstration_kind = "township"     # optional: the kind they are chosen from
+//! notice_prefix = "濮验改"             # optional: rectification notice numbers
 //!
 //! [checklists]                        # site kind → checklist
 //! township = "builtin:puyang-2020/township"
@@ -37,6 +39,11 @@ pub struct Campaign {
     pub phases: Vec<Phase>,
     /// An extra working-day calendar file, relative to the campaign folder.
     pub calendar: Option<String>,
+    /// The kind of site demonstration sites are chosen from; the first checklist's kind
+    /// when not set (clause 4.2 picks two 便民服务中心, township centres).
+    pub demonstration_kind: Option<String>,
+    /// What rectification notice numbers start with, e.g. "濮验改"; "验收整改" when not set.
+    pub notice_prefix: Option<String>,
 }
 
 /// Where a checklist comes from.
@@ -80,7 +87,17 @@ impl Campaign {
             demonstration_sites: 2,
             phases: Vec::new(),
             calendar: None,
+            demonstration_kind: None,
+            notice_prefix: None,
         }
+    }
+
+    /// The kind of site demonstration sites are chosen from.
+    pub fn demonstrated_kind(&self) -> &str {
+        self.demonstration_kind
+            .as_deref()
+            .or(self.checklists.first().map(|(kind, _)| kind.as_str()))
+            .unwrap_or("township")
     }
 
     /// The phase with this key.
@@ -97,6 +114,8 @@ impl Campaign {
         let name = fields.required_string("name");
         let county = fields.string("county").map(|c| c.into_inner());
         let calendar = fields.string("calendar").map(|c| c.into_inner());
+        let demonstration_kind = fields.string("demonstration_kind").map(|c| c.into_inner());
+        let notice_prefix = fields.string("notice_prefix").map(|c| c.into_inner());
         let working_days = positive(&mut fields, "rectification_working_days", 20);
         let demonstration = positive(&mut fields, "demonstration_sites", 2);
 
@@ -202,6 +221,8 @@ impl Campaign {
             demonstration_sites: demonstration,
             phases,
             calendar,
+            demonstration_kind,
+            notice_prefix,
         })
     }
 }

@@ -1,0 +1,243 @@
+//! Ranking sites and choosing demonstration sites (clause 4.2, ruling 9): only sites that
+//! passed are eligible, and only sites of the kind the campaign demonstrates (the county
+//! picks two 便民服务中心, township centres). Sites are ordered by percentage of their
+//! applicable maximum, then by fewer advisory misses, then by id, so the order is fully
+//! determined by the records.
+
+use serde::Serialize;
+
+use super::{SiteResult, Verdict};
+use crate::lang::Lang;
+use crate::points::Points;
+
+/// What ranking needs of a site: small, so that ranking any number of sites stays cheap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Site id.
+    pub id: String,
+    /// Site name.
+    pub name: String,
+    /// Kind of site.
+    pub kind: String,
+    /// Points earned.
+    pub score: Points,
+    /// Applicable maximum.
+    pub max_score: Points,
+    /// Percentage of the maximum, in tenths.
+    pub percent_tenths: u32,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Advisory items that lost points.
+    pub advisory_misses: usize,
+}
+
+impl Entry {
+    /// The entry of a judged site.
+    pub fn of(site: &SiteResult<'_>) -> Entry {
+        Entry {
+            id: site.record.id.clone(),
+            name: site.record.name.clone(),
+            kind: site.record.kind.clone(),
+            score: site.score.earned,
+            max_score: site.score.max,
+            percent_tenths: site.score.percent_tenths,
+            verdict: site.verdict,
+            advisory_misses: site.advisory_misses(),
+        }
+    }
+}
+
+/// Why a site cannot be a demonstration site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ineligible {
+    /// A mandatory item failed.
+    NotAccepted,
+    /// A mandatory item is unrecorded.
+    NoVerdict,
+    /// The campaign demonstrates another kind of site.
+    OtherKind,
+}
+
+impl Ineligible {
+    /// The reason in words.
+    pub fn text(self, lang: Lang, demonstrated: &str) -> String {
+        match (self, lang) {
+            (Ineligible::NotAccepted, Lang::Zh) => "验收不合格，须先整改".to_owned(),
+            (Ineligible::NotAccepted, Lang::En) => "not accepted: must rectify first".to_owned(),
+            (Ineligible::NoVerdict, Lang::Zh) => "有强制项未记录，尚无验收结论".to_owned(),
+            (Ineligible::NoVerdict, Lang::En) => "a mandatory item is unrecorded: no verdict yet".to_owned(),
+            (Ineligible::OtherKind, Lang::Zh) => format!("示范点只在{demonstrated}中评选"),
+            (Ineligible::OtherKind, Lang::En) => format!("demonstration sites are chosen among {demonstrated} sites only"),
+        }
+    }
+}
+
+/// One place in the ranking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// 1-based rank; sites that tie on every criterion still get distinct ranks, by id.
+    pub rank: usize,
+    /// The site.
+    pub entry: Entry,
+    /// Why it is not eligible, if it is not.
+    pub ineligible: Option<Ineligible>,
+    /// Whether it was chosen as a demonstration site.
+    pub demonstration: bool,
+}
+
+/// The ranking of a campaign.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ranking {
+    /// Every site, best first.
+    pub places: Vec<Place>,
+    /// How many demonstration sites were asked for.
+    pub wanted: usize,
+    /// The kind of site demonstrated.
+    pub kind: String,
+}
+
+impl Ranking {
+    /// Ranks `entries`, choosing up to `wanted` demonstration sites of kind `kind`.
+    pub fn new(mut entries: Vec<Entry>, wanted: usize, kind: &str) -> Ranking {
+        entries.sort_by(|a, b| {
+            b.percent_tenths
+                .cmp(&a.percent_tenths)
+                .then(a.advisory_misses.cmp(&b.advisory_misses))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let mut chosen = 0;
+        let places = entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, entry)| {
+                let ineligible = match entry.verdict {
+                    Verdict::Rectify => Some(Ineligible::NotAccepted),
+                    Verdict::Incomplete => Some(Ineligible::NoVerdict),
+                    Verdict::Pass if entry.kind != kind => Some(Ineligible::OtherKind),
+                    Verdict::Pass => None,
+                };
+                let demonstration = ineligible.is_none() && chosen < wanted;
+                if demonstration {
+                    chosen += 1;
+                }
+                Place {
+                    rank: i + 1,
+                    entry,
+                    ineligible,
+                    demonstration,
+                }
+            })
+            .collect();
+        Ranking {
+            places,
+            wanted,
+            kind: kind.to_owned(),
+        }
+    }
+
+    /// The demonstration sites, best first.
+    pub fn demonstration(&self) -> impl Iterator<Item = &Place> {
+        self.places.iter().filter(|p| p.demonstration)
+    }
+
+    /// How many sites were eligible.
+    pub fn eligible(&self) -> usize {
+        self.places.iter().filter(|p| p.ineligible.is_none()).count()
+    }
+
+    /// Says plainly when fewer sites are eligible than demonstration sites are wanted.
+    pub fn shortfall(&self, lang: Lang) -> Option<String> {
+        let eligible = self.eligible();
+        (eligible < self.wanted).then(|| match lang {
+            Lang::Zh => format!(
+                "只有 {eligible} 个站点符合示范点条件（验收合格），少于要评选的 {} 个",
+                self.wanted
+            ),
+            Lang::En => format!(
+                "only {eligible} sites are eligible (accepted), fewer than the {} demonstration sites wanted",
+                self.wanted
+            ),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, kind: &str, percent: u32, verdict: Verdict, misses: usize) -> Entry {
+        Entry {
+            id: id.to_owned(),
+            name: id.to_owned(),
+            kind: kind.to_owned(),
+            score: Points::from_tenths(percent),
+            max_score: Points::from_tenths(1000),
+            percent_tenths: percent,
+            verdict,
+            advisory_misses: misses,
+        }
+    }
+
+    fn ids(r: &Ranking) -> Vec<&str> {
+        r.places.iter().map(|p| p.entry.id.as_str()).collect()
+    }
+
+    #[test]
+    fn orders_by_score_then_advisory_misses_then_id() {
+        let r = Ranking::new(
+            vec![
+                entry("c", "township", 975, Verdict::Pass, 2),
+                entry("b", "township", 975, Verdict::Pass, 1),
+                entry("a", "township", 975, Verdict::Pass, 2),
+                entry("d", "township", 990, Verdict::Pass, 3),
+            ],
+            2,
+            "township",
+        );
+        assert_eq!(ids(&r), ["d", "b", "a", "c"]);
+        assert_eq!(r.places.iter().map(|p| p.rank).collect::<Vec<_>>(), [1, 2, 3, 4]);
+        let demo: Vec<&str> = r.demonstration().map(|p| p.entry.id.as_str()).collect();
+        assert_eq!(demo, ["d", "b"]);
+    }
+
+    #[test]
+    fn only_accepted_sites_of_the_demonstrated_kind_are_eligible() {
+        let r = Ranking::new(
+            vec![
+                entry("failing", "township", 999, Verdict::Rectify, 0),
+                entry("village", "village", 1000, Verdict::Pass, 0),
+                entry("gap", "township", 998, Verdict::Incomplete, 0),
+                entry("ok", "township", 900, Verdict::Pass, 0),
+            ],
+            2,
+            "township",
+        );
+        assert_eq!(ids(&r), ["village", "failing", "gap", "ok"]);
+        let reasons: Vec<Option<Ineligible>> = r.places.iter().map(|p| p.ineligible).collect();
+        assert_eq!(
+            reasons,
+            [
+                Some(Ineligible::OtherKind),
+                Some(Ineligible::NotAccepted),
+                Some(Ineligible::NoVerdict),
+                None
+            ]
+        );
+        let demo: Vec<&str> = r.demonstration().map(|p| p.entry.id.as_str()).collect();
+        assert_eq!(demo, ["ok"]);
+        assert!(r.shortfall(Lang::Zh).unwrap().contains("只有 1 个"));
+    }
+
+    #[test]
+    fn input_order_does_not_matter() {
+        let sites = vec![
+            entry("x", "township", 950, Verdict::Pass, 1),
+            entry("y", "township", 950, Verdict::Pass, 1),
+            entry("z", "township", 960, Verdict::Pass, 4),
+        ];
+        let mut reversed = sites.clone();
+        reversed.reverse();
+        assert_eq!(Ranking::new(sites, 2, "township"), Ranking::new(reversed, 2, "township"));
+    }
+}

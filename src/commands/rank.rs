@@ -1,0 +1,184 @@
+//! `yanshou rank`: every site ranked, the demonstration sites named. Records are read one
+//! at a time and only a small entry per site is kept.
+
+use std::io::{self, BufWriter, Write};
+
+use anyhow::{Result, anyhow};
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, Table};
+use serde::Serialize;
+
+use super::Outcome;
+use crate::audit::rank::{Entry, Ranking};
+use crate::audit::{self};
+use crate::cli::{Format, RankArgs};
+use crate::inputs::{self, ReadOptions};
+use crate::lang::Lang;
+use crate::points::Points;
+
+/// Runs `rank`.
+pub fn run(args: &RankArgs) -> Result<Outcome> {
+    let plan = inputs::plan(&args.inputs)?;
+    let mut entries = Vec::new();
+    let options = ReadOptions {
+        sheet: args.sheet.as_deref(),
+        progress: true,
+    };
+    plan.for_each_record(&options, |record| {
+        let checklist = plan
+            .checklist_for(&record.kind)
+            .ok_or_else(|| anyhow!("{}: no checklist for site kind \"{}\"", record.origin, record.kind))?;
+        entries.push(Entry::of(&audit::evaluate(checklist, &record, args.lang)));
+        Ok(())
+    })?;
+    let wanted = args
+        .top
+        .unwrap_or(plan.campaign.demonstration_sites as usize);
+    let kind = plan.campaign.demonstrated_kind().to_owned();
+    let ranking = Ranking::new(entries, wanted, &kind);
+    let kind_label = plan
+        .checklist_for(&kind)
+        .map_or(kind.clone(), |c| c.site_kind_label(args.lang).to_owned());
+
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Table => table(&ranking, &kind_label, args.lang, &mut out)?,
+        Format::Json => json(&ranking, &kind_label, args.lang, &mut out)?,
+        Format::Csv => csv(&ranking, &kind_label, args.lang, &mut out)?,
+    }
+    out.flush()?;
+    if let Some(shortfall) = ranking.shortfall(args.lang) {
+        let _ = writeln!(io::stderr(), "{}{shortfall}", args.lang.pick("注意：", "warning: "));
+        return Ok(Outcome::NotAllAccepted);
+    }
+    Ok(Outcome::AllAccepted)
+}
+
+fn reason(place: &crate::audit::rank::Place, kind: &str, lang: Lang) -> String {
+    place
+        .ineligible
+        .map(|i| i.text(lang, kind))
+        .unwrap_or_default()
+}
+
+fn table(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    let mut grid = Table::new();
+    grid.load_style(UTF8_FULL_CONDENSED).set_header(vec![
+        lang.pick("名次", "rank"),
+        lang.pick("编号", "id"),
+        lang.pick("名称", "name"),
+        lang.pick("得分", "score"),
+        lang.pick("得分率", "percent"),
+        lang.pick("结论", "verdict"),
+        lang.pick("示范点", "demonstration"),
+        lang.pick("说明", "note"),
+    ]);
+    for place in &ranking.places {
+        let e = &place.entry;
+        grid.add_row(vec![
+            Cell::new(place.rank),
+            Cell::new(&e.id),
+            Cell::new(&e.name),
+            Cell::new(format!("{}/{}", e.score, e.max_score)),
+            Cell::new(format!("{}%", Points::from_tenths(e.percent_tenths))),
+            Cell::new(e.verdict.label(lang)),
+            Cell::new(if place.demonstration { lang.pick("★ 示范点", "★ yes") } else { "" }),
+            Cell::new(reason(place, kind, lang)),
+        ]);
+    }
+    for i in [0, 3, 4] {
+        if let Some(c) = grid.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    writeln!(out, "{grid}")?;
+    let chosen: Vec<String> = ranking
+        .demonstration()
+        .map(|p| format!("{}（{}）", p.entry.name, p.entry.id))
+        .collect();
+    match lang {
+        Lang::Zh => writeln!(out, "示范点（{kind}，{} 个）：{}", ranking.wanted, if chosen.is_empty() { "无".to_owned() } else { chosen.join("、") }),
+        Lang::En => writeln!(out, "demonstration sites ({kind}, {} wanted): {}", ranking.wanted, if chosen.is_empty() { "none".to_owned() } else { chosen.join(", ") }),
+    }
+}
+
+#[derive(Serialize)]
+struct RankDoc<'a> {
+    demonstration: Vec<&'a str>,
+    wanted: usize,
+    demonstrated_kind: &'a str,
+    shortfall: Option<String>,
+    ranking: Vec<RankRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct RankRow<'a> {
+    rank: usize,
+    id: &'a str,
+    name: &'a str,
+    kind: &'a str,
+    score: Points,
+    max_score: Points,
+    percent: Points,
+    advisory_misses: usize,
+    verdict: &'static str,
+    eligible: bool,
+    demonstration: bool,
+    reason: Option<String>,
+}
+
+fn json(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    let doc = RankDoc {
+        demonstration: ranking.demonstration().map(|p| p.entry.id.as_str()).collect(),
+        wanted: ranking.wanted,
+        demonstrated_kind: &ranking.kind,
+        shortfall: ranking.shortfall(lang),
+        ranking: ranking
+            .places
+            .iter()
+            .map(|p| RankRow {
+                rank: p.rank,
+                id: &p.entry.id,
+                name: &p.entry.name,
+                kind: &p.entry.kind,
+                score: p.entry.score,
+                max_score: p.entry.max_score,
+                percent: Points::from_tenths(p.entry.percent_tenths),
+                advisory_misses: p.entry.advisory_misses,
+                verdict: p.entry.verdict.code(),
+                eligible: p.ineligible.is_none(),
+                demonstration: p.demonstration,
+                reason: p.ineligible.map(|i| i.text(lang, kind)),
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+fn csv(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = ::csv::Writer::from_writer(out);
+    writer.write_record([
+        "rank", "id", "name", "kind", "score", "max_score", "percent", "advisory_misses", "verdict", "eligible", "demonstration", "reason",
+    ])?;
+    for p in &ranking.places {
+        let e = &p.entry;
+        writer.write_record([
+            p.rank.to_string(),
+            e.id.clone(),
+            e.name.clone(),
+            e.kind.clone(),
+            e.score.to_string(),
+            e.max_score.to_string(),
+            Points::from_tenths(e.percent_tenths).to_string(),
+            e.advisory_misses.to_string(),
+            e.verdict.code().to_owned(),
+            p.ineligible.is_none().to_string(),
+            p.demonstration.to_string(),
+            reason(p, kind, lang),
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}

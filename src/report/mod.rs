@@ -1,0 +1,314 @@
+//! Reports for office staff: a campaign summary, a page per site and a rectification
+//! notice (整改通知书) per failing site, in several formats.
+//!
+//! [`Report`] is the pure model every format renders: what the counts are, which
+//! requirements failed most, how each clause fared, what each notice lists. The format
+//! modules only lay it out; each returns the files it makes as `(relative path, bytes)` and
+//! the `report` command writes them. Nothing here reads a file or the clock: the same
+//! inputs give byte-identical reports.
+
+pub mod docx;
+pub mod html;
+pub mod markdown;
+pub mod xlsx;
+
+use jiff::civil::Date;
+
+use crate::audit::rank::Ranking;
+use crate::audit::{Outcome, Run, SiteResult, Status, Verdict};
+use crate::checklist::{Kind, Severity};
+use crate::lang::Lang;
+use crate::points::Points;
+
+/// One input file and its SHA-256, so a report can be shown to come from unaltered inputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputDigest {
+    /// The path as given.
+    pub path: String,
+    /// Lowercase hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// Everything a report shows.
+pub struct Report<'a> {
+    /// The campaign, its checklists and phases.
+    pub run: &'a Run<'a>,
+    /// Every site, in the order the records were read.
+    pub sites: Vec<SiteResult<'a>>,
+    /// The ranking and demonstration sites.
+    pub ranking: Ranking,
+    /// The input files with their digests.
+    pub inputs: Vec<InputDigest>,
+    /// The language of the report.
+    pub lang: Lang,
+}
+
+/// How often one requirement failed across sites.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemStat {
+    /// Id of the checklist the item belongs to.
+    pub checklist: String,
+    /// Item id.
+    pub item: String,
+    /// Clause.
+    pub clause: String,
+    /// Title in the report's language.
+    pub title: String,
+    /// Sites where it failed.
+    pub failed: usize,
+    /// Sites judged against its checklist.
+    pub sites: usize,
+}
+
+/// How one clause fared across sites.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClauseStat {
+    /// Id of the checklist the clause belongs to.
+    pub checklist: String,
+    /// Clause number.
+    pub clause: String,
+    /// Clause heading in the report's language.
+    pub title: String,
+    /// Sites with at least one failed mandatory item under the clause.
+    pub failed: usize,
+    /// Sites judged against the checklist.
+    pub sites: usize,
+}
+
+impl ClauseStat {
+    /// The failure rate in per mille, rounded half up, for bars and percentages.
+    pub fn permille(&self) -> u32 {
+        if self.sites == 0 {
+            return 0;
+        }
+        let (f, s) = (self.failed as u64, self.sites as u64);
+        u32::try_from((f * 2000 + s) / (s * 2)).unwrap_or(1000)
+    }
+}
+
+/// Points of one site under one clause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionScore {
+    /// Clause number.
+    pub clause: String,
+    /// Clause heading.
+    pub title: String,
+    /// Points earned.
+    pub earned: Points,
+    /// Points applicable.
+    pub max: Points,
+}
+
+/// A rectification notice (整改通知书) for one site.
+pub struct Notice<'r, 'a> {
+    /// The notice number, e.g. 验收整改〔2020〕003号.
+    pub number: String,
+    /// The site it is for.
+    pub site: &'r SiteResult<'a>,
+    /// The failed mandatory items, in checklist order: exactly the rectification items.
+    pub problems: Vec<&'r Outcome<'a>>,
+}
+
+impl<'a> Report<'a> {
+    /// Sites per verdict: (pass, rectify, incomplete).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let count = |v: Verdict| self.sites.iter().filter(|s| s.verdict == v).count();
+        (count(Verdict::Pass), count(Verdict::Rectify), count(Verdict::Incomplete))
+    }
+
+    /// Whether a site is a demonstration site.
+    pub fn is_demonstration(&self, id: &str) -> bool {
+        self.ranking
+            .demonstration()
+            .any(|p| p.entry.id == id)
+    }
+
+    /// The mandatory requirements failed most often, most first (ties in checklist order),
+    /// at most `limit`.
+    pub fn most_failed(&self, limit: usize) -> Vec<ItemStat> {
+        let mut stats = Vec::new();
+        for checklist in self.run.checklists {
+            let judged: Vec<&SiteResult<'_>> = self
+                .sites
+                .iter()
+                .filter(|s| s.checklist.id == checklist.id)
+                .collect();
+            for item in checklist.items.iter().filter(|i| i.severity == Severity::Mandatory) {
+                let failed = judged
+                    .iter()
+                    .filter(|s| {
+                        s.outcomes
+                            .iter()
+                            .any(|o| o.item.id == item.id && o.status == Status::Fail)
+                    })
+                    .count();
+                if failed > 0 {
+                    stats.push(ItemStat {
+                        checklist: checklist.id.clone(),
+                        item: item.id.clone(),
+                        clause: item.clause.clone(),
+                        title: item.label(self.lang).to_owned(),
+                        failed,
+                        sites: judged.len(),
+                    });
+                }
+            }
+        }
+        // A stable sort keeps checklist order among equal counts.
+        stats.sort_by(|a, b| b.failed.cmp(&a.failed));
+        stats.truncate(limit);
+        stats
+    }
+
+    /// Every clause of every checklist in use with its failure rate, in document order.
+    pub fn clause_rates(&self) -> Vec<ClauseStat> {
+        let mut stats = Vec::new();
+        for checklist in self.run.checklists {
+            let judged: Vec<&SiteResult<'_>> = self
+                .sites
+                .iter()
+                .filter(|s| s.checklist.id == checklist.id)
+                .collect();
+            if judged.is_empty() {
+                continue;
+            }
+            for clause in &checklist.clauses {
+                let failed = judged
+                    .iter()
+                    .filter(|s| {
+                        s.outcomes
+                            .iter()
+                            .any(|o| o.item.clause == clause.number && o.needs_rectification())
+                    })
+                    .count();
+                stats.push(ClauseStat {
+                    checklist: checklist.id.clone(),
+                    clause: clause.number.clone(),
+                    title: self
+                        .lang
+                        .pick_opt(&clause.title, clause.title_en.as_deref())
+                        .to_owned(),
+                    failed,
+                    sites: judged.len(),
+                });
+            }
+        }
+        stats
+    }
+
+    /// The rectification notices: one per site with a failed mandatory item, numbered in
+    /// report order.
+    pub fn notices(&self) -> Vec<Notice<'_, 'a>> {
+        let prefix = self
+            .run
+            .campaign
+            .notice_prefix
+            .as_deref()
+            .unwrap_or("验收整改");
+        let mut notices = Vec::new();
+        for site in &self.sites {
+            let problems: Vec<&Outcome<'a>> =
+                site.outcomes.iter().filter(|o| o.needs_rectification()).collect();
+            if problems.is_empty() {
+                continue;
+            }
+            let number = format!(
+                "{prefix}〔{}〕{:03}号",
+                site.record.inspected_on.year(),
+                notices.len() + 1
+            );
+            notices.push(Notice {
+                number,
+                site,
+                problems,
+            });
+        }
+        notices
+    }
+
+    /// The campaign's title for headings: its name, else the first checklist's title.
+    pub fn title(&self) -> String {
+        let name = &self.run.campaign.name;
+        if !name.is_empty() {
+            return name.clone();
+        }
+        self.run
+            .checklists
+            .first()
+            .map(|c| c.label(self.lang).to_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// A site's points clause by clause, in document order.
+pub fn sections(site: &SiteResult<'_>, lang: Lang) -> Vec<SectionScore> {
+    site.checklist
+        .clauses
+        .iter()
+        .map(|clause| {
+            let outcomes = site.outcomes.iter().filter(|o| o.item.clause == clause.number);
+            let (mut earned, mut max) = (Points::ZERO, Points::ZERO);
+            for o in outcomes {
+                if o.status != Status::NotApplicable {
+                    earned += o.earned;
+                    max += o.item.points;
+                }
+            }
+            SectionScore {
+                clause: clause.number.clone(),
+                title: lang.pick_opt(&clause.title, clause.title_en.as_deref()).to_owned(),
+                earned,
+                max,
+            }
+        })
+        .collect()
+}
+
+/// What a site must do about a failed item, for notices: add what is missing, or bring
+/// the item to what it requires.
+pub fn required_fix(outcome: &Outcome<'_>, lang: Lang) -> String {
+    match (&outcome.item.kind, lang) {
+        (Kind::Includes(_), Lang::Zh) if !outcome.missing.is_empty() => {
+            format!("补齐：{}", outcome.missing.join("、"))
+        }
+        (Kind::Includes(_), Lang::En) if !outcome.missing.is_empty() => {
+            format!("add: {}", outcome.missing.join(", "))
+        }
+        (_, Lang::Zh) => format!("整改至符合要求：{}", outcome.expected),
+        (_, Lang::En) => format!("bring it to: {}", outcome.expected),
+    }
+}
+
+/// A date as Chinese documents write it (2020年6月18日), or ISO in English.
+pub fn long_date(date: Date, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+        Lang::En => date.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_dates_have_no_leading_zeros() {
+        let d = jiff::civil::date(2020, 6, 8);
+        assert_eq!(long_date(d, Lang::Zh), "2020年6月8日");
+        assert_eq!(long_date(d, Lang::En), "2020-06-08");
+    }
+
+    #[test]
+    fn clause_rates_round_half_up() {
+        let stat = ClauseStat {
+            checklist: String::new(),
+            clause: String::new(),
+            title: String::new(),
+            failed: 1,
+            sites: 8,
+        };
+        assert_eq!(stat.permille(), 125);
+        let third = ClauseStat { failed: 1, sites: 3, ..stat };
+        assert_eq!(third.permille(), 333);
+    }
+}
