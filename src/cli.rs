@@ -38,10 +38,14 @@ pub enum Command {
     )]
     Deadline(DeadlineArgs),
     /// Rank sites and name the demonstration sites (clause 4.2).
-    #[command(after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible; ties break on fewer advisory misses, then site id.\nExit codes: 0 all demonstration sites chosen; 1 fewer eligible sites than wanted; 2 bad input.\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv")]
+    #[command(
+        after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible; ties break on fewer advisory misses, then site id.\nExit codes: 0 all demonstration sites chosen; 1 fewer eligible sites than wanted; 2 bad input.\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv"
+    )]
     Rank(RankArgs),
     /// Write the campaign summary, a page per site and rectification notices.
-    #[command(after_help = "Examples:\n  yanshou report examples/puyang-2020 --out out\n  yanshou report examples/puyang-2020 --out out --format html,docx,xlsx,md\n  yanshou report examples/puyang-2020 --out out-en --lang en")]
+    #[command(
+        after_help = "Examples:\n  yanshou report examples/puyang-2020 --out out\n  yanshou report examples/puyang-2020 --out out --format html,docx,xlsx,md\n  yanshou report examples/puyang-2020 --out out-en --lang en"
+    )]
     Report(ReportArgs),
     /// Write a blank inspection form for a kind of site, made from its checklist.
     #[command(
@@ -53,6 +57,17 @@ pub enum Command {
         after_help = "Examples:\n  yanshou convert examples/puyang-2020 --to csv --out all.csv\n  yanshou convert all.csv --to toml --out sites/\n  yanshou convert a.xlsx b.csv --to xlsx --out merged.xlsx"
     )]
     Convert(ConvertArgs),
+    /// Print shell completions for bash, zsh, fish, elvish or powershell.
+    #[command(
+        after_help = "Example:\n  yanshou completions bash > ~/.local/share/bash-completion/completions/yanshou"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output.
+    #[command(after_help = "Example:\n  yanshou man > yanshou.1 && man ./yanshou.1")]
+    Man,
     /// Print a year's official holidays and make-up working days.
     #[command(
         after_help = "Examples:\n  yanshou calendar 2020\n  yanshou calendar 2027 --calendar calendar-2027.toml"
@@ -284,6 +299,11 @@ pub enum ChecklistCommand {
         /// The checklist file, or builtin:NAME.
         file: String,
     },
+    /// Print the JSON Schema of the checklist format, for editors (taplo, Even Better TOML).
+    #[command(
+        after_help = "Example:\n  yanshou checklist schema > checklist.schema.json\nthen start a checklist file with  #:schema ./checklist.schema.json"
+    )]
+    Schema,
     /// Print a checklist as a table an inspector can take on site.
     #[command(
         after_help = "Examples:\n  yanshou checklist show checklists/puyang-2020/township.toml\n  yanshou checklist show builtin:puyang-2020/village --lang en"

@@ -66,9 +66,13 @@ impl Ineligible {
             (Ineligible::NotAccepted, Lang::Zh) => "验收不合格，须先整改".to_owned(),
             (Ineligible::NotAccepted, Lang::En) => "not accepted: must rectify first".to_owned(),
             (Ineligible::NoVerdict, Lang::Zh) => "有强制项未记录，尚无验收结论".to_owned(),
-            (Ineligible::NoVerdict, Lang::En) => "a mandatory item is unrecorded: no verdict yet".to_owned(),
+            (Ineligible::NoVerdict, Lang::En) => {
+                "a mandatory item is unrecorded: no verdict yet".to_owned()
+            }
             (Ineligible::OtherKind, Lang::Zh) => format!("示范点只在{demonstrated}中评选"),
-            (Ineligible::OtherKind, Lang::En) => format!("demonstration sites are chosen among {demonstrated} sites only"),
+            (Ineligible::OtherKind, Lang::En) => {
+                format!("demonstration sites are chosen among {demonstrated} sites only")
+            }
         }
     }
 }
@@ -143,7 +147,10 @@ impl Ranking {
 
     /// How many sites were eligible.
     pub fn eligible(&self) -> usize {
-        self.places.iter().filter(|p| p.ineligible.is_none()).count()
+        self.places
+            .iter()
+            .filter(|p| p.ineligible.is_none())
+            .count()
     }
 
     /// Says plainly when fewer sites are eligible than demonstration sites are wanted.
@@ -196,7 +203,10 @@ mod tests {
             "township",
         );
         assert_eq!(ids(&r), ["d", "b", "a", "c"]);
-        assert_eq!(r.places.iter().map(|p| p.rank).collect::<Vec<_>>(), [1, 2, 3, 4]);
+        assert_eq!(
+            r.places.iter().map(|p| p.rank).collect::<Vec<_>>(),
+            [1, 2, 3, 4]
+        );
         let demo: Vec<&str> = r.demonstration().map(|p| p.entry.id.as_str()).collect();
         assert_eq!(demo, ["d", "b"]);
     }
@@ -238,6 +248,9 @@ mod tests {
         ];
         let mut reversed = sites.clone();
         reversed.reverse();
-        assert_eq!(Ranking::new(sites, 2, "township"), Ranking::new(reversed, 2, "township"));
+        assert_eq!(
+            Ranking::new(sites, 2, "township"),
+            Ranking::new(reversed, 2, "township")
+        );
     }
 }

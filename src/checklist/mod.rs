@@ -8,6 +8,7 @@
 pub mod builtin;
 pub mod kinds;
 mod load;
+pub mod schema;
 
 use std::fmt;
 

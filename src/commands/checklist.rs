@@ -31,6 +31,10 @@ pub fn run(cmd: &ChecklistCommand) -> Result<Outcome> {
                 checklist.total_points
             )?;
         }
+        ChecklistCommand::Schema => {
+            let schema = crate::checklist::schema::json_schema();
+            writeln!(out, "{}", serde_json::to_string_pretty(&schema)?)?;
+        }
         ChecklistCommand::Show { file, lang } => {
             let checklist = inputs::load_checklist(file)?;
             write!(out, "{}", render::checklist_table(&checklist, *lang))?;

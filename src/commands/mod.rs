@@ -33,6 +33,16 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Template(args) => template::run(&args),
         Command::Rank(args) => rank::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "yanshou", &mut std::io::stdout());
+            Ok(Outcome::AllAccepted)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(&mut std::io::stdout())?;
+            Ok(Outcome::AllAccepted)
+        }
         Command::Convert(args) => convert::run(&args),
     }
 }

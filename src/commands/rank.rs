@@ -25,9 +25,13 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         progress: true,
     };
     plan.for_each_record(&options, |record| {
-        let checklist = plan
-            .checklist_for(&record.kind)
-            .ok_or_else(|| anyhow!("{}: no checklist for site kind \"{}\"", record.origin, record.kind))?;
+        let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
+            anyhow!(
+                "{}: no checklist for site kind \"{}\"",
+                record.origin,
+                record.kind
+            )
+        })?;
         entries.push(Entry::of(&audit::evaluate(checklist, &record, args.lang)));
         Ok(())
     })?;
@@ -49,7 +53,11 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
     }
     out.flush()?;
     if let Some(shortfall) = ranking.shortfall(args.lang) {
-        let _ = writeln!(io::stderr(), "{}{shortfall}", args.lang.pick("注意：", "warning: "));
+        let _ = writeln!(
+            io::stderr(),
+            "{}{shortfall}",
+            args.lang.pick("注意：", "warning: ")
+        );
         return Ok(Outcome::NotAllAccepted);
     }
     Ok(Outcome::AllAccepted)
@@ -83,7 +91,11 @@ fn table(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::
             Cell::new(format!("{}/{}", e.score, e.max_score)),
             Cell::new(format!("{}%", Points::from_tenths(e.percent_tenths))),
             Cell::new(e.verdict.label(lang)),
-            Cell::new(if place.demonstration { lang.pick("★ 示范点", "★ yes") } else { "" }),
+            Cell::new(if place.demonstration {
+                lang.pick("★ 示范点", "★ yes")
+            } else {
+                ""
+            }),
             Cell::new(reason(place, kind, lang)),
         ]);
     }
@@ -98,8 +110,26 @@ fn table(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::
         .map(|p| format!("{}（{}）", p.entry.name, p.entry.id))
         .collect();
     match lang {
-        Lang::Zh => writeln!(out, "示范点（{kind}，{} 个）：{}", ranking.wanted, if chosen.is_empty() { "无".to_owned() } else { chosen.join("、") }),
-        Lang::En => writeln!(out, "demonstration sites ({kind}, {} wanted): {}", ranking.wanted, if chosen.is_empty() { "none".to_owned() } else { chosen.join(", ") }),
+        Lang::Zh => writeln!(
+            out,
+            "示范点（{kind}，{} 个）：{}",
+            ranking.wanted,
+            if chosen.is_empty() {
+                "无".to_owned()
+            } else {
+                chosen.join("、")
+            }
+        ),
+        Lang::En => writeln!(
+            out,
+            "demonstration sites ({kind}, {} wanted): {}",
+            ranking.wanted,
+            if chosen.is_empty() {
+                "none".to_owned()
+            } else {
+                chosen.join(", ")
+            }
+        ),
     }
 }
 
@@ -130,7 +160,10 @@ struct RankRow<'a> {
 
 fn json(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     let doc = RankDoc {
-        demonstration: ranking.demonstration().map(|p| p.entry.id.as_str()).collect(),
+        demonstration: ranking
+            .demonstration()
+            .map(|p| p.entry.id.as_str())
+            .collect(),
         wanted: ranking.wanted,
         demonstrated_kind: &ranking.kind,
         shortfall: ranking.shortfall(lang),
@@ -160,7 +193,18 @@ fn json(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::R
 fn csv(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);
     writer.write_record([
-        "rank", "id", "name", "kind", "score", "max_score", "percent", "advisory_misses", "verdict", "eligible", "demonstration", "reason",
+        "rank",
+        "id",
+        "name",
+        "kind",
+        "score",
+        "max_score",
+        "percent",
+        "advisory_misses",
+        "verdict",
+        "eligible",
+        "demonstration",
+        "reason",
     ])?;
     for p in &ranking.places {
         let e = &p.entry;

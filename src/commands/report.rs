@@ -39,11 +39,19 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     };
     let mut sites = Vec::with_capacity(inputs.records.len());
     for record in &inputs.records {
-        let checklist = inputs
-            .checklist_for(&record.kind)
-            .ok_or_else(|| anyhow!("{}: no checklist for site kind \"{}\"", record.origin, record.kind))?;
+        let checklist = inputs.checklist_for(&record.kind).ok_or_else(|| {
+            anyhow!(
+                "{}: no checklist for site kind \"{}\"",
+                record.origin,
+                record.kind
+            )
+        })?;
         let mut site = audit::evaluate(checklist, record, args.lang);
-        audit::date_site(&mut site, &loaded.calendar, campaign.rectification_working_days)?;
+        audit::date_site(
+            &mut site,
+            &loaded.calendar,
+            campaign.rectification_working_days,
+        )?;
         sites.push(site);
     }
     let ranking = Ranking::new(
@@ -79,7 +87,8 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     }
     for (path, bytes) in &targets {
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).with_context(|| format!("{}: cannot create folder", dir.display()))?;
+            fs::create_dir_all(dir)
+                .with_context(|| format!("{}: cannot create folder", dir.display()))?;
         }
         output::write_atomic(path, bytes)?;
     }
@@ -89,13 +98,13 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
 /// A renderer's relative path, refused if it could leave the output folder.
 fn safe_relative(path: &Path) -> Result<&Path> {
     use std::path::Component;
-    if path
-        .components()
-        .all(|c| matches!(c, Component::Normal(_)))
-    {
+    if path.components().all(|c| matches!(c, Component::Normal(_))) {
         Ok(path)
     } else {
-        Err(anyhow!("refusing to write {} outside the output folder", path.display()))
+        Err(anyhow!(
+            "refusing to write {} outside the output folder",
+            path.display()
+        ))
     }
 }
 

@@ -113,14 +113,16 @@ impl<'a> Report<'a> {
     /// Sites per verdict: (pass, rectify, incomplete).
     pub fn counts(&self) -> (usize, usize, usize) {
         let count = |v: Verdict| self.sites.iter().filter(|s| s.verdict == v).count();
-        (count(Verdict::Pass), count(Verdict::Rectify), count(Verdict::Incomplete))
+        (
+            count(Verdict::Pass),
+            count(Verdict::Rectify),
+            count(Verdict::Incomplete),
+        )
     }
 
     /// Whether a site is a demonstration site.
     pub fn is_demonstration(&self, id: &str) -> bool {
-        self.ranking
-            .demonstration()
-            .any(|p| p.entry.id == id)
+        self.ranking.demonstration().any(|p| p.entry.id == id)
     }
 
     /// The mandatory requirements failed most often, most first (ties in checklist order),
@@ -133,7 +135,11 @@ impl<'a> Report<'a> {
                 .iter()
                 .filter(|s| s.checklist.id == checklist.id)
                 .collect();
-            for item in checklist.items.iter().filter(|i| i.severity == Severity::Mandatory) {
+            for item in checklist
+                .items
+                .iter()
+                .filter(|i| i.severity == Severity::Mandatory)
+            {
                 let failed = judged
                     .iter()
                     .filter(|s| {
@@ -155,7 +161,7 @@ impl<'a> Report<'a> {
             }
         }
         // A stable sort keeps checklist order among equal counts.
-        stats.sort_by(|a, b| b.failed.cmp(&a.failed));
+        stats.sort_by_key(|s| std::cmp::Reverse(s.failed));
         stats.truncate(limit);
         stats
     }
@@ -207,8 +213,11 @@ impl<'a> Report<'a> {
             .unwrap_or("验收整改");
         let mut notices = Vec::new();
         for site in &self.sites {
-            let problems: Vec<&Outcome<'a>> =
-                site.outcomes.iter().filter(|o| o.needs_rectification()).collect();
+            let problems: Vec<&Outcome<'a>> = site
+                .outcomes
+                .iter()
+                .filter(|o| o.needs_rectification())
+                .collect();
             if problems.is_empty() {
                 continue;
             }
@@ -246,7 +255,10 @@ pub fn sections(site: &SiteResult<'_>, lang: Lang) -> Vec<SectionScore> {
         .clauses
         .iter()
         .map(|clause| {
-            let outcomes = site.outcomes.iter().filter(|o| o.item.clause == clause.number);
+            let outcomes = site
+                .outcomes
+                .iter()
+                .filter(|o| o.item.clause == clause.number);
             let (mut earned, mut max) = (Points::ZERO, Points::ZERO);
             for o in outcomes {
                 if o.status != Status::NotApplicable {
@@ -256,7 +268,9 @@ pub fn sections(site: &SiteResult<'_>, lang: Lang) -> Vec<SectionScore> {
             }
             SectionScore {
                 clause: clause.number.clone(),
-                title: lang.pick_opt(&clause.title, clause.title_en.as_deref()).to_owned(),
+                title: lang
+                    .pick_opt(&clause.title, clause.title_en.as_deref())
+                    .to_owned(),
                 earned,
                 max,
             }
@@ -308,7 +322,11 @@ mod tests {
             sites: 8,
         };
         assert_eq!(stat.permille(), 125);
-        let third = ClauseStat { failed: 1, sites: 3, ..stat };
+        let third = ClauseStat {
+            failed: 1,
+            sites: 3,
+            ..stat
+        };
         assert_eq!(third.permille(), 333);
     }
 }

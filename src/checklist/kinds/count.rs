@@ -26,6 +26,19 @@ pub struct Count {
 }
 
 impl Count {
+    /// The JSON Schema of this kind's keys, and which of them are required.
+    pub(super) fn schema() -> (serde_json::Value, &'static [&'static str]) {
+        use serde_json::json;
+        (
+            json!({
+                "min": { "type": "integer", "minimum": 0, "description": "inclusive lower bound" },
+                "max": { "type": "integer", "minimum": 0, "description": "inclusive upper bound" },
+                "unit": { "type": "string", "description": "measure word shown after values, e.g. 个" }
+            }),
+            &[],
+        )
+    }
+
     pub(super) fn parse(fields: &mut Fields<'_, '_>) -> Option<Count> {
         let unit = fields
             .string("unit")

@@ -24,6 +24,18 @@ pub struct Includes {
 }
 
 impl Includes {
+    /// The JSON Schema of this kind's keys, and which of them are required.
+    pub(super) fn schema() -> (serde_json::Value, &'static [&'static str]) {
+        use serde_json::json;
+        (
+            json!({
+                "members": { "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1, "uniqueItems": true, "description": "members that must be present; others are allowed" },
+                "deduct_per_missing": { "type": "number", "exclusiveMinimum": 0, "description": "points off per missing member, floored at zero (扣完为止)" }
+            }),
+            &["members"],
+        )
+    }
+
     pub(super) fn parse(fields: &mut Fields<'_, '_>) -> Option<Includes> {
         let deduct = fields.number("deduct_per_missing");
         let members = match fields.strings("members") {

@@ -240,6 +240,24 @@ impl Kind {
     }
 }
 
+/// Each kind's name with the JSON Schema of its own keys and which are required, for
+/// `yanshou checklist schema`.
+pub fn schemas() -> Vec<(&'static str, serde_json::Value, &'static [&'static str])> {
+    let parts = [
+        Number::schema(),
+        Count::schema(),
+        YesNo::schema(),
+        Includes::schema(),
+        Text::schema(),
+        Rule::schema(),
+    ];
+    KIND_NAMES
+        .iter()
+        .zip(parts)
+        .map(|(name, (properties, required))| (*name, properties, required))
+        .collect()
+}
+
 /// 是 / 否, yes / no.
 pub fn show_bool(b: bool, lang: Lang) -> &'static str {
     match b {

@@ -25,6 +25,19 @@ pub struct Number {
 }
 
 impl Number {
+    /// The JSON Schema of this kind's keys, and which of them are required.
+    pub(super) fn schema() -> (serde_json::Value, &'static [&'static str]) {
+        use serde_json::json;
+        (
+            json!({
+                "min": { "type": "number", "description": "inclusive lower bound (以上 includes the bound)" },
+                "max": { "type": "number", "description": "inclusive upper bound" },
+                "unit": { "type": "string", "description": "unit shown after values, e.g. m²" }
+            }),
+            &["unit"],
+        )
+    }
+
     pub(super) fn parse(fields: &mut Fields<'_, '_>) -> Option<Number> {
         let unit = fields.required_string("unit");
         let (min, max) = bounds(fields, |f, key| {

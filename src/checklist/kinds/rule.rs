@@ -84,6 +84,22 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The JSON Schema of this kind's keys, and which of them are required.
+    pub(super) fn schema() -> (serde_json::Value, &'static [&'static str]) {
+        use serde_json::json;
+        (
+            json!({
+                "op": { "enum": [">=", ">", "<=", "<", "=="] },
+                "factor": { "type": "number", "minimum": 0, "default": 1 },
+                "of": { "type": "string", "description": "id of a number or count item of the same checklist" },
+                "of_name": { "type": "string" },
+                "of_name_en": { "type": "string" },
+                "unit": { "type": "string" }
+            }),
+            &["op", "of"],
+        )
+    }
+
     pub(super) fn parse(fields: &mut Fields<'_, '_>) -> Option<Rule> {
         let op = fields.required_string("op");
         let of = fields.required_string("of");

@@ -36,6 +36,18 @@ impl PartialEq for Text {
 }
 
 impl Text {
+    /// The JSON Schema of this kind's keys, and which of them are required.
+    pub(super) fn schema() -> (serde_json::Value, &'static [&'static str]) {
+        use serde_json::json;
+        (
+            json!({
+                "pattern": { "type": "string", "description": "regex-lite pattern; {township} {village} {name} {id} stand for the site's fields" },
+                "example": { "type": "string", "description": "what readers are shown as expected" }
+            }),
+            &["pattern"],
+        )
+    }
+
     pub(super) fn parse(fields: &mut Fields<'_, '_>) -> Option<Text> {
         let pattern = fields.required_string("pattern")?;
         let example = fields.string("example").map(|e| e.into_inner());

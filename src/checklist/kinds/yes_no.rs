@@ -19,6 +19,17 @@ pub struct YesNo {
 }
 
 impl YesNo {
+    /// The JSON Schema of this kind's keys, and which of them are required.
+    pub(super) fn schema() -> (serde_json::Value, &'static [&'static str]) {
+        use serde_json::json;
+        (
+            json!({
+                "expect": { "type": "boolean", "default": true, "description": "the answer that passes" }
+            }),
+            &[],
+        )
+    }
+
     pub(super) fn parse(fields: &mut Fields<'_, '_>) -> Option<YesNo> {
         let expect = fields.boolean("expect").is_none_or(|e| e.into_inner());
         Some(YesNo { expect })
