@@ -57,6 +57,11 @@ pub enum Command {
         after_help = "Examples:\n  yanshou convert examples/puyang-2020 --to csv --out all.csv\n  yanshou convert all.csv --to toml --out sites/\n  yanshou convert a.xlsx b.csv --to xlsx --out merged.xlsx"
     )]
     Convert(ConvertArgs),
+    /// Write deterministic synthetic inspection data (wide CSV) for demos and benchmarks.
+    #[command(
+        after_help = "Examples:\n  yanshou generate --sites 1000 --seed 1 --out demo.csv\n  yanshou generate --sites 600000 --seed 42 --kind mixed --out big.csv"
+    )]
+    Generate(GenerateArgs),
     /// Print shell completions for bash, zsh, fish, elvish or powershell.
     #[command(
         after_help = "Example:\n  yanshou completions bash > ~/.local/share/bash-completion/completions/yanshou"
@@ -93,6 +98,27 @@ pub struct CheckArgs {
     /// The sheet to read from xlsx inputs (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+}
+
+/// Arguments of `generate`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// How many sites.
+    #[arg(long, value_name = "N")]
+    pub sites: u64,
+    /// The seed: the same seed gives the same file.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// The CSV file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Which kind of sites: township, village, or mixed (1 township per 25 villages,
+    /// roughly the national proportion).
+    #[arg(long, value_name = "KIND", default_value = "township")]
+    pub kind: String,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `rank`.

@@ -24,4 +24,5 @@ pub mod record;
 pub mod render;
 pub mod report;
 pub mod source;
+pub mod synth;
 pub mod template;

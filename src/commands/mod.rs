@@ -6,6 +6,7 @@ mod check;
 mod checklist;
 mod convert;
 mod deadline;
+mod generate;
 mod rank;
 mod report;
 mod template;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Calendar(args) => calendar::run(&args),
         Command::Template(args) => template::run(&args),
         Command::Rank(args) => rank::run(&args),
+        Command::Generate(args) => generate::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -3,21 +3,53 @@
 //! row, with the finding columns empty, so no site disappears from the sheet. The header is
 //! ASCII and stable; verdicts and statuses are the ASCII words of the JSON.
 
+use std::cell::RefCell;
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use super::Renderer;
 use crate::audit::{Run, SiteResult, Totals};
 use crate::lang::Lang;
 
-/// The CSV renderer.
+/// A buffer the CSV writer fills and the renderer empties into the output after each site.
+#[derive(Clone, Default)]
+struct Buffer(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The CSV renderer. One CSV writer serves every row, so quoting state and buffers are not
+/// rebuilt per row.
 pub struct Csv {
     lang: Lang,
+    buffer: Buffer,
+    writer: csv::Writer<Buffer>,
 }
 
 impl Csv {
     /// A CSV renderer speaking `lang` in titles and texts.
     pub fn new(lang: Lang) -> Csv {
-        Csv { lang }
+        let buffer = Buffer::default();
+        Csv {
+            lang,
+            writer: csv::Writer::from_writer(buffer.clone()),
+            buffer,
+        }
+    }
+
+    fn drain(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.writer.flush()?;
+        let mut bytes = self.buffer.0.borrow_mut();
+        out.write_all(&bytes)?;
+        bytes.clear();
+        Ok(())
     }
 }
 
@@ -46,17 +78,10 @@ pub const HEADER: &[&str] = &[
     "evidence",
 ];
 
-fn write_row(out: &mut dyn Write, fields: &[&str]) -> io::Result<()> {
-    // A fresh writer per row keeps no state between rows and quotes exactly as csv does.
-    let mut writer = csv::WriterBuilder::new().from_writer(&mut *out);
-    writer.write_record(fields)?;
-    writer.flush()?;
-    Ok(())
-}
-
 impl Renderer for Csv {
     fn begin(&mut self, _run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
-        write_row(out, HEADER)
+        self.writer.write_record(HEADER)?;
+        self.drain(out)
     }
 
     fn site(
@@ -104,14 +129,14 @@ impl Renderer for Csv {
                 o.note().unwrap_or_default(),
                 evidence.as_str(),
             ]);
-            write_row(out, &row)?;
+            self.writer.write_record(&row)?;
         }
         if !any {
             let mut row: Vec<&str> = site_cols.to_vec();
             row.resize(HEADER.len(), "");
-            write_row(out, &row)?;
+            self.writer.write_record(&row)?;
         }
-        Ok(())
+        self.drain(out)
     }
 
     fn finish(&mut self, _run: &Run<'_>, _totals: &Totals, _out: &mut dyn Write) -> io::Result<()> {

@@ -10,6 +10,7 @@
 pub mod docx;
 pub mod html;
 pub mod markdown;
+mod wording;
 pub mod xlsx;
 
 use jiff::civil::Date;

@@ -1,10 +1,1005 @@
-//! (Being written.)
+//! The campaign workbook, `report.xlsx`: a summary sheet (汇总), a sheet listing every
+//! finding for filtering and sorting (问题清单), and one sheet per site named by its id.
+//!
+//! Everything a person typed — names, notes, observed values, paths — goes in as a string
+//! cell and never as a formula, so a site called `=HYPERLINK(…)` stays text. Scores,
+//! points and counts are numbers; percentages are fractions with a percent format; dates
+//! are Excel dates shown as yyyy-mm-dd, so a column sorts and filters as dates. Rows of
+//! wrapped text get a height that shows all of it, since neither Excel nor WPS measures
+//! rows when it opens a file. Document properties are fixed, so the same inputs give the
+//! same bytes.
+//!
+//! What this module is not: the model. Counts, rates and notices come from [`Report`].
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
-use super::Report;
+use anyhow::{Context, Result};
+use jiff::civil::Date;
+use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet};
 
-/// The files of this format, as (path relative to the output folder, bytes).
-pub fn render(_report: &Report<'_>) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
-    anyhow::bail!("this report format is being written")
+use super::{Report, sections};
+use crate::audit::rank::Place;
+use crate::audit::{Outcome, SiteResult, Verdict};
+use crate::lang::Lang;
+use crate::points::Points;
+use crate::template::xlsx::{display_width, save};
+
+/// The workbook's file name in the output folder.
+pub const FILE: &str = "report.xlsx";
+
+/// Excel's limit on a sheet name, in UTF-16 code units.
+const SHEET_NAME_LIMIT: usize = 31;
+
+/// The height of one line of 11-point text, in points, and the most lines a row is given.
+const LINE_HEIGHT: f64 = 15.0;
+const MAX_LINES: usize = 20;
+
+/// The name of the summary sheet: `汇总`, or `Summary` in English.
+pub fn summary_sheet_name(lang: Lang) -> &'static str {
+    lang.pick("汇总", "Summary")
+}
+
+/// The name of the findings sheet: `问题清单`, or `Findings` in English.
+pub fn findings_sheet_name(lang: Lang) -> &'static str {
+    lang.pick("问题清单", "Findings")
+}
+
+/// The columns of the findings sheet, in `lang`.
+pub fn findings_header(lang: Lang) -> [&'static str; 17] {
+    [
+        lang.pick("站点编号", "site"),
+        lang.pick("站点名称", "name"),
+        lang.pick("验收结论", "verdict"),
+        lang.pick("整改期限", "due"),
+        lang.pick("条款", "clause"),
+        lang.pick("项目编号", "item"),
+        lang.pick("项目", "title"),
+        lang.pick("结果", "status"),
+        lang.pick("实际", "observed"),
+        lang.pick("要求", "expected"),
+        lang.pick("缺项", "missing"),
+        lang.pick("类别", "severity"),
+        lang.pick("分值", "points"),
+        lang.pick("失分", "lost"),
+        lang.pick("须整改", "rectify"),
+        lang.pick("备注", "note"),
+        lang.pick("佐证材料", "evidence"),
+    ]
+}
+
+/// The files of this format: `report.xlsx`.
+pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let styles = Styles::new();
+    let lang = report.lang;
+    let mut names = SheetNames::default();
+
+    let mut summary = Sheet::new(names.claim(summary_sheet_name(lang)), &styles)?;
+    summary_sheet(&mut summary, report).context("writing the summary sheet")?;
+    let mut findings = Sheet::new(names.claim(findings_sheet_name(lang)), &styles)?;
+    findings_sheet(&mut findings, report).context("writing the findings sheet")?;
+    let mut sheets = vec![summary.finish()?, findings.finish()?];
+
+    let places: HashMap<&str, &Place> = report
+        .ranking
+        .places
+        .iter()
+        .map(|p| (p.entry.id.as_str(), p))
+        .collect();
+    let notices = report.notices();
+    for site in &report.sites {
+        let id = site.record.id.as_str();
+        let mut sheet = Sheet::new(names.claim(id), &styles)?;
+        let facts = SiteFacts {
+            place: places.get(id).copied(),
+            notice: notices
+                .iter()
+                .find(|n| n.site.record.id == id)
+                .map(|n| n.number.as_str()),
+        };
+        site_sheet(&mut sheet, report, site, &facts)
+            .with_context(|| format!("writing the sheet of site {id}"))?;
+        sheets.push(sheet.finish()?);
+    }
+    let title = report.title();
+    let bytes = save(sheets, Some(title.as_str()).filter(|t| !t.is_empty()))?;
+    Ok(vec![(PathBuf::from(FILE), bytes)])
+}
+
+/// How a cell looks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// The sheet's title: bold and large.
+    Title,
+    /// A section heading.
+    Heading,
+    /// The label of a fact, bold.
+    Label,
+    /// The value of a fact, left-aligned, not wrapped.
+    Value,
+    /// A fact's date.
+    ValueDate,
+    /// A fact's percentage.
+    ValuePercent,
+    /// A table's column title: bold, shaded, wrapped.
+    Head,
+    /// Text in a table: wrapped.
+    Text,
+    /// Short text in a table, centred.
+    Centre,
+    /// A number in a table.
+    Number,
+    /// A fraction in a table, shown as a percentage.
+    Percent,
+    /// A date in a table.
+    Date,
+}
+
+impl Style {
+    fn wraps(self) -> bool {
+        matches!(self, Style::Head | Style::Text)
+    }
+}
+
+/// The cell formats every sheet uses.
+struct Styles {
+    title: Format,
+    heading: Format,
+    label: Format,
+    value: Format,
+    value_date: Format,
+    value_percent: Format,
+    head: Format,
+    text: Format,
+    centre: Format,
+    number: Format,
+    percent: Format,
+    date: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let cell = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::Top);
+        let value = Format::new()
+            .set_align(FormatAlign::Left)
+            .set_align(FormatAlign::Top);
+        Styles {
+            title: Format::new().set_bold().set_font_size(16),
+            heading: Format::new().set_bold().set_font_size(12),
+            label: Format::new().set_bold(),
+            value_date: value.clone().set_num_format("yyyy-mm-dd"),
+            value_percent: value.clone().set_num_format("0.0%"),
+            value,
+            head: cell
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_background_color(Color::RGB(0xD9E1F2)),
+            text: cell.clone().set_text_wrap(),
+            centre: cell.clone().set_align(FormatAlign::Center),
+            number: cell.clone(),
+            percent: cell.clone().set_num_format("0.0%"),
+            date: cell.set_num_format("yyyy-mm-dd"),
+        }
+    }
+
+    fn get(&self, style: Style) -> &Format {
+        match style {
+            Style::Title => &self.title,
+            Style::Heading => &self.heading,
+            Style::Label => &self.label,
+            Style::Value => &self.value,
+            Style::ValueDate => &self.value_date,
+            Style::ValuePercent => &self.value_percent,
+            Style::Head => &self.head,
+            Style::Text => &self.text,
+            Style::Centre => &self.centre,
+            Style::Number => &self.number,
+            Style::Percent => &self.percent,
+            Style::Date => &self.date,
+        }
+    }
+}
+
+/// A worksheet being written: it knows its column widths, so that it can give each row of
+/// wrapped text the height that text needs.
+struct Sheet<'s> {
+    sheet: Worksheet,
+    styles: &'s Styles,
+    widths: Vec<f64>,
+    /// Lines of the tallest wrapped cell, by row.
+    lines: BTreeMap<u32, usize>,
+}
+
+impl<'s> Sheet<'s> {
+    fn new(name: String, styles: &'s Styles) -> Result<Sheet<'s>> {
+        let mut sheet = Worksheet::new();
+        sheet.set_name(name)?;
+        sheet.set_paper_size(9); // A4
+        sheet.set_landscape();
+        sheet.set_print_fit_to_pages(1, 0);
+        Ok(Sheet {
+            sheet,
+            styles,
+            widths: Vec::new(),
+            lines: BTreeMap::new(),
+        })
+    }
+
+    fn set_widths(&mut self, widths: &[f64]) -> Result<()> {
+        for (c, width) in widths.iter().enumerate() {
+            self.sheet.set_column_width(col(c)?, *width)?;
+        }
+        self.widths = widths.to_vec();
+        Ok(())
+    }
+
+    /// A string cell (a blank one with the format when empty): never a formula.
+    fn text(&mut self, row: u32, col: u16, value: &str, style: Style) -> Result<()> {
+        let format = self.styles.get(style);
+        if value.is_empty() {
+            self.sheet.write_blank(row, col, format)?;
+            return Ok(());
+        }
+        self.sheet
+            .write_string_with_format(row, col, value, format)?;
+        if style.wraps() {
+            let width = self.widths.get(usize::from(col)).copied().unwrap_or(8.43);
+            let lines = wrapped_lines(value, width);
+            let tallest = self.lines.entry(row).or_insert(1);
+            *tallest = (*tallest).max(lines);
+        }
+        Ok(())
+    }
+
+    /// A string cell merged over the columns `first..=last` of one row.
+    fn merged_text(
+        &mut self,
+        row: u32,
+        first: u16,
+        last: u16,
+        value: &str,
+        style: Style,
+    ) -> Result<()> {
+        let format = self.styles.get(style);
+        self.sheet
+            .merge_range(row, first, row, last, value, format)?;
+        if style.wraps() {
+            let width: f64 = (first..=last)
+                .map(|c| self.widths.get(usize::from(c)).copied().unwrap_or(8.43))
+                .sum();
+            let lines = wrapped_lines(value, width);
+            let tallest = self.lines.entry(row).or_insert(1);
+            *tallest = (*tallest).max(lines);
+        }
+        Ok(())
+    }
+
+    fn number(&mut self, row: u32, col: u16, value: f64, style: Style) -> Result<()> {
+        self.sheet
+            .write_number_with_format(row, col, value, self.styles.get(style))?;
+        Ok(())
+    }
+
+    fn points(&mut self, row: u32, col: u16, value: Points, style: Style) -> Result<()> {
+        self.number(row, col, value.as_f64(), style)
+    }
+
+    fn count(&mut self, row: u32, col: u16, value: usize, style: Style) -> Result<()> {
+        // Counts of sites and items stay far below 2^53, where f64 is exact.
+        self.number(row, col, value as f64, style)
+    }
+
+    /// A fraction in per mille, shown with a percent format.
+    fn permille(&mut self, row: u32, col: u16, value: u32, style: Style) -> Result<()> {
+        self.number(row, col, f64::from(value) / 1000.0, style)
+    }
+
+    /// An Excel date, or a blank cell with the format.
+    fn date(&mut self, row: u32, col: u16, value: Option<Date>, style: Style) -> Result<()> {
+        let format = self.styles.get(style);
+        match value {
+            Some(d) => {
+                let excel = excel_date(d)?;
+                self.sheet
+                    .write_date_with_format(row, col, &excel, format)?;
+            }
+            None => {
+                self.sheet.write_blank(row, col, format)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A row of column titles.
+    fn header(&mut self, row: u32, titles: &[&str]) -> Result<()> {
+        for (c, title) in titles.iter().enumerate() {
+            self.text(row, col(c)?, title, Style::Head)?;
+        }
+        Ok(())
+    }
+
+    /// The worksheet, its rows as tall as their wrapped text.
+    fn finish(mut self) -> Result<Worksheet> {
+        for (row, lines) in self.lines {
+            if lines > 1 {
+                let lines = lines.min(MAX_LINES) as f64;
+                self.sheet.set_row_height(row, LINE_HEIGHT * lines + 2.0)?;
+            }
+        }
+        Ok(self.sheet)
+    }
+}
+
+fn excel_date(d: Date) -> Result<ExcelDateTime> {
+    let year = u16::try_from(d.year()).context("year out of range")?;
+    let month = u8::try_from(d.month()).context("month out of range")?;
+    let day = u8::try_from(d.day()).context("day out of range")?;
+    ExcelDateTime::from_ymd(year, month, day)
+        .with_context(|| format!("{d} cannot be an Excel date"))
+}
+
+/// Lines `text` takes wrapped in a column `width` characters wide.
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    // Excel's width counts digits of the default font; a little goes to the cell padding.
+    let usable = (width - 1.0).max(1.0);
+    text.split('\n')
+        .map(|line| {
+            let w = display_width(line) as f64;
+            (w / usable).ceil().max(1.0) as usize
+        })
+        .sum()
+}
+
+/// Sheet names as Excel takes them: at most 31 characters, none of `[]:*?/\`, not starting
+/// or ending with an apostrophe, unique ignoring case.
+#[derive(Default)]
+struct SheetNames {
+    taken: HashSet<String>,
+}
+
+impl SheetNames {
+    /// A valid name for `wanted` not taken yet, which it then takes: cleaned, cut to fit,
+    /// and given a `~2`, `~3` … suffix if a sheet already has it.
+    fn claim(&mut self, wanted: &str) -> String {
+        let cleaned: String = wanted
+            .chars()
+            .map(|c| {
+                if "[]:*?/\\".contains(c) || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let cleaned = cleaned.trim_matches('\'');
+        let base = if cleaned.is_empty() { "_" } else { cleaned };
+        let mut n = 1;
+        loop {
+            let suffix = if n == 1 {
+                String::new()
+            } else {
+                format!("~{n}")
+            };
+            let stem = cut_utf16(base, SHEET_NAME_LIMIT - suffix.len()).trim_end_matches('\'');
+            let name = format!("{stem}{suffix}");
+            let key = name.to_lowercase();
+            // "History" is reserved by Excel for change tracking.
+            if !name.is_empty() && key != "history" && self.taken.insert(key) {
+                return name;
+            }
+            n += 1;
+        }
+    }
+}
+
+/// The longest prefix of `text` that fits in `limit` UTF-16 code units.
+fn cut_utf16(text: &str, limit: usize) -> &str {
+    let mut units = 0;
+    for (i, c) in text.char_indices() {
+        units += c.len_utf16();
+        if units > limit {
+            return &text[..i];
+        }
+    }
+    text
+}
+
+fn col(i: usize) -> Result<u16> {
+    u16::try_from(i).context("too many columns for one worksheet")
+}
+
+fn yes_no(b: bool, lang: Lang) -> &'static str {
+    if b {
+        lang.pick("是", "yes")
+    } else {
+        lang.pick("否", "no")
+    }
+}
+
+/// What was recorded, with the reason when it could not be judged.
+fn observed(o: &Outcome<'_>, lang: Lang) -> String {
+    let shown = o.observed(lang);
+    match &o.undetermined {
+        Some(reason) if shown.is_empty() => reason.clone(),
+        Some(reason) => format!("{shown}\n{reason}"),
+        None => shown,
+    }
+}
+
+/// The kind of site a checklist judges, in `lang`, or its id if the run does not have it.
+fn kind_of(report: &Report<'_>, checklist: &str) -> String {
+    report
+        .run
+        .checklists
+        .iter()
+        .find(|c| c.id == checklist)
+        .map_or(checklist, |c| c.site_kind_label(report.lang))
+        .to_owned()
+}
+
+fn phase_name(key: &str, lang: Lang) -> &str {
+    match key {
+        "organisation" => lang.pick("组织实施阶段", "organisation phase"),
+        "acceptance" => lang.pick("检查验收阶段", "acceptance phase"),
+        other => other,
+    }
+}
+
+/// The summary sheet: the campaign, its checklists, verdict counts, the ranking, the
+/// demonstration sites, the requirements failed most, failure rates per clause and the
+/// inputs with their digests.
+fn summary_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
+    let lang = report.lang;
+    let run = report.run;
+    let campaign = run.campaign;
+    sheet.set_widths(&[
+        6.0, 24.0, 30.0, 18.0, 11.0, 8.0, 8.0, 9.0, 8.0, 8.0, 11.0, 8.0,
+    ])?;
+    let mut row: u32 = 0;
+    sheet.text(row, 0, &report.title(), Style::Title)?;
+    sheet.sheet.set_row_height(row, 24.0)?;
+    row += 2;
+
+    // Facts: the label from column A runs on over the empty B, the value stands in C.
+    let mut facts: Vec<(&str, String)> = Vec::new();
+    if !campaign.name.is_empty() {
+        facts.push((lang.pick("检查验收活动", "Campaign"), campaign.name.clone()));
+    }
+    if let Some(county) = &campaign.county {
+        facts.push((lang.pick("县", "County"), county.clone()));
+    }
+    for phase in &run.phases {
+        let value = match lang {
+            Lang::Zh => format!(
+                "{} 至 {}（{} 个工作日）",
+                phase.start, phase.end, phase.working_days
+            ),
+            Lang::En => format!(
+                "{} to {} ({} working days)",
+                phase.start, phase.end, phase.working_days
+            ),
+        };
+        facts.push((phase_name(&phase.key, lang), value));
+    }
+    let days = campaign.rectification_working_days;
+    facts.push((
+        lang.pick("整改时限", "Rectification"),
+        match lang {
+            Lang::Zh => format!("{days} 个工作日"),
+            Lang::En => format!("{days} working days"),
+        },
+    ));
+    for (label, value) in facts {
+        sheet.text(row, 0, label, Style::Label)?;
+        sheet.text(row, 2, &value, Style::Value)?;
+        row += 1;
+    }
+
+    row += 1;
+    sheet.text(row, 0, lang.pick("验收清单", "Checklists"), Style::Heading)?;
+    row += 1;
+    sheet.header(
+        row,
+        &[
+            lang.pick("序号", "#"),
+            lang.pick("清单编号", "id"),
+            lang.pick("标题", "title"),
+            lang.pick("站点类型", "site kind"),
+            lang.pick("版本", "version"),
+        ],
+    )?;
+    row += 1;
+    for (i, checklist) in run.checklists.iter().enumerate() {
+        sheet.count(row, 0, i + 1, Style::Number)?;
+        sheet.text(row, 1, &checklist.id, Style::Text)?;
+        sheet.text(row, 2, checklist.label(lang), Style::Text)?;
+        sheet.text(row, 3, checklist.site_kind_label(lang), Style::Text)?;
+        sheet.text(row, 4, &checklist.version, Style::Text)?;
+        row += 1;
+    }
+
+    row += 1;
+    sheet.text(row, 0, lang.pick("验收结论", "Verdicts"), Style::Heading)?;
+    row += 1;
+    sheet.header(
+        row,
+        &[
+            lang.pick("序号", "#"),
+            lang.pick("结论", "verdict"),
+            lang.pick("站点数", "sites"),
+        ],
+    )?;
+    row += 1;
+    let (pass, rectify, incomplete) = report.counts();
+    let verdicts = [
+        (Verdict::Pass.label(lang), pass),
+        (Verdict::Rectify.label(lang), rectify),
+        (Verdict::Incomplete.label(lang), incomplete),
+        (lang.pick("合计", "total"), report.sites.len()),
+    ];
+    for (i, (label, n)) in verdicts.into_iter().enumerate() {
+        sheet.count(row, 0, i + 1, Style::Number)?;
+        sheet.text(row, 1, label, Style::Text)?;
+        sheet.count(row, 2, n, Style::Number)?;
+        row += 1;
+    }
+
+    row += 1;
+    sheet.text(row, 0, lang.pick("排名", "Ranking"), Style::Heading)?;
+    row += 1;
+    sheet.header(
+        row,
+        &[
+            lang.pick("排名", "rank"),
+            lang.pick("编号", "id"),
+            lang.pick("名称", "name"),
+            lang.pick("类型", "kind"),
+            lang.pick("检查日期", "inspected"),
+            lang.pick("得分", "score"),
+            lang.pick("满分", "max"),
+            lang.pick("得分率", "percent"),
+            lang.pick("等级", "grade"),
+            lang.pick("结论", "verdict"),
+            lang.pick("整改期限", "due"),
+            lang.pick("示范点", "demo"),
+        ],
+    )?;
+    row += 1;
+    let by_id: HashMap<&str, &SiteResult<'_>> = report
+        .sites
+        .iter()
+        .map(|site| (site.record.id.as_str(), site))
+        .collect();
+    for place in &report.ranking.places {
+        let e = &place.entry;
+        let site = by_id.get(e.id.as_str());
+        sheet.count(row, 0, place.rank, Style::Number)?;
+        sheet.text(row, 1, &e.id, Style::Text)?;
+        sheet.text(row, 2, &e.name, Style::Text)?;
+        let kind = site.map_or(e.kind.as_str(), |site| site.checklist.site_kind_label(lang));
+        sheet.text(row, 3, kind, Style::Text)?;
+        sheet.date(
+            row,
+            4,
+            site.map(|site| site.record.inspected_on),
+            Style::Date,
+        )?;
+        sheet.points(row, 5, e.score, Style::Number)?;
+        sheet.points(row, 6, e.max_score, Style::Number)?;
+        sheet.permille(row, 7, e.percent_tenths, Style::Percent)?;
+        let grade = site
+            .and_then(|site| site.grade)
+            .map_or("", |g| g.label(lang));
+        sheet.text(row, 8, grade, Style::Text)?;
+        sheet.text(row, 9, e.verdict.label(lang), Style::Text)?;
+        sheet.date(row, 10, site.and_then(|site| site.due), Style::Date)?;
+        let star = if place.demonstration { "★" } else { "" };
+        sheet.text(row, 11, star, Style::Centre)?;
+        row += 1;
+    }
+
+    row += 1;
+    sheet.text(
+        row,
+        0,
+        lang.pick("示范点", "Demonstration sites"),
+        Style::Heading,
+    )?;
+    row += 1;
+    let chosen: Vec<&Place> = report.ranking.demonstration().collect();
+    if !chosen.is_empty() {
+        sheet.header(
+            row,
+            &[
+                lang.pick("排名", "rank"),
+                lang.pick("编号", "id"),
+                lang.pick("名称", "name"),
+                lang.pick("得分", "score"),
+                lang.pick("得分率", "percent"),
+            ],
+        )?;
+        row += 1;
+        for place in chosen {
+            sheet.count(row, 0, place.rank, Style::Number)?;
+            sheet.text(row, 1, &place.entry.id, Style::Text)?;
+            sheet.text(row, 2, &place.entry.name, Style::Text)?;
+            sheet.points(row, 3, place.entry.score, Style::Number)?;
+            sheet.permille(row, 4, place.entry.percent_tenths, Style::Percent)?;
+            row += 1;
+        }
+    }
+    if let Some(shortfall) = report.ranking.shortfall(lang) {
+        sheet.text(row, 0, &shortfall, Style::Value)?;
+        row += 1;
+    } else if report.ranking.wanted == 0 {
+        let none = lang.pick("本次不评选示范点。", "No demonstration sites are chosen.");
+        sheet.text(row, 0, none, Style::Value)?;
+        row += 1;
+    }
+
+    row += 1;
+    sheet.text(
+        row,
+        0,
+        lang.pick(
+            "不符合最多的强制性要求",
+            "Mandatory requirements failed most often",
+        ),
+        Style::Heading,
+    )?;
+    row += 1;
+    let most = report.most_failed(10);
+    if most.is_empty() {
+        sheet.text(row, 0, lang.pick("无。", "None."), Style::Value)?;
+        row += 1;
+    } else {
+        sheet.header(
+            row,
+            &[
+                lang.pick("序号", "#"),
+                lang.pick("项目编号", "item"),
+                lang.pick("要求", "requirement"),
+                lang.pick("站点类型", "site kind"),
+                lang.pick("条款", "clause"),
+                lang.pick("不符合站点数", "sites failed"),
+                lang.pick("检查站点数", "sites judged"),
+            ],
+        )?;
+        row += 1;
+        for (i, stat) in most.iter().enumerate() {
+            sheet.count(row, 0, i + 1, Style::Number)?;
+            sheet.text(row, 1, &stat.item, Style::Text)?;
+            sheet.text(row, 2, &stat.title, Style::Text)?;
+            sheet.text(row, 3, &kind_of(report, &stat.checklist), Style::Text)?;
+            sheet.text(row, 4, &stat.clause, Style::Text)?;
+            sheet.count(row, 5, stat.failed, Style::Number)?;
+            sheet.count(row, 6, stat.sites, Style::Number)?;
+            row += 1;
+        }
+    }
+
+    row += 1;
+    sheet.text(
+        row,
+        0,
+        lang.pick("各条款不符合率", "Failure rate per clause"),
+        Style::Heading,
+    )?;
+    row += 1;
+    sheet.header(
+        row,
+        &[
+            lang.pick("序号", "#"),
+            lang.pick("条款", "clause"),
+            lang.pick("标题", "title"),
+            lang.pick("站点类型", "site kind"),
+            lang.pick("不符合站点数", "sites failed"),
+            lang.pick("检查站点数", "sites judged"),
+            lang.pick("不符合率", "rate"),
+        ],
+    )?;
+    row += 1;
+    for (i, stat) in report.clause_rates().iter().enumerate() {
+        sheet.count(row, 0, i + 1, Style::Number)?;
+        sheet.text(row, 1, &stat.clause, Style::Text)?;
+        sheet.text(row, 2, &stat.title, Style::Text)?;
+        sheet.text(row, 3, &kind_of(report, &stat.checklist), Style::Text)?;
+        sheet.count(row, 4, stat.failed, Style::Number)?;
+        sheet.count(row, 5, stat.sites, Style::Number)?;
+        sheet.permille(row, 6, stat.permille(), Style::Percent)?;
+        row += 1;
+    }
+
+    row += 1;
+    sheet.text(row, 0, lang.pick("输入文件", "Inputs"), Style::Heading)?;
+    row += 1;
+    sheet.text(row, 0, lang.pick("序号", "#"), Style::Head)?;
+    sheet.merged_text(row, 1, 2, lang.pick("文件", "file"), Style::Head)?;
+    sheet.text(row, 3, "SHA-256", Style::Head)?;
+    row += 1;
+    for (i, input) in report.inputs.iter().enumerate() {
+        sheet.count(row, 0, i + 1, Style::Number)?;
+        sheet.merged_text(row, 1, 2, &input.path, Style::Text)?;
+        // Not wrapped: the digest runs on over the empty cells to its right.
+        sheet.text(row, 3, &input.sha256, Style::Value)?;
+        row += 1;
+    }
+    Ok(())
+}
+
+/// The findings sheet: one row per finding (every outcome that did not pass) of every
+/// site, in the order the records were read.
+fn findings_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
+    let lang = report.lang;
+    let titles = findings_header(lang);
+    sheet.set_widths(&[
+        14.0, 24.0, 9.0, 11.0, 7.0, 22.0, 36.0, 8.0, 26.0, 26.0, 20.0, 6.0, 6.0, 6.0, 7.0, 24.0,
+        28.0,
+    ])?;
+    sheet.header(0, &titles)?;
+    let sep = lang.list_separator();
+    let mut row: u32 = 1;
+    for site in &report.sites {
+        for o in site.findings() {
+            sheet.text(row, 0, &site.record.id, Style::Text)?;
+            sheet.text(row, 1, &site.record.name, Style::Text)?;
+            sheet.text(row, 2, site.verdict.label(lang), Style::Text)?;
+            sheet.date(row, 3, site.due, Style::Date)?;
+            sheet.text(row, 4, &o.item.clause, Style::Text)?;
+            sheet.text(row, 5, &o.item.id, Style::Text)?;
+            sheet.text(row, 6, o.item.label(lang), Style::Text)?;
+            sheet.text(row, 7, o.status.label(lang), Style::Text)?;
+            sheet.text(row, 8, &observed(o, lang), Style::Text)?;
+            sheet.text(row, 9, &o.expected, Style::Text)?;
+            sheet.text(row, 10, &o.missing.join(sep), Style::Text)?;
+            sheet.text(row, 11, o.item.severity.label(lang), Style::Text)?;
+            sheet.points(row, 12, o.item.points, Style::Number)?;
+            sheet.points(row, 13, o.lost, Style::Number)?;
+            let rectify = yes_no(o.needs_rectification(), lang);
+            sheet.text(row, 14, rectify, Style::Centre)?;
+            sheet.text(row, 15, o.note().unwrap_or(""), Style::Text)?;
+            sheet.text(row, 16, &o.evidence().join("\n"), Style::Text)?;
+            row = row
+                .checked_add(1)
+                .context("too many findings for one worksheet")?;
+        }
+    }
+    let ws = &mut sheet.sheet;
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, row - 1, col(titles.len() - 1)?)?;
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+/// What a site sheet shows that the site result itself does not hold.
+struct SiteFacts<'r> {
+    place: Option<&'r Place>,
+    notice: Option<&'r str>,
+}
+
+/// The value of one header fact of a site sheet.
+enum Fact {
+    Text(String),
+    Date(Date),
+    Points(Points),
+    Count(usize),
+    Permille(u32),
+}
+
+/// A site's sheet: its header facts, its points clause by clause, and every item.
+fn site_sheet(
+    sheet: &mut Sheet<'_>,
+    report: &Report<'_>,
+    site: &SiteResult<'_>,
+    facts: &SiteFacts<'_>,
+) -> Result<()> {
+    let lang = report.lang;
+    let r = site.record;
+    sheet.set_widths(&[
+        14.0, 36.0, 22.0, 6.0, 6.0, 8.0, 26.0, 26.0, 20.0, 6.0, 6.0, 7.0, 24.0, 28.0,
+    ])?;
+    let mut row: u32 = 0;
+    sheet.text(row, 0, &r.name, Style::Title)?;
+    sheet.sheet.set_row_height(row, 24.0)?;
+    row += 2;
+
+    let sep = lang.list_separator();
+    let score = &site.score;
+    let mut rows: Vec<(&str, Fact)> = vec![
+        (lang.pick("编号", "Id"), Fact::Text(r.id.clone())),
+        (lang.pick("名称", "Name"), Fact::Text(r.name.clone())),
+        (
+            lang.pick("类型", "Kind"),
+            Fact::Text(site.checklist.site_kind_label(lang).to_owned()),
+        ),
+        (
+            lang.pick("乡镇", "Township"),
+            Fact::Text(r.township.clone()),
+        ),
+    ];
+    if let Some(village) = &r.village {
+        rows.push((lang.pick("村", "Village"), Fact::Text(village.clone())));
+    }
+    rows.extend([
+        (
+            lang.pick("检查日期", "Inspected"),
+            Fact::Date(r.inspected_on),
+        ),
+        (
+            lang.pick("检查人员", "Inspectors"),
+            Fact::Text(r.inspectors.join(sep)),
+        ),
+        (
+            lang.pick("记录文件", "Record"),
+            Fact::Text(r.origin.clone()),
+        ),
+        (
+            lang.pick("验收清单", "Checklist"),
+            Fact::Text(format!("{} {}", site.checklist.id, site.checklist.version)),
+        ),
+        (lang.pick("得分", "Score"), Fact::Points(score.earned)),
+        (lang.pick("满分", "Maximum"), Fact::Points(score.max)),
+        (
+            lang.pick("得分率", "Percent"),
+            Fact::Permille(score.percent_tenths),
+        ),
+        (
+            lang.pick("不适用分值", "Not applicable points"),
+            Fact::Points(score.not_applicable),
+        ),
+        (
+            lang.pick("未记录分值", "Unrecorded points"),
+            Fact::Points(score.unrecorded),
+        ),
+        (
+            lang.pick("等级", "Grade"),
+            Fact::Text(site.grade.map_or("", |g| g.label(lang)).to_owned()),
+        ),
+        (
+            lang.pick("验收结论", "Verdict"),
+            Fact::Text(site.verdict.label(lang).to_owned()),
+        ),
+    ]);
+    if let Some(due) = site.due {
+        rows.push((lang.pick("整改期限", "Due"), Fact::Date(due)));
+    }
+    if let Some(place) = facts.place {
+        rows.push((lang.pick("排名", "Rank"), Fact::Count(place.rank)));
+        if place.demonstration {
+            rows.push((
+                lang.pick("示范点", "Demonstration site"),
+                Fact::Text("★".to_owned()),
+            ));
+        }
+    }
+    if let Some(number) = facts.notice {
+        rows.push((
+            lang.pick("整改通知书", "Rectification notice"),
+            Fact::Text(number.to_owned()),
+        ));
+    }
+    for (label, value) in rows {
+        sheet.text(row, 0, label, Style::Label)?;
+        match value {
+            Fact::Text(value) => sheet.text(row, 1, &value, Style::Value)?,
+            Fact::Date(value) => sheet.date(row, 1, Some(value), Style::ValueDate)?,
+            Fact::Points(value) => sheet.points(row, 1, value, Style::Value)?,
+            Fact::Count(value) => sheet.count(row, 1, value, Style::Value)?,
+            Fact::Permille(value) => sheet.permille(row, 1, value, Style::ValuePercent)?,
+        }
+        row += 1;
+    }
+
+    row += 1;
+    sheet.text(
+        row,
+        0,
+        lang.pick("分项得分", "Points by clause"),
+        Style::Heading,
+    )?;
+    row += 1;
+    sheet.header(
+        row,
+        &[
+            lang.pick("条款", "clause"),
+            lang.pick("标题", "title"),
+            lang.pick("得分", "earned"),
+            lang.pick("满分", "max"),
+        ],
+    )?;
+    row += 1;
+    for section in sections(site, lang) {
+        sheet.text(row, 0, &section.clause, Style::Text)?;
+        sheet.text(row, 1, &section.title, Style::Text)?;
+        sheet.points(row, 2, section.earned, Style::Number)?;
+        sheet.points(row, 3, section.max, Style::Number)?;
+        row += 1;
+    }
+
+    row += 1;
+    sheet.text(row, 0, lang.pick("检查项目", "Items"), Style::Heading)?;
+    row += 1;
+    sheet.header(
+        row,
+        &[
+            lang.pick("条款", "clause"),
+            lang.pick("项目", "title"),
+            lang.pick("项目编号", "item"),
+            lang.pick("类别", "severity"),
+            lang.pick("分值", "points"),
+            lang.pick("结果", "result"),
+            lang.pick("实际", "observed"),
+            lang.pick("要求", "expected"),
+            lang.pick("缺项", "missing"),
+            lang.pick("得分", "earned"),
+            lang.pick("失分", "lost"),
+            lang.pick("须整改", "rectify"),
+            lang.pick("备注", "note"),
+            lang.pick("佐证材料", "evidence"),
+        ],
+    )?;
+    row += 1;
+    for o in &site.outcomes {
+        sheet.text(row, 0, &o.item.clause, Style::Text)?;
+        sheet.text(row, 1, o.item.label(lang), Style::Text)?;
+        sheet.text(row, 2, &o.item.id, Style::Text)?;
+        sheet.text(row, 3, o.item.severity.label(lang), Style::Text)?;
+        sheet.points(row, 4, o.item.points, Style::Number)?;
+        sheet.text(row, 5, o.status.label(lang), Style::Text)?;
+        sheet.text(row, 6, &observed(o, lang), Style::Text)?;
+        sheet.text(row, 7, &o.expected, Style::Text)?;
+        sheet.text(row, 8, &o.missing.join(sep), Style::Text)?;
+        sheet.points(row, 9, o.earned, Style::Number)?;
+        sheet.points(row, 10, o.lost, Style::Number)?;
+        let rectify = yes_no(o.needs_rectification(), lang);
+        sheet.text(row, 11, rectify, Style::Centre)?;
+        sheet.text(row, 12, o.note().unwrap_or(""), Style::Text)?;
+        sheet.text(row, 13, &o.evidence().join("\n"), Style::Text)?;
+        row += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_valid_and_unique_ignoring_case() {
+        let mut names = SheetNames::default();
+        assert_eq!(names.claim("汇总"), "汇总");
+        assert_eq!(names.claim("wenliu"), "wenliu");
+        assert_eq!(names.claim("WENLIU"), "WENLIU~2");
+        assert_eq!(names.claim("a/b[c]:d*e?f\\g"), "a_b_c__d_e_f_g");
+        assert_eq!(names.claim("'quoted'"), "quoted");
+        assert_eq!(names.claim("history"), "history~2");
+        let long = "x".repeat(40);
+        assert_eq!(names.claim(&long), "x".repeat(31));
+        assert_eq!(names.claim(&long), format!("{}~2", "x".repeat(29)));
+        let cjk = "长".repeat(40);
+        assert_eq!(names.claim(&cjk).chars().count(), 31);
+        assert_eq!(names.claim("''"), "_");
+        for name in names.taken {
+            let mut sheet = Worksheet::new();
+            assert!(sheet.set_name(&name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn utf16_cut_never_splits_a_character() {
+        assert_eq!(cut_utf16("ab😀c", 3), "ab");
+        assert_eq!(cut_utf16("ab😀c", 4), "ab😀");
+        assert_eq!(cut_utf16("abc", 31), "abc");
+    }
+
+    #[test]
+    fn wrapped_text_counts_wide_characters_twice_and_every_line() {
+        assert_eq!(wrapped_lines("abc", 10.0), 1);
+        assert_eq!(wrapped_lines("一二三四五", 6.0), 2);
+        assert_eq!(wrapped_lines("a\nb\n", 10.0), 3);
+        assert_eq!(wrapped_lines("", 10.0), 1);
+    }
 }

@@ -103,8 +103,8 @@ pub fn form(checklist: &Checklist, lang: Lang) -> Result<Vec<u8>> {
 
 /// Packs sheets into a workbook whose document properties are fixed (created
 /// 2020-01-01T00:00:00Z, author yanshou): the library would otherwise stamp the current
-/// time and two runs would differ. Shared with the XLSForm writer.
-pub(super) fn save(sheets: Vec<Worksheet>, title: Option<&str>) -> Result<Vec<u8>> {
+/// time and two runs would differ. Shared with the XLSForm writer and the report workbook.
+pub(crate) fn save(sheets: Vec<Worksheet>, title: Option<&str>) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
     let created = ExcelDateTime::from_ymd(2020, 1, 1)?.and_hms(0, 0, 0)?;
     let mut properties = DocProperties::new()
@@ -183,7 +183,7 @@ fn column_width(checklists: &[&Checklist], key: &str, title: &str) -> usize {
 }
 
 /// Columns a text takes in a spreadsheet cell: CJK and full-width characters count two.
-fn display_width(text: &str) -> usize {
+pub(crate) fn display_width(text: &str) -> usize {
     text.chars()
         .map(|c| match c {
             '\u{1100}'..='\u{115F}'

@@ -27,6 +27,54 @@ pub struct Text {
     pub example: Option<String>,
     /// The compiled pattern when it has no placeholders, so it is compiled once.
     fixed: Option<Regex>,
+    /// The pattern as plain text when it is nothing but text, placeholders and anchors, so
+    /// it is judged by comparing strings rather than compiling a regex per site.
+    literal: Option<Literal>,
+}
+
+/// A pattern that is literal text with optional `^`/`$` anchors.
+#[derive(Clone, Debug)]
+struct Literal {
+    start: bool,
+    end: bool,
+    template: String,
+}
+
+impl Literal {
+    /// The literal form of `pattern`, if it has one: no regex syntax besides the anchors.
+    fn of(pattern: &str) -> Option<Literal> {
+        let start = pattern.starts_with('^');
+        let inner = pattern.strip_prefix('^').unwrap_or(pattern);
+        let end = inner.ends_with('$') && !inner.ends_with("\\$");
+        let inner = if end {
+            &inner[..inner.len() - 1]
+        } else {
+            inner
+        };
+        // Placeholders use braces; any other regex metacharacter means a real regex.
+        let mut rest = inner.to_owned();
+        for p in PLACEHOLDERS {
+            rest = rest.replace(&format!("{{{p}}}"), "");
+        }
+        let plain = !rest.chars().any(|c| "\\.+*?()|[]{}^$".contains(c));
+        plain.then(|| Literal {
+            start,
+            end,
+            template: inner.to_owned(),
+        })
+    }
+
+    fn matches(&self, text: &str, facts: &dyn Facts) -> bool {
+        let wanted = fill(&self.template, &|field| {
+            facts.site_field(field).map(str::to_owned)
+        });
+        match (self.start, self.end) {
+            (true, true) => text == wanted,
+            (true, false) => text.starts_with(&wanted),
+            (false, true) => text.ends_with(&wanted),
+            (false, false) => text.contains(&wanted),
+        }
+    }
 }
 
 impl PartialEq for Text {
@@ -67,10 +115,12 @@ impl Text {
         } else {
             Regex::new(pattern.get_ref()).ok()
         };
+        let literal = Literal::of(pattern.get_ref());
         Some(Text {
             pattern: pattern.into_inner(),
             example,
             fixed,
+            literal,
         })
     }
 
@@ -85,9 +135,10 @@ impl Text {
         let Value::Text(text) = value else {
             return Judgement::fail();
         };
-        let matched = match &self.fixed {
-            Some(re) => re.is_match(text),
-            None => {
+        let matched = match (&self.literal, &self.fixed) {
+            (Some(literal), _) => literal.matches(text, facts),
+            (None, Some(re)) => re.is_match(text),
+            (None, None) => {
                 let pattern = fill(&self.pattern, &|field| {
                     facts.site_field(field).map(regex_lite::escape)
                 });
@@ -173,6 +224,28 @@ mod tests {
             "柳屯镇便民服务中心"
         );
         assert_eq!(k.expected(None, Lang::Zh), "{township}便民服务中心");
+    }
+
+    #[test]
+    fn real_regexes_with_placeholders_still_work() {
+        let k =
+            kind("kind = \"text\"\npattern = \"^{township}(便民服务中心|便民服务站)$\"\n").unwrap();
+        let judge = |sign: &str| {
+            let v = k.accept(Raw::Text(sign.into())).unwrap();
+            k.judge(&v, &Township("城关镇"), Lang::Zh)
+        };
+        assert_eq!(judge("城关镇便民服务站"), Judgement::Pass);
+        assert_eq!(judge("城关镇便民服务中心"), Judgement::Pass);
+        assert_eq!(judge("城关镇服务站"), Judgement::fail());
+    }
+
+    #[test]
+    fn unanchored_literals_match_anywhere() {
+        let k = kind("kind = \"text\"\npattern = \"便民\"\n").unwrap();
+        let v = k.accept(Raw::Text("城关镇便民服务中心".into())).unwrap();
+        assert_eq!(k.judge(&v, &Township("x"), Lang::Zh), Judgement::Pass);
+        let k = kind("kind = \"text\"\npattern = \"^便民\"\n").unwrap();
+        assert_eq!(k.judge(&v, &Township("x"), Lang::Zh), Judgement::fail());
     }
 
     #[test]

@@ -1,0 +1,440 @@
+//! The sentences and labels the text formats (HTML, Markdown) share, so that every
+//! format says the same thing in the same words. Each renderer escapes it for its own
+//! format; nothing here is markup.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::audit::rank::Place;
+use crate::audit::{Outcome, PhaseSpan, SiteResult, Status, Verdict, is_late};
+use crate::checklist::{Checklist, Severity};
+use crate::lang::Lang;
+use crate::points::Points;
+use crate::report::{Notice, Report, long_date};
+
+/// Each site's notice and ranking place by site id, so pages find them without a scan.
+pub struct Lookup<'x, 'a> {
+    /// Every notice, in report order.
+    pub notices: &'x [Notice<'x, 'a>],
+    by_site: BTreeMap<&'x str, &'x Notice<'x, 'a>>,
+    places: BTreeMap<&'x str, &'x Place>,
+}
+
+impl<'x, 'a> Lookup<'x, 'a> {
+    pub fn new(report: &'x Report<'a>, notices: &'x [Notice<'x, 'a>]) -> Self {
+        Lookup {
+            notices,
+            by_site: notices
+                .iter()
+                .map(|n| (n.site.record.id.as_str(), n))
+                .collect(),
+            places: report
+                .ranking
+                .places
+                .iter()
+                .map(|p| (p.entry.id.as_str(), p))
+                .collect(),
+        }
+    }
+
+    /// The notice of a site, if it has one.
+    pub fn notice(&self, site: &str) -> Option<&'x Notice<'x, 'a>> {
+        self.by_site.get(site).copied()
+    }
+
+    /// A site's place in the ranking.
+    pub fn place(&self, site: &str) -> Option<&'x Place> {
+        self.places.get(site).copied()
+    }
+}
+
+/// A per-mille rate as a percentage with one decimal: 125 → "12.5%".
+pub fn permille_percent(permille: u32) -> String {
+    format!("{}.{}%", permille / 10, permille % 10)
+}
+
+/// "puyang-2020-township 2020.10-1 濮阳县…验收清单（乡镇便民服务中心，满分 100）".
+pub fn checklist_line(c: &Checklist, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{} {}：{}（{}，满分 {}）",
+            c.id,
+            c.version,
+            c.label(lang),
+            c.site_kind_label(lang),
+            c.total_points
+        ),
+        Lang::En => format!(
+            "{} {}: {} ({}, {} points)",
+            c.id,
+            c.version,
+            c.label(lang),
+            c.site_kind_label(lang),
+            c.total_points
+        ),
+    }
+}
+
+/// A phase with its dates and working days, in the terminal table's words.
+pub fn phase_line(p: &PhaseSpan, lang: Lang) -> String {
+    let name = match p.key.as_str() {
+        "organisation" => lang.pick("组织实施阶段", "organisation phase"),
+        "acceptance" => lang.pick("检查验收阶段", "acceptance phase"),
+        other => other,
+    };
+    match lang {
+        Lang::Zh => format!(
+            "{name}：{}至{}（{} 个工作日）",
+            long_date(p.start, lang),
+            long_date(p.end, lang),
+            p.working_days
+        ),
+        Lang::En => format!(
+            "{name}: {} to {} ({} working days)",
+            p.start, p.end, p.working_days
+        ),
+    }
+}
+
+pub fn rectification_rule(report: &Report<'_>) -> String {
+    let days = report.run.campaign.rectification_working_days;
+    match report.lang {
+        Lang::Zh => format!("验收不合格的，自检查次日起 {days} 个工作日内完成整改"),
+        Lang::En => format!(
+            "sites not accepted rectify within {days} working days, counted from the day after inspection"
+        ),
+    }
+}
+
+fn kind_label<'r>(report: &'r Report<'_>) -> &'r str {
+    let kind = report.ranking.kind.as_str();
+    report
+        .run
+        .checklists
+        .iter()
+        .find(|c| c.site_kind == kind)
+        .map_or(kind, |c| c.site_kind_label(report.lang))
+}
+
+pub fn demonstration_rule(report: &Report<'_>) -> String {
+    let wanted = report.ranking.wanted;
+    let kind = kind_label(report);
+    match report.lang {
+        Lang::Zh => format!("从验收合格的{kind}中按得分率评选 {wanted} 个"),
+        Lang::En => format!("{wanted} chosen by percentage among accepted {kind} sites"),
+    }
+}
+
+/// "共 24 个站点：合格 11，不合格 10，待补查 3。"
+pub fn verdict_counts(report: &Report<'_>) -> String {
+    let (pass, rectify, incomplete) = report.counts();
+    let sites = report.sites.len();
+    match report.lang {
+        Lang::Zh => {
+            format!("共 {sites} 个站点：合格 {pass}，不合格 {rectify}，待补查 {incomplete}。")
+        }
+        Lang::En => {
+            format!("{sites} sites: {pass} pass, {rectify} rectify, {incomplete} incomplete.")
+        }
+    }
+}
+
+/// Why a site's inspection date deserves a second look, if it does.
+pub fn late_note(report: &Report<'_>, site: &SiteResult<'_>) -> Option<String> {
+    let phase = report.run.acceptance()?;
+    is_late(site, phase).then(|| match report.lang {
+        Lang::Zh => format!(
+            "检查日期不在检查验收阶段（{}至{}）内",
+            long_date(phase.start, report.lang),
+            long_date(phase.end, report.lang)
+        ),
+        Lang::En => format!(
+            "inspected outside the acceptance phase ({} to {})",
+            phase.start, phase.end
+        ),
+    })
+}
+
+/// One line per site inspected outside the acceptance phase.
+pub fn late_inspections(report: &Report<'_>) -> Vec<String> {
+    report
+        .sites
+        .iter()
+        .filter_map(|site| {
+            let note = late_note(report, site)?;
+            let day = long_date(site.record.inspected_on, report.lang);
+            Some(match report.lang {
+                Lang::Zh => format!(
+                    "注意：{}（{}）于 {day} 检查，{note}。",
+                    site.record.name, site.record.id
+                ),
+                Lang::En => format!(
+                    "Note: {} ({}) was inspected on {day}, {note}.",
+                    site.record.name, site.record.id
+                ),
+            })
+        })
+        .collect()
+}
+
+/// "99.5/100 分（99.5%）" for a ranked place.
+pub fn place_score(place: &Place, lang: Lang) -> String {
+    let e = &place.entry;
+    let percent = Points::from_tenths(e.percent_tenths);
+    match lang {
+        Lang::Zh => format!("，得分 {}/{}（{percent}%）", e.score, e.max_score),
+        Lang::En => format!(", score {}/{} ({percent}%)", e.score, e.max_score),
+    }
+}
+
+/// "90.5/100（90.5%）".
+pub fn score_text(site: &SiteResult<'_>, lang: Lang) -> String {
+    let s = &site.score;
+    match lang {
+        Lang::Zh => format!("{}/{}（{}%）", s.earned, s.max, s.percent()),
+        Lang::En => format!("{}/{} ({}%)", s.earned, s.max, s.percent()),
+    }
+}
+
+pub fn rank_text(rank: usize, of: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("第 {rank} 名（共 {of} 个站点）"),
+        Lang::En => format!("{rank} of {of}"),
+    }
+}
+
+/// "2020年6月30日（20 个工作日内）".
+pub fn due_text(report: &Report<'_>, due: Date) -> String {
+    let days = report.run.campaign.rectification_working_days;
+    match report.lang {
+        Lang::Zh => format!("{}（检查后 {days} 个工作日）", long_date(due, report.lang)),
+        Lang::En => format!("{} ({days} working days after inspection)", due),
+    }
+}
+
+/// "乡镇便民服务中心 · 文留镇" and the village, under a site's heading.
+pub fn site_subtitle(site: &SiteResult<'_>, lang: Lang) -> String {
+    let r = site.record;
+    let mut parts = vec![
+        r.id.clone(),
+        site.checklist.site_kind_label(lang).to_owned(),
+        r.township.clone(),
+    ];
+    if let Some(village) = &r.village {
+        parts.push(village.clone());
+    }
+    parts.join(" · ")
+}
+
+/// How the score was made up, one point per line, in the terminal table's words.
+pub fn explanation(site: &SiteResult<'_>, lang: Lang) -> Vec<String> {
+    let s = &site.score;
+    let total = site.checklist.total_points;
+    let sum = |pick: &dyn Fn(&Outcome<'_>) -> bool| -> (usize, Points) {
+        site.outcomes
+            .iter()
+            .filter(|o| pick(o))
+            .fold((0, Points::ZERO), |(n, p), o| (n + 1, p + o.lost))
+    };
+    let (rectify_n, rectify_p) = sum(&|o| o.needs_rectification());
+    let (advisory_n, advisory_p) =
+        sum(&|o| o.status == Status::Fail && o.item.severity == Severity::Advisory);
+    let (unrecorded_n, unrecorded_p) = sum(&|o| o.status == Status::Unrecorded);
+    let mut lines = vec![match lang {
+        Lang::Zh => format!(
+            "得分 {}/{}，得分率 {}%（得分 ÷ 适用满分）",
+            s.earned,
+            s.max,
+            s.percent()
+        ),
+        Lang::En => format!(
+            "score {}/{}, {}% of the applicable maximum",
+            s.earned,
+            s.max,
+            s.percent()
+        ),
+    }];
+    if s.not_applicable > Points::ZERO {
+        lines.push(match lang {
+            Lang::Zh => format!(
+                "不适用项 {} 分不计入满分（{total} → {}）",
+                s.not_applicable, s.max
+            ),
+            Lang::En => format!(
+                "{} points not applicable, left out of the maximum ({total} → {})",
+                s.not_applicable, s.max
+            ),
+        });
+    }
+    if unrecorded_n > 0 {
+        lines.push(match lang {
+            Lang::Zh => format!("未记录 {unrecorded_n} 项共 {unrecorded_p} 分，补查后计分"),
+            Lang::En => format!(
+                "{unrecorded_n} items ({unrecorded_p} points) unrecorded, scored once recorded"
+            ),
+        });
+    }
+    if advisory_n > 0 {
+        lines.push(match lang {
+            Lang::Zh => format!("建议项 {advisory_n} 项失 {advisory_p} 分（不影响结论）"),
+            Lang::En => format!(
+                "{advisory_n} advisory items cost {advisory_p} points (no effect on the verdict)"
+            ),
+        });
+    }
+    if rectify_n > 0 {
+        lines.push(match lang {
+            Lang::Zh => format!("须整改 {rectify_n} 项，整改后加回 {rectify_p} 分"),
+            Lang::En => {
+                format!("{rectify_n} items to rectify, adding back {rectify_p} points")
+            }
+        });
+    }
+    if lines.len() == 1 && s.earned == s.max {
+        lines.push(
+            lang.pick("所有适用项均符合要求", "every applicable item passed")
+                .to_owned(),
+        );
+    }
+    lines
+}
+
+/// What was found for an item: the observed value, what is missing, why it could not
+/// be judged, the inspector's note. Empty for an item with nothing recorded.
+pub fn finding_lines(o: &Outcome<'_>, lang: Lang) -> Vec<String> {
+    let mut lines = Vec::new();
+    let observed = o.observed(lang);
+    if !observed.is_empty() {
+        lines.push(observed);
+    } else if o.status == Status::Unrecorded {
+        lines.push(lang.pick("（未记录）", "(not recorded)").to_owned());
+    }
+    if !o.missing.is_empty() {
+        let missing = o.missing.join(lang.list_separator());
+        lines.push(format!("{}{missing}", lang.pick("缺：", "missing: ")));
+    }
+    if let Some(reason) = &o.undetermined {
+        lines.push(reason.clone());
+    }
+    if let Some(note) = o.note() {
+        lines.push(format!("{}{note}", lang.pick("备注：", "note: ")));
+    }
+    lines
+}
+
+/// 符合 / 不符合（须整改） / 未记录 / 不适用.
+pub fn result_label(o: &Outcome<'_>, lang: Lang) -> String {
+    if o.needs_rectification() {
+        match lang {
+            Lang::Zh => format!("{}（须整改）", o.status.label(lang)),
+            Lang::En => format!("{} (rectify)", o.status.label(lang)),
+        }
+    } else {
+        o.status.label(lang).to_owned()
+    }
+}
+
+/// "文留镇便民服务中心：".
+pub fn addressee(site: &SiteResult<'_>, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}：", site.record.name),
+        Lang::En => format!("To: {}", site.record.name),
+    }
+}
+
+/// 依据《…》: the checklist's source in title marks, unless it already has them.
+fn cited(source: &str) -> String {
+    if source.contains('《') {
+        source.to_owned()
+    } else {
+        format!("《{source}》")
+    }
+}
+
+/// What the notice says was inspected: 便民服务中心 for township centres, 便民服务站
+/// for village stations, read from the end of the checklist's name for the kind.
+fn place_word(site: &SiteResult<'_>, lang: Lang) -> String {
+    let kind = site.checklist.site_kind_label(lang);
+    match lang {
+        Lang::Zh if kind.ends_with("中心") => "便民服务中心".to_owned(),
+        Lang::Zh if kind.ends_with("站") => "便民服务站".to_owned(),
+        Lang::Zh | Lang::En => kind.to_owned(),
+    }
+}
+
+/// The notice's opening paragraph: when, who, against what, the verdict, the deadline.
+pub fn notice_paragraph(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
+    let lang = report.lang;
+    let site = notice.site;
+    let r = site.record;
+    let days = report.run.campaign.rectification_working_days;
+    let inspectors = r.inspectors.join(lang.list_separator());
+    let source = &site.checklist.source;
+    let verdict = site.verdict.label(lang);
+    let place = place_word(site, lang);
+    match lang {
+        Lang::Zh => {
+            let deadline = match site.due {
+                Some(due) => {
+                    format!("请于{}前（{days}个工作日内）完成整改", long_date(due, lang))
+                }
+                None => format!("请于{days}个工作日内完成整改"),
+            };
+            format!(
+                "{}，检查组（{inspectors}）对你单位{place}建设情况进行了检查验收，依据{}，存在以下问题，验收结论为{verdict}。{deadline}，整改完成后向县行政服务中心申请复查验收。",
+                long_date(r.inspected_on, lang),
+                cited(source)
+            )
+        }
+        Lang::En => {
+            let deadline = match site.due {
+                Some(due) => {
+                    format!("Please rectify them by {due} (within {days} working days)")
+                }
+                None => format!("Please rectify them within {days} working days"),
+            };
+            format!(
+                "On {}, the inspection team ({inspectors}) inspected the construction of your {place}. Judged against {source}, the problems below were found, and the verdict is: {verdict}. {deadline}, then apply to the county administrative service centre for re-inspection.",
+                r.inspected_on
+            )
+        }
+    }
+}
+
+/// The paragraphs after the table of problems.
+pub fn notice_closing(report: &Report<'_>, notice: &Notice<'_, '_>) -> Vec<String> {
+    let lang = report.lang;
+    let site = notice.site;
+    let mut lines = Vec::new();
+    if site.verdict == Verdict::Incomplete {
+        let unrecorded: Vec<&str> = site
+            .outcomes
+            .iter()
+            .filter(|o| o.status == Status::Unrecorded && o.item.severity == Severity::Mandatory)
+            .map(|o| o.item.clause.as_str())
+            .collect();
+        lines.push(match lang {
+            Lang::Zh => format!(
+                "另有 {} 项强制项未记录（条款 {}），须补查后方能作出验收结论。",
+                unrecorded.len(),
+                unrecorded.join("、")
+            ),
+            Lang::En => format!(
+                "{} further mandatory items were not recorded (clauses {}); there is no verdict until they are checked.",
+                unrecorded.len(),
+                unrecorded.join(", ")
+            ),
+        });
+    }
+    lines.push(
+        lang.pick(
+            "整改完成后，请将整改情况书面报县行政服务中心，并附整改后的照片等佐证材料，申请复查。",
+            "When the work is done, report it in writing to the county administrative service centre, with photographs or other evidence of the rectification, and apply for re-inspection.",
+        )
+        .to_owned(),
+    );
+    lines.push(lang.pick("特此通知。", "").to_owned());
+    lines.retain(|l| !l.is_empty());
+    lines
+}

@@ -1,0 +1,441 @@
+//! The HTML and Markdown reports of `yanshou report`: snapshots of the example campaign's
+//! summary, one site page and one notice; byte-identical reruns; escaping of hostile record
+//! text; notices that list exactly the rectification items; no outside URL in any page.
+#![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const EXAMPLE: &str = "examples/puyang-2020";
+
+fn yanshou() -> Command {
+    Command::cargo_bin("yanshou").unwrap()
+}
+
+/// A fresh, empty folder under the system temp dir, unique to this process and `name`;
+/// removed when the test passes, kept for a look when it fails.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("yanshou-report-text-{}-{name}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).unwrap();
+        }
+        fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// Runs `yanshou report INPUT --out OUT --format html,md` plus `extra` in a scratch folder,
+/// and returns the folder with OUT.
+fn report(input: &Path, name: &str, extra: &[&str]) -> (Scratch, PathBuf) {
+    let scratch = Scratch::new(name);
+    let out = scratch.0.join("out");
+    let assert = yanshou()
+        .arg("report")
+        .arg(input)
+        .arg("--out")
+        .arg(&out)
+        .args(["--format", "html,md"])
+        .args(extra)
+        .assert();
+    let output = assert.get_output();
+    assert!(
+        output.status.success(),
+        "report failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (scratch, out)
+}
+
+fn read(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let relative = path.strip_prefix(root).unwrap().to_path_buf();
+                out.insert(relative, fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn with_extension<'a>(
+    all: &'a BTreeMap<PathBuf, Vec<u8>>,
+    ext: &'a str,
+) -> impl Iterator<Item = (&'a PathBuf, String)> + 'a {
+    all.iter()
+        .filter(move |(p, _)| p.extension().is_some_and(|e| e == ext))
+        .map(|(p, b)| (p, String::from_utf8(b.clone()).unwrap()))
+}
+
+#[test]
+fn example_pages_match_their_snapshots() {
+    let (_scratch, out) = report(Path::new(EXAMPLE), "snapshots", &[]);
+    insta::assert_snapshot!(
+        "summary_html",
+        without_digests(&read(out.join("html/index.html")))
+    );
+    insta::assert_snapshot!("site_wenliu_html", read(out.join("html/sites/wenliu.html")));
+    insta::assert_snapshot!(
+        "notice_wenliu_html",
+        read(out.join("html/notices/wenliu.html"))
+    );
+    insta::assert_snapshot!(
+        "summary_md",
+        without_digests(&read(out.join("md/summary.md")))
+    );
+    insta::assert_snapshot!("site_wenliu_md", read(out.join("md/sites/wenliu.md")));
+    insta::assert_snapshot!("notice_wenliu_md", read(out.join("md/notices/wenliu.md")));
+}
+
+#[test]
+fn two_runs_write_identical_folders() {
+    let (_one, first) = report(Path::new(EXAMPLE), "rerun-1", &[]);
+    let (_two, second) = report(Path::new(EXAMPLE), "rerun-2", &[]);
+    let (first, second) = (files(&first), files(&second));
+    assert!(first.len() > 40, "only {} files", first.len());
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &first {
+        assert!(
+            bytes == &second[path],
+            "{} differs between runs",
+            path.display()
+        );
+    }
+}
+
+const NAME: &str = r#"<script>alert(1)</script> & "城关""#;
+const NOTE: &str = "</td><img src=x onerror=alert(1)>";
+const EVIDENCE: &str = "../../x|y.jpg";
+
+/// A one-site record whose name, note and evidence path are hostile, from the passing
+/// fixture with a floor area too small, so that it also gets a notice.
+fn hostile_record(dir: &Path) -> PathBuf {
+    let base = read("tests/fixtures/records/pass.toml");
+    let toml_string = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let text = base
+        .replacen("id = \"fixture-pass\"", "id = \"hostile\"", 1)
+        .replacen(
+            "name = \"城关镇便民服务中心\"",
+            &format!("name = {}", toml_string(NAME)),
+            1,
+        )
+        .replacen(
+            "site.floor_area = 86.5",
+            &format!(
+                "site.floor_area = {{ value = 50, note = {}, evidence = [{}] }}",
+                toml_string(NOTE),
+                toml_string(EVIDENCE)
+            ),
+            1,
+        );
+    assert!(
+        text.contains("hostile") && text.contains("onerror"),
+        "fixture changed"
+    );
+    let path = dir.join("hostile.toml");
+    fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn record_text_is_escaped_in_html_and_markdown() {
+    let input = Scratch::new("hostile-input");
+    let record = hostile_record(&input.0);
+    let (_scratch, out) = report(&record, "hostile", &[]);
+    let all = files(&out);
+    assert!(all.contains_key(Path::new("html/notices/hostile.html")));
+    assert!(all.contains_key(Path::new("md/notices/hostile.md")));
+
+    for (path, text) in with_extension(&all, "html") {
+        let shown = path.display();
+        assert!(!text.contains("<script"), "{shown}: raw <script>");
+        assert!(!text.contains("<img"), "{shown}: raw <img>");
+        assert!(!text.contains("alert(1)</"), "{shown}: raw closing tag");
+    }
+    let escaped_name = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;城关&quot;";
+    let escaped_note = "&lt;/td&gt;&lt;img src=x onerror=alert(1)&gt;";
+    let site = read(out.join("html/sites/hostile.html"));
+    assert!(site.contains(escaped_name));
+    assert!(site.contains(escaped_note));
+    assert!(site.contains(EVIDENCE), "evidence path shown as text");
+    let notice = read(out.join("html/notices/hostile.html"));
+    assert!(
+        notice.contains(&format!("{escaped_name}：")),
+        "addressee line"
+    );
+    assert!(notice.contains(escaped_note));
+    assert!(read(out.join("html/index.html")).contains(escaped_name));
+
+    for (path, text) in with_extension(&all, "md") {
+        let shown = path.display();
+        assert!(!text.contains("<script"), "{shown}: raw <script>");
+        assert!(!text.contains("<img"), "{shown}: raw <img>");
+        assert!(!text.contains("</td>"), "{shown}: raw </td>");
+    }
+    let site = read(out.join("md/sites/hostile.md"));
+    let row = site
+        .lines()
+        .find(|l| l.contains("site.floor"))
+        .expect("a row for the floor area");
+    assert!(row.contains(r"../../x\|y.jpg"), "unescaped | in {row}");
+    assert!(
+        row.contains("&lt;/td&gt;&lt;img src=x onerror=alert(1)&gt;"),
+        "{row}"
+    );
+    // Every row of that table still has exactly the header's cell count.
+    let cells = |line: &str| line.replace(r"\|", "").matches('|').count();
+    assert_eq!(
+        cells(row),
+        cells(site.lines().find(|l| l.starts_with("| 项目")).unwrap())
+    );
+    assert!(
+        read(out.join("md/summary.md")).contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp;")
+    );
+}
+
+/// The rectification items of every site, as `yanshou check --format json` gives them.
+fn rectification_items() -> BTreeMap<String, Vec<(String, String, String)>> {
+    let out = yanshou()
+        .args(["check", EXAMPLE, "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut items = BTreeMap::new();
+    for site in doc["sites"].as_array().unwrap() {
+        let rectify: Vec<(String, String, String)> = site["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rectify"] == true)
+            .map(|f| {
+                let text = |k: &str| f[k].as_str().unwrap().to_owned();
+                (text("item"), text("clause"), text("title"))
+            })
+            .collect();
+        if !rectify.is_empty() {
+            items.insert(site["id"].as_str().unwrap().to_owned(), rectify);
+        }
+    }
+    items
+}
+
+/// The `data-item` attributes of the problem rows of an HTML notice, in order.
+fn html_problem_rows(html: &str) -> Vec<String> {
+    html.split("<tr class=\"problem\" data-item=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn notices_list_exactly_the_failed_mandatory_items() {
+    let expected = rectification_items();
+    assert!(expected.len() >= 5, "the example has failing sites");
+    let (_scratch, out) = report(Path::new(EXAMPLE), "notices", &[]);
+    let all = files(&out);
+    let notice_ids = |dir: &str| -> Vec<String> {
+        let mut ids: Vec<String> = all
+            .keys()
+            .filter(|p| p.starts_with(dir))
+            .filter_map(|p| p.file_stem())
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| s != "all")
+            .collect();
+        ids.sort();
+        ids
+    };
+    let ids: Vec<String> = expected.keys().cloned().collect();
+    assert_eq!(
+        notice_ids("html/notices"),
+        ids,
+        "one HTML notice per failing site"
+    );
+    assert_eq!(
+        notice_ids("md/notices"),
+        ids,
+        "one Markdown notice per failing site"
+    );
+
+    let mut every_row = 0;
+    for (id, items) in &expected {
+        let html = read(out.join(format!("html/notices/{id}.html")));
+        let item_ids: Vec<&String> = items.iter().map(|(item, _, _)| item).collect();
+        let rows = html_problem_rows(&html);
+        assert_eq!(rows.iter().collect::<Vec<_>>(), item_ids, "{id}: HTML rows");
+        for n in 1..=items.len() {
+            assert!(
+                html.contains(&format!("<td class=\"num\">{n}</td>")),
+                "{id}: row number {n}"
+            );
+        }
+        every_row += rows.len();
+
+        let md = read(out.join(format!("md/notices/{id}.md")));
+        let md_rows: Vec<(String, String, String)> = md
+            .lines()
+            .filter(|l| l.starts_with("| ") && l[2..].starts_with(|c: char| c.is_ascii_digit()))
+            .map(|l| {
+                let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+                (
+                    cells[0].to_owned(),
+                    cells[1].to_owned(),
+                    cells[2].to_owned(),
+                )
+            })
+            .collect();
+        let md_expected: Vec<(String, String, String)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, (_, clause, title))| ((i + 1).to_string(), clause.clone(), title.clone()))
+            .collect();
+        assert_eq!(md_rows, md_expected, "{id}: Markdown rows");
+    }
+
+    // all.html holds every notice, in order, one per printed page.
+    let combined = read(out.join("html/notices/all.html"));
+    assert_eq!(html_problem_rows(&combined).len(), every_row);
+    assert_eq!(
+        combined.matches("<section class=\"notice\"").count(),
+        expected.len()
+    );
+    assert!(combined.contains(".notice + .notice { break-before: page;"));
+}
+
+/// The values of `attr="…"` attributes in a page.
+fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+#[test]
+fn pages_refer_to_nothing_outside_the_folder() {
+    let (_scratch, out) = report(Path::new(EXAMPLE), "offline", &[]);
+    let all = files(&out);
+    let pages: Vec<(&PathBuf, String)> = with_extension(&all, "html").collect();
+    assert!(pages.len() > 30);
+    for (path, html) in &pages {
+        let shown = path.display();
+        assert!(
+            html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"),
+            "{shown}"
+        );
+        assert!(html.contains("<meta charset=\"utf-8\">"), "{shown}");
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "{shown}: URL"
+        );
+        assert!(!html.contains("url("), "{shown}: CSS url()");
+        assert!(!html.contains("<script"), "{shown}: script");
+        assert!(!html.contains("@import"), "{shown}: @import");
+        for attr in ["href", "src", "action", "xlink:href"] {
+            for value in attribute_values(html, attr) {
+                assert!(
+                    !value.starts_with('/') && !value.contains(':'),
+                    "{shown}: {attr}=\"{value}\" leaves the folder"
+                );
+                if attr == "href" {
+                    let target = path
+                        .parent()
+                        .unwrap()
+                        .join(value.split('#').next().unwrap());
+                    let normal = normalise(&target);
+                    assert!(all.contains_key(&normal), "{shown}: broken link {value}");
+                }
+            }
+        }
+    }
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[test]
+fn english_reports_use_english_labels_and_iso_dates() {
+    let (_scratch, out) = report(Path::new(EXAMPLE), "english", &["--lang", "en"]);
+    let index = read(out.join("html/index.html"));
+    assert!(index.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(index.contains("Sites by score"));
+    let notice = read(out.join("html/notices/wenliu.html"));
+    assert!(notice.contains("Rectification notice"));
+    assert!(notice.contains("by 2020-06-30 (within 20 working days)"));
+    assert!(!notice.contains("整改通知书") && !notice.contains("2020年"));
+    let md = read(out.join("md/notices/wenliu.md"));
+    assert!(md.starts_with("# Rectification notice\n"));
+    assert!(!md.contains("2020年"));
+}
+
+/// The text with every 64-hex-digit SHA-256 replaced by `<sha256>`, so that editing an
+/// example file does not change a snapshot; that every input has a digest is checked by
+/// counting them.
+fn without_digests(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let mut digests = 0;
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_hexdigit() && !c.is_ascii_uppercase() {
+            run.push(c);
+            continue;
+        }
+        if run.len() == 64 {
+            out.push_str("<sha256>");
+            digests += 1;
+        } else {
+            out.push_str(&run);
+        }
+        run.clear();
+        out.push(c);
+    }
+    out.pop();
+    assert!(
+        digests >= 24,
+        "every input should carry a digest, found {digests}"
+    );
+    out
+}
