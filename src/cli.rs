@@ -37,6 +37,11 @@ pub enum Command {
         after_help = "Counting starts the day after DATE (ruling 7). Examples:\n  yanshou deadline 2020-05-28\n  yanshou deadline 2020-06-18 --working-days 20 --format json\n  yanshou deadline --between 2020-05-28 2020-06-18\n  yanshou deadline 2027-01-05 --calendar calendar-2027.toml"
     )]
     Deadline(DeadlineArgs),
+    /// Follow up rectifications: what was fixed, what still fails, what is overdue.
+    #[command(
+        after_help = "Re-inspection records are kept in the campaign's rechecks/ folder (or given with --followup),\nwaivers in its waivers.toml. Exit codes: 0 every followed-up site now passes; 1 some do not; 2 bad input.\nExamples:\n  yanshou recheck examples/puyang-2020\n  yanshou recheck examples/puyang-2020 --as-of 2020-07-15 --format json"
+    )]
+    Recheck(RecheckArgs),
     /// Rank sites and name the demonstration sites (clause 4.2).
     #[command(
         after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible; ties break on fewer advisory misses, then site id.\nExit codes: 0 all demonstration sites chosen; 1 fewer eligible sites than wanted; 2 bad input.\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv"
@@ -98,6 +103,10 @@ pub struct CheckArgs {
     /// The sheet to read from xlsx inputs (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// The day waivers are judged on: a waiver stops applying on its expiry date
+    /// (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 /// Arguments of `generate`.
@@ -119,6 +128,29 @@ pub struct GenerateArgs {
     /// Replace FILE if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Arguments of `recheck`.
+#[derive(Debug, clap::Args)]
+pub struct RecheckArgs {
+    /// The campaign folder.
+    #[arg(value_name = "CAMPAIGN")]
+    pub campaign: PathBuf,
+    /// Re-inspection record files or folders, besides the campaign's rechecks/.
+    #[arg(long, value_name = "PATH")]
+    pub followup: Vec<PathBuf>,
+    /// The day to judge deadlines and waivers on (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Language of tables and texts.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// Extra working-day calendar file(s).
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Vec<PathBuf>,
 }
 
 /// Arguments of `rank`.
@@ -165,6 +197,9 @@ pub struct ReportArgs {
     /// Replace report files that exist.
     #[arg(long)]
     pub force: bool,
+    /// The day waivers and deadlines are judged on (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 /// Formats of `report`.

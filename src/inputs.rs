@@ -12,6 +12,7 @@ use crate::calendar::{Calendar, CalendarError};
 use crate::checklist::{Checklist, builtin};
 use crate::record::campaign::{Campaign, ChecklistSource};
 use crate::record::sheet::{self, FileFormat};
+use crate::record::waiver::{self, Waiver};
 use crate::record::{self, Record, table};
 use csv::StringRecord;
 
@@ -19,6 +20,10 @@ use csv::StringRecord;
 pub const CAMPAIGN_FILE: &str = "campaign.toml";
 /// The folder of a campaign holding one record per site.
 pub const SITES_DIR: &str = "sites";
+/// The folder of a campaign holding re-inspection records.
+pub const RECHECKS_DIR: &str = "rechecks";
+/// The file of a campaign holding its waivers.
+pub const WAIVERS_FILE: &str = "waivers.toml";
 
 /// Everything a command needs: the campaign's settings, its checklists and the records.
 #[derive(Debug)]
@@ -91,6 +96,12 @@ pub struct Plan {
     pub checklists: Vec<Checklist>,
     /// The record files, with their formats.
     pub files: Vec<(PathBuf, FileFormat)>,
+    /// The campaign's waivers (`waivers.toml`), items checked against the checklists.
+    pub waivers: Vec<Waiver>,
+    /// Where the waivers came from, for messages.
+    pub waivers_file: Option<PathBuf>,
+    /// Re-inspection record files (`rechecks/`), with their formats.
+    pub rechecks: Vec<(PathBuf, FileFormat)>,
 }
 
 /// Finds the campaign, checklists and record files behind the paths given.
@@ -156,12 +167,56 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
             .unwrap_or_else(|| "the paths given".to_owned());
         bail!("no inspection records in {place}");
     }
+    let (waivers, waivers_file) = match &campaign_dir {
+        Some(dir) if dir.join(WAIVERS_FILE).is_file() => {
+            let path = dir.join(WAIVERS_FILE);
+            let text = read_text(&path)?;
+            let label = path.display().to_string();
+            let waivers = waiver::read(&text).map_err(|p| anyhow!(p.with_path(&label)))?;
+            check_waiver_items(&waivers, &checklists, &label)?;
+            (waivers, Some(path))
+        }
+        _ => (Vec::new(), None),
+    };
+    let mut rechecks = Vec::new();
+    if let Some(dir) = &campaign_dir {
+        let folder = dir.join(RECHECKS_DIR);
+        if folder.is_dir() {
+            for file in record_files_in(&folder)? {
+                let format = sheet::detect(&file)?;
+                rechecks.push((file, format));
+            }
+        }
+    }
     Ok(Plan {
         campaign,
         campaign_dir,
         checklists,
         files,
+        waivers,
+        waivers_file,
+        rechecks,
     })
+}
+
+/// Every waived item must be an item of some checklist of the run.
+fn check_waiver_items(waivers: &[Waiver], checklists: &[Checklist], label: &str) -> Result<()> {
+    for w in waivers {
+        if checklists.iter().all(|c| c.item(&w.item).is_none()) {
+            let ids = checklists
+                .iter()
+                .flat_map(|c| c.items.iter().map(|i| i.id.as_str()));
+            let hint = crate::source::closest(&w.item, ids)
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            bail!(
+                "{label}:{}: waiver for unknown item `{}`{hint}",
+                w.line,
+                w.item
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Options for reading records.
@@ -308,6 +363,61 @@ impl Plan {
         Ok(())
     }
 
+    /// The settings of this plan (campaign, checklists, waivers, re-inspection files)
+    /// without its record files, for work after the records have been read.
+    pub fn clone_settings(&self) -> Plan {
+        Plan {
+            campaign: self.campaign.clone(),
+            campaign_dir: self.campaign_dir.clone(),
+            checklists: self.checklists.clone(),
+            files: Vec::new(),
+            waivers: self.waivers.clone(),
+            waivers_file: self.waivers_file.clone(),
+            rechecks: self.rechecks.clone(),
+        }
+    }
+
+    /// Checks the waivers of `record`'s site name items of its checklist.
+    pub fn check_waivers_of(&self, record: &Record) -> Result<()> {
+        let checklist = self.checklist_for(&record.kind);
+        for w in self.waivers.iter().filter(|w| w.site == record.id) {
+            if checklist.is_none_or(|c| c.item(&w.item).is_none()) {
+                bail!(
+                    "{}:{}: item `{}` is not in the checklist for site `{}` ({})",
+                    self.waivers_label(),
+                    w.line,
+                    w.item,
+                    w.site,
+                    record.kind
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks, once every record has been seen, that each waiver names a site of the run.
+    /// `seen` holds the ids of the waived sites that were read.
+    pub fn check_waiver_sites(&self, seen: &HashSet<String>) -> Result<()> {
+        for w in &self.waivers {
+            if !seen.contains(&w.site) {
+                bail!(
+                    "{}:{}: waiver for unknown site `{}`: no record has this id",
+                    self.waivers_label(),
+                    w.line,
+                    w.site
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn waivers_label(&self) -> String {
+        self.waivers_file
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    }
+
     /// A record's place for messages: the file, and the row for spreadsheets.
     fn place(&self, file: usize, row: usize) -> String {
         let path = self
@@ -420,6 +530,68 @@ fn load_checklists(campaign: &Campaign, dir: Option<&Path>) -> Result<Vec<Checkl
         out.push(checklist);
     }
     Ok(out)
+}
+
+/// The re-inspection records: the campaign's `rechecks/` and any `--followup` paths.
+pub fn read_rechecks(plan: &Plan, followup: &[std::path::PathBuf]) -> Result<Vec<Record>> {
+    let mut files = plan.rechecks.clone();
+    for path in followup {
+        let found = if path.is_dir() {
+            record_files_in(path)?
+        } else {
+            vec![path.clone()]
+        };
+        for file in found {
+            let format = sheet::detect(&file)?;
+            files.push((file, format));
+        }
+    }
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let recheck_plan = Plan {
+        files,
+        ..plan.clone_settings()
+    };
+    Ok(recheck_plan.read_all(&ReadOptions::default())?.records)
+}
+
+/// Each site's record as re-inspected: the inspection's observations with the
+/// re-inspection's laid over them. A re-inspection of an unknown site, of a site of another
+/// kind, or dated before the inspection is an error.
+pub fn rechecked(records: &[Record], rechecks: &[Record]) -> Result<Vec<Record>> {
+    let mut merged = Vec::with_capacity(rechecks.len());
+    for recheck in rechecks {
+        let Some(original) = records.iter().find(|r| r.id == recheck.id) else {
+            let hint = crate::source::closest(&recheck.id, records.iter().map(|r| r.id.as_str()))
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            bail!(
+                "{}: re-inspection of unknown site `{}`{hint}",
+                recheck.origin,
+                recheck.id
+            );
+        };
+        if recheck.kind != original.kind {
+            bail!(
+                "{}: site `{}` is a {} but the re-inspection says {}",
+                recheck.origin,
+                recheck.id,
+                original.kind,
+                recheck.kind
+            );
+        }
+        if recheck.inspected_on < original.inspected_on {
+            bail!(
+                "{}: re-inspected on {}, before the inspection on {}",
+                recheck.origin,
+                recheck.inspected_on,
+                original.inspected_on
+            );
+        }
+        merged.push(original.rechecked(recheck));
+    }
+    Ok(merged)
 }
 
 /// The record files (`.toml`, `.csv`, `.xlsx`) directly in `dir`, sorted by name so every

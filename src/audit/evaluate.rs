@@ -8,6 +8,7 @@ use crate::checklist::kinds::{Facts, Judgement};
 use crate::checklist::{Checklist, GradeBand, Item, Severity, Value};
 use crate::lang::Lang;
 use crate::points::Points;
+use crate::record::waiver::Waiver;
 use crate::record::{Entry, Observation, Record};
 
 /// What happened to one item at one site.
@@ -22,6 +23,9 @@ pub enum Status {
     Unrecorded,
     /// Does not apply to this site, with a recorded reason; out of the maximum.
     NotApplicable,
+    /// Failed, but the county has waived it until a date: its points are lost, yet it does
+    /// not fail the site. Neither a pass nor not applicable.
+    Waived,
 }
 
 impl Status {
@@ -32,6 +36,7 @@ impl Status {
             Status::Fail => lang.pick("不符合", "fail"),
             Status::Unrecorded => lang.pick("未记录", "unrecorded"),
             Status::NotApplicable => lang.pick("不适用", "not applicable"),
+            Status::Waived => lang.pick("豁免", "waived"),
         }
     }
 
@@ -42,6 +47,7 @@ impl Status {
             Status::Fail => "fail",
             Status::Unrecorded => "unrecorded",
             Status::NotApplicable => "not_applicable",
+            Status::Waived => "waived",
         }
     }
 }
@@ -67,6 +73,8 @@ pub struct Outcome<'a> {
     pub expected: String,
     /// Why a recorded item could still not be judged.
     pub undetermined: Option<String>,
+    /// The waiver that applies to this failed item, when it is waived.
+    pub waiver: Option<&'a Waiver>,
 }
 
 impl Outcome<'_> {
@@ -89,6 +97,21 @@ impl Outcome<'_> {
     /// The inspector's note, if any.
     pub fn note(&self) -> Option<&str> {
         self.observation.and_then(|o| o.note.as_deref())
+    }
+
+    /// The waiver of a waived item in words: why, who approved it and until when.
+    pub fn waiver_note(&self, lang: Lang) -> Option<String> {
+        let w = self.waiver?;
+        Some(match lang {
+            Lang::Zh => format!(
+                "豁免：{}（{} 于 {} 批准，{} 起失效）",
+                w.reason, w.approved_by, w.approved_on, w.expires
+            ),
+            Lang::En => format!(
+                "waived: {} (approved by {} on {}, expires {})",
+                w.reason, w.approved_by, w.approved_on, w.expires
+            ),
+        })
     }
 
     /// Evidence paths, if any.
@@ -186,6 +209,7 @@ fn judge_item<'a>(
         observation,
         expected: item.kind.expected(Some(facts), lang),
         undetermined: None,
+        waiver: None,
     };
     match observation.map(|o| &o.entry) {
         None | Some(Entry::Pending) => {}
@@ -214,4 +238,50 @@ fn judge_item<'a>(
         }
     }
     outcome
+}
+
+/// A waiver that no longer applies to a failed item: the item counts as a failure again,
+/// and the user is told which waiver ran out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpiredWaiver<'a> {
+    /// The waiver.
+    pub waiver: &'a Waiver,
+    /// The record the item belongs to.
+    pub origin: String,
+}
+
+/// Applies the waivers of this site as they stand on `as_of`: a failed item with a waiver
+/// that applies becomes [`Status::Waived`] and stops failing the site; one whose waiver has
+/// expired stays a failure and is returned so that it can be reported. The score and
+/// verdict are worked out again.
+pub fn apply_waivers<'a>(
+    site: &mut SiteResult<'a>,
+    waivers: &'a [Waiver],
+    as_of: jiff::civil::Date,
+) -> Vec<ExpiredWaiver<'a>> {
+    let mut expired = Vec::new();
+    for waiver in waivers.iter().filter(|w| w.site == site.record.id) {
+        let Some(outcome) = site.outcomes.iter_mut().find(|o| o.item.id == waiver.item) else {
+            continue;
+        };
+        if outcome.status != Status::Fail {
+            continue;
+        }
+        if waiver.applies_on(as_of) {
+            outcome.status = Status::Waived;
+            outcome.waiver = Some(waiver);
+        } else if waiver.expired_by(as_of) {
+            expired.push(ExpiredWaiver {
+                waiver,
+                origin: site.record.origin.clone(),
+            });
+        }
+    }
+    site.score = Score::of(&site.outcomes);
+    site.verdict = Verdict::of(&site.outcomes);
+    site.grade = match site.verdict {
+        Verdict::Pass => site.checklist.grade_for(site.score.percent_tenths),
+        Verdict::Rectify | Verdict::Incomplete => None,
+    };
+    expired
 }

@@ -8,10 +8,11 @@
 mod deadline;
 mod evaluate;
 pub mod rank;
+pub mod recheck;
 mod score;
 
 pub use deadline::{DatingError, PhaseSpan, date_site, is_late, phase_spans};
-pub use evaluate::{Outcome, SiteResult, Status, evaluate};
+pub use evaluate::{ExpiredWaiver, Outcome, SiteResult, Status, apply_waivers, evaluate};
 pub use score::{Score, Verdict};
 
 use jiff::civil::Date;
@@ -62,6 +63,8 @@ pub struct Totals {
     pub incomplete: usize,
     /// Sites inspected outside the acceptance phase.
     pub late: Vec<LateInspection>,
+    /// Waivers that had run out on the day judged, each with the record it concerns.
+    pub expired: Vec<(crate::record::waiver::Waiver, String)>,
 }
 
 impl Totals {

@@ -44,7 +44,7 @@ impl Score {
                     score.unrecorded += o.item.points;
                     score.max += o.item.points;
                 }
-                Status::Pass | Status::Fail => {
+                Status::Pass | Status::Fail | Status::Waived => {
                     score.earned += o.earned;
                     score.max += o.item.points;
                 }
@@ -90,7 +90,8 @@ impl Verdict {
             match o.status {
                 Status::Unrecorded => return Verdict::Incomplete,
                 Status::Fail => verdict = Verdict::Rectify,
-                Status::Pass | Status::NotApplicable => {}
+                // A waived item does not fail the site while its waiver applies.
+                Status::Pass | Status::NotApplicable | Status::Waived => {}
             }
         }
         verdict

@@ -1,6 +1,7 @@
 //! `yanshou check`: judge every record, date every rectification, and write the results as
 //! the records come, so a spreadsheet of any size is checked in constant memory.
 
+use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
 
 use anyhow::{Result, anyhow};
@@ -33,6 +34,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let mut renderer = render::renderer(args.format, lang);
     renderer.begin(&run, &mut out)?;
     let mut totals = Totals::default();
+    let as_of = super::as_of(args.as_of.as_deref())?;
+    let mut waived_sites: HashSet<String> = HashSet::new();
     let options = ReadOptions {
         sheet: args.sheet.as_deref(),
         progress: true,
@@ -46,6 +49,16 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
             )
         })?;
         let mut site = audit::evaluate(checklist, &record, lang);
+        if plan.waivers.iter().any(|w| w.site == record.id) {
+            plan.check_waivers_of(&record)?;
+            waived_sites.insert(record.id.clone());
+            for expired in audit::apply_waivers(&mut site, &plan.waivers, as_of) {
+                warn_expired(&expired, as_of, lang);
+                totals
+                    .expired
+                    .push((expired.waiver.clone(), expired.origin));
+            }
+        }
         audit::date_site(&mut site, calendar, campaign.rectification_working_days)?;
         let late_before = totals.late.len();
         totals.add(&site, &run);
@@ -55,6 +68,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         renderer.site(&run, &site, &mut out)?;
         Ok(())
     })?;
+    plan.check_waiver_sites(&waived_sites)?;
     renderer.finish(&run, &totals, &mut out)?;
     out.flush()?;
     Ok(if totals.all_accepted() {
@@ -81,6 +95,28 @@ fn warn_late(run: &Run<'_>, site: &audit::SiteResult<'_>, lang: Lang) {
             stderr,
             "warning: {}: inspected on {}, outside the acceptance phase ({} to {})",
             r.origin, r.inspected_on, phase.start, phase.end
+        ),
+    };
+}
+
+/// A waiver that ran out: the item counts again, and the user is told which waiver.
+pub(super) fn warn_expired(
+    expired: &audit::ExpiredWaiver<'_>,
+    as_of: jiff::civil::Date,
+    lang: Lang,
+) {
+    let w = expired.waiver;
+    let mut stderr = io::stderr().lock();
+    let _ = match lang {
+        Lang::Zh => writeln!(
+            stderr,
+            "注意：{}：{} 的豁免（{} 于 {} 批准）已于 {} 到期（按 {as_of} 计），该项重新按不符合计",
+            expired.origin, w.item, w.approved_by, w.approved_on, w.expires
+        ),
+        Lang::En => writeln!(
+            stderr,
+            "warning: {}: the waiver of {} (approved by {} on {}) expired on {} (as of {as_of}): the item counts as a failure again",
+            expired.origin, w.item, w.approved_by, w.approved_on, w.expires
         ),
     };
 }

@@ -8,6 +8,7 @@ mod convert;
 mod deadline;
 mod generate;
 mod rank;
+mod recheck;
 mod report;
 mod template;
 
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Calendar(args) => calendar::run(&args),
         Command::Template(args) => template::run(&args),
         Command::Rank(args) => rank::run(&args),
+        Command::Recheck(args) => recheck::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Completions { shell } => {
@@ -69,4 +71,12 @@ fn weekday_name(date: jiff::civil::Date, lang: crate::lang::Lang) -> &'static st
         Sunday => ("星期日", "Sunday"),
     };
     lang.pick(zh, en)
+}
+
+/// The day a command judges waivers and deadlines on: `--as-of`, else today's local date.
+fn as_of(given: Option<&str>) -> Result<jiff::civil::Date> {
+    match given {
+        Some(text) => parse_date(text),
+        None => Ok(jiff::ZonedDateTime::now().date()),
+    }
 }

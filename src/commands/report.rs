@@ -30,6 +30,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         sheet: args.sheet.as_deref(),
         progress: true,
     };
+    let settings = plan.clone_settings();
     let inputs = plan.read_all(&options)?;
     let campaign = &inputs.campaign;
     let run = Run {
@@ -37,6 +38,8 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         checklists: &inputs.checklists,
         phases: audit::phase_spans(campaign, &loaded.calendar)?,
     };
+    let as_of = super::as_of(args.as_of.as_deref())?;
+    let mut waived = std::collections::HashSet::new();
     let mut sites = Vec::with_capacity(inputs.records.len());
     for record in &inputs.records {
         let checklist = inputs.checklist_for(&record.kind).ok_or_else(|| {
@@ -47,12 +50,36 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
             )
         })?;
         let mut site = audit::evaluate(checklist, record, args.lang);
+        if settings.waivers.iter().any(|w| w.site == record.id) {
+            settings.check_waivers_of(record)?;
+            waived.insert(record.id.clone());
+            for expired in audit::apply_waivers(&mut site, &settings.waivers, as_of) {
+                super::check::warn_expired(&expired, as_of, args.lang);
+            }
+        }
         audit::date_site(
             &mut site,
             &loaded.calendar,
             campaign.rectification_working_days,
         )?;
         sites.push(site);
+    }
+    settings.check_waiver_sites(&waived)?;
+    let rechecks = inputs::read_rechecks(&settings, &[])?;
+    let merged = inputs::rechecked(&inputs.records, &rechecks)?;
+    let mut rechecked = Vec::with_capacity(merged.len());
+    for record in &merged {
+        let checklist = inputs.checklist_for(&record.kind).ok_or_else(|| {
+            anyhow!(
+                "{}: no checklist for site kind \"{}\"",
+                record.origin,
+                record.kind
+            )
+        })?;
+        let mut site = audit::evaluate(checklist, record, args.lang);
+        // Expired waivers were reported with the inspections.
+        let _ = audit::apply_waivers(&mut site, &settings.waivers, as_of);
+        rechecked.push(site);
     }
     let ranking = Ranking::new(
         sites.iter().map(Entry::of).collect(),
@@ -65,6 +92,9 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         ranking,
         inputs: digests,
         lang: args.lang,
+        as_of,
+        waivers: &settings.waivers,
+        rechecked,
     };
 
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
@@ -135,7 +165,9 @@ fn digests(plan: &inputs::Plan, calendars: &[PathBuf]) -> Result<Vec<InputDigest
         }
     }
     paths.extend(calendars.iter().cloned());
+    paths.extend(plan.waivers_file.iter().cloned());
     paths.extend(plan.files.iter().map(|(p, _)| p.clone()));
+    paths.extend(plan.rechecks.iter().map(|(p, _)| p.clone()));
     for path in paths {
         let bytes = fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
         digests.push(InputDigest {

@@ -7,6 +7,7 @@ pub mod sheet;
 pub mod table;
 pub mod toml;
 pub mod value;
+pub mod waiver;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -70,6 +71,20 @@ impl Record {
             "village" => self.village.as_deref(),
             _ => None,
         }
+    }
+
+    /// The site as re-inspected: this record with `recheck`'s observations laid over it.
+    /// Items the re-inspection did not record keep what the inspection found; the date,
+    /// inspectors and origin are the re-inspection's.
+    pub fn rechecked(&self, recheck: &Record) -> Record {
+        let mut merged = self.clone();
+        merged.origin = recheck.origin.clone();
+        merged.inspected_on = recheck.inspected_on;
+        merged.inspectors = recheck.inspectors.clone();
+        for (id, observation) in &recheck.observations {
+            merged.observations.insert(id.clone(), observation.clone());
+        }
+        merged
     }
 
     /// The recorded value of an item, if it has one.

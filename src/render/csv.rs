@@ -76,6 +76,7 @@ pub const HEADER: &[&str] = &[
     "points_lost",
     "note",
     "evidence",
+    "waiver",
 ];
 
 impl Renderer for Csv {
@@ -115,6 +116,7 @@ impl Renderer for Csv {
             let points = o.item.points.to_string();
             let lost = o.lost.to_string();
             let evidence = o.evidence().join("; ");
+            let waiver = o.waiver_note(lang).unwrap_or_default();
             let mut row: Vec<&str> = site_cols.to_vec();
             row.extend([
                 o.item.id.as_str(),
@@ -128,6 +130,7 @@ impl Renderer for Csv {
                 lost.as_str(),
                 o.note().unwrap_or_default(),
                 evidence.as_str(),
+                waiver.as_str(),
             ]);
             self.writer.write_record(&row)?;
         }

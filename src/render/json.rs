@@ -110,7 +110,16 @@ struct Finding<'a> {
     reason: Option<&'a str>,
     note: Option<&'a str>,
     evidence: &'a [String],
+    waiver: Option<WaiverJson<'a>>,
     due: Option<String>,
+}
+
+#[derive(Serialize)]
+struct WaiverJson<'a> {
+    reason: &'a str,
+    approved_by: &'a str,
+    approved_on: String,
+    expires: String,
 }
 
 fn observed(value: Option<&Value>) -> serde_json::Value {
@@ -145,6 +154,12 @@ fn finding<'a>(site: &SiteResult<'a>, o: &'a Outcome<'a>, lang: Lang) -> Finding
         reason,
         note: o.note(),
         evidence: o.evidence(),
+        waiver: o.waiver.map(|w| WaiverJson {
+            reason: &w.reason,
+            approved_by: &w.approved_by,
+            approved_on: w.approved_on.to_string(),
+            expires: w.expires.to_string(),
+        }),
         due: site.due.map(|d| d.to_string()),
     }
 }
@@ -228,18 +243,23 @@ impl Renderer for Json {
             rectify: totals.count(Verdict::Rectify),
             incomplete: totals.count(Verdict::Incomplete),
         };
-        let warnings: Vec<Warning<'_>> = totals
-            .late
-            .iter()
-            .map(|late| Warning {
-                site: &late.site,
-                record: &late.origin,
-                message: format!(
-                    "inspected on {}, outside the acceptance phase",
-                    late.inspected_on
-                ),
-            })
-            .collect();
+        let late = totals.late.iter().map(|late| Warning {
+            site: &late.site,
+            record: &late.origin,
+            message: format!(
+                "inspected on {}, outside the acceptance phase",
+                late.inspected_on
+            ),
+        });
+        let expired = totals.expired.iter().map(|(w, origin)| Warning {
+            site: &w.site,
+            record: origin,
+            message: format!(
+                "the waiver of {} (approved by {} on {}) expired on {}: the item counts as a failure again",
+                w.item, w.approved_by, w.approved_on, w.expires
+            ),
+        });
+        let warnings: Vec<Warning<'_>> = late.chain(expired).collect();
         let close = if self.sites == 0 { "]" } else { "\n  ]" };
         writeln!(
             out,

@@ -15,7 +15,7 @@ use crate::audit::{Run, SiteResult, Totals};
 use crate::cli::Format;
 use crate::lang::Lang;
 
-pub use table::checklist_table;
+pub use table::{checklist_table, grid};
 
 /// Writes the results of a run in one format.
 pub trait Renderer {

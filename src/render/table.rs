@@ -16,7 +16,8 @@ use crate::points::Points;
 /// gives the same bytes in a terminal, in a pipe and in a test.
 const WIDTH: u16 = 140;
 
-fn grid(header: Vec<&str>) -> Grid {
+/// A table in the house style, wrapped to the page width.
+pub fn grid(header: Vec<&str>) -> Grid {
     let mut grid = Grid::new();
     grid.load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
@@ -114,6 +115,9 @@ fn findings(site: &SiteResult<'_>, lang: Lang) -> Grid {
                 .trim()
                 .to_owned();
         }
+        if let Some(waiver) = o.waiver_note(lang) {
+            observed = format!("{observed}\n{waiver}");
+        }
         let result = if o.needs_rectification() {
             format!(
                 "{}（{}）",
@@ -151,6 +155,7 @@ fn explanation(site: &SiteResult<'_>, lang: Lang) -> String {
     let (advisory_n, advisory_p) =
         sum(&|o| o.status == Status::Fail && o.item.severity == Severity::Advisory);
     let (unrecorded_n, unrecorded_p) = sum(&|o| o.status == Status::Unrecorded);
+    let (waived_n, waived_p) = sum(&|o| o.status == Status::Waived);
     let mut parts = vec![match lang {
         Lang::Zh => format!("得分 {}/{}（{}%）", s.earned, s.max, s.percent()),
         Lang::En => format!("score {}/{} ({}%)", s.earned, s.max, s.percent()),
@@ -175,6 +180,12 @@ fn explanation(site: &SiteResult<'_>, lang: Lang) -> String {
             Lang::En => format!(
                 "{unrecorded_n} items ({unrecorded_p} points) unrecorded, scored once recorded"
             ),
+        });
+    }
+    if waived_n > 0 {
+        parts.push(match lang {
+            Lang::Zh => format!("豁免 {waived_n} 项失 {waived_p} 分（豁免期内不影响结论）"),
+            Lang::En => format!("{waived_n} waived items cost {waived_p} points (no effect on the verdict while waived)"),
         });
     }
     if s.not_applicable > Points::ZERO {

@@ -875,6 +875,7 @@ fn row_class(o: &Outcome<'_>) -> &'static str {
         Status::Fail => "fail",
         Status::Unrecorded => "unrecorded",
         Status::NotApplicable => "not-applicable",
+        Status::Waived => "waived",
     }
 }
 

@@ -16,10 +16,12 @@ pub mod xlsx;
 use jiff::civil::Date;
 
 use crate::audit::rank::Ranking;
+use crate::audit::recheck::{FollowUp, SiteFollowUp, follow_up};
 use crate::audit::{Outcome, Run, SiteResult, Status, Verdict};
 use crate::checklist::{Kind, Severity};
 use crate::lang::Lang;
 use crate::points::Points;
+use crate::record::waiver::Waiver;
 
 /// One input file and its SHA-256, so a report can be shown to come from unaltered inputs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +44,24 @@ pub struct Report<'a> {
     pub inputs: Vec<InputDigest>,
     /// The language of the report.
     pub lang: Lang,
+    /// The day deadlines and waivers are judged on.
+    pub as_of: Date,
+    /// The campaign's waivers.
+    pub waivers: &'a [Waiver],
+    /// The sites as re-inspected (their records with the re-inspections laid over),
+    /// judged like `sites`; empty when there were no re-inspections.
+    pub rechecked: Vec<SiteResult<'a>>,
+}
+
+/// Where a waiver stands on the report's day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaiverState {
+    /// Not yet in force (approved after the day judged).
+    NotYet,
+    /// In force.
+    Active,
+    /// Run out: the item counts as a failure again.
+    Expired,
 }
 
 /// How often one requirement failed across sites.
@@ -74,6 +94,17 @@ pub struct ClauseStat {
     pub failed: usize,
     /// Sites judged against the checklist.
     pub sites: usize,
+}
+
+impl WaiverState {
+    /// 生效 / 已失效 / 未生效, in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            WaiverState::NotYet => lang.pick("未生效", "not yet in force"),
+            WaiverState::Active => lang.pick("生效中", "in force"),
+            WaiverState::Expired => lang.pick("已失效", "expired"),
+        }
+    }
 }
 
 impl ClauseStat {
@@ -234,6 +265,56 @@ impl<'a> Report<'a> {
             });
         }
         notices
+    }
+
+    /// Every site to follow up (it had rectification items or waived items, or was
+    /// re-inspected), with what became of each item, in report order.
+    pub fn follow_ups(&self) -> Vec<SiteFollowUp<'_, 'a>> {
+        self.sites
+            .iter()
+            .map(|before| {
+                let after = self
+                    .rechecked
+                    .iter()
+                    .find(|a| a.record.id == before.record.id);
+                follow_up(before, after, self.as_of)
+            })
+            .filter(|f| !f.items.is_empty() || f.after.is_some())
+            .collect()
+    }
+
+    /// Every overdue item, for the county's list: the site's follow-up and the item.
+    pub fn overdue(&self) -> Vec<(SiteFollowUp<'_, 'a>, Vec<usize>)> {
+        self.follow_ups()
+            .into_iter()
+            .filter_map(|f| {
+                let items: Vec<usize> = f
+                    .items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| i.status == FollowUp::Overdue)
+                    .map(|(n, _)| n)
+                    .collect();
+                (!items.is_empty()).then_some((f, items))
+            })
+            .collect()
+    }
+
+    /// Where each waiver stands on the report's day.
+    pub fn waiver_states(&self) -> Vec<(&'a Waiver, WaiverState)> {
+        self.waivers
+            .iter()
+            .map(|w| {
+                let state = if w.applies_on(self.as_of) {
+                    WaiverState::Active
+                } else if w.expired_by(self.as_of) {
+                    WaiverState::Expired
+                } else {
+                    WaiverState::NotYet
+                };
+                (w, state)
+            })
+            .collect()
     }
 
     /// The campaign's title for headings: its name, else the first checklist's title.

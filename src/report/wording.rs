@@ -241,6 +241,7 @@ pub fn explanation(site: &SiteResult<'_>, lang: Lang) -> Vec<String> {
     let (advisory_n, advisory_p) =
         sum(&|o| o.status == Status::Fail && o.item.severity == Severity::Advisory);
     let (unrecorded_n, unrecorded_p) = sum(&|o| o.status == Status::Unrecorded);
+    let (waived_n, waived_p) = sum(&|o| o.status == Status::Waived);
     let mut lines = vec![match lang {
         Lang::Zh => format!(
             "得分 {}/{}，得分率 {}%（得分 ÷ 适用满分）",
@@ -264,6 +265,14 @@ pub fn explanation(site: &SiteResult<'_>, lang: Lang) -> Vec<String> {
             Lang::En => format!(
                 "{} points not applicable, left out of the maximum ({total} → {})",
                 s.not_applicable, s.max
+            ),
+        });
+    }
+    if waived_n > 0 {
+        lines.push(match lang {
+            Lang::Zh => format!("豁免 {waived_n} 项失 {waived_p} 分（豁免期内不影响结论）"),
+            Lang::En => format!(
+                "{waived_n} waived items cost {waived_p} points (no effect on the verdict while waived)"
             ),
         });
     }
@@ -319,6 +328,9 @@ pub fn finding_lines(o: &Outcome<'_>, lang: Lang) -> Vec<String> {
     }
     if let Some(note) = o.note() {
         lines.push(format!("{}{note}", lang.pick("备注：", "note: ")));
+    }
+    if let Some(waiver) = o.waiver_note(lang) {
+        lines.push(waiver);
     }
     lines
 }
