@@ -226,6 +226,33 @@ pub struct ReadOptions<'a> {
     pub sheet: Option<&'a str>,
     /// Show a progress bar on stderr for large spreadsheets.
     pub progress: bool,
+    /// Let rows that pass cleanly skip their observations (see [`Plan::for_each_incoming`]).
+    pub fast: bool,
+}
+
+/// A record as it arrives from the readers.
+#[derive(Debug)]
+pub enum Incoming {
+    /// Everything the inspector recorded.
+    Full(Record),
+    /// A spreadsheet row whose every item passed in canonical form: the site fields only.
+    CleanPass(Record),
+}
+
+impl Incoming {
+    /// The record, whatever its form.
+    pub fn record(&self) -> &Record {
+        match self {
+            Incoming::Full(r) | Incoming::CleanPass(r) => r,
+        }
+    }
+
+    /// The record; only meaningful for readers that asked for full records.
+    pub fn into_record(self) -> Record {
+        match self {
+            Incoming::Full(r) | Incoming::CleanPass(r) => r,
+        }
+    }
 }
 
 /// CSV files larger than this get a progress bar when stderr is a terminal.
@@ -249,23 +276,40 @@ impl Plan {
         options: &ReadOptions<'_>,
         mut each: impl FnMut(Record) -> Result<()>,
     ) -> Result<()> {
+        let full = ReadOptions {
+            fast: false,
+            ..options.clone()
+        };
+        self.for_each_incoming(&full, |incoming| each(incoming.into_record()))
+    }
+
+    /// [`Plan::for_each_record`] for callers that only judge: with `options.fast`, rows of
+    /// spreadsheets that pass every item in canonical form arrive as
+    /// [`Incoming::CleanPass`], without their observations.
+    pub fn for_each_incoming(
+        &self,
+        options: &ReadOptions<'_>,
+        mut each: impl FnMut(Incoming) -> Result<()>,
+    ) -> Result<()> {
         let mut seen = Bloom::new();
         let mut candidates: HashSet<String> = HashSet::new();
-        self.visit(options, &mut |record, _, _| {
-            if seen.insert(&record.id) {
-                candidates.insert(record.id.clone());
+        self.visit(options, &mut |incoming, _, _| {
+            let id = incoming.record().id.as_str();
+            if seen.insert(id) {
+                candidates.insert(id.to_owned());
             }
-            each(record)
+            each(incoming)
         })?;
         if candidates.is_empty() {
             return Ok(());
         }
         let mut first: HashMap<String, (usize, usize)> = HashMap::new();
         let quiet = ReadOptions {
-            sheet: options.sheet,
             progress: false,
+            ..options.clone()
         };
-        self.visit(&quiet, &mut |record, file, row| {
+        self.visit(&quiet, &mut |incoming, file, row| {
+            let record = incoming.record();
             if !candidates.contains(&record.id) {
                 return Ok(());
             }
@@ -286,7 +330,7 @@ impl Plan {
     fn visit(
         &self,
         options: &ReadOptions<'_>,
-        each: &mut dyn FnMut(Record, usize, usize) -> Result<()>,
+        each: &mut dyn FnMut(Incoming, usize, usize) -> Result<()>,
     ) -> Result<()> {
         let mut records = Vec::new();
         for (index, (file, format)) in self.files.iter().enumerate() {
@@ -304,7 +348,7 @@ impl Plan {
             (kind, r.id.clone())
         });
         for (index, record) in records {
-            each(record, index, 0)?;
+            each(Incoming::Full(record), index, 0)?;
         }
         for (index, (file, format)) in self.files.iter().enumerate() {
             let origin = file.display().to_string();
@@ -331,7 +375,7 @@ impl Plan {
                     bail!("{origin}: the sheet has a header but no observations");
                 }
                 for record in records {
-                    each(record, index, 0)?;
+                    each(Incoming::Full(record), index, 0)?;
                 }
             } else {
                 let wide = table::Wide::from_header(&row, &self.checklists)
@@ -344,11 +388,18 @@ impl Plan {
                     if title_row || row.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
+                    if options.fast
+                        && let Some((record, _)) = wide.clean_pass(&row, &origin, &self.checklists)
+                    {
+                        sites += 1;
+                        each(Incoming::CleanPass(record), index, n)?;
+                        continue;
+                    }
                     let record = wide
                         .record(&row, n, &origin, &self.checklists)
                         .map_err(|e| anyhow!(e.located(&origin)))?;
                     sites += 1;
-                    each(record, index, n)?;
+                    each(Incoming::Full(record), index, n)?;
                 }
                 if sites == 0 {
                     bail!(

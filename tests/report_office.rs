@@ -283,7 +283,9 @@ fn the_workbook_has_a_summary_a_finding_per_row_and_a_sheet_per_site() {
     let names = book.sheet_names();
     assert_eq!(names[0], "汇总");
     assert_eq!(names[1], "问题清单");
-    let mut site_sheets: Vec<&str> = names[2..].iter().map(String::as_str).collect();
+    // The campaign has re-inspections and waivers: a sheet of what became of them.
+    assert_eq!(names[2], "复查");
+    let mut site_sheets: Vec<&str> = names[3..].iter().map(String::as_str).collect();
     let mut ids: Vec<&str> = sites(&doc)
         .iter()
         .map(|s| s["id"].as_str().unwrap())
@@ -368,7 +370,7 @@ fn the_workbook_has_a_summary_a_finding_per_row_and_a_sheet_per_site() {
     assert!(fact("整改通知书").starts_with("验收整改〔2020〕"));
     let head = wenliu
         .iter()
-        .position(|r| r.len() > 2 && r[0] == "条款" && r[2] == "项目编号")
+        .position(|r| r.len() > 5 && r[0] == "条款" && r[2] == "项目编号" && r[5] == "结果")
         .unwrap();
     let items: Vec<&str> = wenliu[head + 1..].iter().map(|r| r[2].as_str()).collect();
     let checklist = fs::read_to_string("checklists/puyang-2020/township.toml").unwrap();

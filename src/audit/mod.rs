@@ -12,7 +12,10 @@ pub mod recheck;
 mod score;
 
 pub use deadline::{DatingError, PhaseSpan, date_site, is_late, phase_spans};
-pub use evaluate::{ExpiredWaiver, Outcome, SiteResult, Status, apply_waivers, evaluate};
+pub use evaluate::{
+    Detail, ExpiredWaiver, Outcome, SiteResult, Status, all_pass, apply_waivers, evaluate,
+    evaluate_with,
+};
 pub use score::{Score, Verdict};
 
 use jiff::civil::Date;

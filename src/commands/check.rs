@@ -9,7 +9,7 @@ use anyhow::{Result, anyhow};
 use super::Outcome;
 use crate::audit::{self, Run, Totals};
 use crate::cli::CheckArgs;
-use crate::inputs::{self, ReadOptions};
+use crate::inputs::{self, Incoming, ReadOptions};
 use crate::lang::Lang;
 use crate::render;
 
@@ -39,8 +39,10 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let options = ReadOptions {
         sheet: args.sheet.as_deref(),
         progress: true,
+        fast: true,
     };
-    plan.for_each_record(&options, |record| {
+    plan.for_each_incoming(&options, |incoming| {
+        let record = incoming.record();
         let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
             anyhow!(
                 "{}: no checklist for site kind \"{}\"",
@@ -48,9 +50,14 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
                 record.kind
             )
         })?;
-        let mut site = audit::evaluate(checklist, &record, lang);
+        let mut site = match &incoming {
+            Incoming::CleanPass(record) => audit::all_pass(checklist, record),
+            Incoming::Full(record) => {
+                audit::evaluate_with(checklist, record, lang, audit::Detail::Findings)
+            }
+        };
         if plan.waivers.iter().any(|w| w.site == record.id) {
-            plan.check_waivers_of(&record)?;
+            plan.check_waivers_of(record)?;
             waived_sites.insert(record.id.clone());
             for expired in audit::apply_waivers(&mut site, &plan.waivers, as_of) {
                 warn_expired(&expired, as_of, lang);

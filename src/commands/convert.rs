@@ -19,6 +19,7 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     let options = ReadOptions {
         sheet: args.sheet.as_deref(),
         progress: true,
+        fast: false,
     };
     let inputs = plan.read_all(&options)?;
     let checklist_of = |kind: &str| -> Result<&Checklist> {

@@ -12,7 +12,7 @@ use super::Outcome;
 use crate::audit::rank::{Entry, Ranking};
 use crate::audit::{self};
 use crate::cli::{Format, RankArgs};
-use crate::inputs::{self, ReadOptions};
+use crate::inputs::{self, Incoming, ReadOptions};
 use crate::lang::Lang;
 use crate::points::Points;
 
@@ -23,8 +23,10 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
     let options = ReadOptions {
         sheet: args.sheet.as_deref(),
         progress: true,
+        fast: true,
     };
-    plan.for_each_record(&options, |record| {
+    plan.for_each_incoming(&options, |incoming| {
+        let record = incoming.record();
         let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
             anyhow!(
                 "{}: no checklist for site kind \"{}\"",
@@ -32,7 +34,13 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
                 record.kind
             )
         })?;
-        entries.push(Entry::of(&audit::evaluate(checklist, &record, args.lang)));
+        let site = match &incoming {
+            Incoming::CleanPass(record) => audit::all_pass(checklist, record),
+            Incoming::Full(record) => {
+                audit::evaluate_with(checklist, record, args.lang, audit::Detail::Findings)
+            }
+        };
+        entries.push(Entry::of(&site));
         Ok(())
     })?;
     let wanted = args
@@ -63,6 +71,9 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
     Ok(Outcome::AllAccepted)
 }
 
+/// Rows the table shows at most.
+const TABLE_ROWS: usize = 200;
+
 fn reason(place: &crate::audit::rank::Place, kind: &str, lang: Lang) -> String {
     place
         .ineligible
@@ -82,7 +93,8 @@ fn table(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::
         lang.pick("示范点", "demonstration"),
         lang.pick("说明", "note"),
     ]);
-    for place in &ranking.places {
+    // A table is for people: past a screenful of sites, JSON and CSV carry the rest.
+    for place in ranking.places.iter().take(TABLE_ROWS) {
         let e = &place.entry;
         grid.add_row(vec![
             Cell::new(place.rank),
@@ -105,6 +117,19 @@ fn table(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::
         }
     }
     writeln!(out, "{grid}")?;
+    let more = ranking.places.len().saturating_sub(TABLE_ROWS);
+    if more > 0 {
+        match lang {
+            Lang::Zh => writeln!(
+                out,
+                "……另有 {more} 个站点未列出，完整排名请用 --format csv 或 json"
+            )?,
+            Lang::En => writeln!(
+                out,
+                "… {more} more sites not shown: use --format csv or json for the full ranking"
+            )?,
+        }
+    }
     let chosen: Vec<String> = ranking
         .demonstration()
         .map(|p| format!("{}（{}）", p.entry.name, p.entry.id))

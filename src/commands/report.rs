@@ -29,6 +29,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let options = ReadOptions {
         sheet: args.sheet.as_deref(),
         progress: true,
+        fast: false,
     };
     let settings = plan.clone_settings();
     let inputs = plan.read_all(&options)?;

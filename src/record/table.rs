@@ -8,7 +8,7 @@ use csv::StringRecord;
 
 use super::value::{self, Cell};
 use super::{Entry, Observation, Record};
-use crate::checklist::Checklist;
+use crate::checklist::{Checklist, Kind, Value};
 use crate::source::closest;
 
 /// The site columns, in the order forms put them, with their Chinese titles.
@@ -96,6 +96,11 @@ enum Column {
 #[derive(Debug)]
 pub struct Wide {
     columns: Vec<(Column, String)>,
+    /// The column of each site field, in [`SITE_COLUMNS`] order, worked out once.
+    site_columns: Vec<Option<usize>>,
+    /// For each checklist of the run, the index of the item each column holds, so a row is
+    /// read without searching items by name.
+    items: Vec<Vec<Option<usize>>>,
 }
 
 /// Columns that mobile collection tools add and that carry no observation.
@@ -164,7 +169,31 @@ impl Wide {
                 });
             }
         }
-        Ok(Wide { columns })
+        let site_columns = SITE_COLUMNS
+            .iter()
+            .map(|(field, _)| {
+                columns
+                    .iter()
+                    .position(|(c, _)| matches!(c, Column::Site(f) if f == field))
+            })
+            .collect();
+        let items = checklists
+            .iter()
+            .map(|checklist| {
+                columns
+                    .iter()
+                    .map(|(c, _)| match c {
+                        Column::Item(id) => checklist.items.iter().position(|i| &i.id == id),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(Wide {
+            columns,
+            site_columns,
+            items,
+        })
     }
 
     /// The column names as read, for converters that copy a layout.
@@ -177,6 +206,127 @@ impl Wide {
         self.columns.iter().zip(row.iter()).any(|((c, _), cell)| {
             *c == Column::Site("id") && matches!(cell.trim(), "编号" | "站点编号")
         })
+    }
+
+    /// The fast path of large files: a row whose every item of its checklist is filled in
+    /// the canonical form `convert` and forms write, and passes, comes back as its record
+    /// without observations, with its checklist's index. Anything else (an empty,
+    /// not-applicable, unusual or failing cell, a note, a bad site field) gives `None`, and
+    /// the row goes through [`Wide::record`], which judges it fully and words every error.
+    /// Kinds judge the values, so the fast path cannot disagree with the full one.
+    pub fn clean_pass(
+        &self,
+        row: &StringRecord,
+        origin: &str,
+        checklists: &[Checklist],
+    ) -> Option<(Record, usize)> {
+        use crate::checklist::kinds::{Facts, Judgement};
+        let cell = |field: usize| {
+            self.site_columns[field]
+                .and_then(|i| row.get(i))
+                .unwrap_or("")
+        };
+        let (id, name, kind, township, village, date, inspectors) = (
+            cell(0),
+            cell(1),
+            cell(2),
+            cell(3),
+            cell(4),
+            cell(5),
+            cell(6),
+        );
+        if !super::toml::is_site_id(id)
+            || [name, kind, township, inspectors]
+                .iter()
+                .any(|t| t.is_empty() || t.trim() != *t)
+            || village.trim() != village
+        {
+            return None;
+        }
+        let inspected_on = value::iso_date(date)?;
+        let n = checklists.iter().position(|c| c.site_kind == kind)?;
+        let checklist = &checklists[n];
+        let item_of = &self.items[n];
+        // Every column that is not this checklist's item must be empty: notes, evidence and
+        // other kinds' items send the row down the full path.
+        let mut cells: Vec<Option<&str>> = vec![None; checklist.items.len()];
+        for (i, (column, _)) in self.columns.iter().enumerate() {
+            let text = row.get(i).unwrap_or("");
+            match (column, item_of[i]) {
+                (Column::Item(_), Some(item)) => cells[item] = Some(text),
+                (Column::Site(_) | Column::Ignored, _) => {}
+                _ if text.is_empty() => {}
+                _ => return None,
+            }
+        }
+        let mut values = Vec::with_capacity(checklist.items.len());
+        for (item, text) in checklist.items.iter().zip(&cells) {
+            let text = (*text)?;
+            values.push(canonical(&item.kind, text)?);
+        }
+        struct Row<'r> {
+            fields: [&'r str; 4],
+            ids: &'r [crate::checklist::Item],
+            values: &'r [Quick<'r>],
+        }
+        impl Facts for Row<'_> {
+            fn site_field(&self, field: &str) -> Option<&str> {
+                let i = ["id", "name", "township", "village"]
+                    .iter()
+                    .position(|f| *f == field)?;
+                Some(self.fields[i]).filter(|v| !v.is_empty())
+            }
+            fn value_of(&self, item: &str) -> Option<&Value> {
+                let i = self.ids.iter().position(|it| it.id == item)?;
+                match &self.values[i] {
+                    Quick::Value(v) => Some(v),
+                    Quick::Members(_) => None,
+                }
+            }
+        }
+        let facts = Row {
+            fields: [id, name, township, village],
+            ids: &checklist.items,
+            values: &values,
+        };
+        for (item, quick) in checklist.items.iter().zip(&values) {
+            let passes = match quick {
+                Quick::Value(v) => {
+                    item.kind.judge(v, &facts, crate::lang::Lang::Zh) == Judgement::Pass
+                }
+                Quick::Members(text) => match &item.kind {
+                    // Every member must be one of the 、-separated names, exactly; anything
+                    // odd in the cell leaves a member unmatched and the row to the full path.
+                    Kind::Includes(inc) if inc.members.len() <= 64 => {
+                        let mut found = 0u64;
+                        for part in text.split('、') {
+                            if let Some(i) = inc.members.iter().position(|m| m == part) {
+                                found |= 1 << i;
+                            }
+                        }
+                        found.count_ones() as usize == inc.members.len()
+                    }
+                    _ => false,
+                },
+            };
+            if !passes {
+                return None;
+            }
+        }
+        Some((
+            Record {
+                origin: origin.to_owned(),
+                id: id.to_owned(),
+                name: name.to_owned(),
+                kind: kind.to_owned(),
+                township: township.to_owned(),
+                village: (!village.is_empty()).then(|| village.to_owned()),
+                inspected_on,
+                inspectors: value::split_list(inspectors),
+                observations: BTreeMap::new(),
+            },
+            n,
+        ))
     }
 
     /// Reads one site from a data row.
@@ -204,23 +354,20 @@ impl Wide {
                 ),
             });
         }
-        let cell = |field: &str| -> (usize, &str) {
-            self.columns
-                .iter()
-                .position(|(c, _)| matches!(c, Column::Site(f) if *f == field))
-                .map_or((0, ""), |i| (i + 1, row.get(i).unwrap_or("").trim()))
+        let cell = |field: usize| -> (usize, &str) {
+            self.site_columns[field].map_or((0, ""), |i| (i + 1, row.get(i).unwrap_or("").trim()))
         };
         let mut site = SiteFields::default();
-        for (field, _) in SITE_COLUMNS {
-            let (col, text) = cell(field);
+        for (n, (field, _)) in SITE_COLUMNS.iter().enumerate() {
+            let (col, text) = cell(n);
             site.set(field, text, row_number, col)?;
         }
         let kind = site.kind.clone();
-        let checklist = checklists
-            .iter()
-            .find(|c| c.site_kind == kind)
+        let position = checklists.iter().position(|c| c.site_kind == kind);
+        let (checklist, item_of) = position
+            .map(|n| (&checklists[n], &self.items[n]))
             .ok_or_else(|| {
-                let (col, _) = cell("kind");
+                let (col, _) = cell(2);
                 CellError {
                     row: row_number,
                     column: Some(col),
@@ -247,7 +394,7 @@ impl Wide {
             };
             match column {
                 Column::Item(id) => {
-                    let Some(item) = checklist.item(id) else {
+                    let Some(item) = item_of[i].map(|n| &checklist.items[n]) else {
                         return Err(at(format!(
                             "item `{id}` is not in checklist {} for site kind \"{kind}\"",
                             checklist.id
@@ -279,6 +426,50 @@ impl Wide {
             }
         })?;
         Ok(site.into_record(origin, observations))
+    }
+}
+
+/// A cell read by the fast path: a value a kind can judge, or an `includes` list kept as
+/// text and checked member by member without building the set.
+enum Quick<'r> {
+    Value(Value),
+    Members(&'r str),
+}
+
+/// The value of a cell in exactly the form `convert` writes it, or `None` for anything
+/// else (the full reader then takes the row).
+fn canonical<'r>(kind: &Kind, text: &'r str) -> Option<Quick<'r>> {
+    let plain = |t: &str| !t.is_empty() && t.trim() == t;
+    match kind {
+        Kind::Number(_) => {
+            let ok = plain(text)
+                && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                && text.bytes().next()?.is_ascii_digit();
+            ok.then(|| {
+                text.parse::<f64>()
+                    .ok()
+                    .map(|n| Quick::Value(Value::Number(n)))
+            })?
+        }
+        Kind::Count(_) | Kind::Rule(_) => {
+            let ok = plain(text) && text.len() < 18 && text.bytes().all(|b| b.is_ascii_digit());
+            ok.then(|| {
+                text.parse::<i64>()
+                    .ok()
+                    .map(|n| Quick::Value(Value::Count(n)))
+            })?
+        }
+        Kind::YesNo(_) => match text {
+            "是" => Some(Quick::Value(Value::Bool(true))),
+            "否" => Some(Quick::Value(Value::Bool(false))),
+            _ => None,
+        },
+        Kind::Includes(_) => plain(text).then_some(Quick::Members(text)),
+        Kind::Text(_) => (plain(text)
+            && !text.starts_with("不适用")
+            && !text.eq_ignore_ascii_case("na")
+            && !text.eq_ignore_ascii_case("n/a"))
+        .then(|| Quick::Value(Value::Text(text.to_owned()))),
     }
 }
 
@@ -670,5 +861,114 @@ mod tests {
         assert_eq!(column_letters(26), "Z");
         assert_eq!(column_letters(27), "AA");
         assert_eq!(column_letters(53), "BA");
+    }
+}
+
+#[cfg(test)]
+mod fast_path {
+    //! The fast path may only ever say "passes" where the full path says so too.
+    use super::*;
+    use crate::audit::{Status, Verdict, evaluate};
+    use crate::checklist::builtin;
+    use crate::lang::Lang;
+    use crate::record::write::wide_header;
+    use crate::synth::{Rng, site_row};
+
+    /// Cell texts that look almost canonical, to throw at the fast path.
+    const TRICKY: &[&str] = &[
+        "",
+        " ",
+        "不适用",
+        "不适用：租用",
+        "N/A",
+        "na",
+        "Ｎ／Ａ",
+        " 是",
+        "是 ",
+        "√",
+        "否",
+        "60㎡",
+        "６０",
+        "59.99",
+        "60",
+        "1.5",
+        "0",
+        "3",
+        "无",
+        "（无）",
+        "民政局 人社局 医保局 公安局 市场监管局",
+        "民政局、人社局、医保局、公安局、市场监管局、",
+        "民政局,人社局,医保局,公安局,市场监管局",
+        "、民政局、人社局、医保局、公安局、市场监管局",
+        "咨询服务、预约服务、代办服务、上门服务",
+        "咨询服务、预约服务、代办服务",
+        "白底黑字",
+        " 白底黑字",
+        "2020-06-02",
+        "-1",
+        "1e3",
+    ];
+
+    #[test]
+    fn clean_rows_are_exactly_rows_that_pass_everything() {
+        let checklists: Vec<Checklist> = builtin::DEFAULTS
+            .iter()
+            .map(|n| Checklist::from_toml(builtin::text(n).unwrap()).unwrap())
+            .collect();
+        let refs: Vec<&Checklist> = checklists.iter().collect();
+        let header_cells = wide_header(&refs, &[]);
+        let header = StringRecord::from(header_cells.clone());
+        let wide = Wide::from_header(&header, &checklists).unwrap();
+        let mut rng = Rng::new(11);
+        let (mut clean, mut total) = (0, 0);
+        for index in 0..3000u64 {
+            // two villages for every township, as in a county
+            let checklist = &checklists[usize::from(index % 3 != 0)];
+            let mut cells = site_row(&mut rng, index, checklist, &header_cells);
+            // half the rows get one cell replaced by something tricky
+            let mutated = rng.chance(500);
+            if mutated {
+                let column = rng.below(cells.len() as u64) as usize;
+                cells[column] = TRICKY[rng.below(TRICKY.len() as u64) as usize].to_owned();
+            }
+            let row = StringRecord::from(cells);
+            total += 1;
+            let full = wide.record(&row, 2, "test", &checklists);
+            match wide.clean_pass(&row, "test", &checklists) {
+                Some((fast, n)) => {
+                    clean += 1;
+                    let full = full.unwrap_or_else(|e| panic!("fast path took a bad row: {e:?}"));
+                    let judged = evaluate(&checklists[n], &full, Lang::Zh);
+                    assert_eq!(judged.verdict, Verdict::Pass, "{row:?}");
+                    assert!(
+                        judged.outcomes.iter().all(|o| o.status == Status::Pass),
+                        "{row:?}"
+                    );
+                    let quick = crate::audit::all_pass(&checklists[n], &fast);
+                    assert_eq!(quick.score, judged.score);
+                    assert_eq!(fast.id, full.id);
+                    assert_eq!(fast.name, full.name);
+                    assert_eq!(fast.township, full.township);
+                    assert_eq!(fast.village, full.village);
+                    assert_eq!(fast.inspected_on, full.inspected_on);
+                    assert_eq!(fast.inspectors, full.inspectors);
+                }
+                None => {
+                    // Not taking the fast path is always allowed; but a clean, fully passing
+                    // row written canonically should take it, or the path is useless.
+                    if let Ok(full) = full {
+                        let n = checklists
+                            .iter()
+                            .position(|c| c.site_kind == full.kind)
+                            .unwrap();
+                        let judged = evaluate(&checklists[n], &full, Lang::Zh);
+                        if judged.outcomes.iter().all(|o| o.status == Status::Pass) && !mutated {
+                            panic!("a clean passing row missed the fast path: {row:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(clean > total / 3, "only {clean} of {total} rows were clean");
     }
 }

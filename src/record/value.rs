@@ -14,6 +14,8 @@
 //! spelling.
 
 use jiff::Span;
+use std::borrow::Cow;
+
 use jiff::civil::Date;
 
 use crate::checklist::kinds::{Kind, Raw, Value, format_number};
@@ -147,6 +149,9 @@ pub fn format_not_applicable(reason: &str) -> String {
 /// Impossible dates (`2020-02-30`) are errors naming the date.
 pub fn parse_date(text: &str) -> Result<Date, String> {
     let text = text.trim();
+    if let Some(date) = iso_date(text) {
+        return Ok(date);
+    }
     let half = to_half_width(text);
     let q = quote(text);
     if half.is_empty() {
@@ -171,6 +176,21 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         return Err(format!("{q} is not a date: write e.g. {DATE_FORMS}"));
     };
     civil_date(parts).map_err(|why| format!("{q} is not a date: {why}"))
+}
+
+/// A canonical `YYYY-MM-DD` date, read without allocating: the form every export writes.
+pub fn iso_date(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<i16> {
+        b[range].iter().try_fold(0i16, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + i16::from(d - b'0'))
+        })
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
 }
 
 /// The date of an Excel serial number in the 1900 date system, for xlsx readers that get a
@@ -200,6 +220,12 @@ pub fn split_list(text: &str) -> Vec<String> {
 /// Reads a yes/no answer: 是 有 √ ✓ ✔ Y yes true for yes, 否 无 × ✗ ✘ N no false for no,
 /// in any case (so Excel's TRUE and FALSE too), trimmed, full-width letters allowed.
 pub fn parse_yes_no(text: &str) -> Option<bool> {
+    // The usual answers first, without converting anything.
+    match text.trim() {
+        "是" | "有" | "√" => return Some(true),
+        "否" | "无" | "×" => return Some(false),
+        _ => {}
+    }
     let answer = to_half_width(text.trim()).to_ascii_lowercase();
     match answer.as_str() {
         "是" | "有" | "√" | "✓" | "✔" | "y" | "yes" | "true" => Some(true),
@@ -211,8 +237,13 @@ pub fn parse_yes_no(text: &str) -> Option<bool> {
 /// Turns full-width ASCII (U+FF01..U+FF5E: `６０`, `Ｎ／Ａ`, `．`, `，`, `：`) and the
 /// ideographic space into ASCII. For numbers, dates and markers only: never for free text
 /// or member names, which must keep the checklist's spelling.
-pub fn to_half_width(text: &str) -> String {
-    text.chars().map(half_width).collect()
+pub fn to_half_width(text: &str) -> Cow<'_, str> {
+    // Most cells have nothing to convert: no allocation for them.
+    if text.chars().all(|c| half_width(c) == c) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().map(half_width).collect())
+    }
 }
 
 fn half_width(c: char) -> char {
@@ -284,9 +315,12 @@ fn misplaced_not_applicable(text: &str) -> bool {
 
 /// Members of an `includes` cell.
 fn parse_list(text: &str) -> Vec<String> {
-    let marker = to_half_width(text).to_ascii_lowercase();
-    if NOTHING_FOUND.contains(&marker.as_str()) {
-        return Vec::new();
+    // The "nothing found" markers are a few characters long; a long cell is a list.
+    if text.chars().count() <= 4 {
+        let marker = to_half_width(text).to_ascii_lowercase();
+        if NOTHING_FOUND.contains(&marker.as_str()) {
+            return Vec::new();
+        }
     }
     // KoboToolbox exports a multiple choice as its choice names separated by spaces.
     if !text.contains(LIST_SEPARATORS) && text.contains(char::is_whitespace) {

@@ -14,7 +14,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::{ClauseStat, Notice, Report, long_date, sections, wording};
+use super::{ClauseStat, Notice, Report, WaiverState, long_date, sections, wording};
+use crate::audit::recheck::SiteFollowUp;
 use crate::audit::{Outcome, SiteResult, Status, Verdict};
 use crate::lang::Lang;
 
@@ -67,6 +68,13 @@ tr.fail td { background: #fdf1f1; }
 tr.rectify td { background: #fbe3e3; }
 tr.unrecorded td { background: #fdf6e0; }
 tr.not-applicable td { color: #555; background: #f4f4f4; }
+tr.waived td, tr.followup-waived td { background: #eef3fa; }
+tr.followup-overdue td, tr.followup-still_failing td, tr.followup-new td, tr.expired td { background: #fbe3e3; }
+tr.followup-pending td { background: #fdf6e0; }
+table.follow-ups, table.overdue, table.waivers, table.follow-up { font-size: 9pt; }
+.state-expired { color: #a61b1b; font-weight: bold; }
+.state-active { color: #1d6b2b; }
+.state-not-yet { color: #8a5a00; }
 .verdict-pass { color: #1d6b2b; font-weight: bold; }
 .verdict-rectify { color: #a61b1b; font-weight: bold; }
 .verdict-incomplete { color: #8a5a00; font-weight: bold; }
@@ -99,7 +107,9 @@ svg.chart .bar { fill: #b83232; }
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
   .nav, .screen { display: none; }
   a { color: inherit; text-decoration: none; }
-  th, tr.fail td, tr.rectify td, tr.unrecorded td, tr.not-applicable td, svg.chart {
+  th, tr.fail td, tr.rectify td, tr.unrecorded td, tr.not-applicable td, tr.waived td,
+  tr.followup-waived td, tr.followup-overdue td, tr.followup-still_failing td,
+  tr.followup-new td, tr.followup-pending td, tr.expired td, svg.chart {
     -webkit-print-color-adjust: exact; print-color-adjust: exact;
   }
   .notice { margin: 0; }
@@ -113,7 +123,8 @@ const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:;
 /// The files of this format, as (path relative to the output folder, bytes).
 pub fn render(report: &Report<'_>) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     let notices = report.notices();
-    let lookup = wording::Lookup::new(report, &notices);
+    let follow_ups = wording::follow_ups(report);
+    let lookup = wording::Lookup::new(report, &notices, &follow_ups);
     let all = all_notices_file(&notices);
     let mut files = Vec::with_capacity(report.sites.len() + notices.len() + 2);
     files.push((
@@ -352,7 +363,10 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
         escape(lang.pick("验收结论", "Verdicts")),
         escape(&wording::verdict_counts(report))
     ));
-    for line in wording::late_inspections(report) {
+    for line in wording::late_inspections(report)
+        .into_iter()
+        .chain(wording::expired_waivers(report))
+    {
         body.push_str(&format!("<p class=\"warning\">{}</p>\n", escape(&line)));
     }
 
@@ -562,6 +576,10 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
         ));
     }
 
+    if wording::has_follow_up(report, lookup.follow_ups) {
+        body.push_str(&follow_up_section(report, lookup));
+    }
+
     // Basis and data.
     body.push_str(&format!(
         "<h2>{}</h2>\n<table>\n",
@@ -605,6 +623,149 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
     body.push_str("</tbody>\n</table>\n");
 
     page(lang, &report.title(), "", &body)
+}
+
+/// The summary's follow-up: counts per status, the sites followed up, the county's
+/// overdue list and the waivers.
+fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
+    let lang = report.lang;
+    let follow_ups = lookup.follow_ups;
+    let mut body = format!("<h2>{}</h2>\n", escape(wording::follow_up_heading(lang)));
+    if !follow_ups.is_empty() {
+        let counts = wording::status_counts(follow_ups.iter().flat_map(|f| &f.items));
+        body.push_str(&format!(
+            "<p>{}</p>\n<p>{}</p>\n<table class=\"follow-ups\">\n",
+            escape(&wording::follow_up_sites_line(report, follow_ups)),
+            escape(&wording::status_counts_line(&counts, lang)),
+        ));
+        let mut columns: Vec<(&str, bool)> = vec![
+            (lang.pick("站点", "Site"), false),
+            (lang.pick("整改期限", "Due"), false),
+            (lang.pick("复查日期", "Re-inspected"), false),
+            (
+                lang.pick("结论（检查时 → 现在）", "Verdict (inspection → now)"),
+                false,
+            ),
+        ];
+        columns.extend(wording::FOLLOW_UPS.iter().map(|s| (s.label(lang), true)));
+        body.push_str(&thead(&columns));
+        body.push_str("<tbody>\n");
+        for f in follow_ups {
+            let r = f.before.record;
+            let counts: String = wording::status_counts(&f.items)
+                .iter()
+                .map(|n| match n {
+                    0 => "<td class=\"num muted\">0</td>".to_owned(),
+                    n => format!("<td class=\"num\">{n}</td>"),
+                })
+                .collect();
+            body.push_str(&format!(
+                "<tr data-site=\"{}\"><td>{}</td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td>\
+                 <td class=\"nowrap\">{}</td>{counts}</tr>\n",
+                escape(&r.id),
+                site_link(&r.id, &r.name, ""),
+                escape(&f.before.due.map_or_else(|| "—".to_owned(), |d| long_date(d, lang))),
+                escape(&wording::rechecked_text(f, lang, "—")),
+                escape(&wording::verdict_change(f, lang)),
+            ));
+        }
+        body.push_str("</tbody>\n</table>\n");
+    }
+
+    body.push_str(&format!(
+        "<h3>{}</h3>\n",
+        escape(wording::overdue_heading(lang))
+    ));
+    let overdue = wording::overdue_rows(report);
+    if overdue.is_empty() {
+        body.push_str(&format!("<p>{}</p>\n", escape(wording::no_overdue(lang))));
+    } else {
+        body.push_str("<table class=\"overdue\">\n");
+        body.push_str(&thead(&[
+            (lang.pick("站点", "Site"), false),
+            (lang.pick("条款", "Clause"), false),
+            (lang.pick("项目", "Item"), false),
+            (lang.pick("整改期限", "Due"), false),
+            (lang.pick("复查日期", "Re-inspected"), false),
+        ]));
+        body.push_str("<tbody>\n");
+        for row in &overdue {
+            let r = row.site.record;
+            body.push_str(&format!(
+                "<tr data-site=\"{}\" data-item=\"{}\"><td>{}</td><td class=\"nowrap\">{}</td>\
+                 <td>{}<br><code class=\"muted\">{}</code></td><td class=\"nowrap\">{}</td>\
+                 <td class=\"nowrap\">{}</td></tr>\n",
+                escape(&r.id),
+                escape(&row.item.id),
+                site_link(&r.id, &r.name, ""),
+                escape(&row.item.clause),
+                escape(row.item.label(lang)),
+                escape(&row.item.id),
+                escape(
+                    &row.site
+                        .due
+                        .map_or_else(|| "—".to_owned(), |d| long_date(d, lang))
+                ),
+                escape(&wording::overdue_rechecked(row, lang)),
+            ));
+        }
+        body.push_str("</tbody>\n</table>\n");
+    }
+
+    body.push_str(&format!(
+        "<h3>{}</h3>\n",
+        escape(wording::waivers_heading(lang))
+    ));
+    let waivers = wording::waiver_rows(report);
+    if waivers.is_empty() {
+        body.push_str(&format!("<p>{}</p>\n", escape(wording::no_waivers(lang))));
+    } else {
+        body.push_str("<table class=\"waivers\">\n");
+        body.push_str(&thead(&[
+            (lang.pick("站点", "Site"), false),
+            (lang.pick("项目", "Item"), false),
+            (lang.pick("理由", "Reason"), false),
+            (lang.pick("批准人", "Approved by"), false),
+            (lang.pick("批准日期", "Approved on"), false),
+            (lang.pick("失效日期", "Expires"), false),
+            (lang.pick("状态", "State"), false),
+        ]));
+        body.push_str("<tbody>\n");
+        for row in &waivers {
+            let w = row.waiver;
+            let site = row.site.map_or_else(
+                || format!("<code>{}</code>", escape(&w.site)),
+                |s| site_link(&s.record.id, &s.record.name, ""),
+            );
+            let (class, state_class) = match row.state {
+                WaiverState::Expired => (" class=\"expired\"", "state-expired"),
+                WaiverState::Active => ("", "state-active"),
+                WaiverState::NotYet => ("", "state-not-yet"),
+            };
+            let mark = if row.state == WaiverState::Expired {
+                "⚠ "
+            } else {
+                ""
+            };
+            body.push_str(&format!(
+                "<tr{class} data-site=\"{}\" data-item=\"{}\"><td>{site}</td>\
+                 <td>{}<br><code class=\"muted\">{}</code></td><td>{}</td><td>{}</td>\
+                 <td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td>\
+                 <td class=\"nowrap state\"><span class=\"{state_class}\">{mark}{}</span></td></tr>\n",
+                escape(&w.site),
+                escape(&w.item),
+                escape(&wording::waiver_item(row, lang)),
+                escape(&w.item),
+                escape(&w.reason),
+                escape(&w.approved_by),
+                escape(&long_date(w.approved_on, lang)),
+                escape(&long_date(w.expires, lang)),
+                escape(row.state.label(lang)),
+            ));
+        }
+        body.push_str("</tbody>\n</table>\n");
+    }
+    body
 }
 
 /// An inline SVG bar chart of failure rates, one bar per clause. Coordinates are whole
@@ -772,6 +933,10 @@ fn site_page(
     ));
     body.push_str(&facts(&rows));
 
+    if let Some(f) = lookup.follow_up(&r.id) {
+        body.push_str(&site_follow_up(report, f));
+    }
+
     // The score explained.
     body.push_str(&format!(
         "<h2>{}</h2>\n",
@@ -853,6 +1018,77 @@ fn site_page(
         &nav(lang, None),
         &body,
     )
+}
+
+/// A followed-up site's block: when it was re-inspected, its verdict then and now, and
+/// what became of every item.
+fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
+    let lang = report.lang;
+    let rows: Vec<(&str, String)> = wording::site_follow_up_facts(f, lang)
+        .into_iter()
+        .map(|(label, value)| (label, escape(&value)))
+        .collect();
+    let mut body = format!(
+        "<h2>{}</h2>\n{}",
+        escape(wording::site_follow_up_heading(lang)),
+        facts(&rows)
+    );
+    if f.items.is_empty() {
+        body.push_str(&format!(
+            "<p>{}</p>\n",
+            escape(wording::no_follow_up_items(lang))
+        ));
+        return body;
+    }
+    let waivers: Vec<Option<String>> = f
+        .items
+        .iter()
+        .map(|item| wording::follow_up_waiver(report, &f.before.record.id, item, lang))
+        .collect();
+    // The waiver column only when an item has one.
+    let with_waivers = waivers.iter().any(Option::is_some);
+    let mut columns = vec![
+        (lang.pick("条款", "Clause"), false),
+        (lang.pick("项目", "Item"), false),
+        (lang.pick("状态", "Status"), false),
+        (lang.pick("检查时", "At inspection"), false),
+        (lang.pick("复查时", "At re-inspection"), false),
+    ];
+    if with_waivers {
+        columns.push((lang.pick("豁免", "Waiver"), false));
+    }
+    body.push_str("<table class=\"follow-up\">\n");
+    body.push_str(&thead(&columns));
+    body.push_str("<tbody>\n");
+    let cell = |text: String| {
+        if text.is_empty() {
+            "<td>—</td>".to_owned()
+        } else {
+            format!("<td><span class=\"note\">{}</span></td>", escape(&text))
+        }
+    };
+    for (item, waiver) in f.items.iter().zip(waivers) {
+        let waiver = if with_waivers {
+            cell(waiver.unwrap_or_default())
+        } else {
+            String::new()
+        };
+        body.push_str(&format!(
+            "<tr class=\"followup-{}\" data-item=\"{}\"><td class=\"nowrap\">{}</td>\
+             <td>{}<br><code class=\"muted\">{}</code></td><td class=\"nowrap\">{}</td>\
+             {}{}{waiver}</tr>\n",
+            item.status.code(),
+            escape(&item.item.id),
+            escape(&item.item.clause),
+            escape(item.item.label(lang)),
+            escape(&item.item.id),
+            escape(item.status.label(lang)),
+            cell(wording::follow_up_value(Some(item.before), lang)),
+            cell(wording::follow_up_value(item.after, lang)),
+        ));
+    }
+    body.push_str("</tbody>\n</table>\n");
+    body
 }
 
 /// The status, with 须整改 on a line of its own for rectification items.

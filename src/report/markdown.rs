@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::wording;
-use super::{ClauseStat, Notice, Report, long_date, required_fix, sections};
+use super::{ClauseStat, Notice, Report, WaiverState, long_date, required_fix, sections};
+use crate::audit::recheck::{FollowUp, SiteFollowUp};
 use crate::audit::{Outcome, SiteResult, Status, Verdict};
 use crate::lang::Lang;
 use crate::points::Points;
@@ -20,7 +21,8 @@ const BAR_WIDTH: u32 = 20;
 /// The files of this format, as (path relative to the output folder, bytes).
 pub fn render(report: &Report<'_>) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     let notices = report.notices();
-    let lookup = wording::Lookup::new(report, &notices);
+    let follow_ups = wording::follow_ups(report);
+    let lookup = wording::Lookup::new(report, &notices, &follow_ups);
     let mut files = Vec::with_capacity(report.sites.len() + notices.len() + 1);
     files.push((
         PathBuf::from("md/summary.md"),
@@ -188,7 +190,10 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
         lang.pick("验收结论", "Verdicts"),
         md_escape(&wording::verdict_counts(report))
     ));
-    for line in wording::late_inspections(report) {
+    for line in wording::late_inspections(report)
+        .into_iter()
+        .chain(wording::expired_waivers(report))
+    {
         out.push_str(&format!("> {}\n\n", md_escape(&line)));
     }
 
@@ -394,6 +399,10 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
         }
     }
 
+    if wording::has_follow_up(report, lookup.follow_ups) {
+        out.push_str(&follow_up_section(report, lookup));
+    }
+
     out.push_str(&format!(
         "## {}\n\n",
         lang.pick("依据与数据", "Basis and data")
@@ -433,6 +442,211 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
         &rows,
     ));
     trim_end(out)
+}
+
+/// The summary's follow-up: counts per status, the sites followed up, the county's
+/// overdue list and the waivers.
+fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
+    let lang = report.lang;
+    let follow_ups = lookup.follow_ups;
+    let dash = || "—".to_owned();
+    let mut out = format!("## {}\n\n", md_escape(wording::follow_up_heading(lang)));
+    if !follow_ups.is_empty() {
+        let counts = wording::status_counts(follow_ups.iter().flat_map(|f| &f.items));
+        out.push_str(&format!(
+            "{}\n\n{}\n\n",
+            md_escape(&wording::follow_up_sites_line(report, follow_ups)),
+            md_escape(&wording::status_counts_line(&counts, lang)),
+        ));
+        let rows: Vec<Vec<String>> = follow_ups
+            .iter()
+            .map(|f| {
+                let r = f.before.record;
+                let mut row = vec![
+                    link(&r.name, &format!("sites/{}.md", r.id)),
+                    md_escape(&f.before.due.map_or_else(dash, |d| long_date(d, lang))),
+                    md_escape(&wording::rechecked_text(f, lang, "—")),
+                    md_escape(&wording::verdict_change(f, lang)),
+                ];
+                row.extend(
+                    wording::status_counts(&f.items)
+                        .iter()
+                        .map(ToString::to_string),
+                );
+                row
+            })
+            .collect();
+        let mut columns: Vec<(&str, bool)> = vec![
+            (lang.pick("站点", "Site"), false),
+            (lang.pick("整改期限", "Due"), false),
+            (lang.pick("复查日期", "Re-inspected"), false),
+            (
+                lang.pick("结论（检查时 → 现在）", "Verdict (inspection → now)"),
+                false,
+            ),
+        ];
+        columns.extend(wording::FOLLOW_UPS.iter().map(|s| (s.label(lang), true)));
+        out.push_str(&table(&columns, &rows));
+    }
+
+    out.push_str(&format!(
+        "### {}\n\n",
+        md_escape(wording::overdue_heading(lang))
+    ));
+    let overdue = wording::overdue_rows(report);
+    if overdue.is_empty() {
+        out.push_str(&format!("{}\n\n", md_escape(wording::no_overdue(lang))));
+    } else {
+        let rows: Vec<Vec<String>> = overdue
+            .iter()
+            .map(|row| {
+                let r = row.site.record;
+                vec![
+                    link(&r.name, &format!("sites/{}.md", r.id)),
+                    md_escape(&row.item.clause),
+                    md_escape(row.item.label(lang)),
+                    md_escape(&row.item.id),
+                    md_escape(&row.site.due.map_or_else(dash, |d| long_date(d, lang))),
+                    md_escape(&wording::overdue_rechecked(row, lang)),
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                (lang.pick("站点", "Site"), false),
+                (lang.pick("条款", "Clause"), false),
+                (lang.pick("项目", "Item"), false),
+                (lang.pick("项目编号", "Id"), false),
+                (lang.pick("整改期限", "Due"), false),
+                (lang.pick("复查日期", "Re-inspected"), false),
+            ],
+            &rows,
+        ));
+    }
+
+    out.push_str(&format!(
+        "### {}\n\n",
+        md_escape(wording::waivers_heading(lang))
+    ));
+    let waivers = wording::waiver_rows(report);
+    if waivers.is_empty() {
+        out.push_str(&format!("{}\n\n", md_escape(wording::no_waivers(lang))));
+    } else {
+        let rows: Vec<Vec<String>> = waivers
+            .iter()
+            .map(|row| {
+                let w = row.waiver;
+                let state = md_escape(row.state.label(lang));
+                vec![
+                    row.site.map_or_else(
+                        || md_escape(&w.site),
+                        |s| link(&s.record.name, &format!("sites/{}.md", s.record.id)),
+                    ),
+                    md_escape(&wording::waiver_item(row, lang)),
+                    md_escape(&w.item),
+                    md_escape(&w.reason),
+                    md_escape(&w.approved_by),
+                    md_escape(&long_date(w.approved_on, lang)),
+                    md_escape(&long_date(w.expires, lang)),
+                    if row.state == WaiverState::Expired {
+                        format!("**⚠ {state}**")
+                    } else {
+                        state
+                    },
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                (lang.pick("站点", "Site"), false),
+                (lang.pick("项目", "Item"), false),
+                (lang.pick("项目编号", "Id"), false),
+                (lang.pick("理由", "Reason"), false),
+                (lang.pick("批准人", "Approved by"), false),
+                (lang.pick("批准日期", "Approved on"), false),
+                (lang.pick("失效日期", "Expires"), false),
+                (lang.pick("状态", "State"), false),
+            ],
+            &rows,
+        ));
+    }
+    out
+}
+
+/// A followed-up site's block: when it was re-inspected, its verdict then and now, and
+/// what became of every item.
+fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
+    let lang = report.lang;
+    let sep = lang.pick("：", ": ");
+    let mut out = format!(
+        "## {}\n\n",
+        md_escape(wording::site_follow_up_heading(lang))
+    );
+    for (label, value) in wording::site_follow_up_facts(f, lang) {
+        out.push_str(&format!(
+            "- {}{sep}{}\n",
+            md_escape(label),
+            md_escape(&value)
+        ));
+    }
+    out.push('\n');
+    if f.items.is_empty() {
+        out.push_str(&format!(
+            "{}\n\n",
+            md_escape(wording::no_follow_up_items(lang))
+        ));
+        return out;
+    }
+    let cell = |text: String| {
+        if text.is_empty() {
+            "—".to_owned()
+        } else {
+            md_escape(&text)
+        }
+    };
+    let waivers: Vec<Option<String>> = f
+        .items
+        .iter()
+        .map(|item| wording::follow_up_waiver(report, &f.before.record.id, item, lang))
+        .collect();
+    // The waiver column only when an item has one.
+    let with_waivers = waivers.iter().any(Option::is_some);
+    let rows: Vec<Vec<String>> = f
+        .items
+        .iter()
+        .zip(waivers)
+        .map(|(item, waiver)| {
+            let status = md_escape(item.status.label(lang));
+            let mut row = vec![
+                md_escape(&item.item.clause),
+                md_escape(item.item.label(lang)),
+                md_escape(&item.item.id),
+                match item.status {
+                    FollowUp::Fixed | FollowUp::Waived => status,
+                    _ => format!("**{status}**"),
+                },
+                cell(wording::follow_up_value(Some(item.before), lang)),
+                cell(wording::follow_up_value(item.after, lang)),
+            ];
+            if with_waivers {
+                row.push(cell(waiver.unwrap_or_default()));
+            }
+            row
+        })
+        .collect();
+    let mut columns = vec![
+        (lang.pick("条款", "Clause"), false),
+        (lang.pick("项目", "Item"), false),
+        (lang.pick("项目编号", "Id"), false),
+        (lang.pick("状态", "Status"), false),
+        (lang.pick("检查时", "At inspection"), false),
+        (lang.pick("复查时", "At re-inspection"), false),
+    ];
+    if with_waivers {
+        columns.push((lang.pick("豁免", "Waiver"), false));
+    }
+    out.push_str(&table(&columns, &rows));
+    out
 }
 
 /// A bar of █, one per 5 %, rounded half up; empty for 0.
@@ -535,6 +749,10 @@ fn site_page(
         out.push_str(&format!("- {label}{sep}{value}\n"));
     }
     out.push('\n');
+
+    if let Some(f) = lookup.follow_up(&r.id) {
+        out.push_str(&site_follow_up(report, f));
+    }
 
     out.push_str(&format!(
         "## {}\n\n",

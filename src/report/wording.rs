@@ -7,24 +7,35 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use crate::audit::rank::Place;
+use crate::audit::recheck::{FollowUp, ItemFollowUp, SiteFollowUp};
 use crate::audit::{Outcome, PhaseSpan, SiteResult, Status, Verdict, is_late};
-use crate::checklist::{Checklist, Severity};
+use crate::checklist::{Checklist, Item, Severity};
 use crate::lang::Lang;
 use crate::points::Points;
-use crate::report::{Notice, Report, long_date};
+use crate::record::waiver::Waiver;
+use crate::report::{Notice, Report, WaiverState, long_date};
 
-/// Each site's notice and ranking place by site id, so pages find them without a scan.
+/// Each site's notice, ranking place and follow-up by site id, so pages find them
+/// without a scan.
 pub struct Lookup<'x, 'a> {
     /// Every notice, in report order.
     pub notices: &'x [Notice<'x, 'a>],
+    /// Every site to follow up, in report order.
+    pub follow_ups: &'x [SiteFollowUp<'x, 'a>],
     by_site: BTreeMap<&'x str, &'x Notice<'x, 'a>>,
     places: BTreeMap<&'x str, &'x Place>,
+    followed: BTreeMap<&'x str, &'x SiteFollowUp<'x, 'a>>,
 }
 
 impl<'x, 'a> Lookup<'x, 'a> {
-    pub fn new(report: &'x Report<'a>, notices: &'x [Notice<'x, 'a>]) -> Self {
+    pub fn new(
+        report: &'x Report<'a>,
+        notices: &'x [Notice<'x, 'a>],
+        follow_ups: &'x [SiteFollowUp<'x, 'a>],
+    ) -> Self {
         Lookup {
             notices,
+            follow_ups,
             by_site: notices
                 .iter()
                 .map(|n| (n.site.record.id.as_str(), n))
@@ -35,7 +46,16 @@ impl<'x, 'a> Lookup<'x, 'a> {
                 .iter()
                 .map(|p| (p.entry.id.as_str(), p))
                 .collect(),
+            followed: follow_ups
+                .iter()
+                .map(|f| (f.before.record.id.as_str(), f))
+                .collect(),
         }
+    }
+
+    /// The follow-up of a site, if it has one.
+    pub fn follow_up(&self, site: &str) -> Option<&'x SiteFollowUp<'x, 'a>> {
+        self.followed.get(site).copied()
     }
 
     /// The notice of a site, if it has one.
@@ -449,4 +469,309 @@ pub fn notice_closing(report: &Report<'_>, notice: &Notice<'_, '_>) -> Vec<Strin
     lines.push(lang.pick("特此通知。", "").to_owned());
     lines.retain(|l| !l.is_empty());
     lines
+}
+
+// ── Follow-up: re-inspections, overdue items, waivers ──────────────────────────────
+
+/// The follow-up statuses in the order reports count and list them.
+pub const FOLLOW_UPS: [FollowUp; 6] = [
+    FollowUp::Fixed,
+    FollowUp::StillFailing,
+    FollowUp::Overdue,
+    FollowUp::Pending,
+    FollowUp::New,
+    FollowUp::Waived,
+];
+
+/// Whether the report follows up at all: the campaign has re-inspections or waivers.
+/// Without either, nothing has been followed up yet, and the reports stay as they were.
+pub fn follows_up(report: &Report<'_>) -> bool {
+    !report.rechecked.is_empty() || !report.waivers.is_empty()
+}
+
+/// The sites the report follows up: [`Report::follow_ups`], or none when the campaign has
+/// neither re-inspections nor waivers.
+pub fn follow_ups<'r, 'a>(report: &'r Report<'a>) -> Vec<SiteFollowUp<'r, 'a>> {
+    if follows_up(report) {
+        report.follow_ups()
+    } else {
+        Vec::new()
+    }
+}
+
+/// Whether the summary has a follow-up section: the campaign follows up, and there is a
+/// site to follow up or a waiver.
+pub fn has_follow_up(report: &Report<'_>, follow_ups: &[SiteFollowUp<'_, '_>]) -> bool {
+    follows_up(report) && (!follow_ups.is_empty() || !report.waivers.is_empty())
+}
+
+/// 整改复查情况, the summary's section.
+pub fn follow_up_heading(lang: Lang) -> &'static str {
+    lang.pick("整改复查情况", "Rectification follow-up")
+}
+
+/// 复查情况, a site's block.
+pub fn site_follow_up_heading(lang: Lang) -> &'static str {
+    lang.pick("复查情况", "Follow-up")
+}
+
+/// 逾期未整改项目, the county's overdue list.
+pub fn overdue_heading(lang: Lang) -> &'static str {
+    lang.pick("逾期整改项目", "Overdue rectifications")
+}
+
+/// 豁免, the waivers table.
+pub fn waivers_heading(lang: Lang) -> &'static str {
+    lang.pick("豁免", "Waivers")
+}
+
+/// Items per status, in [`FOLLOW_UPS`] order.
+pub fn status_counts<'x, 'r: 'x, 'a: 'r>(
+    items: impl IntoIterator<Item = &'x ItemFollowUp<'r, 'a>>,
+) -> [usize; 6] {
+    let mut counts = [0; 6];
+    for item in items {
+        if let Some(n) = FOLLOW_UPS.iter().position(|s| *s == item.status) {
+            counts[n] += 1;
+        }
+    }
+    counts
+}
+
+/// "截至2020年10月1日，须跟进的站点 11 个，已复查 6 个，现合格 5 个。"
+pub fn follow_up_sites_line(report: &Report<'_>, follow_ups: &[SiteFollowUp<'_, '_>]) -> String {
+    let lang = report.lang;
+    let sites = follow_ups.len();
+    let rechecked = follow_ups.iter().filter(|f| f.after.is_some()).count();
+    let pass = follow_ups
+        .iter()
+        .filter(|f| f.verdict() == Verdict::Pass)
+        .count();
+    let day = long_date(report.as_of, lang);
+    match lang {
+        Lang::Zh => {
+            format!("截至{day}，须跟进的站点 {sites} 个，已复查 {rechecked} 个，现合格 {pass} 个。")
+        }
+        Lang::En => format!(
+            "As of {day}: {sites} sites to follow up, {rechecked} re-inspected, {pass} now pass."
+        ),
+    }
+}
+
+/// "各项目：已整改 3，仍不符合 1，逾期 6，待复查 0，新发现问题 1，豁免 1。"
+pub fn status_counts_line(counts: &[usize; 6], lang: Lang) -> String {
+    let parts: Vec<String> = FOLLOW_UPS
+        .iter()
+        .zip(counts)
+        .map(|(s, n)| format!("{} {n}", s.label(lang)))
+        .collect();
+    match lang {
+        Lang::Zh => format!("各项目：{}。", parts.join("，")),
+        Lang::En => format!("Items: {}.", parts.join(", ")),
+    }
+}
+
+/// "不合格 → 合格": the verdict at inspection and now.
+pub fn verdict_change(f: &SiteFollowUp<'_, '_>, lang: Lang) -> String {
+    format!(
+        "{} → {}",
+        f.before.verdict.label(lang),
+        f.verdict().label(lang)
+    )
+}
+
+/// The day of the re-inspection, or `none` when there was none.
+pub fn rechecked_text(f: &SiteFollowUp<'_, '_>, lang: Lang, none: &str) -> String {
+    f.rechecked_on()
+        .map_or_else(|| none.to_owned(), |d| long_date(d, lang))
+}
+
+/// 未复查, for the overdue list.
+pub fn not_rechecked(lang: Lang) -> &'static str {
+    lang.pick("未复查", "not re-inspected")
+}
+
+/// What an outcome recorded, for the before/after columns: the observed value, 未记录
+/// for an item not recorded, or empty.
+pub fn follow_up_value(o: Option<&Outcome<'_>>, lang: Lang) -> String {
+    let Some(o) = o else {
+        return String::new();
+    };
+    let observed = o.observed(lang);
+    if observed.is_empty() && o.status == Status::Unrecorded {
+        lang.pick("（未记录）", "(not recorded)").to_owned()
+    } else {
+        observed
+    }
+}
+
+/// The waiver of a followed-up item: the note of the waiver that applies, or, for a
+/// waiver that has run out or is not yet in force, that it does not apply.
+pub fn follow_up_waiver(
+    report: &Report<'_>,
+    site: &str,
+    item: &ItemFollowUp<'_, '_>,
+    lang: Lang,
+) -> Option<String> {
+    if let Some(note) = item.after.unwrap_or(item.before).waiver_note(lang) {
+        return Some(note);
+    }
+    let (w, state) = report
+        .waiver_states()
+        .into_iter()
+        .find(|(w, _)| w.site == site && w.item == item.item.id)?;
+    let head = match state {
+        WaiverState::Expired => lang.pick("豁免已失效", "waiver expired"),
+        WaiverState::NotYet => lang.pick("豁免未生效", "waiver not yet in force"),
+        WaiverState::Active => lang.pick("豁免", "waived"),
+    };
+    Some(match lang {
+        Lang::Zh => format!(
+            "{head}：{}（{} 于 {} 批准，{} 起失效）",
+            w.reason, w.approved_by, w.approved_on, w.expires
+        ),
+        Lang::En => format!(
+            "{head}: {} (approved by {} on {}, expires {})",
+            w.reason, w.approved_by, w.approved_on, w.expires
+        ),
+    })
+}
+
+/// "复查日期", "结论（检查时 → 现在）": a followed-up site's facts, as (label, value).
+pub fn site_follow_up_facts(f: &SiteFollowUp<'_, '_>, lang: Lang) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            lang.pick("复查日期", "Re-inspected on"),
+            rechecked_text(f, lang, not_rechecked(lang)),
+        ),
+        (
+            lang.pick("结论（检查时 → 现在）", "Verdict (inspection → now)"),
+            verdict_change(f, lang),
+        ),
+    ]
+}
+
+/// What a followed-up site with nothing to list says instead of a table.
+pub fn no_follow_up_items(lang: Lang) -> &'static str {
+    lang.pick("没有须跟进的项目。", "No item to follow up.")
+}
+
+/// What the overdue list says when it is empty.
+pub fn no_overdue(lang: Lang) -> &'static str {
+    lang.pick("没有逾期整改的项目。", "No rectification is overdue.")
+}
+
+/// What the waivers part says when there are none.
+pub fn no_waivers(lang: Lang) -> &'static str {
+    lang.pick("没有豁免。", "No waivers.")
+}
+
+/// One overdue item of the county's list.
+pub struct OverdueRow<'r, 'a> {
+    /// The site's follow-up.
+    pub site: &'r SiteResult<'a>,
+    /// The re-inspection's day, if there was one.
+    pub rechecked_on: Option<Date>,
+    /// The item.
+    pub item: &'a Item,
+}
+
+/// Every overdue item, oldest due date first (then in report order).
+pub fn overdue_rows<'r, 'a>(report: &'r Report<'a>) -> Vec<OverdueRow<'r, 'a>> {
+    let mut rows: Vec<OverdueRow<'r, 'a>> = report
+        .overdue()
+        .into_iter()
+        .flat_map(|(f, items)| {
+            let rechecked_on = f.rechecked_on();
+            let site = f.before;
+            items
+                .into_iter()
+                .filter_map(|n| f.items.get(n).map(|i| i.item))
+                .map(|item| OverdueRow {
+                    site,
+                    rechecked_on,
+                    item,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // A stable sort keeps report order among equal due dates.
+    rows.sort_by_key(|r| r.site.due);
+    rows
+}
+
+/// The overdue row's re-inspection day, or 未复查.
+pub fn overdue_rechecked(row: &OverdueRow<'_, '_>, lang: Lang) -> String {
+    row.rechecked_on
+        .map_or_else(|| not_rechecked(lang).to_owned(), |d| long_date(d, lang))
+}
+
+/// One waiver as the waivers table shows it.
+pub struct WaiverRow<'r> {
+    /// The waiver.
+    pub waiver: &'r Waiver,
+    /// Where it stands on the report's day.
+    pub state: WaiverState,
+    /// The site, when the report has it.
+    pub site: Option<&'r SiteResult<'r>>,
+    /// The item, when the site's checklist has it.
+    pub item: Option<&'r Item>,
+}
+
+/// Every waiver with its state, site and item, in the order of the waivers file.
+pub fn waiver_rows<'r>(report: &'r Report<'_>) -> Vec<WaiverRow<'r>> {
+    report
+        .waiver_states()
+        .into_iter()
+        .map(|(waiver, state)| {
+            let site = report.sites.iter().find(|s| s.record.id == waiver.site);
+            let item = site.and_then(|s| s.checklist.item(&waiver.item));
+            WaiverRow {
+                waiver,
+                state,
+                site,
+                item,
+            }
+        })
+        .collect()
+}
+
+/// "3.1.1 乡镇便民服务中心净使用面积要在 60 m² 以上", or the item id when unknown.
+pub fn waiver_item(row: &WaiverRow<'_>, lang: Lang) -> String {
+    row.item.map_or_else(
+        || row.waiver.item.clone(),
+        |i| format!("{} {}", i.clause, i.label(lang)),
+    )
+}
+
+/// One warning per expired waiver of an item that fails again because of it.
+pub fn expired_waivers(report: &Report<'_>) -> Vec<String> {
+    let lang = report.lang;
+    waiver_rows(report)
+        .into_iter()
+        .filter(|row| row.state == WaiverState::Expired)
+        .filter_map(|row| {
+            let site = row.site?;
+            let fails = site
+                .outcomes
+                .iter()
+                .any(|o| o.item.id == row.waiver.item && o.status == Status::Fail);
+            if !fails {
+                return None;
+            }
+            let item = waiver_item(&row, lang);
+            let expired = long_date(row.waiver.expires, lang);
+            let as_of = long_date(report.as_of, lang);
+            Some(match lang {
+                Lang::Zh => format!(
+                    "注意：{}（{}）“{item}”的豁免已于{expired}失效（按{as_of}计），该项重新按不符合计。",
+                    site.record.name, site.record.id
+                ),
+                Lang::En => format!(
+                    "Note: the waiver of “{item}” at {} ({}) expired on {expired} (as of {as_of}); the item counts as a failure again.",
+                    site.record.name, site.record.id
+                ),
+            })
+        })
+        .collect()
 }

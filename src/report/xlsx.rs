@@ -1,5 +1,6 @@
 //! The campaign workbook, `report.xlsx`: a summary sheet (汇总), a sheet listing every
-//! finding for filtering and sorting (问题清单), and one sheet per site named by its id.
+//! finding for filtering and sorting (问题清单), a sheet of every followed-up item (复查,
+//! when there is any), and one sheet per site named by its id.
 //!
 //! Everything a person typed — names, notes, observed values, paths — goes in as a string
 //! cell and never as a formula, so a site called `=HYPERLINK(…)` stays text. Scores,
@@ -18,8 +19,9 @@ use anyhow::{Context, Result};
 use jiff::civil::Date;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet};
 
-use super::{Report, sections};
+use super::{Report, WaiverState, sections, wording};
 use crate::audit::rank::Place;
+use crate::audit::recheck::SiteFollowUp;
 use crate::audit::{Outcome, SiteResult, Verdict};
 use crate::lang::Lang;
 use crate::points::Points;
@@ -43,6 +45,30 @@ pub fn summary_sheet_name(lang: Lang) -> &'static str {
 /// The name of the findings sheet: `问题清单`, or `Findings` in English.
 pub fn findings_sheet_name(lang: Lang) -> &'static str {
     lang.pick("问题清单", "Findings")
+}
+
+/// The name of the follow-up sheet: `复查`, or `Follow-up` in English.
+pub fn follow_up_sheet_name(lang: Lang) -> &'static str {
+    lang.pick("复查", "Follow-up")
+}
+
+/// The columns of the follow-up sheet, in `lang`.
+pub fn follow_up_header(lang: Lang) -> [&'static str; 13] {
+    [
+        lang.pick("站点编号", "site"),
+        lang.pick("站点名称", "name"),
+        lang.pick("整改期限", "due"),
+        lang.pick("复查日期", "rechecked_on"),
+        lang.pick("当前结论", "verdict"),
+        lang.pick("项目编号", "item"),
+        lang.pick("条款", "clause"),
+        lang.pick("项目", "title"),
+        lang.pick("状态代码", "status"),
+        lang.pick("状态", "status_label"),
+        lang.pick("检查时", "before"),
+        lang.pick("复查时", "after"),
+        lang.pick("豁免", "waiver"),
+    ]
 }
 
 /// The columns of the findings sheet, in `lang`.
@@ -74,11 +100,17 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let lang = report.lang;
     let mut names = SheetNames::default();
 
+    let follow_ups = wording::follow_ups(report);
     let mut summary = Sheet::new(names.claim(summary_sheet_name(lang)), &styles)?;
-    summary_sheet(&mut summary, report).context("writing the summary sheet")?;
+    summary_sheet(&mut summary, report, &follow_ups).context("writing the summary sheet")?;
     let mut findings = Sheet::new(names.claim(findings_sheet_name(lang)), &styles)?;
     findings_sheet(&mut findings, report).context("writing the findings sheet")?;
     let mut sheets = vec![summary.finish()?, findings.finish()?];
+    if !follow_ups.is_empty() {
+        let mut sheet = Sheet::new(names.claim(follow_up_sheet_name(lang)), &styles)?;
+        follow_up_sheet(&mut sheet, report, &follow_ups).context("writing the follow-up sheet")?;
+        sheets.push(sheet.finish()?);
+    }
 
     let places: HashMap<&str, &Place> = report
         .ranking
@@ -96,6 +128,7 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
                 .iter()
                 .find(|n| n.site.record.id == id)
                 .map(|n| n.number.as_str()),
+            follow_up: follow_ups.iter().find(|f| f.before.record.id == id),
         };
         site_sheet(&mut sheet, report, site, &facts)
             .with_context(|| format!("writing the sheet of site {id}"))?;
@@ -133,6 +166,8 @@ enum Style {
     Percent,
     /// A date in a table.
     Date,
+    /// Short text in a table that needs attention: bold, red, centred.
+    Alert,
 }
 
 impl Style {
@@ -155,6 +190,7 @@ struct Styles {
     number: Format,
     percent: Format,
     date: Format,
+    alert: Format,
 }
 
 impl Styles {
@@ -181,6 +217,11 @@ impl Styles {
             centre: cell.clone().set_align(FormatAlign::Center),
             number: cell.clone(),
             percent: cell.clone().set_num_format("0.0%"),
+            alert: cell
+                .clone()
+                .set_bold()
+                .set_font_color(Color::RGB(0xA61B1B))
+                .set_align(FormatAlign::Center),
             date: cell.set_num_format("yyyy-mm-dd"),
         }
     }
@@ -199,6 +240,7 @@ impl Styles {
             Style::Number => &self.number,
             Style::Percent => &self.percent,
             Style::Date => &self.date,
+            Style::Alert => &self.alert,
         }
     }
 }
@@ -419,6 +461,16 @@ fn yes_no(b: bool, lang: Lang) -> &'static str {
     }
 }
 
+/// The inspector's note, with the waiver's note under it for a waived item.
+fn note(o: &Outcome<'_>, lang: Lang) -> String {
+    let note = o.note().unwrap_or("");
+    match o.waiver_note(lang) {
+        Some(waiver) if note.is_empty() => waiver,
+        Some(waiver) => format!("{note}\n{waiver}"),
+        None => note.to_owned(),
+    }
+}
+
 /// What was recorded, with the reason when it could not be judged.
 fn observed(o: &Outcome<'_>, lang: Lang) -> String {
     let shown = o.observed(lang);
@@ -451,12 +503,16 @@ fn phase_name(key: &str, lang: Lang) -> &str {
 /// The summary sheet: the campaign, its checklists, verdict counts, the ranking, the
 /// demonstration sites, the requirements failed most, failure rates per clause and the
 /// inputs with their digests.
-fn summary_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
+fn summary_sheet(
+    sheet: &mut Sheet<'_>,
+    report: &Report<'_>,
+    follow_ups: &[SiteFollowUp<'_, '_>],
+) -> Result<()> {
     let lang = report.lang;
     let run = report.run;
     let campaign = run.campaign;
     sheet.set_widths(&[
-        6.0, 24.0, 30.0, 18.0, 11.0, 8.0, 8.0, 9.0, 8.0, 8.0, 11.0, 8.0,
+        6.0, 24.0, 30.0, 18.0, 11.0, 11.0, 8.0, 9.0, 8.0, 8.0, 11.0, 8.0,
     ])?;
     let mut row: u32 = 0;
     sheet.text(row, 0, &report.title(), Style::Title)?;
@@ -713,6 +769,10 @@ fn summary_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
         row += 1;
     }
 
+    if wording::has_follow_up(report, follow_ups) {
+        row = summary_follow_up(sheet, report, follow_ups, row + 1)?;
+    }
+
     row += 1;
     sheet.text(row, 0, lang.pick("输入文件", "Inputs"), Style::Heading)?;
     row += 1;
@@ -727,6 +787,202 @@ fn summary_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
         sheet.text(row, 3, &input.sha256, Style::Value)?;
         row += 1;
     }
+    Ok(())
+}
+
+/// The summary's follow-up from `row` on: counts per status, the sites followed up, the
+/// county's overdue list and the waivers. Returns the row after it.
+fn summary_follow_up(
+    sheet: &mut Sheet<'_>,
+    report: &Report<'_>,
+    follow_ups: &[SiteFollowUp<'_, '_>],
+    mut row: u32,
+) -> Result<u32> {
+    let lang = report.lang;
+    sheet.text(row, 0, wording::follow_up_heading(lang), Style::Heading)?;
+    row += 1;
+    if !follow_ups.is_empty() {
+        sheet.text(
+            row,
+            0,
+            &wording::follow_up_sites_line(report, follow_ups),
+            Style::Value,
+        )?;
+        row += 1;
+        sheet.header(
+            row,
+            &[
+                lang.pick("序号", "#"),
+                lang.pick("状态", "status"),
+                lang.pick("项目数", "items"),
+            ],
+        )?;
+        row += 1;
+        let counts = wording::status_counts(follow_ups.iter().flat_map(|f| &f.items));
+        for (i, (status, n)) in wording::FOLLOW_UPS.iter().zip(counts).enumerate() {
+            sheet.count(row, 0, i + 1, Style::Number)?;
+            sheet.text(row, 1, status.label(lang), Style::Text)?;
+            sheet.count(row, 2, n, Style::Number)?;
+            row += 1;
+        }
+        row += 1;
+        let mut titles = vec![
+            lang.pick("序号", "#"),
+            lang.pick("编号", "id"),
+            lang.pick("名称", "name"),
+            lang.pick("结论（检查时 → 现在）", "verdict (inspection → now)"),
+            lang.pick("整改期限", "due"),
+            lang.pick("复查日期", "re-inspected"),
+        ];
+        titles.extend(wording::FOLLOW_UPS.iter().map(|s| s.label(lang)));
+        sheet.header(row, &titles)?;
+        row += 1;
+        for (i, f) in follow_ups.iter().enumerate() {
+            let r = f.before.record;
+            sheet.count(row, 0, i + 1, Style::Number)?;
+            sheet.text(row, 1, &r.id, Style::Text)?;
+            sheet.text(row, 2, &r.name, Style::Text)?;
+            sheet.text(row, 3, &wording::verdict_change(f, lang), Style::Text)?;
+            sheet.date(row, 4, f.before.due, Style::Date)?;
+            match f.rechecked_on() {
+                Some(day) => sheet.date(row, 5, Some(day), Style::Date)?,
+                None => sheet.text(row, 5, "—", Style::Centre)?,
+            }
+            for (c, n) in wording::status_counts(&f.items).into_iter().enumerate() {
+                sheet.count(row, col(6 + c)?, n, Style::Number)?;
+            }
+            row += 1;
+        }
+    }
+
+    row += 1;
+    sheet.text(row, 0, wording::overdue_heading(lang), Style::Heading)?;
+    row += 1;
+    let overdue = wording::overdue_rows(report);
+    if overdue.is_empty() {
+        sheet.text(row, 0, wording::no_overdue(lang), Style::Value)?;
+        row += 1;
+    } else {
+        sheet.header(
+            row,
+            &[
+                lang.pick("序号", "#"),
+                lang.pick("编号", "id"),
+                lang.pick("名称", "name"),
+                lang.pick("条款", "clause"),
+                lang.pick("整改期限", "due"),
+                lang.pick("复查日期", "re-inspected"),
+            ],
+        )?;
+        sheet.merged_text(row, 6, 11, lang.pick("项目", "item"), Style::Head)?;
+        row += 1;
+        for (i, o) in overdue.iter().enumerate() {
+            let r = o.site.record;
+            sheet.count(row, 0, i + 1, Style::Number)?;
+            sheet.text(row, 1, &r.id, Style::Text)?;
+            sheet.text(row, 2, &r.name, Style::Text)?;
+            sheet.text(row, 3, &o.item.clause, Style::Text)?;
+            sheet.date(row, 4, o.site.due, Style::Date)?;
+            match o.rechecked_on {
+                Some(day) => sheet.date(row, 5, Some(day), Style::Date)?,
+                None => sheet.text(row, 5, wording::not_rechecked(lang), Style::Centre)?,
+            }
+            let item = format!("{}\n{}", o.item.label(lang), o.item.id);
+            sheet.merged_text(row, 6, 11, &item, Style::Text)?;
+            row += 1;
+        }
+    }
+
+    row += 1;
+    sheet.text(row, 0, wording::waivers_heading(lang), Style::Heading)?;
+    row += 1;
+    let waivers = wording::waiver_rows(report);
+    if waivers.is_empty() {
+        sheet.text(row, 0, wording::no_waivers(lang), Style::Value)?;
+        row += 1;
+    } else {
+        sheet.header(
+            row,
+            &[
+                lang.pick("序号", "#"),
+                lang.pick("编号", "id"),
+                lang.pick("名称", "name"),
+                lang.pick("项目编号", "item"),
+                lang.pick("批准日期", "approved on"),
+                lang.pick("失效日期", "expires"),
+                lang.pick("状态", "state"),
+            ],
+        )?;
+        sheet.merged_text(row, 7, 9, lang.pick("理由", "reason"), Style::Head)?;
+        sheet.merged_text(row, 10, 11, lang.pick("批准人", "approved by"), Style::Head)?;
+        row += 1;
+        for (i, w) in waivers.iter().enumerate() {
+            let waiver = w.waiver;
+            sheet.count(row, 0, i + 1, Style::Number)?;
+            sheet.text(row, 1, &waiver.site, Style::Text)?;
+            let name = w.site.map_or("", |s| s.record.name.as_str());
+            sheet.text(row, 2, name, Style::Text)?;
+            sheet.text(row, 3, &waiver.item, Style::Text)?;
+            sheet.date(row, 4, Some(waiver.approved_on), Style::Date)?;
+            sheet.date(row, 5, Some(waiver.expires), Style::Date)?;
+            let state = match w.state {
+                WaiverState::Expired => Style::Alert,
+                WaiverState::Active | WaiverState::NotYet => Style::Centre,
+            };
+            sheet.text(row, 6, w.state.label(lang), state)?;
+            sheet.merged_text(row, 7, 9, &waiver.reason, Style::Text)?;
+            sheet.merged_text(row, 10, 11, &waiver.approved_by, Style::Text)?;
+            row += 1;
+        }
+    }
+    for line in wording::expired_waivers(report) {
+        sheet.text(row, 0, &line, Style::Value)?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// The follow-up sheet: one row per followed-up item of every site, in report order.
+fn follow_up_sheet(
+    sheet: &mut Sheet<'_>,
+    report: &Report<'_>,
+    follow_ups: &[SiteFollowUp<'_, '_>],
+) -> Result<()> {
+    let lang = report.lang;
+    let titles = follow_up_header(lang);
+    sheet.set_widths(&[
+        14.0, 24.0, 11.0, 11.0, 9.0, 22.0, 7.0, 36.0, 13.0, 10.0, 26.0, 26.0, 40.0,
+    ])?;
+    sheet.header(0, &titles)?;
+    let mut row: u32 = 1;
+    for f in follow_ups {
+        let r = f.before.record;
+        for item in &f.items {
+            sheet.text(row, 0, &r.id, Style::Text)?;
+            sheet.text(row, 1, &r.name, Style::Text)?;
+            sheet.date(row, 2, f.before.due, Style::Date)?;
+            sheet.date(row, 3, f.rechecked_on(), Style::Date)?;
+            sheet.text(row, 4, f.verdict().label(lang), Style::Text)?;
+            sheet.text(row, 5, &item.item.id, Style::Text)?;
+            sheet.text(row, 6, &item.item.clause, Style::Text)?;
+            sheet.text(row, 7, item.item.label(lang), Style::Text)?;
+            sheet.text(row, 8, item.status.code(), Style::Text)?;
+            sheet.text(row, 9, item.status.label(lang), Style::Text)?;
+            let before = wording::follow_up_value(Some(item.before), lang);
+            sheet.text(row, 10, &before, Style::Text)?;
+            let after = wording::follow_up_value(item.after, lang);
+            sheet.text(row, 11, &after, Style::Text)?;
+            let waiver = wording::follow_up_waiver(report, &r.id, item, lang);
+            sheet.text(row, 12, waiver.as_deref().unwrap_or(""), Style::Text)?;
+            row = row
+                .checked_add(1)
+                .context("too many follow-ups for one worksheet")?;
+        }
+    }
+    let ws = &mut sheet.sheet;
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), col(titles.len() - 1)?)?;
+    ws.set_repeat_rows(0, 0)?;
     Ok(())
 }
 
@@ -760,7 +1016,7 @@ fn findings_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
             sheet.points(row, 13, o.lost, Style::Number)?;
             let rectify = yes_no(o.needs_rectification(), lang);
             sheet.text(row, 14, rectify, Style::Centre)?;
-            sheet.text(row, 15, o.note().unwrap_or(""), Style::Text)?;
+            sheet.text(row, 15, &note(o, lang), Style::Text)?;
             sheet.text(row, 16, &o.evidence().join("\n"), Style::Text)?;
             row = row
                 .checked_add(1)
@@ -778,6 +1034,7 @@ fn findings_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
 struct SiteFacts<'r> {
     place: Option<&'r Place>,
     notice: Option<&'r str>,
+    follow_up: Option<&'r SiteFollowUp<'r, 'r>>,
 }
 
 /// The value of one header fact of a site sheet.
@@ -893,6 +1150,10 @@ fn site_sheet(
         row += 1;
     }
 
+    if let Some(f) = facts.follow_up {
+        row = site_follow_up(sheet, report, f, row + 1)?;
+    }
+
     row += 1;
     sheet.text(
         row,
@@ -956,11 +1217,78 @@ fn site_sheet(
         sheet.points(row, 10, o.lost, Style::Number)?;
         let rectify = yes_no(o.needs_rectification(), lang);
         sheet.text(row, 11, rectify, Style::Centre)?;
-        sheet.text(row, 12, o.note().unwrap_or(""), Style::Text)?;
+        sheet.text(row, 12, &note(o, lang), Style::Text)?;
         sheet.text(row, 13, &o.evidence().join("\n"), Style::Text)?;
         row += 1;
     }
     Ok(())
+}
+
+/// A followed-up site's block from `row` on: the re-inspection's day, the verdict then
+/// and now, and every item followed up. Returns the row after it.
+fn site_follow_up(
+    sheet: &mut Sheet<'_>,
+    report: &Report<'_>,
+    f: &SiteFollowUp<'_, '_>,
+    mut row: u32,
+) -> Result<u32> {
+    let lang = report.lang;
+    sheet.text(
+        row,
+        0,
+        wording::site_follow_up_heading(lang),
+        Style::Heading,
+    )?;
+    row += 1;
+    sheet.text(row, 0, lang.pick("复查日期", "Re-inspected"), Style::Label)?;
+    match f.rechecked_on() {
+        Some(day) => sheet.date(row, 1, Some(day), Style::ValueDate)?,
+        None => sheet.text(row, 1, wording::not_rechecked(lang), Style::Value)?,
+    }
+    row += 1;
+    for (label, verdict) in [
+        (
+            lang.pick("检查时结论", "Verdict at inspection"),
+            f.before.verdict,
+        ),
+        (lang.pick("当前结论", "Verdict now"), f.verdict()),
+    ] {
+        sheet.text(row, 0, label, Style::Label)?;
+        sheet.text(row, 1, verdict.label(lang), Style::Value)?;
+        row += 1;
+    }
+    if f.items.is_empty() {
+        sheet.text(row, 0, wording::no_follow_up_items(lang), Style::Value)?;
+        return Ok(row + 1);
+    }
+    // Laid over the item table's columns: the values under 实际 and 要求.
+    sheet.header(
+        row,
+        &[
+            lang.pick("条款", "clause"),
+            lang.pick("项目", "title"),
+            lang.pick("项目编号", "item"),
+        ],
+    )?;
+    sheet.merged_text(row, 3, 5, lang.pick("状态", "status"), Style::Head)?;
+    sheet.text(row, 6, lang.pick("检查时", "before"), Style::Head)?;
+    sheet.text(row, 7, lang.pick("复查时", "after"), Style::Head)?;
+    sheet.merged_text(row, 8, 12, lang.pick("豁免", "waiver"), Style::Head)?;
+    row += 1;
+    for item in &f.items {
+        sheet.text(row, 0, &item.item.clause, Style::Text)?;
+        sheet.text(row, 1, item.item.label(lang), Style::Text)?;
+        sheet.text(row, 2, &item.item.id, Style::Text)?;
+        sheet.merged_text(row, 3, 5, item.status.label(lang), Style::Text)?;
+        let before = wording::follow_up_value(Some(item.before), lang);
+        sheet.text(row, 6, &before, Style::Text)?;
+        let after = wording::follow_up_value(item.after, lang);
+        sheet.text(row, 7, &after, Style::Text)?;
+        let waiver = wording::follow_up_waiver(report, &f.before.record.id, item, lang);
+        sheet.merged_text(row, 8, 12, waiver.as_deref().unwrap_or(""), Style::Text)?;
+        row += 1;
+    }
+    Ok(row)
 }
 
 #[cfg(test)]
