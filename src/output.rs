@@ -62,8 +62,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let result = (|| -> Result<()> {
         let mut file = fs::File::create(&temp)
             .with_context(|| format!("{}: cannot create", temp.display()))?;
+        // No fsync: the rename already means an interrupted run leaves the old file or the
+        // new one, and a report of a thousand pages would spend its time waiting on disks.
         file.write_all(bytes)
-            .and_then(|()| file.sync_all())
             .with_context(|| format!("{}: cannot write", temp.display()))?;
         fs::rename(&temp, path).with_context(|| format!("{}: cannot write", path.display()))
     })();

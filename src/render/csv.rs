@@ -31,6 +31,8 @@ pub struct Csv {
     lang: Lang,
     buffer: Buffer,
     writer: csv::Writer<Buffer>,
+    /// Reused for the date, score, maximum and due date of each site.
+    texts: [String; 4],
 }
 
 impl Csv {
@@ -41,6 +43,7 @@ impl Csv {
             lang,
             writer: csv::Writer::from_writer(buffer.clone()),
             buffer,
+            texts: Default::default(),
         }
     }
 
@@ -91,18 +94,27 @@ impl Renderer for Csv {
         site: &SiteResult<'_>,
         out: &mut dyn Write,
     ) -> io::Result<()> {
+        use std::fmt::Write as _;
         let lang = self.lang;
         let r = site.record;
-        let inspected_on = r.inspected_on.to_string();
-        let score = site.score.earned.to_string();
-        let max = site.score.max.to_string();
-        let due = site.due.map(|d| d.to_string()).unwrap_or_default();
+        // The site's own columns, formatted once into reused buffers: a file of many sites
+        // spends its time here.
+        let [date, score, max, due] = &mut self.texts;
+        for text in [&mut *date, &mut *score, &mut *max, &mut *due] {
+            text.clear();
+        }
+        let _ = write!(date, "{}", r.inspected_on);
+        let _ = write!(score, "{}", site.score.earned);
+        let _ = write!(max, "{}", site.score.max);
+        if let Some(d) = site.due {
+            let _ = write!(due, "{d}");
+        }
         let site_cols = [
             r.id.as_str(),
             r.name.as_str(),
             r.kind.as_str(),
             r.township.as_str(),
-            inspected_on.as_str(),
+            date.as_str(),
             score.as_str(),
             max.as_str(),
             site.grade.map_or("", |g| g.label(lang)),
@@ -117,8 +129,10 @@ impl Renderer for Csv {
             let lost = o.lost.to_string();
             let evidence = o.evidence().join("; ");
             let waiver = o.waiver_note(lang).unwrap_or_default();
-            let mut row: Vec<&str> = site_cols.to_vec();
-            row.extend([
+            for field in site_cols {
+                self.writer.write_field(field)?;
+            }
+            for field in [
                 o.item.id.as_str(),
                 o.item.clause.as_str(),
                 o.item.label(lang),
@@ -131,13 +145,19 @@ impl Renderer for Csv {
                 o.note().unwrap_or_default(),
                 evidence.as_str(),
                 waiver.as_str(),
-            ]);
-            self.writer.write_record(&row)?;
+            ] {
+                self.writer.write_field(field)?;
+            }
+            self.writer.write_record(None::<&[u8]>)?;
         }
         if !any {
-            let mut row: Vec<&str> = site_cols.to_vec();
-            row.resize(HEADER.len(), "");
-            self.writer.write_record(&row)?;
+            for field in site_cols {
+                self.writer.write_field(field)?;
+            }
+            for _ in site_cols.len()..HEADER.len() {
+                self.writer.write_field("")?;
+            }
+            self.writer.write_record(None::<&[u8]>)?;
         }
         self.drain(out)
     }
