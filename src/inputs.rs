@@ -45,8 +45,22 @@ impl Inputs {
     }
 }
 
+/// The largest TOML file read (records, checklists, campaigns, calendars, waivers): a
+/// record is a few kilobytes; a file this large is not one, and is refused unread.
+pub const MAX_TEXT_FILE: u64 = 8 * 1024 * 1024;
+
 /// Reads a file as UTF-8 text, with a clear message for the usual mistakes.
 pub fn read_text(path: &Path) -> Result<String> {
+    if let Ok(meta) = fs::metadata(path)
+        && meta.len() > MAX_TEXT_FILE
+    {
+        bail!(
+            "{}: {} MiB is too large for a TOML file (at most {} MiB): is this the right file?",
+            path.display(),
+            meta.len() / (1024 * 1024),
+            MAX_TEXT_FILE / (1024 * 1024)
+        );
+    }
     let bytes = fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => anyhow!("{}: no such file", path.display()),
         _ => anyhow!("{}: cannot read: {e}", path.display()),
@@ -327,10 +341,12 @@ impl Plan {
     ) -> Result<()> {
         let mut seen = Bloom::new();
         let mut candidates: HashSet<String> = HashSet::new();
+        // Ids are compared ignoring case: they become file names, and Windows and macOS
+        // would write `Wenliu.html` over `wenliu.html`.
         self.visit(options, &mut |incoming, _, _| {
-            let id = incoming.record().id.as_str();
-            if seen.insert(id) {
-                candidates.insert(id.to_owned());
+            let id = incoming.record().id.to_ascii_lowercase();
+            if seen.insert(&id) {
+                candidates.insert(id);
             }
             each(incoming)
         })?;
@@ -344,18 +360,19 @@ impl Plan {
         };
         self.visit(&quiet, &mut |incoming, file, row| {
             let record = incoming.record();
-            if !candidates.contains(&record.id) {
+            let id = record.id.to_ascii_lowercase();
+            if !candidates.contains(&id) {
                 return Ok(());
             }
-            if let Some(&(first_file, first_row)) = first.get(&record.id) {
+            if let Some(&(first_file, first_row)) = first.get(&id) {
                 let at = self.place(file, row);
                 let before = self.place(first_file, first_row);
                 bail!(
-                    "{at}: site id \"{}\" is already used by {before}: give each site its own id",
+                    "{at}: site id \"{}\" is already used by {before} (ids are compared ignoring case): give each site its own id",
                     record.id
                 );
             }
-            first.insert(record.id.clone(), (file, row));
+            first.insert(id, (file, row));
             Ok(())
         })
     }

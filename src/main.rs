@@ -9,6 +9,28 @@ use yanshou::cli::Cli;
 use yanshou::commands::{self, Outcome};
 
 fn main() -> ExitCode {
+    // A panic is a bug in yanshou, never the user's fault: one line that says so, instead
+    // of a backtrace. The process then exits with Rust's panic code, 101.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let _ = writeln!(
+            io::stderr(),
+            "yanshou: internal error ({what}{place}): this is a bug in yanshou, not in your files; please report it with the command you ran"
+        );
+    }));
+    // Lets the test suite check the hook above without planting a bug to trigger it.
+    if std::env::var_os("YANSHOU_TEST_PANIC").is_some() {
+        panic!("deliberate panic for the test suite");
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

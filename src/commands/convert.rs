@@ -58,8 +58,11 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
             {
                 let mut writer = csv::Writer::from_writer(&mut bytes);
                 writer.write_record(&header)?;
+                // Spreadsheet-safe: formulas in user text are written as text, and the
+                // readers take the guard off again.
                 for row in &rows {
-                    writer.write_record(row)?;
+                    writer
+                        .write_record(row.iter().map(|f| crate::render::defuse(f).into_owned()))?;
                 }
                 writer.flush()?;
             }

@@ -233,20 +233,23 @@ fn csv(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Re
     ])?;
     for p in &ranking.places {
         let e = &p.entry;
-        writer.write_record([
-            p.rank.to_string(),
-            e.id.clone(),
-            e.name.clone(),
-            e.kind.clone(),
-            e.score.to_string(),
-            e.max_score.to_string(),
-            Points::from_tenths(e.percent_tenths).to_string(),
-            e.advisory_misses.to_string(),
-            e.verdict.code().to_owned(),
-            p.ineligible.is_none().to_string(),
-            p.demonstration.to_string(),
-            reason(p, kind, lang),
-        ])?;
+        writer.write_record(
+            [
+                p.rank.to_string(),
+                e.id.clone(),
+                e.name.clone(),
+                e.kind.clone(),
+                e.score.to_string(),
+                e.max_score.to_string(),
+                Points::from_tenths(e.percent_tenths).to_string(),
+                e.advisory_misses.to_string(),
+                e.verdict.code().to_owned(),
+                p.ineligible.is_none().to_string(),
+                p.demonstration.to_string(),
+                reason(p, kind, lang),
+            ]
+            .map(|f| crate::render::defuse(&f).into_owned()),
+        )?;
     }
     writer.flush()?;
     Ok(())

@@ -288,7 +288,14 @@ fn csv(followed: &[SiteFollowUp<'_, '_>], lang: Lang, out: &mut dyn Write) -> io
         let due = f.before.due.map(|d| d.to_string()).unwrap_or_default();
         let rechecked = f.rechecked_on().map(|d| d.to_string()).unwrap_or_default();
         for i in &f.items {
-            writer.write_record([
+            let before = shown(Some(i.before), lang).unwrap_or_default();
+            let after = shown(i.after, lang).unwrap_or_default();
+            let waiver = i
+                .after
+                .unwrap_or(i.before)
+                .waiver_note(lang)
+                .unwrap_or_default();
+            let fields = [
                 r.id.as_str(),
                 r.name.as_str(),
                 due.as_str(),
@@ -297,14 +304,11 @@ fn csv(followed: &[SiteFollowUp<'_, '_>], lang: Lang, out: &mut dyn Write) -> io
                 i.item.id.as_str(),
                 i.item.clause.as_str(),
                 i.status.code(),
-                shown(Some(i.before), lang).unwrap_or_default().as_str(),
-                shown(i.after, lang).unwrap_or_default().as_str(),
-                i.after
-                    .unwrap_or(i.before)
-                    .waiver_note(lang)
-                    .unwrap_or_default()
-                    .as_str(),
-            ])?;
+                before.as_str(),
+                after.as_str(),
+                waiver.as_str(),
+            ];
+            writer.write_record(fields.map(|f| crate::render::defuse(f).into_owned()))?;
         }
     }
     writer.flush()?;

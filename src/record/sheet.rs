@@ -16,6 +16,12 @@ use super::value::date_from_excel_serial;
 /// How much of a CSV file is looked at to tell UTF-8 from GB18030.
 const SNIFF: usize = 64 * 1024;
 
+/// The longest cell read, in bytes: a note is a few hundred; anything near this is not an
+/// inspection record, and would only make every later step slow.
+pub const MAX_CELL: usize = 64 * 1024;
+/// The most columns a sheet may have: a checklist has dozens of items.
+pub const MAX_COLUMNS: usize = 10_000;
+
 /// The text encoding a CSV file was found to use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
@@ -147,6 +153,12 @@ pub fn open_csv(path: &Path, progress: Option<&indicatif::ProgressBar>) -> Resul
         .take(SNIFF as u64)
         .read_to_end(&mut head)
         .with_context(|| format!("{}: cannot read", path.display()))?;
+    if head.contains(&0) {
+        bail!(
+            "{}: the file holds NUL bytes, so it is not a text CSV (Excel's \"Unicode text\" is UTF-16): save it as \"CSV UTF-8\" or CSV",
+            path.display()
+        );
+    }
     let encoding = sniff(&head);
     let raw: Box<dyn Read> = match progress {
         Some(bar) => Box::new(bar.wrap_read(Cursor::new(head).chain(file))),
@@ -229,7 +241,30 @@ fn cell_text(cell: &Data) -> Result<String, String> {
 
 impl Sheet {
     /// Reads the next row into `row`; `Ok(None)` at the end, else its 1-based row number.
+    /// Rows with too many columns or too long a cell are refused.
     pub fn next_row(&mut self, row: &mut StringRecord, path: &Path) -> Result<Option<usize>> {
+        let n = self.read_row(row, path)?;
+        if let Some(n) = n {
+            if row.len() > MAX_COLUMNS {
+                bail!(
+                    "{}:{n}: the row has {} columns, more than the {MAX_COLUMNS} a form can have",
+                    path.display(),
+                    row.len()
+                );
+            }
+            if let Some((i, cell)) = row.iter().enumerate().find(|(_, c)| c.len() > MAX_CELL) {
+                bail!(
+                    "{}:{n}:{}: a cell of {} bytes, longer than the {MAX_CELL} a cell may hold: is this the right file?",
+                    path.display(),
+                    i + 1,
+                    cell.len()
+                );
+            }
+        }
+        Ok(n)
+    }
+
+    fn read_row(&mut self, row: &mut StringRecord, path: &Path) -> Result<Option<usize>> {
         match self {
             Sheet::Csv { reader, encoding } => {
                 let before = reader.position().line() as usize;

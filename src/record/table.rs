@@ -222,9 +222,11 @@ impl Wide {
     ) -> Option<(Record, usize)> {
         use crate::checklist::kinds::{Facts, Judgement};
         let cell = |field: usize| {
-            self.site_columns[field]
-                .and_then(|i| row.get(i))
-                .unwrap_or("")
+            value::undefuse(
+                self.site_columns[field]
+                    .and_then(|i| row.get(i))
+                    .unwrap_or(""),
+            )
         };
         let (id, name, kind, township, village, date, inspectors) = (
             cell(0),
@@ -251,7 +253,7 @@ impl Wide {
         // other kinds' items send the row down the full path.
         let mut cells: Vec<Option<&str>> = vec![None; checklist.items.len()];
         for (i, (column, _)) in self.columns.iter().enumerate() {
-            let text = row.get(i).unwrap_or("");
+            let text = value::undefuse(row.get(i).unwrap_or(""));
             match (column, item_of[i]) {
                 (Column::Item(_), Some(item)) => cells[item] = Some(text),
                 (Column::Site(_) | Column::Ignored, _) => {}
@@ -355,7 +357,9 @@ impl Wide {
             });
         }
         let cell = |field: usize| -> (usize, &str) {
-            self.site_columns[field].map_or((0, ""), |i| (i + 1, row.get(i).unwrap_or("").trim()))
+            self.site_columns[field].map_or((0, ""), |i| {
+                (i + 1, value::undefuse(row.get(i).unwrap_or("")).trim())
+            })
         };
         let mut site = SiteFields::default();
         for (n, (field, _)) in SITE_COLUMNS.iter().enumerate() {
@@ -382,7 +386,7 @@ impl Wide {
         let mut notes: Vec<(String, String)> = Vec::new();
         let mut evidence: Vec<(String, Vec<String>)> = Vec::new();
         for (i, (column, name)) in self.columns.iter().enumerate() {
-            let text = row.get(i).unwrap_or("");
+            let text = value::undefuse(row.get(i).unwrap_or(""));
             if text.trim().is_empty() {
                 continue;
             }
@@ -620,10 +624,8 @@ impl SiteFields {
                 if text.is_empty() {
                     return Err(required("the site id, e.g. chengguan"));
                 }
-                if !super::toml::is_site_id(text) {
-                    return Err(error(format!(
-                        "site id \"{text}\" may use only ASCII letters, digits, - and _ (e.g. chengguan)"
-                    )));
+                if let Some(problem) = super::toml::site_id_problem(text) {
+                    return Err(error(problem));
                 }
                 self.id = text.to_owned();
             }
@@ -696,7 +698,7 @@ impl Long {
         self.columns
             .get(column)
             .and_then(|&i| row.get(i))
-            .map_or("", str::trim)
+            .map_or("", |c| value::undefuse(c).trim())
     }
 
     /// Takes one row.

@@ -32,10 +32,36 @@ use crate::source::{Fields, Problem, Problems, Source, integer_of, number_of, ty
 /// Whether `id` is usable as a site id: ASCII letters, digits, `-` and `_`, so that it is
 /// safe in file names and command lines.
 pub fn is_site_id(id: &str) -> bool {
-    id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+    site_id_problem(id).is_none()
+}
+
+/// Names Windows keeps for devices: a file called `con.html` cannot be written there.
+const RESERVED: &[&str] = &["con", "prn", "aux", "nul"];
+
+/// What is wrong with a site id, if anything. Ids become file names of reports and
+/// records, so they are ASCII letters, digits, `-` and `_`, start with a letter or digit,
+/// are at most 64 characters, and are not names Windows reserves for devices.
+pub fn site_id_problem(id: &str) -> Option<String> {
+    let shaped = id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
         && id
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !shaped {
+        return Some(format!(
+            "site id \"{id}\" may use only ASCII letters, digits, - and _ (e.g. chengguan)"
+        ));
+    }
+    if id.len() > 64 {
+        return Some(format!("site id \"{id}\" is longer than 64 characters"));
+    }
+    let lower = id.to_ascii_lowercase();
+    let device = RESERVED.contains(&lower.as_str())
+        || ((lower.starts_with("com") || lower.starts_with("lpt"))
+            && lower.len() == 4
+            && lower.as_bytes()[3].is_ascii_digit());
+    device.then(|| {
+        format!("site id \"{id}\" is a name Windows reserves for a device: choose another id")
+    })
 }
 
 /// Reads a record, checking it against the checklist of its kind among `checklists`.
@@ -49,15 +75,9 @@ pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record
     let id = fields.required_string("id");
     if let Some(id) = &id
         && !id.get_ref().is_empty()
-        && !is_site_id(id.get_ref())
+        && let Some(problem) = site_id_problem(id.get_ref())
     {
-        fields.report(
-            id.span(),
-            format!(
-                "site id \"{}\" may use only ASCII letters, digits, - and _ (e.g. chengguan)",
-                id.get_ref()
-            ),
-        );
+        fields.report(id.span(), problem);
     }
     let name = fields.required_string("name");
     let kind = fields.required_string("kind");

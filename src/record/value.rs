@@ -1319,3 +1319,56 @@ mod tests {
         }
     }
 }
+
+/// A CSV cell that Excel and WPS will show as text, never run as a formula: text starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (the OWASP advice
+/// against CSV injection). Plain numbers (`-3`, `+5`) are left alone. The readers take the
+/// `'` off again, so exported records read back unchanged.
+pub fn defuse(text: &str) -> Cow<'_, str> {
+    let risky = text
+        .bytes()
+        .next()
+        .is_some_and(|b| matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    if risky && text.parse::<f64>().is_err() {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Undoes [`defuse`] on a cell read from a spreadsheet.
+pub fn undefuse(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest)
+            if rest
+                .bytes()
+                .next()
+                .is_some_and(|b| matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) =>
+        {
+            rest
+        }
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod defuse_tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_and_numbers_kept() {
+        assert_eq!(
+            defuse("=HYPERLINK(\"http://x\",\"y\")"),
+            "'=HYPERLINK(\"http://x\",\"y\")"
+        );
+        assert_eq!(defuse("+1+1"), "'+1+1");
+        assert_eq!(defuse("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse("\tcmd"), "'\tcmd");
+        assert_eq!(defuse("-3"), "-3");
+        assert_eq!(defuse("59.5"), "59.5");
+        assert_eq!(defuse("城关镇"), "城关镇");
+        for text in ["=1+1", "-x", "plain", "-3", "'quoted"] {
+            assert_eq!(undefuse(&defuse(text)), text);
+        }
+    }
+}

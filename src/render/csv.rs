@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::io::{self, Write};
 use std::rc::Rc;
 
-use super::Renderer;
+use super::{Renderer, defuse};
 use crate::audit::{Run, SiteResult, Totals};
 use crate::lang::Lang;
 
@@ -130,7 +130,7 @@ impl Renderer for Csv {
             let evidence = o.evidence().join("; ");
             let waiver = o.waiver_note(lang).unwrap_or_default();
             for field in site_cols {
-                self.writer.write_field(field)?;
+                self.writer.write_field(defuse(field).as_ref())?;
             }
             for field in [
                 o.item.id.as_str(),
@@ -146,13 +146,13 @@ impl Renderer for Csv {
                 evidence.as_str(),
                 waiver.as_str(),
             ] {
-                self.writer.write_field(field)?;
+                self.writer.write_field(defuse(field).as_ref())?;
             }
             self.writer.write_record(None::<&[u8]>)?;
         }
         if !any {
             for field in site_cols {
-                self.writer.write_field(field)?;
+                self.writer.write_field(defuse(field).as_ref())?;
             }
             for _ in site_cols.len()..HEADER.len() {
                 self.writer.write_field("")?;

@@ -16,6 +16,9 @@ use crate::cli::Format;
 use crate::lang::Lang;
 
 pub use table::{checklist_table, grid};
+// Cells are guarded against formulas where cell texts are defined, beside the readers
+// that take the guard off again.
+pub use crate::record::value::{defuse, undefuse};
 
 /// Writes the results of a run in one format.
 pub trait Renderer {
