@@ -213,6 +213,64 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
     })
 }
 
+/// Reads every site of a sheet (wide or long layout, told by its header), handing each
+/// with its row (0 for the long layout) to `each`. Shared by the commands and the fuzz
+/// targets, so both run exactly the same code.
+pub fn read_sheet(
+    mut sheet: sheet::Sheet,
+    origin: &str,
+    checklists: &[Checklist],
+    fast: bool,
+    each: &mut dyn FnMut(Incoming, usize) -> Result<()>,
+) -> Result<usize> {
+    let file = Path::new(origin);
+    let mut row = StringRecord::new();
+    let Some(_) = sheet.next_row(&mut row, file)? else {
+        bail!("{origin}: the file has no header row");
+    };
+    if table::is_long(&row) {
+        let mut long = table::Long::from_header(&row);
+        while let Some(n) = sheet.next_row(&mut row, file)? {
+            long.push(&row, n).map_err(|e| anyhow!(e.located(origin)))?;
+        }
+        let records = long
+            .finish(origin, checklists)
+            .map_err(|e| anyhow!(e.located(origin)))?;
+        if records.is_empty() {
+            bail!("{origin}: the sheet has a header but no observations");
+        }
+        let sites = records.len();
+        for record in records {
+            each(Incoming::Full(record), 0)?;
+        }
+        return Ok(sites);
+    }
+    let wide =
+        table::Wide::from_header(&row, checklists).map_err(|e| anyhow!(e.located(origin)))?;
+    let mut first = true;
+    let mut sites = 0;
+    while let Some(n) = sheet.next_row(&mut row, file)? {
+        let title_row = first && wide.is_title_row(&row);
+        first = false;
+        if title_row || row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        sites += 1;
+        if fast && let Some((record, _)) = wide.clean_pass(&row, origin, checklists) {
+            each(Incoming::CleanPass(record), n)?;
+            continue;
+        }
+        let record = wide
+            .record(&row, n, origin, checklists)
+            .map_err(|e| anyhow!(e.located(origin)))?;
+        each(Incoming::Full(record), n)?;
+    }
+    if sites == 0 {
+        bail!("{origin}: the sheet has a header but no sites: fill in one row per site");
+    }
+    Ok(sites)
+}
+
 /// Every waived item must be an item of some checklist of the run.
 fn check_waiver_items(waivers: &[Waiver], checklists: &[Checklist], label: &str) -> Result<()> {
     for w in waivers {
@@ -276,40 +334,6 @@ impl Plan {
     /// The checklist for a kind of site.
     pub fn checklist_for(&self, kind: &str) -> Option<&Checklist> {
         self.checklists.iter().find(|c| c.site_kind == kind)
-    }
-
-    /// Reads the data rows of a wide sheet, handing each site to `each` as it is read.
-    /// Returns how many sites were read. (Reading on a second thread was measured slower:
-    /// records made on one thread and freed on another cost more than the parsing saved.)
-    fn read_wide(
-        &self,
-        mut sheet: sheet::Sheet,
-        wide: &table::Wide,
-        file: &Path,
-        origin: &str,
-        fast: bool,
-        each: &mut dyn FnMut(Incoming, usize) -> Result<()>,
-    ) -> Result<usize> {
-        let mut row = StringRecord::new();
-        let mut first = true;
-        let mut sites = 0;
-        while let Some(n) = sheet.next_row(&mut row, file)? {
-            let title_row = first && wide.is_title_row(&row);
-            first = false;
-            if title_row || row.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            sites += 1;
-            if fast && let Some((record, _)) = wide.clean_pass(&row, origin, &self.checklists) {
-                each(Incoming::CleanPass(record), n)?;
-                continue;
-            }
-            let record = wide
-                .record(&row, n, origin, &self.checklists)
-                .map_err(|e| anyhow!(e.located(origin)))?;
-            each(Incoming::Full(record), n)?;
-        }
-        Ok(sites)
     }
 
     /// Reads every record and hands it to `each`, one at a time: TOML records first, by kind
@@ -404,47 +428,18 @@ impl Plan {
         for (index, (file, format)) in self.files.iter().enumerate() {
             let origin = file.display().to_string();
             let bar = progress_bar(file, *format, options.progress);
-            let mut sheet = match format {
+            let sheet = match format {
                 FileFormat::Toml => continue,
                 FileFormat::Csv => sheet::open_csv(file, bar.as_ref())?,
                 FileFormat::Xlsx => sheet::open_xlsx(file, options.sheet)?,
             };
-            let mut row = StringRecord::new();
-            let Some(_) = sheet.next_row(&mut row, file)? else {
-                bail!("{origin}: the file has no header row");
-            };
-            if table::is_long(&row) {
-                let mut long = table::Long::from_header(&row);
-                while let Some(n) = sheet.next_row(&mut row, file)? {
-                    long.push(&row, n)
-                        .map_err(|e| anyhow!(e.located(&origin)))?;
-                }
-                let records = long
-                    .finish(&origin, &self.checklists)
-                    .map_err(|e| anyhow!(e.located(&origin)))?;
-                if records.is_empty() {
-                    bail!("{origin}: the sheet has a header but no observations");
-                }
-                for record in records {
-                    each(Incoming::Full(record), index, 0)?;
-                }
-            } else {
-                let wide = table::Wide::from_header(&row, &self.checklists)
-                    .map_err(|e| anyhow!(e.located(&origin)))?;
-                let sites = self.read_wide(
-                    sheet,
-                    &wide,
-                    file,
-                    &origin,
-                    options.fast,
-                    &mut |incoming, n| each(incoming, index, n),
-                )?;
-                if sites == 0 {
-                    bail!(
-                        "{origin}: the sheet has a header but no sites: fill in one row per site"
-                    );
-                }
-            }
+            read_sheet(
+                sheet,
+                &origin,
+                &self.checklists,
+                options.fast,
+                &mut |incoming, n| each(incoming, index, n),
+            )?;
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }

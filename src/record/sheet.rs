@@ -153,18 +153,26 @@ pub fn open_csv(path: &Path, progress: Option<&indicatif::ProgressBar>) -> Resul
         .take(SNIFF as u64)
         .read_to_end(&mut head)
         .with_context(|| format!("{}: cannot read", path.display()))?;
+    let rest: Box<dyn Read> = match progress {
+        Some(bar) => {
+            bar.inc(head.len() as u64);
+            Box::new(bar.wrap_read(file))
+        }
+        None => Box::new(file),
+    };
+    csv_sheet(head, rest, &path.display().to_string())
+}
+
+/// A CSV sheet from its first bytes (at most [`SNIFF`], to tell the encoding) and the rest.
+/// `label` names the source in messages.
+pub fn csv_sheet(head: Vec<u8>, rest: Box<dyn Read>, label: &str) -> Result<Sheet> {
     if head.contains(&0) {
         bail!(
-            "{}: the file holds NUL bytes, so it is not a text CSV (Excel's \"Unicode text\" is UTF-16): save it as \"CSV UTF-8\" or CSV",
-            path.display()
+            "{label}: the file holds NUL bytes, so it is not a text CSV (Excel's \"Unicode text\" is UTF-16): save it as \"CSV UTF-8\" or CSV"
         );
     }
     let encoding = sniff(&head);
-    let raw: Box<dyn Read> = match progress {
-        Some(bar) => Box::new(bar.wrap_read(Cursor::new(head).chain(file))),
-        None => Box::new(Cursor::new(head).chain(file)),
-    };
-    let raw = BufReader::with_capacity(256 * 1024, raw);
+    let raw = BufReader::with_capacity(256 * 1024, Cursor::new(head).chain(rest));
     let text: Box<dyn Read> = match encoding {
         Encoding::Gb18030 => Box::new(Gb18030ToUtf8::new(raw)),
         Encoding::Utf8 | Encoding::Utf8Bom => Box::new(raw),
@@ -177,10 +185,29 @@ pub fn open_csv(path: &Path, progress: Option<&indicatif::ProgressBar>) -> Resul
     Ok(Sheet::Csv { reader, encoding })
 }
 
+/// The most cells an xlsx sheet may hold: every cell is held in memory.
+pub const MAX_XLSX_CELLS: usize = 5_000_000;
+
 /// Opens one sheet of an xlsx workbook: `sheet`, or the first.
 pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
-    let mut workbook: Xlsx<_> = calamine::open_workbook(path)
-        .map_err(|e| anyhow!("{}: not a readable xlsx workbook: {e}", path.display()))?;
+    let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    xlsx_sheet(
+        std::io::BufReader::new(file),
+        sheet,
+        &path.display().to_string(),
+    )
+}
+
+/// One sheet of a workbook read from `reader`. Cells are read one at a time, never as a
+/// dense grid, so a stray cell at XFD1048576 costs nothing; rows, columns and cells past
+/// the limits are refused.
+pub fn xlsx_sheet<RS: Read + std::io::Seek>(
+    reader: RS,
+    sheet: Option<&str>,
+    label: &str,
+) -> Result<Sheet> {
+    let mut workbook: Xlsx<RS> =
+        Xlsx::new(reader).map_err(|e| anyhow!("{label}: not a readable xlsx workbook: {e}"))?;
     let names = workbook.sheet_names();
     let name = match sheet {
         Some(wanted) => names
@@ -189,36 +216,64 @@ pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
             .cloned()
             .ok_or_else(|| {
                 anyhow!(
-                    "{}: no sheet \"{wanted}\": the sheets are {}",
-                    path.display(),
+                    "{label}: no sheet \"{wanted}\": the sheets are {}",
                     names.join(", ")
                 )
             })?,
         None => names
             .first()
             .cloned()
-            .ok_or_else(|| anyhow!("{}: the workbook has no sheets", path.display()))?,
+            .ok_or_else(|| anyhow!("{label}: the workbook has no sheets"))?,
     };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| anyhow!("{}: cannot read sheet \"{name}\": {e}", path.display()))?;
-    let (row0, col0) = range
-        .start()
-        .map_or((0, 0), |(r, c)| (r as usize, c as usize));
-    let mut rows = Vec::with_capacity(range.height());
-    for (i, cells) in range.rows().enumerate() {
-        let mut record = StringRecord::new();
-        for _ in 0..col0 {
-            record.push_field("");
+    let mut cells = workbook
+        .worksheet_cells_reader(&name)
+        .map_err(|e| anyhow!("{label}: cannot read sheet \"{name}\": {e}"))?;
+    let mut grid: std::collections::BTreeMap<u32, Vec<(u32, String)>> = Default::default();
+    let mut count = 0usize;
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| anyhow!("{label}: cannot read sheet \"{name}\": {e}"))?
+    {
+        let (r, c) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()))
+            .map_err(|e| anyhow!("{label}:{}:{}: {e}", r + 1, c + 1))?;
+        if text.is_empty() {
+            continue;
         }
-        for (j, cell) in cells.iter().enumerate() {
-            let text = cell_text(cell).map_err(|e| {
-                anyhow!("{}:{}:{}: {e}", path.display(), row0 + i + 1, col0 + j + 1)
-            })?;
-            record.push_field(&text);
+        if c as usize >= MAX_COLUMNS {
+            bail!(
+                "{label}:{}:{}: a cell beyond column {MAX_COLUMNS}: a form has far fewer columns",
+                r + 1,
+                c + 1
+            );
         }
-        rows.push((row0 + i + 1, record));
+        count += 1;
+        if count > MAX_XLSX_CELLS {
+            bail!(
+                "{label}: more than {MAX_XLSX_CELLS} filled cells: save a sheet this large as CSV, which is read as it goes"
+            );
+        }
+        grid.entry(r).or_default().push((c, text));
     }
+    let rows: Vec<(usize, StringRecord)> = grid
+        .into_iter()
+        .map(|(r, mut cells)| {
+            cells.sort_by_key(|(c, _)| *c);
+            let width = cells.last().map_or(0, |(c, _)| *c as usize + 1);
+            let mut record = StringRecord::new();
+            let mut next = 0usize;
+            for (c, text) in cells {
+                while next < c as usize {
+                    record.push_field("");
+                    next += 1;
+                }
+                record.push_field(&text);
+                next += 1;
+            }
+            debug_assert_eq!(next, width);
+            (r as usize + 1, record)
+        })
+        .collect();
     Ok(Sheet::Xlsx {
         rows: rows.into_iter(),
     })

@@ -49,9 +49,15 @@ fn observation_toml(obs: &Observation) -> String {
 
 /// A record as a TOML file, observations in checklist order.
 pub fn to_toml(record: &Record, checklist: &Checklist) -> String {
+    // The name also heads the file as a comment: with its line breaks and other control
+    // characters turned into spaces, so a name can never end the comment early.
+    let heading: String = record
+        .name
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let mut out = format!(
-        "# {}\nid = {}\nname = {}\nkind = {}\ntownship = {}\n",
-        record.name,
+        "# {heading}\nid = {}\nname = {}\nkind = {}\ntownship = {}\n",
         quoted(&record.id),
         quoted(&record.name),
         quoted(&record.kind),

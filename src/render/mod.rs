@@ -6,6 +6,7 @@
 //! rows and prints them at the end.
 
 mod csv;
+mod explain;
 mod json;
 mod table;
 
@@ -15,6 +16,7 @@ use crate::audit::{Run, SiteResult, Totals};
 use crate::cli::Format;
 use crate::lang::Lang;
 
+pub use explain::score_explanation;
 pub use table::{checklist_table, grid};
 // Cells are guarded against formulas where cell texts are defined, beside the readers
 // that take the guard off again.

@@ -7,8 +7,8 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table as Grid};
 
 use super::Renderer;
-use crate::audit::{Run, SiteResult, Status, Totals};
-use crate::checklist::{Checklist, Severity};
+use crate::audit::{Run, SiteResult, Totals};
+use crate::checklist::Checklist;
 use crate::lang::Lang;
 use crate::points::Points;
 
@@ -141,66 +141,9 @@ fn findings(site: &SiteResult<'_>, lang: Lang) -> Grid {
     grid
 }
 
-/// How the score was made up, in one line: what rectifying adds back, what advisory items
-/// cost, what is waiting to be recorded, what was left out of the maximum.
+/// How the score was made up, in one line.
 fn explanation(site: &SiteResult<'_>, lang: Lang) -> String {
-    let s = &site.score;
-    let total = site.checklist.total_points;
-    let sum = |pick: &dyn Fn(&&crate::audit::Outcome<'_>) -> bool| -> (usize, Points) {
-        site.findings()
-            .filter(|o| pick(o))
-            .fold((0, Points::ZERO), |(n, p), o| (n + 1, p + o.lost))
-    };
-    let (rectify_n, rectify_p) = sum(&|o| o.needs_rectification());
-    let (advisory_n, advisory_p) =
-        sum(&|o| o.status == Status::Fail && o.item.severity == Severity::Advisory);
-    let (unrecorded_n, unrecorded_p) = sum(&|o| o.status == Status::Unrecorded);
-    let (waived_n, waived_p) = sum(&|o| o.status == Status::Waived);
-    let mut parts = vec![match lang {
-        Lang::Zh => format!("得分 {}/{}（{}%）", s.earned, s.max, s.percent()),
-        Lang::En => format!("score {}/{} ({}%)", s.earned, s.max, s.percent()),
-    }];
-    if rectify_n > 0 {
-        parts.push(match lang {
-            Lang::Zh => format!("须整改 {rectify_n} 项，整改后加回 {rectify_p} 分"),
-            Lang::En => format!("{rectify_n} items to rectify, adding back {rectify_p} points"),
-        });
-    }
-    if advisory_n > 0 {
-        parts.push(match lang {
-            Lang::Zh => format!("建议项失 {advisory_p} 分（不影响结论）"),
-            Lang::En => {
-                format!("advisory items cost {advisory_p} points (no effect on the verdict)")
-            }
-        });
-    }
-    if unrecorded_n > 0 {
-        parts.push(match lang {
-            Lang::Zh => format!("未记录 {unrecorded_n} 项共 {unrecorded_p} 分，补查后计分"),
-            Lang::En => format!(
-                "{unrecorded_n} items ({unrecorded_p} points) unrecorded, scored once recorded"
-            ),
-        });
-    }
-    if waived_n > 0 {
-        parts.push(match lang {
-            Lang::Zh => format!("豁免 {waived_n} 项失 {waived_p} 分（豁免期内不影响结论）"),
-            Lang::En => format!("{waived_n} waived items cost {waived_p} points (no effect on the verdict while waived)"),
-        });
-    }
-    if s.not_applicable > Points::ZERO {
-        parts.push(match lang {
-            Lang::Zh => format!(
-                "不适用项 {} 分不计入满分（{total} → {}）",
-                s.not_applicable, s.max
-            ),
-            Lang::En => format!(
-                "{} points not applicable, left out of the maximum ({total} → {})",
-                s.not_applicable, s.max
-            ),
-        });
-    }
-    parts.join(lang.pick("；", "; "))
+    super::score_explanation(site, lang).join(lang.pick("；", "; "))
 }
 
 /// The campaign's phases with their working days, in one line.
