@@ -480,6 +480,32 @@ fn malformed_settings_and_usage() {
     );
 }
 
+/// Inputs the fuzzers found crashing, kept so the bugs stay fixed.
+#[test]
+fn fuzz_crashers_stay_fixed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let mut found = 0;
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        found += 1;
+        let out = Command::cargo_bin("yanshou")
+            .unwrap()
+            .current_dir(&dir)
+            .args(["check", &name])
+            .timeout(Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stderr.contains("internal error") && !stderr.contains("panicked"),
+            "{name}: {stderr}"
+        );
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+    }
+    assert!(found >= 1);
+}
+
 #[test]
 fn a_panic_is_one_line_that_says_it_is_a_bug() {
     let out = Command::cargo_bin("yanshou")

@@ -53,7 +53,8 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
         befores.push(site);
     }
     plan.check_waiver_sites(&seen)?;
-    // Expired waivers were reported with the inspections; the re-inspections say it again.
+    // Expired waivers were reported with the inspections; judging the re-inspections
+    // would only repeat the warnings.
     let afters: Vec<SiteResult<'_>> = merged
         .iter()
         .map(|r| judge(&inputs, &plan.waivers, r, as_of, args.lang, false))

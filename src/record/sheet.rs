@@ -58,6 +58,10 @@ struct Gb18030ToUtf8<R> {
     consumed: u64,
     /// Lines already emitted, so an undecodable byte can be placed on its line.
     lines: usize,
+    /// Decoded text not yet handed out (when the caller's buffer was too small for it).
+    pending: Vec<u8>,
+    /// The decoder has seen the end of the input and must not be called again.
+    finished: bool,
 }
 
 /// Bytes that are neither UTF-8 nor GB18030, with the line they are on.
@@ -79,21 +83,18 @@ impl<R: Read> Gb18030ToUtf8<R> {
             done: false,
             consumed: 0,
             lines: 0,
+            pending: Vec::new(),
+            finished: false,
         }
     }
-}
 
-impl<R: Read> Read for Gb18030ToUtf8<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        // A decoder may need up to a few bytes of room to write one character.
-        if out.len() < 8 {
-            let mut small = [0u8; 8];
-            let n = self.read(&mut small)?;
-            let n = n.min(out.len());
-            out[..n].copy_from_slice(&small[..n]);
-            return Ok(n);
-        }
+    /// Decodes into `out` (at least a few bytes long), returning how many bytes it wrote;
+    /// 0 only at the end of the input.
+    fn decode_into(&mut self, out: &mut [u8]) -> io::Result<usize> {
         loop {
+            if self.finished {
+                return Ok(0);
+            }
             if self.start == self.end && !self.done {
                 self.start = 0;
                 self.end = self.inner.read(&mut self.input)?;
@@ -110,6 +111,8 @@ impl<R: Read> Read for Gb18030ToUtf8<R> {
             self.lines += out[..written].iter().filter(|&&b| b == b'\n').count();
             match result {
                 DecoderResult::Malformed(_, _) => {
+                    // Nothing after a malformed sequence is trusted.
+                    self.finished = true;
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidData,
                         Undecodable {
@@ -118,13 +121,39 @@ impl<R: Read> Read for Gb18030ToUtf8<R> {
                         },
                     ));
                 }
+                DecoderResult::InputEmpty if last => {
+                    // A decoder told `last` may not be used again.
+                    self.finished = true;
+                    return Ok(written);
+                }
                 DecoderResult::OutputFull | DecoderResult::InputEmpty if written > 0 => {
                     return Ok(written);
                 }
-                DecoderResult::InputEmpty if last => return Ok(0),
                 _ => {}
             }
         }
+    }
+}
+
+impl<R: Read> Read for Gb18030ToUtf8<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        // A decoder needs a few bytes of room for one character: a small buffer is served
+        // from a scratch one, keeping what does not fit for the next call.
+        if self.pending.is_empty() && out.len() < 16 {
+            let mut scratch = [0u8; 16];
+            let n = self.decode_into(&mut scratch)?;
+            self.pending.extend_from_slice(&scratch[..n]);
+        }
+        if !self.pending.is_empty() {
+            let n = self.pending.len().min(out.len());
+            out[..n].copy_from_slice(&self.pending[..n]);
+            self.pending.drain(..n);
+            return Ok(n);
+        }
+        self.decode_into(out)
     }
 }
 
@@ -468,6 +497,25 @@ mod tests {
             out.extend_from_slice(&buf[..n]);
         }
         assert_eq!(String::from_utf8(out).unwrap(), source);
+    }
+
+    #[test]
+    fn reading_after_the_end_returns_nothing_and_one_byte_reads_lose_nothing() {
+        // Found by fuzzing: a second read after the end used a finished decoder.
+        let source = "编号,名称\nchengguan,城关镇\n";
+        let (gbk, _, _) = GB18030.encode(source);
+        let mut reader = Gb18030ToUtf8::new(Cursor::new(gbk.into_owned()));
+        let mut out = Vec::new();
+        let mut byte = [0u8; 1];
+        loop {
+            match reader.read(&mut byte).unwrap() {
+                0 => break,
+                n => out.extend_from_slice(&byte[..n]),
+            }
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), source);
+        assert_eq!(reader.read(&mut [0u8; 64]).unwrap(), 0);
+        assert_eq!(reader.read(&mut [0u8; 64]).unwrap(), 0);
     }
 
     #[test]
