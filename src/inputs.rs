@@ -461,6 +461,24 @@ impl Plan {
         }
     }
 
+    /// Applies this campaign's waivers to a judged site as they stand on `as_of`, after
+    /// checking that they name items of its checklist; the site's id is added to `seen`
+    /// (for [`Plan::check_waiver_sites`] at the end). Returns the waivers that had run out,
+    /// for the caller to report.
+    pub fn waive<'a>(
+        &'a self,
+        site: &mut crate::audit::SiteResult<'a>,
+        as_of: jiff::civil::Date,
+        seen: &mut HashSet<String>,
+    ) -> Result<Vec<crate::audit::ExpiredWaiver<'a>>> {
+        if !self.waivers.iter().any(|w| w.site == site.record.id) {
+            return Ok(Vec::new());
+        }
+        self.check_waivers_of(site.record)?;
+        seen.insert(site.record.id.clone());
+        Ok(crate::audit::apply_waivers(site, &self.waivers, as_of))
+    }
+
     /// Checks the waivers of `record`'s site name items of its checklist.
     pub fn check_waivers_of(&self, record: &Record) -> Result<()> {
         let checklist = self.checklist_for(&record.kind);

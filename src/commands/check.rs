@@ -56,15 +56,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
                 audit::evaluate_with(checklist, record, lang, audit::Detail::Findings)
             }
         };
-        if plan.waivers.iter().any(|w| w.site == record.id) {
-            plan.check_waivers_of(record)?;
-            waived_sites.insert(record.id.clone());
-            for expired in audit::apply_waivers(&mut site, &plan.waivers, as_of) {
-                warn_expired(&expired, as_of, lang);
-                totals
-                    .expired
-                    .push((expired.waiver.clone(), expired.origin));
-            }
+        for expired in plan.waive(&mut site, as_of, &mut waived_sites)? {
+            warn_expired(&expired, as_of, lang);
+            totals
+                .expired
+                .push((expired.waiver.clone(), expired.origin));
         }
         audit::date_site(&mut site, calendar, campaign.rectification_working_days)?;
         let late_before = totals.late.len();

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use super::Outcome;
 use crate::audit::recheck::{FollowUp, SiteFollowUp, follow_up};
-use crate::audit::{self, SiteResult, Verdict};
+use crate::audit::{self, Verdict};
+use crate::checklist::Checklist;
 use crate::cli::{Format, RecheckArgs};
 use crate::inputs::{self, Plan, RECHECKS_DIR, ReadOptions};
 use crate::lang::Lang;
@@ -40,11 +41,10 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
     let mut seen = std::collections::HashSet::new();
     let mut befores = Vec::with_capacity(inputs.records.len());
     for record in &inputs.records {
-        if plan.waivers.iter().any(|w| w.site == record.id) {
-            plan.check_waivers_of(record)?;
-            seen.insert(record.id.clone());
+        let mut site = audit::evaluate(checklist_of(&inputs, record)?, record, args.lang);
+        for expired in plan.waive(&mut site, as_of, &mut seen)? {
+            super::check::warn_expired(&expired, as_of, args.lang);
         }
-        let mut site = judge(&inputs, &plan.waivers, record, as_of, args.lang, true)?;
         audit::date_site(
             &mut site,
             &loaded.calendar,
@@ -53,12 +53,14 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
         befores.push(site);
     }
     plan.check_waiver_sites(&seen)?;
-    // Expired waivers were reported with the inspections; judging the re-inspections
-    // would only repeat the warnings.
-    let afters: Vec<SiteResult<'_>> = merged
-        .iter()
-        .map(|r| judge(&inputs, &plan.waivers, r, as_of, args.lang, false))
-        .collect::<Result<_>>()?;
+    let mut afters = Vec::with_capacity(merged.len());
+    for record in &merged {
+        let mut site = audit::evaluate(checklist_of(&inputs, record)?, record, args.lang);
+        // Expired waivers were reported with the inspections; judging the re-inspections
+        // would only repeat the warnings.
+        let _ = audit::apply_waivers(&mut site, &plan.waivers, as_of);
+        afters.push(site);
+    }
 
     let followed: Vec<SiteFollowUp<'_, '_>> = befores
         .iter()
@@ -84,29 +86,15 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
     })
 }
 
-/// A site judged, with its waivers applied as of `as_of`.
-fn judge<'a>(
-    inputs: &'a inputs::Inputs,
-    waivers: &'a [crate::record::waiver::Waiver],
-    record: &'a Record,
-    as_of: jiff::civil::Date,
-    lang: Lang,
-    warn: bool,
-) -> Result<SiteResult<'a>> {
-    let checklist = inputs.checklist_for(&record.kind).ok_or_else(|| {
+/// The checklist that judges a record.
+fn checklist_of<'a>(inputs: &'a inputs::Inputs, record: &Record) -> Result<&'a Checklist> {
+    inputs.checklist_for(&record.kind).ok_or_else(|| {
         anyhow!(
             "{}: no checklist for site kind \"{}\"",
             record.origin,
             record.kind
         )
-    })?;
-    let mut site = audit::evaluate(checklist, record, lang);
-    for expired in audit::apply_waivers(&mut site, waivers, as_of) {
-        if warn {
-            super::check::warn_expired(&expired, as_of, lang);
-        }
-    }
-    Ok(site)
+    })
 }
 
 /// An outcome's value as shown in before/after columns.

@@ -51,12 +51,8 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
             )
         })?;
         let mut site = audit::evaluate(checklist, record, args.lang);
-        if settings.waivers.iter().any(|w| w.site == record.id) {
-            settings.check_waivers_of(record)?;
-            waived.insert(record.id.clone());
-            for expired in audit::apply_waivers(&mut site, &settings.waivers, as_of) {
-                super::check::warn_expired(&expired, as_of, args.lang);
-            }
+        for expired in settings.waive(&mut site, as_of, &mut waived)? {
+            super::check::warn_expired(&expired, as_of, args.lang);
         }
         audit::date_site(
             &mut site,
