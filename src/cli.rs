@@ -171,6 +171,9 @@ pub struct RankArgs {
     /// The sheet to read from xlsx inputs (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// The day waivers are judged on (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 /// Arguments of `report`.

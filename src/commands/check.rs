@@ -4,12 +4,12 @@
 use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 
 use super::Outcome;
 use crate::audit::{self, Run, Totals};
 use crate::cli::CheckArgs;
-use crate::inputs::{self, Incoming, ReadOptions};
+use crate::inputs::{self, ReadOptions};
 use crate::lang::Lang;
 use crate::render;
 
@@ -42,20 +42,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         fast: true,
     };
     plan.for_each_incoming(&options, |incoming| {
-        let record = incoming.record();
-        let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
-            anyhow!(
-                "{}: no checklist for site kind \"{}\"",
-                record.origin,
-                record.kind
-            )
-        })?;
-        let mut site = match &incoming {
-            Incoming::CleanPass(record) => audit::all_pass(checklist, record),
-            Incoming::Full(record) => {
-                audit::evaluate_with(checklist, record, lang, audit::Detail::Findings)
-            }
-        };
+        let mut site = super::judge_incoming(&plan, &incoming, lang)?;
         for expired in plan.waive(&mut site, as_of, &mut waived_sites)? {
             warn_expired(&expired, as_of, lang);
             totals

@@ -80,3 +80,27 @@ fn as_of(given: Option<&str>) -> Result<jiff::civil::Date> {
         None => Ok(jiff::ZonedDateTime::now().date()),
     }
 }
+
+/// A record as `check` and `rank` judge it: a clean row without its observations, any
+/// other in full with the texts of its findings.
+fn judge_incoming<'a>(
+    plan: &'a crate::inputs::Plan,
+    incoming: &'a crate::inputs::Incoming,
+    lang: crate::lang::Lang,
+) -> Result<crate::audit::SiteResult<'a>> {
+    use crate::inputs::Incoming;
+    let record = incoming.record();
+    let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{}: no checklist for site kind \"{}\"",
+            record.origin,
+            record.kind
+        )
+    })?;
+    Ok(match incoming {
+        Incoming::CleanPass(record) => crate::audit::all_pass(checklist, record),
+        Incoming::Full(record) => {
+            crate::audit::evaluate_with(checklist, record, lang, crate::audit::Detail::Findings)
+        }
+    })
+}

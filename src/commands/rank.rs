@@ -3,16 +3,15 @@
 
 use std::io::{self, BufWriter, Write};
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Table};
 use serde::Serialize;
 
 use super::Outcome;
 use crate::audit::rank::{Entry, Ranking};
-use crate::audit::{self};
 use crate::cli::{Format, RankArgs};
-use crate::inputs::{self, Incoming, ReadOptions};
+use crate::inputs::{self, ReadOptions};
 use crate::lang::Lang;
 use crate::points::Points;
 
@@ -25,24 +24,18 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         progress: true,
         fast: true,
     };
+    // Judged as `check` judges, waivers included, so both agree on who passed.
+    let as_of = super::as_of(args.as_of.as_deref())?;
+    let mut waived = std::collections::HashSet::new();
     plan.for_each_incoming(&options, |incoming| {
-        let record = incoming.record();
-        let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
-            anyhow!(
-                "{}: no checklist for site kind \"{}\"",
-                record.origin,
-                record.kind
-            )
-        })?;
-        let site = match &incoming {
-            Incoming::CleanPass(record) => audit::all_pass(checklist, record),
-            Incoming::Full(record) => {
-                audit::evaluate_with(checklist, record, args.lang, audit::Detail::Findings)
-            }
-        };
+        let mut site = super::judge_incoming(&plan, &incoming, args.lang)?;
+        for expired in plan.waive(&mut site, as_of, &mut waived)? {
+            super::check::warn_expired(&expired, as_of, args.lang);
+        }
         entries.push(Entry::of(&site));
         Ok(())
     })?;
+    plan.check_waiver_sites(&waived)?;
     let wanted = args
         .top
         .unwrap_or(plan.campaign.demonstration_sites as usize);
