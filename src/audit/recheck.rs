@@ -194,10 +194,10 @@ help = "看"
         crate::record::toml::read(&text, "test", std::slice::from_ref(c)).unwrap()
     }
 
-    fn statuses(f: &SiteFollowUp<'_, '_>) -> Vec<(String, FollowUp)> {
+    fn statuses<'f>(f: &'f SiteFollowUp<'_, '_>) -> Vec<(&'f str, FollowUp)> {
         f.items
             .iter()
-            .map(|i| (i.item.id.clone(), i.status))
+            .map(|i| (i.item.id.as_str(), i.status))
             .collect()
     }
 
@@ -214,10 +214,7 @@ help = "看"
         due(&mut before);
         let after = evaluate(&c, &again, Lang::Zh);
         let f = follow_up(&before, Some(&after), jiff::civil::date(2020, 8, 1));
-        assert_eq!(
-            statuses(&f),
-            [("a", FollowUp::Fixed)].map(|(i, s)| (i.to_owned(), s))
-        );
+        assert_eq!(statuses(&f), [("a", FollowUp::Fixed)]);
         assert_eq!(f.verdict(), Verdict::Pass);
     }
 
@@ -232,14 +229,14 @@ help = "看"
         let f = follow_up(&before, Some(&after), jiff::civil::date(2020, 8, 1));
         assert_eq!(
             statuses(&f),
-            [("a", FollowUp::Overdue), ("b", FollowUp::Overdue)].map(|(i, s)| (i.to_owned(), s))
+            [("a", FollowUp::Overdue), ("b", FollowUp::Overdue)]
         );
         let on_time = record(&c, "2020-06-29", "a = true\nb = false\n");
         let after = evaluate(&c, &on_time, Lang::Zh);
         let f = follow_up(&before, Some(&after), jiff::civil::date(2020, 8, 1));
         assert_eq!(
             statuses(&f),
-            [("a", FollowUp::Fixed), ("b", FollowUp::StillFailing)].map(|(i, s)| (i.to_owned(), s))
+            [("a", FollowUp::Fixed), ("b", FollowUp::StillFailing)]
         );
         assert_eq!(f.verdict(), Verdict::Rectify);
     }
@@ -251,15 +248,9 @@ help = "看"
         let mut before = evaluate(&c, &first, Lang::Zh);
         due(&mut before);
         let on_due = follow_up(&before, None, jiff::civil::date(2020, 6, 30));
-        assert_eq!(
-            statuses(&on_due),
-            [("a", FollowUp::Pending)].map(|(i, s)| (i.to_owned(), s))
-        );
+        assert_eq!(statuses(&on_due), [("a", FollowUp::Pending)]);
         let day_after = follow_up(&before, None, jiff::civil::date(2020, 7, 1));
-        assert_eq!(
-            statuses(&day_after),
-            [("a", FollowUp::Overdue)].map(|(i, s)| (i.to_owned(), s))
-        );
+        assert_eq!(statuses(&day_after), [("a", FollowUp::Overdue)]);
         assert_eq!(day_after.verdict(), Verdict::Rectify);
     }
 
@@ -272,9 +263,6 @@ help = "看"
         due(&mut before);
         let after = evaluate(&c, &again, Lang::Zh);
         let f = follow_up(&before, Some(&after), jiff::civil::date(2020, 8, 1));
-        assert_eq!(
-            statuses(&f),
-            [("a", FollowUp::Fixed), ("b", FollowUp::New)].map(|(i, s)| (i.to_owned(), s))
-        );
+        assert_eq!(statuses(&f), [("a", FollowUp::Fixed), ("b", FollowUp::New)]);
     }
 }

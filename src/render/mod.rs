@@ -1,4 +1,5 @@
-//! Turning results into text: one renderer per format, behind one trait. Renderers format
+//! Turning results into text: for `check`, one renderer per format behind one trait; for
+//! `rank` and `recheck`, [`ranking`] and [`follow_up`]. Renderers format
 //! what the audit decided; they never judge anything themselves.
 //!
 //! Sites arrive one at a time, so that a run over a file of any size can write its results
@@ -7,7 +8,9 @@
 
 mod csv;
 mod explain;
+pub mod follow_up;
 mod json;
+pub mod ranking;
 mod table;
 
 use std::io::{self, Write};

@@ -1,0 +1,233 @@
+//! The follow-up of `yanshou recheck` as a table, JSON or CSV.
+
+use std::io::{self, Write};
+
+use comfy_table::Cell;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::audit::recheck::{FollowUp, SiteFollowUp};
+use crate::cli::Format;
+use crate::lang::Lang;
+
+/// Writes the followed-up sites in `format`, as they stand on `as_of`.
+pub fn write(
+    followed: &[SiteFollowUp<'_, '_>],
+    as_of: Date,
+    format: Format,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Table => table(followed, as_of, lang, out),
+        Format::Json => json(followed, as_of, lang, out),
+        Format::Csv => csv(followed, lang, out),
+    }
+}
+
+/// An outcome's value as shown in before/after columns.
+fn shown(o: Option<&crate::audit::Outcome<'_>>, lang: Lang) -> Option<String> {
+    let o = o?;
+    let text = o.observed(lang);
+    (!text.is_empty()).then_some(text)
+}
+
+fn table(
+    followed: &[SiteFollowUp<'_, '_>],
+    as_of: Date,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}{as_of}",
+        lang.pick("复查情况，截至 ", "follow-up as of ")
+    )?;
+    let mut grid = crate::render::grid(vec![
+        lang.pick("编号", "id"),
+        lang.pick("名称", "name"),
+        lang.pick("整改期限", "due"),
+        lang.pick("复查日期", "rechecked"),
+        lang.pick("条款", "clause"),
+        lang.pick("项目", "item"),
+        lang.pick("状态", "status"),
+        lang.pick("检查时", "before"),
+        lang.pick("复查时", "after"),
+        lang.pick("复查结论", "verdict now"),
+    ]);
+    for f in followed {
+        let r = f.before.record;
+        let due = f.before.due.map(|d| d.to_string()).unwrap_or_default();
+        let rechecked = f
+            .rechecked_on()
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "—".to_owned());
+        if f.items.is_empty() {
+            grid.add_row(vec![
+                Cell::new(&r.id),
+                Cell::new(&r.name),
+                Cell::new(&due),
+                Cell::new(&rechecked),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(f.verdict().label(lang)),
+            ]);
+        }
+        for item in &f.items {
+            let mut after = shown(item.after, lang).unwrap_or_default();
+            if let Some(w) = item.after.unwrap_or(item.before).waiver_note(lang) {
+                after = format!("{after}\n{w}").trim().to_owned();
+            }
+            grid.add_row(vec![
+                Cell::new(&r.id),
+                Cell::new(&r.name),
+                Cell::new(&due),
+                Cell::new(&rechecked),
+                Cell::new(&item.item.clause),
+                Cell::new(format!("{}\n{}", item.item.label(lang), item.item.id)),
+                Cell::new(item.status.label(lang)),
+                Cell::new(shown(Some(item.before), lang).unwrap_or_default()),
+                Cell::new(after),
+                Cell::new(f.verdict().label(lang)),
+            ]);
+        }
+    }
+    writeln!(out, "{grid}")?;
+    let count = |s: FollowUp| {
+        followed
+            .iter()
+            .flat_map(|f| &f.items)
+            .filter(|i| i.status == s)
+            .count()
+    };
+    let statuses = [
+        FollowUp::Fixed,
+        FollowUp::StillFailing,
+        FollowUp::Overdue,
+        FollowUp::Pending,
+        FollowUp::New,
+        FollowUp::Waived,
+    ];
+    let parts: Vec<String> = statuses
+        .iter()
+        .map(|s| format!("{} {}", s.label(lang), count(*s)))
+        .collect();
+    writeln!(out, "{}", parts.join(lang.pick("，", ", ")))
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    as_of: String,
+    sites: Vec<SiteJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SiteJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    inspected_on: String,
+    due: Option<String>,
+    rechecked_on: Option<String>,
+    verdict_before: &'static str,
+    verdict: &'static str,
+    items: Vec<ItemJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ItemJson<'a> {
+    item: &'a str,
+    clause: &'a str,
+    title: &'a str,
+    status: &'static str,
+    before: Option<String>,
+    after: Option<String>,
+    waiver: Option<String>,
+}
+
+fn json(
+    followed: &[SiteFollowUp<'_, '_>],
+    as_of: Date,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let doc = Doc {
+        as_of: as_of.to_string(),
+        sites: followed
+            .iter()
+            .map(|f| SiteJson {
+                id: &f.before.record.id,
+                name: &f.before.record.name,
+                inspected_on: f.before.record.inspected_on.to_string(),
+                due: f.before.due.map(|d| d.to_string()),
+                rechecked_on: f.rechecked_on().map(|d| d.to_string()),
+                verdict_before: f.before.verdict.code(),
+                verdict: f.verdict().code(),
+                items: f
+                    .items
+                    .iter()
+                    .map(|i| ItemJson {
+                        item: &i.item.id,
+                        clause: &i.item.clause,
+                        title: i.item.label(lang),
+                        status: i.status.code(),
+                        before: shown(Some(i.before), lang),
+                        after: shown(i.after, lang),
+                        waiver: i.after.unwrap_or(i.before).waiver_note(lang),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+fn csv(followed: &[SiteFollowUp<'_, '_>], lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = ::csv::Writer::from_writer(out);
+    writer.write_record([
+        "site_id",
+        "site_name",
+        "due",
+        "rechecked_on",
+        "verdict",
+        "item",
+        "clause",
+        "status",
+        "before",
+        "after",
+        "waiver",
+    ])?;
+    for f in followed {
+        let r = f.before.record;
+        let due = f.before.due.map(|d| d.to_string()).unwrap_or_default();
+        let rechecked = f.rechecked_on().map(|d| d.to_string()).unwrap_or_default();
+        for i in &f.items {
+            let before = shown(Some(i.before), lang).unwrap_or_default();
+            let after = shown(i.after, lang).unwrap_or_default();
+            let waiver = i
+                .after
+                .unwrap_or(i.before)
+                .waiver_note(lang)
+                .unwrap_or_default();
+            let fields = [
+                r.id.as_str(),
+                r.name.as_str(),
+                due.as_str(),
+                rechecked.as_str(),
+                f.verdict().code(),
+                i.item.id.as_str(),
+                i.item.clause.as_str(),
+                i.status.code(),
+                before.as_str(),
+                after.as_str(),
+                waiver.as_str(),
+            ];
+            writer.write_record(fields.map(|f| crate::render::defuse(f).into_owned()))?;
+        }
+    }
+    writer.flush()?;
+    Ok(())
+}
