@@ -2,7 +2,7 @@
 //! its site records, or loose record files. This is the only module besides the command
 //! files that touches the file system, and every error it returns names the file.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -13,8 +13,11 @@ use crate::checklist::{Checklist, builtin};
 use crate::record::campaign::{Campaign, ChecklistSource};
 use crate::record::sheet::{self, FileFormat};
 use crate::record::waiver::{self, Waiver};
-use crate::record::{self, Record, table};
+use crate::record::{Record, table};
 use csv::StringRecord;
+
+mod stream;
+pub use stream::{At, SiteWork, read_csv_bytes};
 
 /// The name of the settings file that makes a folder a campaign.
 pub const CAMPAIGN_FILE: &str = "campaign.toml";
@@ -214,8 +217,9 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
 }
 
 /// Reads every site of a sheet (wide or long layout, told by its header), handing each
-/// with its row (0 for the long layout) to `each`. Shared by the commands and the fuzz
-/// targets, so both run exactly the same code.
+/// with its row (0 for the long layout) to `each`: the reader of xlsx sheets, and of CSV
+/// for the fuzz targets (commands read CSV in parallel chunks, through the same
+/// [`table::Wide`]).
 pub fn read_sheet(
     mut sheet: sheet::Sheet,
     origin: &str,
@@ -249,15 +253,20 @@ pub fn read_sheet(
         table::Wide::from_header(&row, checklists).map_err(|e| anyhow!(e.located(origin)))?;
     let mut first = true;
     let mut sites = 0;
+    let mut clean = Record::blank(origin);
     while let Some(n) = sheet.next_row(&mut row, file)? {
-        let title_row = first && wide.is_title_row(&row);
+        let title_row = first && wide.is_title_row(row.as_byte_record());
         first = false;
         if title_row || row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         sites += 1;
-        if fast && let Some((record, _)) = wide.clean_pass(&row, origin, checklists) {
-            each(Incoming::CleanPass(record), n)?;
+        if fast
+            && wide
+                .clean_pass(row.as_byte_record(), checklists, &mut clean)
+                .is_some()
+        {
+            each(Incoming::CleanPass(&clean), n)?;
             continue;
         }
         let record = wide
@@ -304,25 +313,28 @@ pub struct ReadOptions<'a> {
 
 /// A record as it arrives from the readers.
 #[derive(Debug)]
-pub enum Incoming {
+pub enum Incoming<'r> {
     /// Everything the inspector recorded.
     Full(Record),
-    /// A spreadsheet row whose every item passed in canonical form: the site fields only.
-    CleanPass(Record),
+    /// A spreadsheet row whose every item passed in canonical form: the site fields only,
+    /// in a record the reader fills again for the next row.
+    CleanPass(&'r Record),
 }
 
-impl Incoming {
+impl Incoming<'_> {
     /// The record, whatever its form.
     pub fn record(&self) -> &Record {
         match self {
-            Incoming::Full(r) | Incoming::CleanPass(r) => r,
+            Incoming::Full(r) => r,
+            Incoming::CleanPass(r) => r,
         }
     }
 
     /// The record; only meaningful for readers that asked for full records.
     pub fn into_record(self) -> Record {
         match self {
-            Incoming::Full(r) | Incoming::CleanPass(r) => r,
+            Incoming::Full(r) => r,
+            Incoming::CleanPass(r) => r.clone(),
         }
     }
 }
@@ -336,115 +348,31 @@ impl Plan {
         self.checklists.iter().find(|c| c.site_kind == kind)
     }
 
-    /// Reads every record and hands it to `each`, one at a time: TOML records first, by kind
-    /// then id, then the rows of spreadsheets in file order. A site id used twice is an
-    /// error naming both places.
-    ///
-    /// Ids are remembered in a fixed-size Bloom filter, so memory stays flat whatever the
-    /// number of sites; only when the filter says an id may repeat is the input read a
-    /// second time, keeping just those ids, to confirm and locate the duplicate.
+    /// Reads every record in full and hands it to `each`, one at a time, in the order of
+    /// [`Plan::for_each_part`].
     pub fn for_each_record(
         &self,
         options: &ReadOptions<'_>,
         mut each: impl FnMut(Record) -> Result<()>,
     ) -> Result<()> {
+        struct Collect;
+        impl SiteWork for Collect {
+            type Part = Vec<Record>;
+            fn part(&self) -> Vec<Record> {
+                Vec::new()
+            }
+            fn site(&self, site: Incoming<'_>, _: At, part: &mut Vec<Record>) -> Result<()> {
+                part.push(site.into_record());
+                Ok(())
+            }
+        }
         let full = ReadOptions {
             fast: false,
             ..options.clone()
         };
-        self.for_each_incoming(&full, |incoming| each(incoming.into_record()))
-    }
-
-    /// [`Plan::for_each_record`] for callers that only judge: with `options.fast`, rows of
-    /// spreadsheets that pass every item in canonical form arrive as
-    /// [`Incoming::CleanPass`], without their observations.
-    pub fn for_each_incoming(
-        &self,
-        options: &ReadOptions<'_>,
-        mut each: impl FnMut(Incoming) -> Result<()>,
-    ) -> Result<()> {
-        let mut seen = Bloom::new();
-        let mut candidates: HashSet<String> = HashSet::new();
-        // Ids are compared ignoring case: they become file names, and Windows and macOS
-        // would write `Wenliu.html` over `wenliu.html`.
-        self.visit(options, &mut |incoming, _, _| {
-            let id = incoming.record().id.to_ascii_lowercase();
-            if seen.insert(&id) {
-                candidates.insert(id);
-            }
-            each(incoming)
-        })?;
-        if candidates.is_empty() {
-            return Ok(());
-        }
-        let mut first: HashMap<String, (usize, usize)> = HashMap::new();
-        let quiet = ReadOptions {
-            progress: false,
-            ..options.clone()
-        };
-        self.visit(&quiet, &mut |incoming, file, row| {
-            let record = incoming.record();
-            let id = record.id.to_ascii_lowercase();
-            if !candidates.contains(&id) {
-                return Ok(());
-            }
-            if let Some(&(first_file, first_row)) = first.get(&id) {
-                let at = self.place(file, row);
-                let before = self.place(first_file, first_row);
-                bail!(
-                    "{at}: site id \"{}\" is already used by {before} (ids are compared ignoring case): give each site its own id",
-                    record.id
-                );
-            }
-            first.insert(id, (file, row));
-            Ok(())
+        self.for_each_part(&full, &Collect, |records| {
+            records.into_iter().try_for_each(&mut each)
         })
-    }
-
-    /// Reads every record in order, handing each with its file index and row (0 for TOML).
-    fn visit(
-        &self,
-        options: &ReadOptions<'_>,
-        each: &mut dyn FnMut(Incoming, usize, usize) -> Result<()>,
-    ) -> Result<()> {
-        let mut records = Vec::new();
-        for (index, (file, format)) in self.files.iter().enumerate() {
-            if *format != FileFormat::Toml {
-                continue;
-            }
-            let text = read_text(file)?;
-            let origin = file.display().to_string();
-            let record = record::toml::read(&text, &origin, &self.checklists)
-                .map_err(|p| anyhow!(p.with_path(&origin)))?;
-            records.push((index, record));
-        }
-        records.sort_by_cached_key(|(_, r)| {
-            let kind = self.checklists.iter().position(|c| c.site_kind == r.kind);
-            (kind, r.id.clone())
-        });
-        for (index, record) in records {
-            each(Incoming::Full(record), index, 0)?;
-        }
-        for (index, (file, format)) in self.files.iter().enumerate() {
-            let origin = file.display().to_string();
-            let bar = progress_bar(file, *format, options.progress);
-            let sheet = match format {
-                FileFormat::Toml => continue,
-                FileFormat::Csv => sheet::open_csv(file, bar.as_ref())?,
-                FileFormat::Xlsx => sheet::open_xlsx(file, options.sheet)?,
-            };
-            read_sheet(
-                sheet,
-                &origin,
-                &self.checklists,
-                options.fast,
-                &mut |incoming, n| each(incoming, index, n),
-            )?;
-            if let Some(bar) = bar {
-                bar.finish_and_clear();
-            }
-        }
-        Ok(())
     }
 
     /// The settings of this plan (campaign, checklists, waivers, re-inspection files)
@@ -520,20 +448,6 @@ impl Plan {
             .unwrap_or_default()
     }
 
-    /// A record's place for messages: the file, and the row for spreadsheets.
-    fn place(&self, file: usize, row: usize) -> String {
-        let path = self
-            .files
-            .get(file)
-            .map(|(p, _)| p.display().to_string())
-            .unwrap_or_default();
-        if row == 0 {
-            path
-        } else {
-            format!("{path}:{row}")
-        }
-    }
-
     /// Reads every record into memory, for commands that need them all at once.
     pub fn read_all(self, options: &ReadOptions<'_>) -> Result<Inputs> {
         let mut records = Vec::new();
@@ -547,45 +461,6 @@ impl Plan {
             checklists: self.checklists,
             records,
         })
-    }
-}
-
-/// A blocked Bloom filter of site ids: 8 MiB whatever the number of sites. Each id sets
-/// seven bits within one 512-bit block, so a lookup touches one cache line, not seven. At
-/// 600,000 sites a false "seen before" is about a one-in-a-million event; at ten million it
-/// is common, and costs only the confirming second read.
-struct Bloom(Vec<u64>);
-
-impl Bloom {
-    const WORDS: usize = 1 << 20;
-    const BLOCK_WORDS: usize = 8;
-    const HASHES: u32 = 7;
-
-    fn new() -> Bloom {
-        Bloom(vec![0; Self::WORDS])
-    }
-
-    /// Adds `id`; true when every bit was already set (it may have been seen before).
-    fn insert(&mut self, id: &str) -> bool {
-        use std::hash::{Hash, Hasher};
-        // Fixed keys: the same ids set the same bits on every run.
-        #[allow(deprecated)]
-        let mut h = std::hash::SipHasher::new_with_keys(0x7961_6e73_686f_7500, 1);
-        id.hash(&mut h);
-        let hash = h.finish();
-        let blocks = (Self::WORDS / Self::BLOCK_WORDS) as u64;
-        let block = ((hash % blocks) as usize) * Self::BLOCK_WORDS;
-        // Seven 9-bit positions within the block from the rest of the hash.
-        let mut bits = (hash / blocks) | (hash << 40);
-        let mut all_set = true;
-        for _ in 0..Self::HASHES {
-            let bit = (bits & 511) as usize;
-            bits = bits.rotate_right(9);
-            let (word, mask) = (block + bit / 64, 1u64 << (bit % 64));
-            all_set &= self.0[word] & mask != 0;
-            self.0[word] |= mask;
-        }
-        all_set
     }
 }
 

@@ -1,5 +1,5 @@
-//! The CSV readers (encoding detection, GB18030 decoding, wide and long layouts, typed
-//! cells, the fast path) never panic.
+//! The CSV readers (encoding detection, GB18030 decoding, chunking, wide and long layouts,
+//! typed cells, the fast path) never panic.
 #![no_main]
 use std::sync::OnceLock;
 
@@ -17,17 +17,18 @@ fn checklists() -> &'static [Checklist] {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let split = data.len().min(64 * 1024);
-    // Both paths: the full reader, and the fast path for clean rows.
+    // The first byte picks the chunk size, so cuts fall everywhere; both paths: the full
+    // reader, and the fast path for clean rows.
+    let Some((&size, data)) = data.split_first() else {
+        return;
+    };
     for fast in [false, true] {
-        let Ok(sheet) = yanshou::record::sheet::csv_sheet(
-            data[..split].to_vec(),
-            Box::new(std::io::Cursor::new(data[split..].to_vec())),
+        let _ = yanshou::inputs::read_csv_bytes(
+            data,
             "fuzz.csv",
-        ) else {
-            return;
-        };
-        let _ =
-            yanshou::inputs::read_sheet(sheet, "fuzz.csv", checklists(), fast, &mut |_, _| Ok(()));
+            checklists(),
+            fast,
+            usize::from(size) + 1,
+        );
     }
 });

@@ -90,6 +90,16 @@ impl Totals {
         }
     }
 
+    /// Adds the totals of a later run of sites (judged apart, on another thread).
+    pub fn merge(&mut self, later: Totals) {
+        self.sites += later.sites;
+        self.pass += later.pass;
+        self.rectify += later.rectify;
+        self.incomplete += later.incomplete;
+        self.late.extend(later.late);
+        self.expired.extend(later.expired);
+    }
+
     /// How many sites got `verdict`.
     pub fn count(&self, verdict: Verdict) -> usize {
         match verdict {

@@ -8,10 +8,11 @@ use anyhow::Result;
 
 use super::Outcome;
 use crate::audit::{self, Run, Totals};
-use crate::cli::CheckArgs;
-use crate::inputs::{self, ReadOptions};
+use crate::calendar::Calendar;
+use crate::cli::{CheckArgs, Format};
+use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
 use crate::lang::Lang;
-use crate::render;
+use crate::render::{self, Renderer};
 
 /// Runs `check`.
 pub fn run(args: &CheckArgs) -> Result<Outcome> {
@@ -28,34 +29,31 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         checklists: &plan.checklists,
         phases: audit::phase_spans(campaign, calendar)?,
     };
-    let lang = args.lang;
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
-    let mut renderer = render::renderer(args.format, lang);
+    let mut renderer = render::renderer(args.format, args.lang);
     renderer.begin(&run, &mut out)?;
+    let work = Checking {
+        plan: &plan,
+        run: &run,
+        calendar,
+        lang: args.lang,
+        as_of: super::as_of(args.as_of.as_deref())?,
+        format: args.format,
+    };
     let mut totals = Totals::default();
-    let as_of = super::as_of(args.as_of.as_deref())?;
     let mut waived_sites: HashSet<String> = HashSet::new();
     let options = ReadOptions {
         sheet: args.sheet.as_deref(),
         progress: true,
         fast: true,
     };
-    plan.for_each_incoming(&options, |incoming| {
-        let mut site = super::judge_incoming(&plan, &incoming, lang)?;
-        for expired in plan.waive(&mut site, as_of, &mut waived_sites)? {
-            warn_expired(&expired, as_of, lang);
-            totals
-                .expired
-                .push((expired.waiver.clone(), expired.origin));
-        }
-        audit::date_site(&mut site, calendar, campaign.rectification_working_days)?;
-        let late_before = totals.late.len();
-        totals.add(&site, &run);
-        if totals.late.len() > late_before {
-            warn_late(&run, &site, lang);
-        }
-        renderer.site(&run, &site, &mut out)?;
+    plan.for_each_part(&options, &work, |part| {
+        // Warnings go to stderr in file order, before the sites they follow are flushed.
+        io::stderr().lock().write_all(&part.notices)?;
+        totals.merge(part.totals);
+        waived_sites.extend(part.waived);
+        renderer.join(part.renderer, &part.written, &mut out)?;
         Ok(())
     })?;
     plan.check_waiver_sites(&waived_sites)?;
@@ -68,13 +66,69 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     })
 }
 
-/// A warning on stderr, so that stdout stays one clean document.
-fn warn_late(run: &Run<'_>, site: &audit::SiteResult<'_>, lang: Lang) {
+/// What `check` does with each site, on whichever thread reads it.
+struct Checking<'a> {
+    plan: &'a Plan,
+    run: &'a Run<'a>,
+    calendar: &'a Calendar,
+    lang: Lang,
+    as_of: jiff::civil::Date,
+    format: Format,
+}
+
+/// The results of a run of sites: their output, counts and warnings.
+struct Part {
+    renderer: Box<dyn Renderer>,
+    written: Vec<u8>,
+    totals: Totals,
+    notices: Vec<u8>,
+    waived: HashSet<String>,
+}
+
+impl SiteWork for Checking<'_> {
+    type Part = Part;
+
+    fn part(&self) -> Part {
+        Part {
+            renderer: render::renderer(self.format, self.lang).part(),
+            written: Vec::new(),
+            totals: Totals::default(),
+            notices: Vec::new(),
+            waived: HashSet::new(),
+        }
+    }
+
+    fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Part) -> Result<()> {
+        let (plan, run, lang) = (self.plan, self.run, self.lang);
+        let mut site = super::judge_incoming(plan, &incoming, lang)?;
+        for expired in plan.waive(&mut site, self.as_of, &mut part.waived)? {
+            warn_expired(&mut part.notices, &expired, self.as_of, lang);
+            part.totals
+                .expired
+                .push((expired.waiver.clone(), expired.origin));
+        }
+        audit::date_site(
+            &mut site,
+            self.calendar,
+            run.campaign.rectification_working_days,
+        )?;
+        let late_before = part.totals.late.len();
+        part.totals.add(&site, run);
+        if part.totals.late.len() > late_before {
+            warn_late(&mut part.notices, run, &site, lang);
+        }
+        part.renderer.site(run, &site, &mut part.written)?;
+        Ok(())
+    }
+}
+
+/// A warning for stderr, so that stdout stays one clean document.
+fn warn_late(to: &mut dyn Write, run: &Run<'_>, site: &audit::SiteResult<'_>, lang: Lang) {
     let Some(phase) = run.acceptance() else {
         return;
     };
     let r = site.record;
-    let mut stderr = io::stderr().lock();
+    let stderr = to;
     let _ = match lang {
         Lang::Zh => writeln!(
             stderr,
@@ -91,12 +145,13 @@ fn warn_late(run: &Run<'_>, site: &audit::SiteResult<'_>, lang: Lang) {
 
 /// A waiver that ran out: the item counts again, and the user is told which waiver.
 pub(super) fn warn_expired(
+    to: &mut dyn Write,
     expired: &audit::ExpiredWaiver<'_>,
     as_of: jiff::civil::Date,
     lang: Lang,
 ) {
     let w = expired.waiver;
-    let mut stderr = io::stderr().lock();
+    let stderr = to;
     let _ = match lang {
         Lang::Zh => writeln!(
             stderr,

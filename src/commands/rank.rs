@@ -1,34 +1,38 @@
 //! `yanshou rank`: every site ranked, the demonstration sites named. Records are read one
 //! at a time and only a small entry per site is kept.
 
+use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
 
 use anyhow::Result;
 
 use super::Outcome;
-use crate::audit::rank::{Entry, Ranking};
+use crate::audit::{self, rank::Entry};
 use crate::cli::RankArgs;
-use crate::inputs::{self, ReadOptions};
+use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
+use crate::lang::Lang;
 use crate::render;
 
 /// Runs `rank`.
 pub fn run(args: &RankArgs) -> Result<Outcome> {
     let plan = inputs::plan(&args.inputs)?;
-    let mut entries = Vec::new();
     let options = ReadOptions {
         sheet: args.sheet.as_deref(),
         progress: true,
         fast: true,
     };
     // Judged as `check` judges, waivers included, so both agree on who passed.
-    let as_of = super::as_of(args.as_of.as_deref())?;
-    let mut waived = std::collections::HashSet::new();
-    plan.for_each_incoming(&options, |incoming| {
-        let mut site = super::judge_incoming(&plan, &incoming, args.lang)?;
-        for expired in plan.waive(&mut site, as_of, &mut waived)? {
-            super::check::warn_expired(&expired, as_of, args.lang);
-        }
-        entries.push(Entry::of(&site));
+    let work = Ranking {
+        plan: &plan,
+        lang: args.lang,
+        as_of: super::as_of(args.as_of.as_deref())?,
+    };
+    let mut entries = Vec::new();
+    let mut waived = HashSet::new();
+    plan.for_each_part(&options, &work, |part| {
+        io::stderr().lock().write_all(&part.notices)?;
+        entries.extend(part.entries);
+        waived.extend(part.waived);
         Ok(())
     })?;
     plan.check_waiver_sites(&waived)?;
@@ -36,7 +40,7 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         .top
         .unwrap_or(plan.campaign.demonstration_sites as usize);
     let kind = plan.campaign.demonstrated_kind().to_owned();
-    let ranking = Ranking::new(entries, wanted, &kind);
+    let ranking = audit::rank::Ranking::new(entries, wanted, &kind);
     let kind_label = plan
         .checklist_for(&kind)
         .map_or(kind.clone(), |c| c.site_kind_label(args.lang).to_owned());
@@ -54,4 +58,39 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         return Ok(Outcome::NotAllAccepted);
     }
     Ok(Outcome::AllAccepted)
+}
+
+/// What `rank` keeps of each site, on whichever thread reads it.
+struct Ranking<'a> {
+    plan: &'a Plan,
+    lang: Lang,
+    as_of: jiff::civil::Date,
+}
+
+/// The entries of a run of sites, with their warnings.
+struct Part {
+    entries: Vec<Entry>,
+    notices: Vec<u8>,
+    waived: HashSet<String>,
+}
+
+impl SiteWork for Ranking<'_> {
+    type Part = Part;
+
+    fn part(&self) -> Part {
+        Part {
+            entries: Vec::new(),
+            notices: Vec::new(),
+            waived: HashSet::new(),
+        }
+    }
+
+    fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Part) -> Result<()> {
+        let mut site = super::judge_incoming(self.plan, &incoming, self.lang)?;
+        for expired in self.plan.waive(&mut site, self.as_of, &mut part.waived)? {
+            super::check::warn_expired(&mut part.notices, &expired, self.as_of, self.lang);
+        }
+        part.entries.push(Entry::of(&site));
+        Ok(())
+    }
 }

@@ -41,7 +41,7 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
     for record in &inputs.records {
         let mut site = audit::evaluate(checklist_of(&inputs, record)?, record, args.lang);
         for expired in plan.waive(&mut site, as_of, &mut seen)? {
-            super::check::warn_expired(&expired, as_of, args.lang);
+            super::check::warn_expired(&mut std::io::stderr().lock(), &expired, as_of, args.lang);
         }
         audit::date_site(
             &mut site,

@@ -52,7 +52,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         })?;
         let mut site = audit::evaluate(checklist, record, args.lang);
         for expired in settings.waive(&mut site, as_of, &mut waived)? {
-            super::check::warn_expired(&expired, as_of, args.lang);
+            super::check::warn_expired(&mut std::io::stderr().lock(), &expired, as_of, args.lang);
         }
         audit::date_site(
             &mut site,

@@ -3,6 +3,7 @@
 //! names a known item and has the type that item's kind expects.
 
 pub mod campaign;
+pub mod chunks;
 pub mod sheet;
 pub mod table;
 pub mod toml;
@@ -37,6 +38,24 @@ pub struct Record {
     pub inspectors: Vec<String>,
     /// What was recorded, by item id. An item absent here was not recorded.
     pub observations: BTreeMap<String, Observation>,
+}
+
+impl Record {
+    /// A record with empty fields, to be filled row after row by the fast path of large
+    /// files.
+    pub fn blank(origin: &str) -> Record {
+        Record {
+            origin: origin.to_owned(),
+            id: String::new(),
+            name: String::new(),
+            kind: String::new(),
+            township: String::new(),
+            village: None,
+            inspected_on: Date::default(),
+            inspectors: Vec::new(),
+            observations: BTreeMap::new(),
+        }
+    }
 }
 
 /// What was recorded for one item.

@@ -176,6 +176,15 @@ pub enum Sheet {
 /// Opens a CSV file, detecting its encoding. `progress` wraps the raw byte stream (for a
 /// progress bar) when given.
 pub fn open_csv(path: &Path, progress: Option<&indicatif::ProgressBar>) -> Result<Sheet> {
+    let (text, encoding) = open_csv_text(path, progress)?;
+    Ok(csv_reader(text, encoding))
+}
+
+/// Opens a CSV file as UTF-8 text (decoding GB18030), with the encoding found.
+pub fn open_csv_text(
+    path: &Path,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<(Box<dyn Read>, Encoding)> {
     let mut file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
     let mut head = Vec::with_capacity(SNIFF);
     (&mut file)
@@ -189,12 +198,23 @@ pub fn open_csv(path: &Path, progress: Option<&indicatif::ProgressBar>) -> Resul
         }
         None => Box::new(file),
     };
-    csv_sheet(head, rest, &path.display().to_string())
+    csv_text(head, rest, &path.display().to_string())
 }
 
 /// A CSV sheet from its first bytes (at most [`SNIFF`], to tell the encoding) and the rest.
 /// `label` names the source in messages.
 pub fn csv_sheet(head: Vec<u8>, rest: Box<dyn Read>, label: &str) -> Result<Sheet> {
+    let (text, encoding) = csv_text(head, rest, label)?;
+    Ok(csv_reader(text, encoding))
+}
+
+/// UTF-8 text from a CSV's first bytes (at most [`SNIFF`]) and the rest, decoded as
+/// sniffed, with the encoding found.
+pub fn csv_text(
+    head: Vec<u8>,
+    rest: Box<dyn Read>,
+    label: &str,
+) -> Result<(Box<dyn Read>, Encoding)> {
     if head.contains(&0) {
         bail!(
             "{label}: the file holds NUL bytes, so it is not a text CSV (Excel's \"Unicode text\" is UTF-16): save it as \"CSV UTF-8\" or CSV"
@@ -206,12 +226,16 @@ pub fn csv_sheet(head: Vec<u8>, rest: Box<dyn Read>, label: &str) -> Result<Shee
         Encoding::Gb18030 => Box::new(Gb18030ToUtf8::new(raw)),
         Encoding::Utf8 | Encoding::Utf8Bom => Box::new(raw),
     };
+    Ok((text, encoding))
+}
+
+fn csv_reader(text: Box<dyn Read>, encoding: Encoding) -> Sheet {
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(256 * 1024)
         .from_reader(text);
-    Ok(Sheet::Csv { reader, encoding })
+    Sheet::Csv { reader, encoding }
 }
 
 /// The most cells an xlsx sheet may hold: every cell is held in memory.
@@ -372,7 +396,8 @@ impl Sheet {
     }
 }
 
-fn strip_bom(row: &mut StringRecord) {
+/// Takes the byte-order mark off the first cell of a header row.
+pub fn strip_bom(row: &mut StringRecord) {
     if let Some(first) = row.get(0)
         && let Some(rest) = first.strip_prefix('\u{feff}')
     {
@@ -383,6 +408,15 @@ fn strip_bom(row: &mut StringRecord) {
         }
         *row = fixed;
     }
+}
+
+/// A read error of CSV text, worded for the user: bytes the encoding cannot decode (with
+/// their line), a row too long (its line first in the message), or the system's error.
+pub fn read_error(err: io::Error, encoding: Encoding, path: &Path) -> anyhow::Error {
+    if err.kind() == io::ErrorKind::FileTooLarge {
+        return anyhow!("{}:{err}", path.display());
+    }
+    csv_error(csv::Error::from(err), 1, encoding, path)
 }
 
 fn csv_error(err: csv::Error, row: usize, encoding: Encoding, path: &Path) -> anyhow::Error {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use csv::StringRecord;
+use csv::{ByteRecord, StringRecord};
 
 use super::value::{self, Cell};
 use super::{Entry, Observation, Record};
@@ -101,6 +101,17 @@ pub struct Wide {
     /// For each checklist of the run, the index of the item each column holds, so a row is
     /// read without searching items by name.
     items: Vec<Vec<Option<usize>>>,
+    /// For each checklist, what the fast path looks at.
+    plans: Vec<CleanPlan>,
+}
+
+/// The columns the fast path reads for one checklist, worked out from the header.
+#[derive(Debug)]
+struct CleanPlan {
+    /// The column of each item, in checklist order (`None`: no column, so never clean).
+    item_columns: Vec<Option<usize>>,
+    /// Columns that must be empty for a clean row: notes, evidence, other kinds' items.
+    must_be_empty: Vec<usize>,
 }
 
 /// Columns that mobile collection tools add and that carry no observation.
@@ -189,10 +200,30 @@ impl Wide {
                     .collect()
             })
             .collect();
+        let plans = checklists
+            .iter()
+            .zip(&items)
+            .map(
+                |(checklist, item_of): (&Checklist, &Vec<Option<usize>>)| CleanPlan {
+                    item_columns: (0..checklist.items.len())
+                        .map(|item| item_of.iter().position(|&i| i == Some(item)))
+                        .collect(),
+                    must_be_empty: columns
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, (c, _))| {
+                            !matches!(c, Column::Site(_) | Column::Ignored) && item_of[*i].is_none()
+                        })
+                        .map(|(i, _)| i)
+                        .collect(),
+                },
+            )
+            .collect();
         Ok(Wide {
             columns,
             site_columns,
             items,
+            plans,
         })
     }
 
@@ -202,40 +233,40 @@ impl Wide {
     }
 
     /// Whether `row` is the optional second header row of Chinese titles.
-    pub fn is_title_row(&self, row: &StringRecord) -> bool {
-        self.columns.iter().zip(row.iter()).any(|((c, _), cell)| {
-            *c == Column::Site("id") && matches!(cell.trim(), "编号" | "站点编号")
-        })
+    pub fn is_title_row(&self, row: &ByteRecord) -> bool {
+        self.site_columns[0]
+            .and_then(|i| row.get(i))
+            .and_then(|cell| std::str::from_utf8(cell).ok())
+            .is_some_and(|cell| matches!(cell.trim(), "编号" | "站点编号"))
     }
 
     /// The fast path of large files: a row whose every item of its checklist is filled in
-    /// the canonical form `convert` and forms write, and passes, comes back as its record
-    /// without observations, with its checklist's index. Anything else (an empty,
-    /// not-applicable, unusual or failing cell, a note, a bad site field) gives `None`, and
-    /// the row goes through [`Wide::record`], which judges it fully and words every error.
-    /// Kinds judge the values, so the fast path cannot disagree with the full one.
+    /// the canonical form `convert` and forms write, and passes, is read into `record`
+    /// (reusing its buffers, without observations), and its checklist's index returned.
+    /// Anything else (an empty, not-applicable, unusual or failing cell, a note, a bad site
+    /// field, bytes that are not UTF-8) gives `None`, and the row goes through
+    /// [`Wide::record`], which judges it fully and words every error. Kinds judge the
+    /// values, so the fast path cannot disagree with the full one.
     pub fn clean_pass(
         &self,
-        row: &StringRecord,
-        origin: &str,
+        row: &ByteRecord,
         checklists: &[Checklist],
-    ) -> Option<(Record, usize)> {
+        record: &mut Record,
+    ) -> Option<usize> {
         use crate::checklist::kinds::{Facts, Judgement};
-        let cell = |field: usize| {
-            value::undefuse(
-                self.site_columns[field]
-                    .and_then(|i| row.get(i))
-                    .unwrap_or(""),
-            )
+        let text = |column: usize| std::str::from_utf8(row.get(column).unwrap_or(b"")).ok();
+        let cell = |field: usize| match self.site_columns[field] {
+            Some(column) => text(column).map(value::undefuse),
+            None => Some(""),
         };
         let (id, name, kind, township, village, date, inspectors) = (
-            cell(0),
-            cell(1),
-            cell(2),
-            cell(3),
-            cell(4),
-            cell(5),
-            cell(6),
+            cell(0)?,
+            cell(1)?,
+            cell(2)?,
+            cell(3)?,
+            cell(4)?,
+            cell(5)?,
+            cell(6)?,
         );
         if !super::toml::is_site_id(id)
             || [name, kind, township, inspectors]
@@ -248,23 +279,22 @@ impl Wide {
         let inspected_on = value::iso_date(date)?;
         let n = checklists.iter().position(|c| c.site_kind == kind)?;
         let checklist = &checklists[n];
-        let item_of = &self.items[n];
-        // Every column that is not this checklist's item must be empty: notes, evidence and
-        // other kinds' items send the row down the full path.
-        let mut cells: Vec<Option<&str>> = vec![None; checklist.items.len()];
-        for (i, (column, _)) in self.columns.iter().enumerate() {
-            let text = value::undefuse(row.get(i).unwrap_or(""));
-            match (column, item_of[i]) {
-                (Column::Item(_), Some(item)) => cells[item] = Some(text),
-                (Column::Site(_) | Column::Ignored, _) => {}
-                _ if text.is_empty() => {}
-                _ => return None,
-            }
+        let plan = &self.plans[n];
+        if row.iter().skip(self.columns.len()).any(|c| !c.is_empty()) {
+            return None;
+        }
+        // Notes, evidence and other kinds' items send the row down the full path.
+        if plan
+            .must_be_empty
+            .iter()
+            .any(|&column| row.get(column).is_some_and(|c| !c.is_empty()))
+        {
+            return None;
         }
         let mut values = Vec::with_capacity(checklist.items.len());
-        for (item, text) in checklist.items.iter().zip(&cells) {
-            let text = (*text)?;
-            values.push(canonical(&item.kind, text)?);
+        for (item, column) in checklist.items.iter().zip(&plan.item_columns) {
+            let cell = value::undefuse(text((*column)?)?);
+            values.push(canonical(&item.kind, cell)?);
         }
         struct Row<'r> {
             fields: [&'r str; 4],
@@ -315,20 +345,24 @@ impl Wide {
                 return None;
             }
         }
-        Some((
-            Record {
-                origin: origin.to_owned(),
-                id: id.to_owned(),
-                name: name.to_owned(),
-                kind: kind.to_owned(),
-                township: township.to_owned(),
-                village: (!village.is_empty()).then(|| village.to_owned()),
-                inspected_on,
-                inspectors: value::split_list(inspectors),
-                observations: BTreeMap::new(),
-            },
-            n,
-        ))
+        // Filled in place: a file of many sites reuses the same buffers for every row.
+        let refill = |target: &mut String, text: &str| {
+            target.clear();
+            target.push_str(text);
+        };
+        refill(&mut record.id, id);
+        refill(&mut record.name, name);
+        refill(&mut record.kind, kind);
+        refill(&mut record.township, township);
+        match (&mut record.village, village.is_empty()) {
+            (_, true) => record.village = None,
+            (Some(v), false) => refill(v, village),
+            (None, false) => record.village = Some(village.to_owned()),
+        }
+        record.inspected_on = inspected_on;
+        value::split_list_into(inspectors, &mut record.inspectors);
+        record.observations.clear();
+        Some(n)
     }
 
     /// Reads one site from a data row.
@@ -936,8 +970,9 @@ mod fast_path {
             let row = StringRecord::from(cells);
             total += 1;
             let full = wide.record(&row, 2, "test", &checklists);
-            match wide.clean_pass(&row, "test", &checklists) {
-                Some((fast, n)) => {
+            let mut fast = Record::blank("test");
+            match wide.clean_pass(row.as_byte_record(), &checklists, &mut fast) {
+                Some(n) => {
                     clean += 1;
                     let full = full.unwrap_or_else(|e| panic!("fast path took a bad row: {e:?}"));
                     let judged = evaluate(&checklists[n], &full, Lang::Zh);

@@ -3,21 +3,28 @@
 //! row, with the finding columns empty, so no site disappears from the sheet. The header is
 //! ASCII and stable; verdicts and statuses are the ASCII words of the JSON.
 
-use std::cell::RefCell;
+use std::any::Any;
 use std::io::{self, Write};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use super::{Renderer, defuse};
 use crate::audit::{Run, SiteResult, Totals};
 use crate::lang::Lang;
 
-/// A buffer the CSV writer fills and the renderer empties into the output after each site.
+/// A buffer the CSV writer fills and the renderer empties into the output after each site
+/// (shared with the writer, which owns its sink; the lock is never contended).
 #[derive(Clone, Default)]
-struct Buffer(Rc<RefCell<Vec<u8>>>);
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Buffer {
+    fn bytes(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 impl Write for Buffer {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(bytes);
+        self.bytes().extend_from_slice(bytes);
         Ok(bytes.len())
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -49,7 +56,7 @@ impl Csv {
 
     fn drain(&mut self, out: &mut dyn Write) -> io::Result<()> {
         self.writer.flush()?;
-        let mut bytes = self.buffer.0.borrow_mut();
+        let mut bytes = self.buffer.bytes();
         out.write_all(&bytes)?;
         bytes.clear();
         Ok(())
@@ -164,5 +171,22 @@ impl Renderer for Csv {
 
     fn finish(&mut self, _run: &Run<'_>, _totals: &Totals, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
+    }
+
+    fn part(&self) -> Box<dyn Renderer> {
+        Box::new(Csv::new(self.lang))
+    }
+
+    fn join(
+        &mut self,
+        _part: Box<dyn Renderer>,
+        written: &[u8],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        out.write_all(written)
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
     }
 }

@@ -1,6 +1,7 @@
 //! JSON for scripts. The shape is documented in `docs/json.md` and is stable: fields are
 //! only ever added. Verdicts and statuses are ASCII words; observed values keep their type.
 
+use std::any::Any;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -267,5 +268,36 @@ impl Renderer for Json {
             indented(&summary, "  ")?,
             indented(&warnings, "  ")?
         )
+    }
+
+    fn part(&self) -> Box<dyn Renderer> {
+        // As if a site came before, so every site of the part starts with its separator;
+        // `join` drops the first one when the part opens the list.
+        Box::new(Json {
+            lang: self.lang,
+            sites: 1,
+        })
+    }
+
+    fn join(
+        &mut self,
+        part: Box<dyn Renderer>,
+        written: &[u8],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let sites = part
+            .into_any()
+            .downcast::<Json>()
+            .map_or(0, |p| p.sites - 1);
+        let written = match (self.sites, written.split_first()) {
+            (0, Some((b',', rest))) => rest,
+            _ => written,
+        };
+        self.sites += sites;
+        out.write_all(written)
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
     }
 }

@@ -13,6 +13,7 @@ mod json;
 pub mod ranking;
 mod table;
 
+use std::any::Any;
 use std::io::{self, Write};
 
 use crate::audit::{Run, SiteResult, Totals};
@@ -26,7 +27,7 @@ pub use table::{checklist_table, grid};
 pub use crate::record::value::{defuse, undefuse};
 
 /// Writes the results of a run in one format.
-pub trait Renderer {
+pub trait Renderer: Send {
     /// Writes what comes before the first site.
     fn begin(&mut self, run: &Run<'_>, out: &mut dyn Write) -> io::Result<()>;
     /// Writes (or collects) one site.
@@ -34,6 +35,20 @@ pub trait Renderer {
     -> io::Result<()>;
     /// Writes what comes after the last site.
     fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()>;
+    /// A renderer for a run of sites judged apart from the others (on another thread),
+    /// writing into that run's own buffer; [`Renderer::join`] puts the run back in place.
+    fn part(&self) -> Box<dyn Renderer>;
+    /// Takes in a run of sites, in order: `part` is the renderer [`Renderer::part`] gave,
+    /// `written` what it wrote.
+    fn join(
+        &mut self,
+        part: Box<dyn Renderer>,
+        written: &[u8],
+        out: &mut dyn Write,
+    ) -> io::Result<()>;
+    /// The renderer as [`Any`], so that [`Renderer::join`] can take in what a part
+    /// collected.
+    fn into_any(self: Box<Self>) -> Box<dyn Any>;
 }
 
 /// The renderer of a format, speaking `lang`.

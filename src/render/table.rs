@@ -236,6 +236,27 @@ impl Renderer for Table {
         Ok(())
     }
 
+    fn part(&self) -> Box<dyn Renderer> {
+        Box::new(Table::new(self.lang))
+    }
+
+    fn join(
+        &mut self,
+        part: Box<dyn Renderer>,
+        _written: &[u8],
+        _out: &mut dyn Write,
+    ) -> io::Result<()> {
+        if let Ok(part) = part.into_any().downcast::<Table>() {
+            self.rows.extend(part.rows);
+            self.blocks.extend(part.blocks);
+        }
+        Ok(())
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+        self
+    }
+
     fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
         let lang = self.lang;
         let c = run.campaign;

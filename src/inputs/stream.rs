@@ -1,0 +1,836 @@
+//! Reading every site of a plan and handing each to a command's [`SiteWork`], on every core
+//! for large CSV files: rows are cut into chunks ([`crate::record::chunks`]), each chunk is
+//! read and judged on a worker thread into a part, and parts are put back in file order
+//! before the command sees them, so output is the same byte for byte whatever the threads.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::path::Path;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Result, anyhow, bail};
+use csv::{ByteRecord, StringRecord};
+
+use super::{Incoming, Plan, ReadOptions, read_text};
+use crate::checklist::Checklist;
+use crate::record::chunks::{Chunk, ChunkRows, Chunker};
+use crate::record::sheet::{self, Encoding, FileFormat, MAX_CELL, MAX_COLUMNS};
+use crate::record::{self, Record, table};
+
+/// Where a site was read: the index of its file in the plan, and its row (0 for TOML files
+/// and the long layout).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct At {
+    /// Index into [`Plan::files`].
+    pub file: usize,
+    /// The 1-based line of the row, 0 when there is none.
+    pub row: usize,
+}
+
+/// What a command does with each site. Sites are judged into parts, on worker threads for
+/// large files; the parts come back to the command in file order.
+pub trait SiteWork: Sync {
+    /// What the sites of one chunk of rows leave behind (output, counts).
+    type Part: Send;
+    /// An empty part.
+    fn part(&self) -> Self::Part;
+    /// Takes one site into `part`. An error stops the run after the sites before it.
+    fn site(&self, site: Incoming<'_>, at: At, part: &mut Self::Part) -> Result<()>;
+}
+
+/// Bytes per chunk: large enough that handing chunks between threads costs nothing, small
+/// enough that a few in flight per thread keep memory flat.
+const CHUNK_BYTES: usize = 1024 * 1024;
+/// The longest row read: far beyond any form, and a bound on memory when a quote is left
+/// open.
+const MAX_ROW_BYTES: usize = 64 * 1024 * 1024;
+/// Chunks in flight per worker.
+const IN_FLIGHT_PER_WORKER: usize = 3;
+/// Sites of TOML files and of the long layout per part.
+const SITES_PER_PART: usize = 4096;
+
+/// The chunk size, which tests may lower (`YANSHOU_CHUNK_BYTES`) to cut small files into
+/// many chunks.
+fn chunk_bytes() -> usize {
+    std::env::var("YANSHOU_CHUNK_BYTES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(CHUNK_BYTES)
+}
+
+/// Worker threads for a file of `size` bytes: none (the calling thread does the work)
+/// for files of one chunk, else one per core, at most eight; `YANSHOU_THREADS` overrides
+/// (for benchmarks and tests).
+fn workers_for(size: u64, chunk: usize) -> usize {
+    if let Some(n) = std::env::var("YANSHOU_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        return n.min(64);
+    }
+    if size <= chunk as u64 {
+        return 0;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
+/// A part with what the reader itself needs back: ids for the duplicate check, the sites
+/// counted, and whether the chunk was cut at a row boundary.
+struct Done<P> {
+    seq: usize,
+    job: usize,
+    part: P,
+    /// A hash of each site's id (ignoring case), in order.
+    ids: Vec<u64>,
+    sites: usize,
+    error: Option<anyhow::Error>,
+    aligned: bool,
+}
+
+/// A 64-bit hash of a site id, ignoring ASCII case (ids are ASCII): FNV-1a, then the
+/// splitmix64 finaliser to spread it over all bits.
+fn id_hash(id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// A blocked Bloom filter of id hashes: 8 MiB whatever the number of sites. Each id sets
+/// seven bits within one 512-bit block, so a lookup touches one cache line, not seven. At
+/// 600,000 sites a false "seen before" is about a one-in-a-million event; at ten million it
+/// is common, and costs only the confirming second read.
+struct Bloom(Vec<u64>);
+
+impl Bloom {
+    const WORDS: usize = 1 << 20;
+    const BLOCK_WORDS: usize = 8;
+    const HASHES: u32 = 7;
+
+    fn new() -> Bloom {
+        Bloom(vec![0; Self::WORDS])
+    }
+
+    /// Adds an id's hash; true when every bit was already set (it may have been seen).
+    fn insert(&mut self, hash: u64) -> bool {
+        let blocks = (Self::WORDS / Self::BLOCK_WORDS) as u64;
+        let block = ((hash % blocks) as usize) * Self::BLOCK_WORDS;
+        // Seven 9-bit positions within the block from the rest of the hash.
+        let mut bits = (hash / blocks) | (hash << 40);
+        let mut all_set = true;
+        for _ in 0..Self::HASHES {
+            let bit = (bits & 511) as usize;
+            bits = bits.rotate_right(9);
+            let (word, mask) = (block + bit / 64, 1u64 << (bit % 64));
+            all_set &= self.0[word] & mask != 0;
+            self.0[word] |= mask;
+        }
+        all_set
+    }
+}
+
+/// Collects the sites whose id may repeat, for the confirming second read.
+struct Duplicates<'a> {
+    candidates: &'a HashSet<u64>,
+}
+
+impl SiteWork for Duplicates<'_> {
+    type Part = Vec<(String, String, At)>;
+    fn part(&self) -> Self::Part {
+        Vec::new()
+    }
+    fn site(&self, site: Incoming<'_>, at: At, part: &mut Self::Part) -> Result<()> {
+        let id = &site.record().id;
+        if self.candidates.contains(&id_hash(id)) {
+            part.push((id.to_ascii_lowercase(), id.clone(), at));
+        }
+        Ok(())
+    }
+}
+
+impl Plan {
+    /// Reads every record and hands each to `work`, then each part, in file order, to
+    /// `merge`: TOML records first, by kind then id, then the rows of spreadsheets in file
+    /// order. A site id used twice is an error naming both places.
+    ///
+    /// Ids are remembered in a fixed-size Bloom filter, so memory stays flat whatever the
+    /// number of sites; only when the filter says an id may repeat is the input read a
+    /// second time, keeping just those ids, to confirm and locate the duplicate.
+    pub fn for_each_part<W: SiteWork>(
+        &self,
+        options: &ReadOptions<'_>,
+        work: &W,
+        mut merge: impl FnMut(W::Part) -> Result<()>,
+    ) -> Result<()> {
+        let mut seen = Bloom::new();
+        let mut candidates: HashSet<u64> = HashSet::new();
+        self.read(options, work, &mut |done: Done<W::Part>| {
+            for &hash in &done.ids {
+                if seen.insert(hash) {
+                    candidates.insert(hash);
+                }
+            }
+            merge(done.part)
+        })?;
+        if candidates.is_empty() {
+            return Ok(());
+        }
+        let quiet = ReadOptions {
+            progress: false,
+            ..options.clone()
+        };
+        let mut first: HashMap<String, At> = HashMap::new();
+        self.read(
+            &quiet,
+            &Duplicates {
+                candidates: &candidates,
+            },
+            &mut |done| {
+                for (folded, id, at) in done.part {
+                    if let Some(before) = first.get(&folded) {
+                        bail!(
+                            "{}: site id \"{id}\" is already used by {} (ids are compared ignoring case): give each site its own id",
+                            self.place(at),
+                            self.place(*before)
+                        );
+                    }
+                    first.insert(folded, at);
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// A record's place for messages: the file, and the row for spreadsheets.
+    fn place(&self, at: At) -> String {
+        let path = self
+            .files
+            .get(at.file)
+            .map(|(p, _)| p.display().to_string())
+            .unwrap_or_default();
+        if at.row == 0 {
+            path
+        } else {
+            format!("{path}:{}", at.row)
+        }
+    }
+
+    /// Reads every file, handing each finished part to `merge` in order.
+    fn read<W: SiteWork>(
+        &self,
+        options: &ReadOptions<'_>,
+        work: &W,
+        merge: &mut dyn FnMut(Done<W::Part>) -> Result<()>,
+    ) -> Result<()> {
+        let mut records = Vec::new();
+        for (index, (file, format)) in self.files.iter().enumerate() {
+            if *format != FileFormat::Toml {
+                continue;
+            }
+            let text = read_text(file)?;
+            let origin = file.display().to_string();
+            let record = record::toml::read(&text, &origin, &self.checklists)
+                .map_err(|p| anyhow!(p.with_path(&origin)))?;
+            records.push((index, record));
+        }
+        records.sort_by_cached_key(|(_, r)| {
+            let kind = self.checklists.iter().position(|c| c.site_kind == r.kind);
+            (kind, r.id.clone())
+        });
+        let mut batch = Batch::new(work);
+        for (index, record) in records {
+            batch.add(
+                Incoming::Full(record),
+                At {
+                    file: index,
+                    row: 0,
+                },
+            );
+            batch.flush_if_full(merge)?;
+        }
+        batch.flush(merge)?;
+        for (index, (file, format)) in self.files.iter().enumerate() {
+            let origin = file.display().to_string();
+            let bar = super::progress_bar(file, *format, options.progress);
+            match format {
+                FileFormat::Toml => continue,
+                FileFormat::Csv => {
+                    let (text, encoding) = sheet::open_csv_text(file, bar.as_ref())?;
+                    let size = std::fs::metadata(file).map_or(0, |m| m.len());
+                    let source = CsvSource {
+                        origin: &origin,
+                        file: index,
+                        encoding,
+                        checklists: &self.checklists,
+                        fast: options.fast,
+                    };
+                    let chunk = chunk_bytes();
+                    source.read(text, chunk, workers_for(size, chunk), work, merge)?;
+                }
+                FileFormat::Xlsx => {
+                    let sheet = sheet::open_xlsx(file, options.sheet)?;
+                    let mut batch = Batch::new(work);
+                    super::read_sheet(
+                        sheet,
+                        &origin,
+                        &self.checklists,
+                        options.fast,
+                        &mut |incoming, row| {
+                            batch.add(incoming, At { file: index, row });
+                            batch.flush_if_full(merge)
+                        },
+                    )?;
+                    batch.flush(merge)?;
+                }
+            }
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sites judged on the calling thread, handed on every [`SITES_PER_PART`].
+struct Batch<'w, W: SiteWork> {
+    work: &'w W,
+    done: Done<W::Part>,
+}
+
+impl<'w, W: SiteWork> Batch<'w, W> {
+    fn new(work: &'w W) -> Self {
+        Batch {
+            work,
+            done: empty_done(work, 0, 0),
+        }
+    }
+
+    fn add(&mut self, site: Incoming<'_>, at: At) {
+        if self.done.error.is_some() {
+            return;
+        }
+        self.done.ids.push(id_hash(&site.record().id));
+        self.done.sites += 1;
+        if let Err(e) = self.work.site(site, at, &mut self.done.part) {
+            self.done.error = Some(e);
+        }
+    }
+
+    fn flush_if_full(&mut self, merge: &mut dyn FnMut(Done<W::Part>) -> Result<()>) -> Result<()> {
+        if self.done.sites >= SITES_PER_PART || self.done.error.is_some() {
+            self.flush(merge)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, merge: &mut dyn FnMut(Done<W::Part>) -> Result<()>) -> Result<()> {
+        let mut done = std::mem::replace(&mut self.done, empty_done(self.work, 0, 0));
+        let error = done.error.take();
+        if done.sites > 0 {
+            merge(done)?;
+        }
+        error.map_or(Ok(()), Err)
+    }
+}
+
+fn empty_done<W: SiteWork>(work: &W, seq: usize, job: usize) -> Done<W::Part> {
+    Done {
+        seq,
+        job,
+        part: work.part(),
+        ids: Vec::new(),
+        sites: 0,
+        error: None,
+        aligned: true,
+    }
+}
+
+/// One CSV file being read.
+struct CsvSource<'a> {
+    origin: &'a str,
+    file: usize,
+    encoding: Encoding,
+    checklists: &'a [Checklist],
+    fast: bool,
+}
+
+/// The workers as the reading thread sees them: where jobs go, where parts come back, and
+/// how many chunks may be in flight.
+type Pool<P> = (mpsc::SyncSender<Job>, mpsc::Receiver<Done<P>>, usize);
+
+/// A chunk of data rows to judge.
+struct Job {
+    seq: usize,
+    id: usize,
+    chunk: Arc<Chunk>,
+    /// Whether the chunk's first row may be the optional row of Chinese titles.
+    titles: bool,
+}
+
+impl CsvSource<'_> {
+    fn path(&self) -> &Path {
+        Path::new(self.origin)
+    }
+
+    fn chunk_error(&self, e: std::io::Error) -> anyhow::Error {
+        sheet::read_error(e, self.encoding, self.path())
+    }
+
+    /// Reads the header, then every row: rows of the wide layout in parallel chunks, those
+    /// of the long layout (which gathers a site from many rows) in order.
+    fn read<W: SiteWork>(
+        &self,
+        text: Box<dyn std::io::Read>,
+        chunk_size: usize,
+        workers: usize,
+        work: &W,
+        merge: &mut dyn FnMut(Done<W::Part>) -> Result<()>,
+    ) -> Result<()> {
+        let mut chunker = Chunker::new(text, chunk_size, MAX_ROW_BYTES);
+        let (header, rest) = self.header(&mut chunker)?;
+        if table::is_long(&header) {
+            return self.read_long(&header, rest, &mut chunker, work, merge);
+        }
+        let wide = table::Wide::from_header(&header, self.checklists)
+            .map_err(|e| anyhow!(e.located(self.origin)))?;
+        let mut sites = 0usize;
+        let mut counted = |done: Done<W::Part>| {
+            sites += done.sites;
+            merge(done)
+        };
+        if workers == 0 {
+            self.pipeline(&wide, rest, &mut chunker, work, &mut counted, None)?;
+        } else {
+            let (job_tx, job_rx) = mpsc::sync_channel::<Job>(workers * IN_FLIGHT_PER_WORKER);
+            let (done_tx, done_rx) = mpsc::channel::<Done<W::Part>>();
+            let job_rx = Mutex::new(job_rx);
+            std::thread::scope(|scope| -> Result<()> {
+                for _ in 0..workers {
+                    let (job_rx, done_tx, wide) = (&job_rx, done_tx.clone(), &wide);
+                    scope.spawn(move || {
+                        loop {
+                            let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                            let Ok(job) = job else { break };
+                            if done_tx.send(self.judge_chunk(wide, &job, work)).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                }
+                drop(done_tx);
+                // The job sender is dropped when the pipeline returns, ending the workers.
+                self.pipeline(
+                    &wide,
+                    rest,
+                    &mut chunker,
+                    work,
+                    &mut counted,
+                    Some((job_tx, done_rx, workers * IN_FLIGHT_PER_WORKER)),
+                )
+            })?;
+        }
+        if sites == 0 {
+            bail!(
+                "{}: the sheet has a header but no sites: fill in one row per site",
+                self.origin
+            );
+        }
+        Ok(())
+    }
+
+    /// Reads the header row, and gives the data after it as the first chunk.
+    fn header<R: std::io::Read>(
+        &self,
+        chunker: &mut Chunker<R>,
+    ) -> Result<(StringRecord, Option<Chunk>)> {
+        let mut chunk = match chunker.next_chunk().map_err(|e| self.chunk_error(e))? {
+            Some(chunk) => chunk,
+            None => bail!("{}: the file has no header row", self.origin),
+        };
+        loop {
+            let mut rows = ChunkRows::new(&chunk);
+            let mut row = ByteRecord::new();
+            let line = rows.next_row(&mut row);
+            let end = rows.offset();
+            // The header must end inside the data: if the cut fell inside it (a quoted line
+            // break), or the chunk held only blank lines, read on.
+            if let Some(line) = line
+                && (chunk.last || end <= chunk.data().len())
+            {
+                let header = self.row_text(row, line)?;
+                self.check_limits(&header, line)?;
+                let mut header = header;
+                if line == 1 && self.encoding == Encoding::Utf8Bom {
+                    sheet::strip_bom(&mut header);
+                }
+                let breaks = chunk.data()[..end.min(chunk.data().len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                let rest = chunk.rest(end, chunk.first_line + breaks);
+                return Ok((header, (!rest.is_empty()).then_some(rest)));
+            }
+            if chunk.last {
+                bail!("{}: the file has no header row", self.origin);
+            }
+            match chunker.next_chunk().map_err(|e| self.chunk_error(e))? {
+                Some(next) => chunk = chunk.joined(&next),
+                None => bail!("{}: the file has no header row", self.origin),
+            }
+        }
+    }
+
+    /// Rows of the long layout, gathered into sites once all are read.
+    fn read_long<R: std::io::Read, W: SiteWork>(
+        &self,
+        header: &StringRecord,
+        first: Option<Chunk>,
+        chunker: &mut Chunker<R>,
+        work: &W,
+        merge: &mut dyn FnMut(Done<W::Part>) -> Result<()>,
+    ) -> Result<()> {
+        let mut long = table::Long::from_header(header);
+        let mut pending = first;
+        let mut row = ByteRecord::new();
+        loop {
+            let chunk = match pending.take() {
+                Some(chunk) => chunk,
+                None => match chunker.next_chunk().map_err(|e| self.chunk_error(e))? {
+                    Some(chunk) => chunk,
+                    None => break,
+                },
+            };
+            let mut rows = ChunkRows::new(&chunk);
+            let mut got = Vec::new();
+            while let Some(line) = rows.next_row(&mut row) {
+                got.push((line, row.clone()));
+            }
+            if !rows.aligned() {
+                chunker.recount(&chunk);
+                let next = chunker
+                    .next_chunk()
+                    .map_err(|e| self.chunk_error(e))?
+                    .ok_or_else(|| anyhow!("{}: the file ends inside a row", self.origin))?;
+                pending = Some(chunk.joined(&next));
+                continue;
+            }
+            for (line, bytes) in got {
+                let text = self.row_text(bytes, line)?;
+                self.check_limits(&text, line)?;
+                long.push(&text, line)
+                    .map_err(|e| anyhow!(e.located(self.origin)))?;
+            }
+        }
+        let records = long
+            .finish(self.origin, self.checklists)
+            .map_err(|e| anyhow!(e.located(self.origin)))?;
+        if records.is_empty() {
+            bail!(
+                "{}: the sheet has a header but no observations",
+                self.origin
+            );
+        }
+        let mut batch = Batch::new(work);
+        for record in records {
+            batch.add(
+                Incoming::Full(record),
+                At {
+                    file: self.file,
+                    row: 0,
+                },
+            );
+            batch.flush_if_full(merge)?;
+        }
+        batch.flush(merge)
+    }
+
+    /// Feeds chunks to the workers (or judges them here when there are none) and hands
+    /// their parts on in order. A chunk found cut inside a row is joined to the next and
+    /// judged again; the parts of both are dropped.
+    fn pipeline<R: std::io::Read, W: SiteWork>(
+        &self,
+        wide: &table::Wide,
+        first: Option<Chunk>,
+        chunker: &mut Chunker<R>,
+        work: &W,
+        merge: &mut dyn FnMut(Done<W::Part>) -> Result<()>,
+        pool: Option<Pool<W::Part>>,
+    ) -> Result<()> {
+        let limit = pool.as_ref().map_or(1, |(_, _, limit)| *limit);
+        // Chunks read and not yet merged, by sequence number, with their current job.
+        let mut chunks: BTreeMap<usize, (Arc<Chunk>, usize, bool)> = BTreeMap::new();
+        let mut finished: BTreeMap<usize, Done<W::Part>> = BTreeMap::new();
+        let mut inline: VecDeque<Done<W::Part>> = VecDeque::new();
+        let (mut next_seq, mut next_job, mut merge_seq) = (0usize, 0usize, 0usize);
+        let mut first = first;
+        let mut input_done = false;
+        let mut titles = true;
+        let submit = |job: Job, inline: &mut VecDeque<Done<W::Part>>| -> Result<()> {
+            match &pool {
+                Some((tx, _, _)) => tx
+                    .send(job)
+                    .map_err(|_| anyhow!("{}: a worker thread stopped", self.origin)),
+                None => {
+                    inline.push_back(self.judge_chunk(wide, &job, work));
+                    Ok(())
+                }
+            }
+        };
+        loop {
+            while !input_done && chunks.len() < limit {
+                let chunk = match first.take() {
+                    Some(chunk) => Some(chunk),
+                    None => chunker.next_chunk().map_err(|e| self.chunk_error(e))?,
+                };
+                let Some(chunk) = chunk else {
+                    input_done = true;
+                    break;
+                };
+                let chunk = Arc::new(chunk);
+                chunks.insert(next_seq, (chunk.clone(), next_job, titles));
+                submit(
+                    Job {
+                        seq: next_seq,
+                        id: next_job,
+                        chunk,
+                        titles,
+                    },
+                    &mut inline,
+                )?;
+                titles = false;
+                next_seq += 1;
+                next_job += 1;
+            }
+            if let Some(done) = finished.remove(&merge_seq) {
+                if done.aligned {
+                    chunks.remove(&merge_seq);
+                    merge_seq += 1;
+                    let error = done.error.map(Err).unwrap_or(Ok(()));
+                    merge(Done {
+                        error: None,
+                        ..done
+                    })?;
+                    error?;
+                    continue;
+                }
+                // Cut inside a row: join this chunk to the next and judge the two again.
+                let (chunk, _, titles) = chunks
+                    .remove(&merge_seq)
+                    .ok_or_else(|| anyhow!("{}: lost a chunk", self.origin))?;
+                chunker.recount(&chunk);
+                if chunk.data().len() > MAX_ROW_BYTES {
+                    bail!(
+                        "{}:{}: a row longer than {} MiB: is a quote (\") left open?",
+                        self.origin,
+                        chunk.first_line,
+                        MAX_ROW_BYTES / (1024 * 1024)
+                    );
+                }
+                if !chunks.contains_key(&(merge_seq + 1)) {
+                    let next = chunker
+                        .next_chunk()
+                        .map_err(|e| self.chunk_error(e))?
+                        .ok_or_else(|| anyhow!("{}: the file ends inside a row", self.origin))?;
+                    chunks.insert(next_seq, (Arc::new(next), usize::MAX, false));
+                    next_seq += 1;
+                }
+                merge_seq += 1;
+                let entry = chunks
+                    .get_mut(&merge_seq)
+                    .ok_or_else(|| anyhow!("{}: lost a chunk", self.origin))?;
+                let joined = Arc::new(chunk.joined(&entry.0));
+                *entry = (joined.clone(), next_job, titles);
+                finished.remove(&merge_seq);
+                submit(
+                    Job {
+                        seq: merge_seq,
+                        id: next_job,
+                        chunk: joined,
+                        titles,
+                    },
+                    &mut inline,
+                )?;
+                next_job += 1;
+                continue;
+            }
+            if chunks.is_empty() {
+                return Ok(());
+            }
+            let done = match &pool {
+                Some((_, rx, _)) => rx
+                    .recv()
+                    .map_err(|_| anyhow!("{}: a worker thread stopped", self.origin))?,
+                None => inline
+                    .pop_front()
+                    .ok_or_else(|| anyhow!("{}: lost a chunk", self.origin))?,
+            };
+            // A part of a chunk since joined to the one before is stale.
+            if chunks
+                .get(&done.seq)
+                .is_some_and(|(_, job, _)| *job == done.job)
+            {
+                finished.insert(done.seq, done);
+            }
+        }
+    }
+
+    /// Judges the rows of one chunk. A row's error ends the judging, but the chunk is still
+    /// read to its end, to know whether the row (and so the error) is real.
+    fn judge_chunk<W: SiteWork>(&self, wide: &table::Wide, job: &Job, work: &W) -> Done<W::Part> {
+        let mut done = empty_done(work, job.seq, job.id);
+        let mut rows = ChunkRows::new(&job.chunk);
+        let mut row = ByteRecord::new();
+        let mut record = Record::blank(self.origin);
+        let mut titles = job.titles;
+        while let Some(line) = rows.next_row(&mut row) {
+            let first = std::mem::take(&mut titles);
+            if let Err(e) = self.judge_row(wide, &row, line, first, &mut record, work, &mut done) {
+                done.error = Some(e);
+                break;
+            }
+        }
+        done.aligned = rows.aligned();
+        done
+    }
+
+    /// Judges one data row: a clean pass straight from its bytes, anything else read in
+    /// full.
+    #[allow(clippy::too_many_arguments)]
+    fn judge_row<W: SiteWork>(
+        &self,
+        wide: &table::Wide,
+        row: &ByteRecord,
+        line: usize,
+        first: bool,
+        record: &mut Record,
+        work: &W,
+        done: &mut Done<W::Part>,
+    ) -> Result<()> {
+        self.check_byte_limits(row, line)?;
+        if (first && wide.is_title_row(row)) || is_blank(row) {
+            return Ok(());
+        }
+        done.sites += 1;
+        let at = At {
+            file: self.file,
+            row: line,
+        };
+        if self.fast && wide.clean_pass(row, self.checklists, record).is_some() {
+            done.ids.push(id_hash(&record.id));
+            return work.site(Incoming::CleanPass(record), at, &mut done.part);
+        }
+        let text = self.row_text(row.clone(), line)?;
+        let full = wide
+            .record(&text, line, self.origin, self.checklists)
+            .map_err(|e| anyhow!(e.located(self.origin)))?;
+        done.ids.push(id_hash(&full.id));
+        work.site(Incoming::Full(full), at, &mut done.part)
+    }
+
+    /// The row as text, or an error naming its line.
+    fn row_text(&self, row: ByteRecord, line: usize) -> Result<StringRecord> {
+        StringRecord::from_byte_record(row).map_err(|_| {
+            anyhow!(
+                "{}:{line}: the row is not valid UTF-8 text: save the file as UTF-8 (or GBK) CSV",
+                self.origin
+            )
+        })
+    }
+
+    fn check_limits(&self, row: &StringRecord, line: usize) -> Result<()> {
+        self.check_byte_limits(row.as_byte_record(), line)
+    }
+
+    /// Rows with too many columns or too long a cell are refused.
+    fn check_byte_limits(&self, row: &ByteRecord, line: usize) -> Result<()> {
+        if row.len() > MAX_COLUMNS {
+            bail!(
+                "{}:{line}: the row has {} columns, more than the {MAX_COLUMNS} a form can have",
+                self.origin,
+                row.len()
+            );
+        }
+        if let Some((i, cell)) = row.iter().enumerate().find(|(_, c)| c.len() > MAX_CELL) {
+            bail!(
+                "{}:{line}:{}: a cell of {} bytes, longer than the {MAX_CELL} a cell may hold: is this the right file?",
+                self.origin,
+                i + 1,
+                cell.len()
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Reads CSV bytes as the commands read a CSV file, in chunks of `chunk` bytes on this
+/// thread, judging nothing; gives the number of sites. For the fuzz targets.
+pub fn read_csv_bytes(
+    bytes: &[u8],
+    label: &str,
+    checklists: &[Checklist],
+    fast: bool,
+    chunk: usize,
+) -> Result<usize> {
+    struct Count;
+    impl SiteWork for Count {
+        type Part = usize;
+        fn part(&self) -> usize {
+            0
+        }
+        fn site(&self, _: Incoming<'_>, _: At, part: &mut usize) -> Result<()> {
+            *part += 1;
+            Ok(())
+        }
+    }
+    let split = bytes.len().min(64 * 1024);
+    let (text, encoding) = sheet::csv_text(
+        bytes[..split].to_vec(),
+        Box::new(std::io::Cursor::new(bytes[split..].to_vec())),
+        label,
+    )?;
+    let source = CsvSource {
+        origin: label,
+        file: 0,
+        encoding,
+        checklists,
+        fast,
+    };
+    let mut sites = 0;
+    source.read(text, chunk, 0, &Count, &mut |done| {
+        sites += done.part;
+        Ok(())
+    })?;
+    Ok(sites)
+}
+
+/// Whether every cell of a row is empty or white space.
+fn is_blank(row: &ByteRecord) -> bool {
+    row.iter().all(|cell| {
+        cell.iter().all(u8::is_ascii_whitespace)
+            || std::str::from_utf8(cell).is_ok_and(|t| t.trim().is_empty())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_hashes_ignore_case_and_spread() {
+        assert_eq!(id_hash("Wenliu"), id_hash("wenliu"));
+        assert_ne!(id_hash("wenliu"), id_hash("wenliu2"));
+        let mut bloom = Bloom::new();
+        let repeats = (0..100_000)
+            .filter(|i| bloom.insert(id_hash(&format!("s{i:07}"))))
+            .count();
+        assert!(repeats < 5, "{repeats} false repeats in 100,000 ids");
+        assert!(bloom.insert(id_hash("s0000042")));
+    }
+}

@@ -1,0 +1,430 @@
+//! Cutting CSV text into chunks of whole rows, so that rows can be parsed and judged on
+//! several threads and their results put back in file order.
+//!
+//! Where a row ends cannot be known for sure without parsing everything before it: a line
+//! break inside a quoted cell (Alt+Enter in Excel) does not end the row. The [`Chunker`]
+//! guesses by counting quotes, which is right for every file Excel, WPS or a form tool
+//! writes; [`ChunkRows`] then proves each guess while it parses the chunk, by ending every
+//! chunk but the last with a sentinel that reads differently when the cut fell inside a
+//! quoted cell. A chunk whose cut was wrong is joined to the next and parsed again, so a
+//! bad guess costs time, never a row.
+
+use std::io::{self, Read};
+
+use csv::ByteRecord;
+
+/// Ends every chunk but the last: when the cut was at a row boundary it reads as one more
+/// row (an unterminated quoted cell) starting after the data; when the cut fell inside a
+/// quoted cell it closes that cell instead, inside a row that started in the data.
+const SENTINEL: &[u8] = b"\"\n";
+
+/// The most read at once.
+const READ_STEP: usize = 1024 * 1024;
+
+/// A run of whole rows (as far as the quotes tell) of a CSV text.
+#[derive(Debug)]
+pub struct Chunk {
+    /// The rows, then [`SENTINEL`] unless this is the last chunk.
+    bytes: Vec<u8>,
+    /// How many of `bytes` are the file's.
+    len: usize,
+    /// The line of the file (from 1) on which the chunk starts.
+    pub first_line: usize,
+    /// Whether the chunk runs to the end of the file.
+    pub last: bool,
+    /// How many times the chunker had been told its quote count was wrong when it cut
+    /// this chunk (see [`Chunker::recount`]).
+    pub epoch: usize,
+}
+
+impl Chunk {
+    fn new(mut data: Vec<u8>, first_line: usize, last: bool) -> Chunk {
+        let len = data.len();
+        if !last {
+            data.extend_from_slice(SENTINEL);
+        }
+        Chunk {
+            bytes: data,
+            len,
+            first_line,
+            last,
+            epoch: 0,
+        }
+    }
+
+    /// The file's bytes in this chunk.
+    pub fn data(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// The lines this chunk's data holds (line breaks, quoted or not, as the CSV parser
+    /// counts them).
+    fn line_breaks(&self) -> usize {
+        count(self.data(), b'\n')
+    }
+
+    /// This chunk followed by `next`: what to parse when this chunk's cut was wrong.
+    pub fn joined(&self, next: &Chunk) -> Chunk {
+        let mut data = Vec::with_capacity(self.len + next.bytes.len());
+        data.extend_from_slice(self.data());
+        data.extend_from_slice(next.data());
+        Chunk {
+            epoch: next.epoch,
+            ..Chunk::new(data, self.first_line, next.last)
+        }
+    }
+
+    /// The chunk without its first `at` bytes (a header already read), starting on `line`.
+    pub fn rest(&self, at: usize, line: usize) -> Chunk {
+        Chunk {
+            epoch: self.epoch,
+            ..Chunk::new(self.data()[at.min(self.len)..].to_vec(), line, self.last)
+        }
+    }
+
+    /// Whether the chunk holds no file bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// How many times `byte` occurs in `bytes` (a loop the compiler vectorises).
+fn count(bytes: &[u8], byte: u8) -> usize {
+    bytes.iter().filter(|&&b| b == byte).count()
+}
+
+/// Cuts a CSV text into [`Chunk`]s of about `size` bytes, each ending at a line break that
+/// an even number of quotes precedes.
+pub struct Chunker<R> {
+    input: R,
+    /// Bytes read but not yet handed out.
+    carry: Vec<u8>,
+    /// Whether the quotes before `carry` leave it inside a quoted cell.
+    quoted: bool,
+    /// The line `carry` starts on.
+    line: usize,
+    size: usize,
+    /// The longest row accepted, so a quote left open cannot swallow the whole file.
+    max_row: usize,
+    /// Whether the input has ended (`carry` may still hold its last bytes).
+    done: bool,
+    epoch: usize,
+}
+
+impl<R: Read> Chunker<R> {
+    /// A chunker of `input` into chunks of about `size` bytes; a row (or a quote left open)
+    /// longer than `max_row` bytes is an error.
+    pub fn new(input: R, size: usize, max_row: usize) -> Chunker<R> {
+        Chunker {
+            input,
+            carry: Vec::new(),
+            quoted: false,
+            line: 1,
+            size: size.max(1),
+            max_row,
+            done: false,
+            epoch: 0,
+        }
+    }
+
+    /// The next chunk; `None` after the last. An error is a read error, or
+    /// [`io::ErrorKind::FileTooLarge`] for a row longer than the limit (its line in the
+    /// message).
+    pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
+        if self.done && self.carry.is_empty() {
+            return Ok(None);
+        }
+        let mut want = self.size;
+        loop {
+            self.fill(want)?;
+            match self.cut() {
+                Some(cut) if cut < self.carry.len() || self.done => {
+                    let rest = self.carry.split_off(cut);
+                    let data = std::mem::replace(&mut self.carry, rest);
+                    let last = self.done && self.carry.is_empty();
+                    return Ok(Some(self.hand_out(data, last)));
+                }
+                // A cut at the very end is only taken once the input is known to end there
+                // or to go on, so that the chunk that ends the file is always marked last.
+                Some(_) => want = self.carry.len() + 1,
+                None if self.done => {
+                    let data = std::mem::take(&mut self.carry);
+                    if data.is_empty() {
+                        return Ok(None);
+                    }
+                    return Ok(Some(self.hand_out(data, true)));
+                }
+                None if self.carry.len() >= self.max_row => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::FileTooLarge,
+                        format!(
+                            "{}: a row longer than {} MiB: is a quote (\") left open?",
+                            self.line,
+                            self.max_row / (1024 * 1024)
+                        ),
+                    ));
+                }
+                None => want = want.max(self.carry.len() + 1) * 2,
+            }
+        }
+    }
+
+    /// Told that `chunk` was cut inside a quoted cell: a quote inside an unquoted cell
+    /// (`12" screen`, which the parser keeps as text) has put the quote count off by one,
+    /// so the count is turned round, once per such mistake, for the chunks still to cut.
+    pub fn recount(&mut self, chunk: &Chunk) {
+        if chunk.epoch == self.epoch {
+            self.quoted = !self.quoted;
+            self.epoch += 1;
+        }
+    }
+
+    fn hand_out(&mut self, data: Vec<u8>, last: bool) -> Chunk {
+        let mut chunk = Chunk::new(data, self.line, last);
+        chunk.epoch = self.epoch;
+        self.quoted ^= count(chunk.data(), b'"') % 2 == 1;
+        self.line += chunk.line_breaks();
+        chunk
+    }
+
+    /// Reads until `carry` holds `want` bytes or the input ends.
+    fn fill(&mut self, want: usize) -> io::Result<()> {
+        while !self.done && self.carry.len() < want {
+            // Grown a step at a time, so a large `want` costs only the bytes there are.
+            let start = self.carry.len();
+            self.carry.resize(want.min(start + READ_STEP), 0);
+            let n = loop {
+                match self.input.read(&mut self.carry[start..]) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    other => break other,
+                }
+            };
+            let n = match n {
+                Ok(n) => n,
+                Err(e) => {
+                    self.carry.truncate(start);
+                    return Err(e);
+                }
+            };
+            self.carry.truncate(start + n);
+            self.done = n == 0;
+        }
+        Ok(())
+    }
+
+    /// Just after the last line break of `carry` outside quotes, if any.
+    fn cut(&self) -> Option<usize> {
+        let bytes = &self.carry;
+        // Quotes from the start of `carry` to the end, then walked back line by line.
+        let mut quoted = self.quoted ^ (count(bytes, b'"') % 2 == 1);
+        let mut end = bytes.len();
+        while let Some(newline) = bytes[..end].iter().rposition(|&b| b == b'\n') {
+            quoted ^= count(&bytes[newline..end], b'"') % 2 == 1;
+            if !quoted {
+                return Some(newline + 1);
+            }
+            end = newline;
+        }
+        None
+    }
+}
+
+/// The rows of one chunk, with the line each starts on, and whether the chunk's cut was
+/// at a row boundary.
+pub struct ChunkRows<'c> {
+    reader: csv::Reader<&'c [u8]>,
+    chunk: &'c Chunk,
+    /// Just after the last byte of the data that is not a line break.
+    content_end: usize,
+    aligned: Option<bool>,
+}
+
+impl<'c> ChunkRows<'c> {
+    /// Starts reading `chunk`.
+    pub fn new(chunk: &'c Chunk) -> ChunkRows<'c> {
+        let content_end = chunk
+            .data()
+            .iter()
+            .rposition(|&b| b != b'\n' && b != b'\r')
+            .map_or(0, |i| i + 1);
+        ChunkRows {
+            reader: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .buffer_capacity(chunk.bytes.len().clamp(64, 64 * 1024))
+                .from_reader(chunk.bytes.as_slice()),
+            chunk,
+            content_end,
+            aligned: None,
+        }
+    }
+
+    /// Reads the next row into `row` and gives its line; `None` after the chunk's last row.
+    pub fn next_row(&mut self, row: &mut ByteRecord) -> Option<usize> {
+        if self.aligned.is_some() {
+            return None;
+        }
+        // Reading a slice cannot fail: a flexible reader of bytes has no other errors.
+        if !self.reader.read_byte_record(row).unwrap_or(false) {
+            self.aligned = Some(self.chunk.last);
+            return None;
+        }
+        let position = row.position().cloned().unwrap_or_else(csv::Position::new);
+        let start = position.byte() as usize;
+        if !self.chunk.last && start >= self.content_end {
+            // The sentinel, read as a row of its own: the cut was right.
+            self.aligned = Some(true);
+            return None;
+        }
+        // The parser places a row where the previous one ended: before the `\n` of a
+        // `\r\n` and before skipped blank lines, whose line breaks it has not counted yet.
+        let skipped = self.chunk.bytes[start.min(self.chunk.bytes.len())..]
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .filter(|&&b| b == b'\n')
+            .count();
+        Some(self.chunk.first_line - 1 + position.line() as usize + skipped)
+    }
+
+    /// Whether the chunk ended between two rows, so its rows are the file's rows; reads
+    /// what is left of the chunk if needed.
+    pub fn aligned(&mut self) -> bool {
+        let mut row = ByteRecord::new();
+        while self.next_row(&mut row).is_some() {}
+        self.aligned == Some(true)
+    }
+
+    /// Just after the row last read, in the chunk's bytes.
+    pub fn offset(&self) -> usize {
+        self.reader.position().byte() as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row of `text` with its line, read through chunks of `size` bytes, joining
+    /// chunks whose cut was wrong, as the readers do.
+    fn rows_by_chunks(text: &[u8], size: usize) -> Vec<(usize, Vec<Vec<u8>>)> {
+        let mut chunker = Chunker::new(text, size, 1 << 20);
+        let mut out = Vec::new();
+        let mut pending: Option<Chunk> = None;
+        while let Some(next) = chunker.next_chunk().unwrap() {
+            let chunk = match pending.take() {
+                Some(previous) => previous.joined(&next),
+                None => next,
+            };
+            let mut rows = ChunkRows::new(&chunk);
+            let mut row = ByteRecord::new();
+            let mut got = Vec::new();
+            while let Some(line) = rows.next_row(&mut row) {
+                got.push((line, row.iter().map(<[u8]>::to_vec).collect()));
+            }
+            if rows.aligned() {
+                out.extend(got);
+            } else {
+                chunker.recount(&chunk);
+                pending = Some(chunk);
+            }
+        }
+        assert!(pending.is_none(), "the last chunk is always taken");
+        out
+    }
+
+    /// Every row of `text` with its line as one reader of the whole text sees them.
+    fn rows_whole(text: &[u8]) -> Vec<(usize, Vec<Vec<u8>>)> {
+        let chunk = Chunk::new(text.to_vec(), 1, true);
+        let mut rows = ChunkRows::new(&chunk);
+        let mut row = ByteRecord::new();
+        let mut out = Vec::new();
+        while let Some(line) = rows.next_row(&mut row) {
+            out.push((line, row.iter().map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_count_crlf_blank_lines_and_quoted_breaks() {
+        let text = b"h1,h2\r\na,b\r\n\r\n\"x\ny\",z\r\nlast,1";
+        let lines: Vec<usize> = rows_whole(text).iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [1, 2, 4, 6]);
+    }
+
+    #[test]
+    fn any_chunk_size_gives_the_same_rows_and_lines() {
+        let text: &[u8] = b"id,note\n1,\"two\nlines\"\n2,\"a \"\"quoted\"\" word\"\n\n3,12\" screen\n4,\"x\n\"\"\ny\"\r\n5,end\n";
+        let whole = rows_whole(text);
+        assert_eq!(whole.len(), 6);
+        for size in 1..text.len() + 2 {
+            assert_eq!(rows_by_chunks(text, size), whole, "chunks of {size} bytes");
+        }
+    }
+
+    #[test]
+    fn a_literal_quote_misleads_the_guess_and_the_rows_survive() {
+        // `12" screen` is a literal quote (not at the start of a cell), so the quote count
+        // is off by one from there on, and the quoted line break after it is cut.
+        let text: &[u8] = b"a,12\" screen\nb,\"one\ntwo\"\nc,3\nd,4\n";
+        let whole = rows_whole(text);
+        assert_eq!(whole.len(), 4);
+        for size in 1..text.len() + 2 {
+            assert_eq!(rows_by_chunks(text, size), whole, "chunks of {size} bytes");
+        }
+    }
+
+    #[test]
+    fn after_a_literal_quote_the_count_is_put_right() {
+        // One literal quote, then many quoted line breaks: without recounting every cut
+        // would fall inside a quoted cell and the whole file would be joined into one chunk.
+        let mut text = b"a,12\" screen\n".to_vec();
+        for i in 0..200 {
+            text.extend_from_slice(format!("r{i},\"x\ny\"\n").as_bytes());
+        }
+        let mut chunker = Chunker::new(text.as_slice(), 64, 1 << 20);
+        let (mut chunks, mut joins) = (0, 0);
+        let mut pending: Option<Chunk> = None;
+        while let Some(next) = chunker.next_chunk().unwrap() {
+            chunks += 1;
+            let chunk = match pending.take() {
+                Some(previous) => previous.joined(&next),
+                None => next,
+            };
+            if !ChunkRows::new(&chunk).aligned() {
+                joins += 1;
+                chunker.recount(&chunk);
+                pending = Some(chunk);
+            }
+        }
+        assert!(chunks > 20, "{chunks} chunks");
+        assert!(joins <= 2, "{joins} joins");
+        assert_eq!(rows_by_chunks(&text, 64), rows_whole(&text));
+    }
+
+    #[test]
+    fn an_open_quote_is_refused_past_the_row_limit() {
+        let mut text = b"a,\"open\n".to_vec();
+        text.extend(std::iter::repeat_n(b"x,y\n".as_slice(), 100).flatten());
+        let mut chunker = Chunker::new(text.as_slice(), 16, 64);
+        let err = loop {
+            match chunker.next_chunk() {
+                Ok(Some(_)) => continue,
+                Ok(None) => panic!("the open quote should be refused"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(err.kind(), io::ErrorKind::FileTooLarge);
+        assert!(err.to_string().starts_with("1: a row longer than"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn chunks_never_change_rows(
+            cells in proptest::collection::vec("[a-c\"\\n\\r,]{0,6}", 0..40),
+            size in 1usize..64,
+        ) {
+            let text = cells.concat();
+            proptest::prop_assert_eq!(rows_by_chunks(text.as_bytes(), size), rows_whole(text.as_bytes()));
+        }
+    }
+}

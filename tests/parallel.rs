@@ -1,0 +1,146 @@
+//! Large CSV files are read in chunks on several threads: whatever the chunk size and the
+//! threads, `check`, `rank` and `convert` give the same bytes as one thread reading the
+//! file whole, errors included, and rows keep their line numbers.
+#![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("yanshou-parallel-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// stdout, stderr and exit code of a run with `threads` workers and chunks of `chunk`
+/// bytes.
+fn run(args: &[&str], threads: usize, chunk: usize) -> (Vec<u8>, String, Option<i32>) {
+    let out = Command::cargo_bin("yanshou")
+        .unwrap()
+        .args(args)
+        .env("YANSHOU_THREADS", threads.to_string())
+        .env("YANSHOU_CHUNK_BYTES", chunk.to_string())
+        .output()
+        .unwrap();
+    (
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
+}
+
+/// Generated sites, with some rows made awkward: a quoted line break in a name (the
+/// full path, and a cut the quote count must avoid), a literal quote that misleads the
+/// quote count (forcing chunks to be joined), CRLF line ends, blank lines.
+fn awkward_csv(dir: &Path, sites: usize) -> PathBuf {
+    let plain = dir.join("plain.csv");
+    Command::cargo_bin("yanshou")
+        .unwrap()
+        .args(["generate", "--sites", &sites.to_string(), "--seed", "7"])
+        .args(["--kind", "mixed", "--out"])
+        .arg(&plain)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&plain).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut cells: Vec<String> = line.split(',').map(str::to_owned).collect();
+        if i > 0 && i % 7 == 0 {
+            cells[1] = format!("\"{}\n（原{}）\"", cells[1], i);
+        }
+        if i > 0 && i % 11 == 0 {
+            cells[6] = format!("{} 12\" 组", cells[6]);
+        }
+        out.push_str(&cells.join(","));
+        out.push_str(if i % 3 == 0 { "\r\n" } else { "\n" });
+        if i > 0 && i % 13 == 0 {
+            out.push('\n');
+        }
+    }
+    let path = dir.join("awkward.csv");
+    fs::write(&path, out).unwrap();
+    path
+}
+
+#[test]
+fn chunks_and_threads_never_change_the_output() {
+    let dir = scratch("same");
+    let csv = awkward_csv(&dir, 400);
+    let file = csv.to_str().unwrap();
+    let commands: [&[&str]; 4] = [
+        &["check", file, "--format", "csv", "--as-of", "2020-10-01"],
+        &["check", file, "--format", "json", "--as-of", "2020-10-01"],
+        &["rank", file, "--format", "csv", "--as-of", "2020-10-01"],
+        &["check", file, "--format", "table", "--as-of", "2020-10-01"],
+    ];
+    for args in commands {
+        let whole = run(args, 0, 1 << 30);
+        assert_ne!(whole.2, Some(2), "{args:?}: {}", whole.1);
+        assert!(!whole.0.is_empty());
+        for (threads, chunk) in [(0, 97), (1, 4096), (2, 211), (3, 1000), (2, 1)] {
+            let split = run(args, threads, chunk);
+            assert!(
+                split == whole,
+                "{args:?} with {threads} threads and chunks of {chunk} bytes differs:\n{}",
+                split.1
+            );
+        }
+    }
+}
+
+#[test]
+fn a_bad_row_stops_the_run_at_that_row_whatever_the_threads() {
+    let dir = scratch("error");
+    let csv = awkward_csv(&dir, 300);
+    let mut text = fs::read_to_string(&csv).unwrap();
+    // Row 250 of the file gets an area that is not a number.
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let at = lines
+        .iter()
+        .enumerate()
+        .skip(240)
+        .find(|(_, l)| l.starts_with('s') && l.contains(",township,") && !l.contains('"'))
+        .map(|(i, _)| i)
+        .unwrap();
+    let fields: Vec<&str> = lines[at].split(',').collect();
+    let mut bad = fields.clone();
+    bad[7] = "六十平米";
+    let mut edited: String = lines[..at].concat();
+    edited.push_str(&bad.join(","));
+    edited.push_str(&lines[at + 1..].concat());
+    text = edited;
+    fs::write(&csv, &text).unwrap();
+    let file = csv.to_str().unwrap();
+    let args = ["check", file, "--format", "csv", "--as-of", "2020-10-01"];
+    let whole = run(&args, 0, 1 << 30);
+    assert_eq!(whole.2, Some(2));
+    // The line the error names holds the bad cell.
+    let line: usize = whole
+        .1
+        .split(':')
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no line in {}", whole.1));
+    let nth_line = text.split('\n').nth(line - 1).unwrap();
+    assert!(nth_line.contains("六十平米"), "line {line}: {nth_line}");
+    for (threads, chunk) in [(2, 300), (1, 5000), (0, 64)] {
+        assert_eq!(run(&args, threads, chunk), whole, "{threads} threads");
+    }
+}
+
+#[test]
+fn crlf_rows_are_placed_on_their_own_lines() {
+    let dir = scratch("crlf");
+    let csv = awkward_csv(&dir, 30);
+    let text = fs::read_to_string(dir.join("plain.csv")).unwrap();
+    let crlf = text.replace('\n', "\r\n").replacen(",是,", ",也许,", 1);
+    fs::write(&csv, &crlf).unwrap();
+    let (_, stderr, code) = run(&["check", csv.to_str().unwrap()], 0, 1 << 30);
+    assert_eq!(code, Some(2));
+    let line: usize = stderr.split(':').nth(2).unwrap().parse().unwrap();
+    let nth = crlf.split("\r\n").nth(line - 1).unwrap();
+    assert!(nth.contains("也许"), "{stderr} points at {nth}");
+}
