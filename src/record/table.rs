@@ -280,7 +280,9 @@ impl Wide {
         let n = checklists.iter().position(|c| c.site_kind == kind)?;
         let checklist = &checklists[n];
         let plan = &self.plans[n];
-        if row.iter().skip(self.columns.len()).any(|c| !c.is_empty()) {
+        if row.len() > self.columns.len()
+            && row.iter().skip(self.columns.len()).any(|c| !c.is_empty())
+        {
             return None;
         }
         // Notes, evidence and other kinds' items send the row down the full path.

@@ -40,6 +40,30 @@ pub struct Csv {
     writer: csv::Writer<Buffer>,
     /// Reused for the date, score, maximum and due date of each site.
     texts: [String; 4],
+    /// Reused for the row of a site without findings.
+    line: Vec<u8>,
+}
+
+/// Writes one cell as the CSV writer does: guarded against formulas, and quoted (quotes
+/// doubled) only when it holds a comma, a quote or a line break.
+fn put_cell(line: &mut Vec<u8>, text: &str) {
+    let text = defuse(text);
+    let bytes = text.as_bytes();
+    if bytes
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        line.push(b'"');
+        for &b in bytes {
+            if b == b'"' {
+                line.push(b'"');
+            }
+            line.push(b);
+        }
+        line.push(b'"');
+    } else {
+        line.extend_from_slice(bytes);
+    }
 }
 
 impl Csv {
@@ -51,6 +75,7 @@ impl Csv {
             writer: csv::Writer::from_writer(buffer.clone()),
             buffer,
             texts: Default::default(),
+            line: Vec::new(),
         }
     }
 
@@ -157,16 +182,27 @@ impl Renderer for Csv {
             }
             self.writer.write_record(None::<&[u8]>)?;
         }
-        if !any {
-            for field in site_cols {
-                self.writer.write_field(defuse(field).as_ref())?;
+        if any {
+            // Inline rather than `drain`: the site's columns still borrow `texts`.
+            self.writer.flush()?;
+            let mut bytes = self.buffer.bytes();
+            out.write_all(&bytes)?;
+            bytes.clear();
+        } else {
+            // Most sites of a large file: written directly, as the CSV writer would.
+            let line = &mut self.line;
+            line.clear();
+            for (i, field) in site_cols.iter().enumerate() {
+                if i > 0 {
+                    line.push(b',');
+                }
+                put_cell(line, field);
             }
-            for _ in site_cols.len()..HEADER.len() {
-                self.writer.write_field("")?;
-            }
-            self.writer.write_record(None::<&[u8]>)?;
+            line.extend(std::iter::repeat_n(b',', HEADER.len() - site_cols.len()));
+            line.push(b'\n');
+            out.write_all(line)?;
         }
-        self.drain(out)
+        Ok(())
     }
 
     fn finish(&mut self, _run: &Run<'_>, _totals: &Totals, _out: &mut dyn Write) -> io::Result<()> {
@@ -188,5 +224,45 @@ impl Renderer for Csv {
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_written_as_the_csv_writer_writes_them() {
+        let cells = [
+            "plain",
+            "",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\rhere",
+            "=1+1",
+            "-3",
+            "城关镇便民服务中心",
+            " spaced ",
+            "\"",
+        ];
+        let mut by_writer = csv::Writer::from_writer(Vec::new());
+        for cell in cells {
+            by_writer.write_field(defuse(cell).as_ref()).unwrap();
+        }
+        by_writer.write_record(None::<&[u8]>).unwrap();
+        let expected = by_writer.into_inner().unwrap();
+        let mut line = Vec::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                line.push(b',');
+            }
+            put_cell(&mut line, cell);
+        }
+        line.push(b'\n');
+        assert_eq!(
+            String::from_utf8(line).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
     }
 }
