@@ -104,7 +104,9 @@ pub struct Ranking {
 impl Ranking {
     /// Ranks `entries`, choosing up to `wanted` demonstration sites of kind `kind`.
     pub fn new(mut entries: Vec<Entry>, wanted: usize, kind: &str) -> Ranking {
-        entries.sort_by(|a, b| {
+        // Ids are unique (ignoring case, checked when reading), so no two entries tie and
+        // an unstable sort gives the same order as a stable one, faster and in place.
+        entries.sort_unstable_by(|a, b| {
             b.percent_tenths
                 .cmp(&a.percent_tenths)
                 .then(a.advisory_misses.cmp(&b.advisory_misses))
