@@ -4,6 +4,7 @@
 //! before the command sees them, so output is the same byte for byte whatever the threads.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -363,7 +364,10 @@ struct CsvSource<'a> {
 
 /// The workers as the reading thread sees them: where jobs go, where parts come back, and
 /// how many chunks may be in flight.
-type Pool<P> = (mpsc::SyncSender<Job>, mpsc::Receiver<Done<P>>, usize);
+type Pool<P> = (mpsc::SyncSender<Job>, mpsc::Receiver<Finished<P>>, usize);
+
+/// A chunk's part, or the panic that stopped its worker.
+type Finished<P> = std::thread::Result<Done<P>>;
 
 /// A chunk of data rows to judge.
 struct Job {
@@ -409,7 +413,7 @@ impl CsvSource<'_> {
             self.pipeline(&wide, rest, &mut chunker, work, &mut counted, None)?;
         } else {
             let (job_tx, job_rx) = mpsc::sync_channel::<Job>(workers * IN_FLIGHT_PER_WORKER);
-            let (done_tx, done_rx) = mpsc::channel::<Done<W::Part>>();
+            let (done_tx, done_rx) = mpsc::channel::<Finished<W::Part>>();
             let job_rx = Mutex::new(job_rx);
             std::thread::scope(|scope| -> Result<()> {
                 for _ in 0..workers {
@@ -418,7 +422,13 @@ impl CsvSource<'_> {
                         loop {
                             let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                             let Ok(job) = job else { break };
-                            if done_tx.send(self.judge_chunk(wide, &job, work)).is_err() {
+                            // A panic (a bug) is handed to the reading thread, which
+                            // would otherwise wait for this chunk for ever.
+                            let judged = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                                self.judge_chunk(wide, &job, work)
+                            }));
+                            let stop = judged.is_err();
+                            if done_tx.send(judged).is_err() || stop {
                                 break;
                             }
                         }
@@ -664,9 +674,13 @@ impl CsvSource<'_> {
                 return Ok(());
             }
             let done = match &pool {
-                Some((_, rx, _)) => rx
+                Some((_, rx, _)) => match rx
                     .recv()
-                    .map_err(|_| anyhow!("{}: a worker thread stopped", self.origin))?,
+                    .map_err(|_| anyhow!("{}: a worker thread stopped", self.origin))?
+                {
+                    Ok(done) => done,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
                 None => inline
                     .pop_front()
                     .ok_or_else(|| anyhow!("{}: lost a chunk", self.origin))?,
