@@ -1,6 +1,6 @@
-//! Rows from spreadsheet files: CSV in UTF-8 (with or without BOM) or GB18030/GBK, and the
-//! sheets of xlsx workbooks. Rows come one at a time as [`StringRecord`]s, so a CSV of any
-//! size is read in constant memory; an xlsx sheet is read whole, as calamine does.
+//! Spreadsheet files: CSV text in UTF-8 (with or without BOM) or GB18030/GBK, decoded to
+//! UTF-8 for [`super::chunks`] to cut into rows, and the sheets of xlsx workbooks, whose rows
+//! come one at a time as [`StringRecord`]s (a sheet is read whole, as calamine does).
 
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read};
@@ -157,27 +157,14 @@ impl<R: Read> Read for Gb18030ToUtf8<R> {
     }
 }
 
-/// Where rows come from.
+/// Where rows come from: the used range of one xlsx sheet (CSV files are read in chunks,
+/// by [`super::chunks`]).
 pub enum Sheet {
-    /// A CSV file, read as it goes.
-    Csv {
-        /// The CSV reader over decoded text.
-        reader: csv::Reader<Box<dyn Read>>,
-        /// The encoding found.
-        encoding: Encoding,
-    },
     /// The used range of one xlsx sheet.
     Xlsx {
         /// Rows already converted to text, with their 1-based row numbers.
         rows: std::vec::IntoIter<(usize, StringRecord)>,
     },
-}
-
-/// Opens a CSV file, detecting its encoding. `progress` wraps the raw byte stream (for a
-/// progress bar) when given.
-pub fn open_csv(path: &Path, progress: Option<&indicatif::ProgressBar>) -> Result<Sheet> {
-    let (text, encoding) = open_csv_text(path, progress)?;
-    Ok(csv_reader(text, encoding))
 }
 
 /// Opens a CSV file as UTF-8 text (decoding GB18030), with the encoding found.
@@ -201,13 +188,6 @@ pub fn open_csv_text(
     csv_text(head, rest, &path.display().to_string())
 }
 
-/// A CSV sheet from its first bytes (at most [`SNIFF`], to tell the encoding) and the rest.
-/// `label` names the source in messages.
-pub fn csv_sheet(head: Vec<u8>, rest: Box<dyn Read>, label: &str) -> Result<Sheet> {
-    let (text, encoding) = csv_text(head, rest, label)?;
-    Ok(csv_reader(text, encoding))
-}
-
 /// UTF-8 text from a CSV's first bytes (at most [`SNIFF`]) and the rest, decoded as
 /// sniffed, with the encoding found.
 pub fn csv_text(
@@ -227,15 +207,6 @@ pub fn csv_text(
         Encoding::Utf8 | Encoding::Utf8Bom => Box::new(raw),
     };
     Ok((text, encoding))
-}
-
-fn csv_reader(text: Box<dyn Read>, encoding: Encoding) -> Sheet {
-    let reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(256 * 1024)
-        .from_reader(text);
-    Sheet::Csv { reader, encoding }
 }
 
 /// The most cells an xlsx sheet may hold: every cell is held in memory.
@@ -351,7 +322,7 @@ impl Sheet {
     /// Reads the next row into `row`; `Ok(None)` at the end, else its 1-based row number.
     /// Rows with too many columns or too long a cell are refused.
     pub fn next_row(&mut self, row: &mut StringRecord, path: &Path) -> Result<Option<usize>> {
-        let n = self.read_row(row, path)?;
+        let n = self.read_row(row);
         if let Some(n) = n {
             if row.len() > MAX_COLUMNS {
                 bail!(
@@ -372,26 +343,12 @@ impl Sheet {
         Ok(n)
     }
 
-    fn read_row(&mut self, row: &mut StringRecord, path: &Path) -> Result<Option<usize>> {
+    fn read_row(&mut self, row: &mut StringRecord) -> Option<usize> {
         match self {
-            Sheet::Csv { reader, encoding } => {
-                let before = reader.position().line() as usize;
-                match reader.read_record(row) {
-                    Ok(false) => Ok(None),
-                    Ok(true) => {
-                        let line = row.position().map_or(before, |p| p.line() as usize);
-                        if line == 1 && *encoding == Encoding::Utf8Bom {
-                            strip_bom(row);
-                        }
-                        Ok(Some(line))
-                    }
-                    Err(e) => Err(csv_error(e, before.max(1), *encoding, path)),
-                }
-            }
-            Sheet::Xlsx { rows } => Ok(rows.next().map(|(n, r)| {
+            Sheet::Xlsx { rows } => rows.next().map(|(n, r)| {
                 *row = r;
                 n
-            })),
+            }),
         }
     }
 }
