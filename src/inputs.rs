@@ -14,7 +14,7 @@ use crate::record::campaign::{Campaign, ChecklistSource};
 use crate::record::sheet::{self, FileFormat};
 use crate::record::waiver::{self, Waiver};
 use crate::record::{Record, table};
-use csv::StringRecord;
+use csv::{ByteRecord, StringRecord};
 
 mod stream;
 pub use stream::{At, SiteWork, read_csv_bytes};
@@ -216,10 +216,9 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
     })
 }
 
-/// Reads every site of a sheet (wide or long layout, told by its header), handing each
-/// with its row (0 for the long layout) to `each`: the reader of xlsx sheets, and of CSV
-/// for the fuzz targets (commands read CSV in parallel chunks, through the same
-/// [`table::Wide`]).
+/// Reads every site of an xlsx sheet (wide or long layout, told by its header), handing
+/// each with its row (0 for the long layout) to `each`. CSV files are read in chunks by
+/// [`Plan::for_each_part`], through the same [`WideRows`] and [`long_records`].
 pub fn read_sheet(
     mut sheet: sheet::Sheet,
     origin: &str,
@@ -237,12 +236,7 @@ pub fn read_sheet(
         while let Some(n) = sheet.next_row(&mut row, file)? {
             long.push(&row, n).map_err(|e| anyhow!(e.located(origin)))?;
         }
-        let records = long
-            .finish(origin, checklists)
-            .map_err(|e| anyhow!(e.located(origin)))?;
-        if records.is_empty() {
-            bail!("{origin}: the sheet has a header but no observations");
-        }
+        let records = long_records(long, origin, checklists)?;
         let sites = records.len();
         for record in records {
             each(Incoming::Full(record), 0)?;
@@ -251,33 +245,96 @@ pub fn read_sheet(
     }
     let wide =
         table::Wide::from_header(&row, checklists).map_err(|e| anyhow!(e.located(origin)))?;
+    let rows = WideRows {
+        wide: &wide,
+        origin,
+        checklists,
+        fast,
+    };
     let mut first = true;
     let mut sites = 0;
     let mut clean = Record::blank(origin);
     while let Some(n) = sheet.next_row(&mut row, file)? {
-        let title_row = first && wide.is_title_row(row.as_byte_record());
-        first = false;
-        if title_row || row.iter().all(|c| c.trim().is_empty()) {
-            continue;
+        if let Some(site) = rows.site(
+            row.as_byte_record(),
+            n,
+            std::mem::take(&mut first),
+            &mut clean,
+        )? {
+            sites += 1;
+            each(site, n)?;
         }
-        sites += 1;
-        if fast
-            && wide
-                .clean_pass(row.as_byte_record(), checklists, &mut clean)
-                .is_some()
-        {
-            each(Incoming::CleanPass(&clean), n)?;
-            continue;
-        }
-        let record = wide
-            .record(&row, n, origin, checklists)
-            .map_err(|e| anyhow!(e.located(origin)))?;
-        each(Incoming::Full(record), n)?;
     }
     if sites == 0 {
         bail!("{origin}: the sheet has a header but no sites: fill in one row per site");
     }
     Ok(sites)
+}
+
+/// The data rows of a wide-layout sheet, read the same way whatever the file.
+pub struct WideRows<'a> {
+    /// The columns, from the header.
+    pub wide: &'a table::Wide,
+    /// The file, for messages and records.
+    pub origin: &'a str,
+    /// The checklists of the run.
+    pub checklists: &'a [Checklist],
+    /// Whether clean rows may skip their observations ([`ReadOptions::fast`]).
+    pub fast: bool,
+}
+
+impl WideRows<'_> {
+    /// The site of one data row on `line`: `None` for a blank row and for the optional row
+    /// of Chinese titles (looked for only when `first`); a row that passes cleanly read into
+    /// `clean` (reused row after row); any other row read in full, every error located.
+    pub fn site<'r>(
+        &self,
+        row: &ByteRecord,
+        line: usize,
+        first: bool,
+        clean: &'r mut Record,
+    ) -> Result<Option<Incoming<'r>>> {
+        if (first && self.wide.is_title_row(row)) || is_blank(row) {
+            return Ok(None);
+        }
+        if self.fast && self.wide.clean_pass(row, self.checklists, clean).is_some() {
+            return Ok(Some(Incoming::CleanPass(clean)));
+        }
+        let text = row_text(row.clone(), line, self.origin)?;
+        let full = self
+            .wide
+            .record(&text, line, self.origin, self.checklists)
+            .map_err(|e| anyhow!(e.located(self.origin)))?;
+        Ok(Some(Incoming::Full(full)))
+    }
+}
+
+/// Whether every cell of a row is empty or white space.
+fn is_blank(row: &ByteRecord) -> bool {
+    row.iter().all(|cell| {
+        cell.iter().all(u8::is_ascii_whitespace)
+            || std::str::from_utf8(cell).is_ok_and(|t| t.trim().is_empty())
+    })
+}
+
+/// A row as text, or an error naming its line.
+fn row_text(row: ByteRecord, line: usize, origin: &str) -> Result<StringRecord> {
+    StringRecord::from_byte_record(row).map_err(|_| {
+        anyhow!(
+            "{origin}:{line}: the row is not valid UTF-8 text: save the file as UTF-8 (or GBK) CSV"
+        )
+    })
+}
+
+/// The sites of a long-layout sheet, once all its rows are in.
+fn long_records(long: table::Long, origin: &str, checklists: &[Checklist]) -> Result<Vec<Record>> {
+    let records = long
+        .finish(origin, checklists)
+        .map_err(|e| anyhow!(e.located(origin)))?;
+    if records.is_empty() {
+        bail!("{origin}: the sheet has a header but no observations");
+    }
+    Ok(records)
 }
 
 /// Every waived item must be an item of some checklist of the run.

@@ -101,8 +101,8 @@ impl SiteWork for Checking<'_> {
     fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Part) -> Result<()> {
         let (plan, run, lang) = (self.plan, self.run, self.lang);
         let mut site = super::judge_incoming(plan, &incoming, lang)?;
-        for expired in plan.waive(&mut site, self.as_of, &mut part.waived)? {
-            warn_expired(&mut part.notices, &expired, self.as_of, lang);
+        let (waived, notices) = (&mut part.waived, &mut part.notices);
+        for expired in super::waive_and_warn(plan, &mut site, self.as_of, lang, waived, notices)? {
             part.totals
                 .expired
                 .push((expired.waiver.clone(), expired.origin));
@@ -123,12 +123,11 @@ impl SiteWork for Checking<'_> {
 }
 
 /// A warning for stderr, so that stdout stays one clean document.
-fn warn_late(to: &mut dyn Write, run: &Run<'_>, site: &audit::SiteResult<'_>, lang: Lang) {
+fn warn_late(stderr: &mut dyn Write, run: &Run<'_>, site: &audit::SiteResult<'_>, lang: Lang) {
     let Some(phase) = run.acceptance() else {
         return;
     };
     let r = site.record;
-    let stderr = to;
     let _ = match lang {
         Lang::Zh => writeln!(
             stderr,
@@ -139,29 +138,6 @@ fn warn_late(to: &mut dyn Write, run: &Run<'_>, site: &audit::SiteResult<'_>, la
             stderr,
             "warning: {}: inspected on {}, outside the acceptance phase ({} to {})",
             r.origin, r.inspected_on, phase.start, phase.end
-        ),
-    };
-}
-
-/// A waiver that ran out: the item counts again, and the user is told which waiver.
-pub(super) fn warn_expired(
-    to: &mut dyn Write,
-    expired: &audit::ExpiredWaiver<'_>,
-    as_of: jiff::civil::Date,
-    lang: Lang,
-) {
-    let w = expired.waiver;
-    let stderr = to;
-    let _ = match lang {
-        Lang::Zh => writeln!(
-            stderr,
-            "注意：{}：{} 的豁免（{} 于 {} 批准）已于 {} 到期（按 {as_of} 计），该项重新按不符合计",
-            expired.origin, w.item, w.approved_by, w.approved_on, w.expires
-        ),
-        Lang::En => writeln!(
-            stderr,
-            "warning: {}: the waiver of {} (approved by {} on {}) expired on {} (as of {as_of}): the item counts as a failure again",
-            expired.origin, w.item, w.approved_by, w.approved_on, w.expires
         ),
     };
 }

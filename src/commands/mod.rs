@@ -104,3 +104,44 @@ fn judge_incoming<'a>(
         }
     })
 }
+
+/// Applies the campaign's waivers to a judged site as they stand on `as_of`, the way every
+/// command does: the site's id goes into `waived` (for
+/// [`crate::inputs::Plan::check_waiver_sites`]), a warning for each waiver that had run out
+/// into `notices`. Returns those waivers.
+fn waive_and_warn<'a>(
+    plan: &'a crate::inputs::Plan,
+    site: &mut crate::audit::SiteResult<'a>,
+    as_of: jiff::civil::Date,
+    lang: crate::lang::Lang,
+    waived: &mut std::collections::HashSet<String>,
+    notices: &mut dyn std::io::Write,
+) -> Result<Vec<crate::audit::ExpiredWaiver<'a>>> {
+    let expired = plan.waive(site, as_of, waived)?;
+    for waiver in &expired {
+        warn_expired(notices, waiver, as_of, lang);
+    }
+    Ok(expired)
+}
+
+/// A waiver that ran out: the item counts again, and the user is told which waiver.
+fn warn_expired(
+    stderr: &mut dyn std::io::Write,
+    expired: &crate::audit::ExpiredWaiver<'_>,
+    as_of: jiff::civil::Date,
+    lang: crate::lang::Lang,
+) {
+    let w = expired.waiver;
+    let _ = match lang {
+        crate::lang::Lang::Zh => writeln!(
+            stderr,
+            "注意：{}：{} 的豁免（{} 于 {} 批准）已于 {} 到期（按 {as_of} 计），该项重新按不符合计",
+            expired.origin, w.item, w.approved_by, w.approved_on, w.expires
+        ),
+        crate::lang::Lang::En => writeln!(
+            stderr,
+            "warning: {}: the waiver of {} (approved by {} on {}) expired on {} (as of {as_of}): the item counts as a failure again",
+            expired.origin, w.item, w.approved_by, w.approved_on, w.expires
+        ),
+    };
+}

@@ -87,9 +87,8 @@ impl SiteWork for Ranking<'_> {
 
     fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Part) -> Result<()> {
         let mut site = super::judge_incoming(self.plan, &incoming, self.lang)?;
-        for expired in self.plan.waive(&mut site, self.as_of, &mut part.waived)? {
-            super::check::warn_expired(&mut part.notices, &expired, self.as_of, self.lang);
-        }
+        let (waived, notices) = (&mut part.waived, &mut part.notices);
+        super::waive_and_warn(self.plan, &mut site, self.as_of, self.lang, waived, notices)?;
         part.entries.push(Entry::of(&site));
         Ok(())
     }

@@ -40,9 +40,8 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
     let mut befores = Vec::with_capacity(inputs.records.len());
     for record in &inputs.records {
         let mut site = audit::evaluate(checklist_of(&inputs, record)?, record, args.lang);
-        for expired in plan.waive(&mut site, as_of, &mut seen)? {
-            super::check::warn_expired(&mut std::io::stderr().lock(), &expired, as_of, args.lang);
-        }
+        let stderr = &mut std::io::stderr().lock();
+        super::waive_and_warn(&plan, &mut site, as_of, args.lang, &mut seen, stderr)?;
         audit::date_site(
             &mut site,
             &loaded.calendar,

@@ -51,9 +51,8 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
             )
         })?;
         let mut site = audit::evaluate(checklist, record, args.lang);
-        for expired in settings.waive(&mut site, as_of, &mut waived)? {
-            super::check::warn_expired(&mut std::io::stderr().lock(), &expired, as_of, args.lang);
-        }
+        let stderr = &mut std::io::stderr().lock();
+        super::waive_and_warn(&settings, &mut site, as_of, args.lang, &mut waived, stderr)?;
         audit::date_site(
             &mut site,
             &loaded.calendar,

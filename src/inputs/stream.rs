@@ -12,10 +12,10 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Result, anyhow, bail};
 use csv::{ByteRecord, StringRecord};
 
-use super::{Incoming, Plan, ReadOptions, read_text};
+use super::{Incoming, Plan, ReadOptions, WideRows, long_records, read_text, row_text};
 use crate::checklist::Checklist;
 use crate::record::chunks::{Chunk, ChunkRows, Chunker};
-use crate::record::sheet::{self, Encoding, FileFormat, MAX_CELL, MAX_COLUMNS};
+use crate::record::sheet::{self, Encoding, FileFormat, check_row_limits};
 use crate::record::{self, Record, table};
 
 /// Where a site was read: the index of its file in the plan, and its row (0 for TOML files
@@ -474,9 +474,8 @@ impl CsvSource<'_> {
             if let Some(line) = line
                 && (chunk.last || end <= chunk.data().len())
             {
-                let header = self.row_text(row, line)?;
-                self.check_limits(&header, line)?;
-                let mut header = header;
+                check_row_limits(&row, line, self.origin)?;
+                let mut header = row_text(row, line, self.origin)?;
                 if line == 1 && self.encoding == Encoding::Utf8Bom {
                     sheet::strip_bom(&mut header);
                 }
@@ -532,21 +531,13 @@ impl CsvSource<'_> {
                 continue;
             }
             for (line, bytes) in got {
-                let text = self.row_text(bytes, line)?;
-                self.check_limits(&text, line)?;
+                check_row_limits(&bytes, line, self.origin)?;
+                let text = row_text(bytes, line, self.origin)?;
                 long.push(&text, line)
                     .map_err(|e| anyhow!(e.located(self.origin)))?;
             }
         }
-        let records = long
-            .finish(self.origin, self.checklists)
-            .map_err(|e| anyhow!(e.located(self.origin)))?;
-        if records.is_empty() {
-            bail!(
-                "{}: the sheet has a header but no observations",
-                self.origin
-            );
-        }
+        let records = long_records(long, self.origin, self.checklists)?;
         let mut batch = Batch::new(work);
         for record in records {
             batch.add(
@@ -701,85 +692,36 @@ impl CsvSource<'_> {
         let mut done = empty_done(work, job.seq, job.id);
         let mut rows = ChunkRows::new(&job.chunk);
         let mut row = ByteRecord::new();
-        let mut record = Record::blank(self.origin);
-        let mut titles = job.titles;
+        let mut clean = Record::blank(self.origin);
+        let mut first = job.titles;
+        let wide_rows = WideRows {
+            wide,
+            origin: self.origin,
+            checklists: self.checklists,
+            fast: self.fast,
+        };
         while let Some(line) = rows.next_row(&mut row) {
-            let first = std::mem::take(&mut titles);
-            if let Err(e) = self.judge_row(wide, &row, line, first, &mut record, work, &mut done) {
+            let judged = check_row_limits(&row, line, self.origin).and_then(|()| {
+                match wide_rows.site(&row, line, std::mem::take(&mut first), &mut clean)? {
+                    Some(site) => {
+                        done.sites += 1;
+                        done.ids.push(id_hash(&site.record().id));
+                        let at = At {
+                            file: self.file,
+                            row: line,
+                        };
+                        work.site(site, at, &mut done.part)
+                    }
+                    None => Ok(()),
+                }
+            });
+            if let Err(e) = judged {
                 done.error = Some(e);
                 break;
             }
         }
         done.aligned = rows.aligned();
         done
-    }
-
-    /// Judges one data row: a clean pass straight from its bytes, anything else read in
-    /// full.
-    #[allow(clippy::too_many_arguments)]
-    fn judge_row<W: SiteWork>(
-        &self,
-        wide: &table::Wide,
-        row: &ByteRecord,
-        line: usize,
-        first: bool,
-        record: &mut Record,
-        work: &W,
-        done: &mut Done<W::Part>,
-    ) -> Result<()> {
-        self.check_byte_limits(row, line)?;
-        if (first && wide.is_title_row(row)) || is_blank(row) {
-            return Ok(());
-        }
-        done.sites += 1;
-        let at = At {
-            file: self.file,
-            row: line,
-        };
-        if self.fast && wide.clean_pass(row, self.checklists, record).is_some() {
-            done.ids.push(id_hash(&record.id));
-            return work.site(Incoming::CleanPass(record), at, &mut done.part);
-        }
-        let text = self.row_text(row.clone(), line)?;
-        let full = wide
-            .record(&text, line, self.origin, self.checklists)
-            .map_err(|e| anyhow!(e.located(self.origin)))?;
-        done.ids.push(id_hash(&full.id));
-        work.site(Incoming::Full(full), at, &mut done.part)
-    }
-
-    /// The row as text, or an error naming its line.
-    fn row_text(&self, row: ByteRecord, line: usize) -> Result<StringRecord> {
-        StringRecord::from_byte_record(row).map_err(|_| {
-            anyhow!(
-                "{}:{line}: the row is not valid UTF-8 text: save the file as UTF-8 (or GBK) CSV",
-                self.origin
-            )
-        })
-    }
-
-    fn check_limits(&self, row: &StringRecord, line: usize) -> Result<()> {
-        self.check_byte_limits(row.as_byte_record(), line)
-    }
-
-    /// Rows with too many columns or too long a cell are refused.
-    fn check_byte_limits(&self, row: &ByteRecord, line: usize) -> Result<()> {
-        if row.len() > MAX_COLUMNS {
-            bail!(
-                "{}:{line}: the row has {} columns, more than the {MAX_COLUMNS} a form can have",
-                self.origin,
-                row.len()
-            );
-        }
-        if let Some((i, cell)) = row.iter().enumerate().find(|(_, c)| c.len() > MAX_CELL) {
-            bail!(
-                "{}:{line}:{}: a cell of {} bytes, longer than the {MAX_CELL} a cell may hold: is this the right file?",
-                self.origin,
-                i + 1,
-                cell.len()
-            );
-        }
-        Ok(())
     }
 }
 
@@ -822,14 +764,6 @@ pub fn read_csv_bytes(
         Ok(())
     })?;
     Ok(sites)
-}
-
-/// Whether every cell of a row is empty or white space.
-fn is_blank(row: &ByteRecord) -> bool {
-    row.iter().all(|cell| {
-        cell.iter().all(u8::is_ascii_whitespace)
-            || std::str::from_utf8(cell).is_ok_and(|t| t.trim().is_empty())
-    })
 }
 
 #[cfg(test)]

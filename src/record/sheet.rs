@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
 use calamine::{Data, Reader, Xlsx};
-use csv::StringRecord;
+use csv::{ByteRecord, StringRecord};
 use encoding_rs::{DecoderResult, GB18030};
 
 use super::value::date_from_excel_serial;
@@ -157,14 +157,10 @@ impl<R: Read> Read for Gb18030ToUtf8<R> {
     }
 }
 
-/// Where rows come from: the used range of one xlsx sheet (CSV files are read in chunks,
-/// by [`super::chunks`]).
-pub enum Sheet {
-    /// The used range of one xlsx sheet.
-    Xlsx {
-        /// Rows already converted to text, with their 1-based row numbers.
-        rows: std::vec::IntoIter<(usize, StringRecord)>,
-    },
+/// The used range of one xlsx sheet (CSV files are read in chunks, by [`super::chunks`]).
+pub struct Sheet {
+    /// Rows already converted to text, with their 1-based row numbers.
+    rows: std::vec::IntoIter<(usize, StringRecord)>,
 }
 
 /// Opens a CSV file as UTF-8 text (decoding GB18030), with the encoding found.
@@ -298,7 +294,7 @@ pub fn xlsx_sheet<RS: Read + std::io::Seek>(
             (r as usize + 1, record)
         })
         .collect();
-    Ok(Sheet::Xlsx {
+    Ok(Sheet {
         rows: rows.into_iter(),
     })
 }
@@ -322,35 +318,32 @@ impl Sheet {
     /// Reads the next row into `row`; `Ok(None)` at the end, else its 1-based row number.
     /// Rows with too many columns or too long a cell are refused.
     pub fn next_row(&mut self, row: &mut StringRecord, path: &Path) -> Result<Option<usize>> {
-        let n = self.read_row(row);
-        if let Some(n) = n {
-            if row.len() > MAX_COLUMNS {
-                bail!(
-                    "{}:{n}: the row has {} columns, more than the {MAX_COLUMNS} a form can have",
-                    path.display(),
-                    row.len()
-                );
-            }
-            if let Some((i, cell)) = row.iter().enumerate().find(|(_, c)| c.len() > MAX_CELL) {
-                bail!(
-                    "{}:{n}:{}: a cell of {} bytes, longer than the {MAX_CELL} a cell may hold: is this the right file?",
-                    path.display(),
-                    i + 1,
-                    cell.len()
-                );
-            }
-        }
-        Ok(n)
+        let Some((n, next)) = self.rows.next() else {
+            return Ok(None);
+        };
+        *row = next;
+        check_row_limits(row.as_byte_record(), n, &path.display().to_string())?;
+        Ok(Some(n))
     }
+}
 
-    fn read_row(&mut self, row: &mut StringRecord) -> Option<usize> {
-        match self {
-            Sheet::Xlsx { rows } => rows.next().map(|(n, r)| {
-                *row = r;
-                n
-            }),
-        }
+/// Refuses a row (of any sheet, on `line` of `origin`) with more columns or a longer cell
+/// than a form can have.
+pub fn check_row_limits(row: &ByteRecord, line: usize, origin: &str) -> Result<()> {
+    if row.len() > MAX_COLUMNS {
+        bail!(
+            "{origin}:{line}: the row has {} columns, more than the {MAX_COLUMNS} a form can have",
+            row.len()
+        );
     }
+    if let Some((i, cell)) = row.iter().enumerate().find(|(_, c)| c.len() > MAX_CELL) {
+        bail!(
+            "{origin}:{line}:{}: a cell of {} bytes, longer than the {MAX_CELL} a cell may hold: is this the right file?",
+            i + 1,
+            cell.len()
+        );
+    }
+    Ok(())
 }
 
 /// Takes the byte-order mark off the first cell of a header row.

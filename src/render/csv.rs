@@ -153,9 +153,21 @@ impl Renderer for Csv {
             site.verdict.code(),
             due.as_str(),
         ];
-        let mut any = false;
+        if site.findings().next().is_none() {
+            // Most sites of a large file: one row, written directly as the CSV writer would.
+            let line = &mut self.line;
+            line.clear();
+            for (i, field) in site_cols.iter().enumerate() {
+                if i > 0 {
+                    line.push(b',');
+                }
+                put_cell(line, field);
+            }
+            line.extend(std::iter::repeat_n(b',', HEADER.len() - site_cols.len()));
+            line.push(b'\n');
+            return out.write_all(line);
+        }
         for o in site.findings() {
-            any = true;
             let observed = o.observed(lang);
             let points = o.item.points.to_string();
             let lost = o.lost.to_string();
@@ -182,27 +194,7 @@ impl Renderer for Csv {
             }
             self.writer.write_record(None::<&[u8]>)?;
         }
-        if any {
-            // Inline rather than `drain`: the site's columns still borrow `texts`.
-            self.writer.flush()?;
-            let mut bytes = self.buffer.bytes();
-            out.write_all(&bytes)?;
-            bytes.clear();
-        } else {
-            // Most sites of a large file: written directly, as the CSV writer would.
-            let line = &mut self.line;
-            line.clear();
-            for (i, field) in site_cols.iter().enumerate() {
-                if i > 0 {
-                    line.push(b',');
-                }
-                put_cell(line, field);
-            }
-            line.extend(std::iter::repeat_n(b',', HEADER.len() - site_cols.len()));
-            line.push(b'\n');
-            out.write_all(line)?;
-        }
-        Ok(())
+        self.drain(out)
     }
 
     fn finish(&mut self, _run: &Run<'_>, _totals: &Totals, _out: &mut dyn Write) -> io::Result<()> {
