@@ -856,81 +856,45 @@ fn site_page(
 ) -> String {
     let lang = report.lang;
     let r = site.record;
-    let notice = lookup.notice(&r.id);
     let mut body = format!(
         "<h1>{}</h1>\n<p class=\"sub\">{}</p>\n",
         escape(&r.name),
         escape(&wording::site_subtitle(site, lang))
     );
-    let mut rows: Vec<(&str, String)> = vec![
-        (
-            lang.pick("编号", "Id"),
-            format!("<code>{}</code>", escape(&r.id)),
-        ),
-        (
-            lang.pick("类型", "Kind"),
-            escape(site.checklist.site_kind_label(lang)),
-        ),
-        (lang.pick("乡镇", "Township"), escape(&r.township)),
-    ];
-    if let Some(village) = &r.village {
-        rows.push((lang.pick("村（社区）", "Village"), escape(village)));
-    }
-    let mut inspected = escape(&long_date(r.inspected_on, lang));
-    if let Some(late) = wording::late_note(report, site) {
-        inspected.push_str(&format!(
-            " <span class=\"warning\">{}</span>",
-            escape(&late)
-        ));
-    }
-    rows.push((lang.pick("检查日期", "Inspected on"), inspected));
-    rows.push((
-        lang.pick("检查人员", "Inspectors"),
-        escape(&r.inspectors.join(lang.list_separator())),
-    ));
-    rows.push((
-        lang.pick("验收清单", "Checklist"),
-        escape(&format!("{} {}", site.checklist.id, site.checklist.version)),
-    ));
-    rows.push((
-        lang.pick("结论", "Verdict"),
-        verdict_html(site.verdict, lang),
-    ));
-    rows.push((
-        lang.pick("等级", "Grade"),
-        escape(site.grade.map_or("—", |g| g.label(lang))),
-    ));
-    rows.push((
-        lang.pick("得分", "Score"),
-        escape(&wording::score_text(site, lang)),
-    ));
-    if let Some(place) = lookup.place(&r.id) {
-        let mut text = escape(&wording::rank_text(
-            place.rank,
-            report.ranking.places.len(),
-            lang,
-        ));
-        if place.demonstration {
-            text.push_str(&demo_mark(lang));
-        }
-        rows.push((lang.pick("名次", "Rank"), text));
-    }
-    if let Some(due) = site.due {
-        rows.push((
-            lang.pick("整改期限", "Rectify by"),
-            escape(&wording::due_text(report, due)),
-        ));
-    }
-    if let Some(notice) = notice {
-        rows.push((
-            lang.pick("整改通知书", "Notice"),
-            notice_link(notice, "../"),
-        ));
-    }
-    rows.push((
-        lang.pick("检查记录", "Record"),
-        format!("<span class=\"path\">{}</span>", escape(&r.origin)),
-    ));
+    let rows: Vec<(&str, String)> = wording::site_facts(report, site, lookup)
+        .into_iter()
+        .map(|(label, fact)| {
+            let html = match fact {
+                wording::Fact::Text(text) => escape(&text),
+                wording::Fact::Id(id) => format!("<code>{}</code>", escape(&id)),
+                wording::Fact::Inspected { date, late } => match late {
+                    Some(late) => format!(
+                        "{} <span class=\"warning\">{}</span>",
+                        escape(&date),
+                        escape(&late)
+                    ),
+                    None => escape(&date),
+                },
+                wording::Fact::Verdict(verdict) => verdict_html(verdict, lang),
+                wording::Fact::Rank {
+                    text,
+                    demonstration,
+                } => {
+                    let mark = if demonstration {
+                        demo_mark(lang)
+                    } else {
+                        String::new()
+                    };
+                    escape(&text) + &mark
+                }
+                wording::Fact::Notice(notice) => notice_link(notice, "../"),
+                wording::Fact::Record(path) => {
+                    format!("<span class=\"path\">{}</span>", escape(&path))
+                }
+            };
+            (label, html)
+        })
+        .collect();
     body.push_str(&facts(&rows));
 
     if let Some(f) = lookup.follow_up(&r.id) {

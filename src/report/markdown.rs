@@ -672,7 +672,6 @@ fn site_page(
 ) -> String {
     let lang = report.lang;
     let r = site.record;
-    let notice = lookup.notice(&r.id);
     let sep = lang.pick("：", ": ");
     let mut out = format!(
         "[{}](../summary.md)\n\n# {}\n\n{}\n\n",
@@ -680,72 +679,30 @@ fn site_page(
         md_escape(&r.name),
         md_escape(&wording::site_subtitle(site, lang))
     );
-    let mut facts: Vec<(&str, String)> = vec![
-        (lang.pick("编号", "Id"), md_escape(&r.id)),
-        (
-            lang.pick("类型", "Kind"),
-            md_escape(site.checklist.site_kind_label(lang)),
-        ),
-        (lang.pick("乡镇", "Township"), md_escape(&r.township)),
-    ];
-    if let Some(village) = &r.village {
-        facts.push((lang.pick("村（社区）", "Village"), md_escape(village)));
-    }
-    let mut inspected = md_escape(&long_date(r.inspected_on, lang));
-    if let Some(late) = wording::late_note(report, site) {
-        inspected.push_str(&format!(
-            "{}{}{}",
-            lang.pick("（", " ("),
-            md_escape(&late),
-            lang.pick("）", ")")
-        ));
-    }
-    facts.push((lang.pick("检查日期", "Inspected on"), inspected));
-    facts.push((
-        lang.pick("检查人员", "Inspectors"),
-        md_escape(&r.inspectors.join(lang.list_separator())),
-    ));
-    facts.push((
-        lang.pick("验收清单", "Checklist"),
-        md_escape(&format!("{} {}", site.checklist.id, site.checklist.version)),
-    ));
-    facts.push((
-        lang.pick("结论", "Verdict"),
-        format!("**{}**", md_escape(site.verdict.label(lang))),
-    ));
-    facts.push((
-        lang.pick("等级", "Grade"),
-        md_escape(site.grade.map_or("—", |g| g.label(lang))),
-    ));
-    facts.push((
-        lang.pick("得分", "Score"),
-        md_escape(&wording::score_text(site, lang)),
-    ));
-    if let Some(place) = lookup.place(&r.id) {
-        let mut text = md_escape(&wording::rank_text(
-            place.rank,
-            report.ranking.places.len(),
-            lang,
-        ));
-        if place.demonstration {
-            text.push_str(demo_mark(lang));
-        }
-        facts.push((lang.pick("名次", "Rank"), text));
-    }
-    if let Some(due) = site.due {
-        facts.push((
-            lang.pick("整改期限", "Rectify by"),
-            md_escape(&wording::due_text(report, due)),
-        ));
-    }
-    if let Some(notice) = notice {
-        facts.push((
-            lang.pick("整改通知书", "Notice"),
-            link(&notice.number, &format!("../notices/{}.md", r.id)),
-        ));
-    }
-    facts.push((lang.pick("检查记录", "Record"), md_escape(&r.origin)));
-    for (label, value) in facts {
+    for (label, fact) in wording::site_facts(report, site, lookup) {
+        let value = match fact {
+            wording::Fact::Text(text) | wording::Fact::Id(text) | wording::Fact::Record(text) => {
+                md_escape(&text)
+            }
+            wording::Fact::Inspected { date, late } => match late {
+                Some(late) => format!(
+                    "{}{}{}{}",
+                    md_escape(&date),
+                    lang.pick("（", " ("),
+                    md_escape(&late),
+                    lang.pick("）", ")")
+                ),
+                None => md_escape(&date),
+            },
+            wording::Fact::Verdict(verdict) => format!("**{}**", md_escape(verdict.label(lang))),
+            wording::Fact::Rank {
+                text,
+                demonstration,
+            } => md_escape(&text) + if demonstration { demo_mark(lang) } else { "" },
+            wording::Fact::Notice(notice) => {
+                link(&notice.number, &format!("../notices/{}.md", r.id))
+            }
+        };
         out.push_str(&format!("- {label}{sep}{value}\n"));
     }
     out.push('\n');

@@ -696,3 +696,96 @@ pub fn expired_waivers(report: &Report<'_>) -> Vec<String> {
         })
         .collect()
 }
+
+/// One fact of a site page, as a report format shows it: plain text, or something each
+/// format marks up its own way.
+pub enum Fact<'x, 'a> {
+    /// Text to show as it is (escaped by the format).
+    Text(String),
+    /// The site id (code-styled where the format can).
+    Id(String),
+    /// The inspection date, with a note when it fell outside the acceptance phase.
+    Inspected { date: String, late: Option<String> },
+    /// The verdict (emphasised).
+    Verdict(Verdict),
+    /// The place in the ranking, marked when the site is a demonstration site.
+    Rank { text: String, demonstration: bool },
+    /// The rectification notice, linked.
+    Notice(&'x Notice<'x, 'a>),
+    /// The record file the site came from.
+    Record(String),
+}
+
+/// The facts at the top of a site page, labelled, in the order every format lists them.
+pub fn site_facts<'x, 'a>(
+    report: &Report<'_>,
+    site: &SiteResult<'_>,
+    lookup: &Lookup<'x, 'a>,
+) -> Vec<(&'static str, Fact<'x, 'a>)> {
+    let lang = report.lang;
+    let r = site.record;
+    let mut facts = vec![
+        (lang.pick("编号", "Id"), Fact::Id(r.id.clone())),
+        (
+            lang.pick("类型", "Kind"),
+            Fact::Text(site.checklist.site_kind_label(lang).to_owned()),
+        ),
+        (
+            lang.pick("乡镇", "Township"),
+            Fact::Text(r.township.clone()),
+        ),
+    ];
+    if let Some(village) = &r.village {
+        facts.push((
+            lang.pick("村（社区）", "Village"),
+            Fact::Text(village.clone()),
+        ));
+    }
+    facts.push((
+        lang.pick("检查日期", "Inspected on"),
+        Fact::Inspected {
+            date: long_date(r.inspected_on, lang),
+            late: late_note(report, site),
+        },
+    ));
+    facts.push((
+        lang.pick("检查人员", "Inspectors"),
+        Fact::Text(r.inspectors.join(lang.list_separator())),
+    ));
+    facts.push((
+        lang.pick("验收清单", "Checklist"),
+        Fact::Text(format!("{} {}", site.checklist.id, site.checklist.version)),
+    ));
+    facts.push((lang.pick("结论", "Verdict"), Fact::Verdict(site.verdict)));
+    facts.push((
+        lang.pick("等级", "Grade"),
+        Fact::Text(site.grade.map_or("—", |g| g.label(lang)).to_owned()),
+    ));
+    facts.push((
+        lang.pick("得分", "Score"),
+        Fact::Text(score_text(site, lang)),
+    ));
+    if let Some(place) = lookup.place(&r.id) {
+        facts.push((
+            lang.pick("名次", "Rank"),
+            Fact::Rank {
+                text: rank_text(place.rank, report.ranking.places.len(), lang),
+                demonstration: place.demonstration,
+            },
+        ));
+    }
+    if let Some(due) = site.due {
+        facts.push((
+            lang.pick("整改期限", "Rectify by"),
+            Fact::Text(due_text(report, due)),
+        ));
+    }
+    if let Some(notice) = lookup.notice(&r.id) {
+        facts.push((lang.pick("整改通知书", "Notice"), Fact::Notice(notice)));
+    }
+    facts.push((
+        lang.pick("检查记录", "Record"),
+        Fact::Record(r.origin.clone()),
+    ));
+    facts
+}
