@@ -11,10 +11,11 @@ use anyhow::{Context, Result, anyhow, bail};
 use crate::calendar::{Calendar, CalendarError};
 use crate::checklist::{Checklist, builtin};
 use crate::record::campaign::{Campaign, ChecklistSource};
+use crate::record::cells::Cells;
 use crate::record::sheet::{self, FileFormat};
 use crate::record::waiver::{self, Waiver};
 use crate::record::{Record, table};
-use csv::{ByteRecord, StringRecord};
+use csv::StringRecord;
 
 mod stream;
 pub use stream::{At, SiteWork, read_csv_bytes};
@@ -289,7 +290,7 @@ impl WideRows<'_> {
     /// `clean` (reused row after row); any other row read in full, every error located.
     pub fn site<'r>(
         &self,
-        row: &ByteRecord,
+        row: &impl Cells,
         line: usize,
         first: bool,
         clean: &'r mut Record,
@@ -300,7 +301,7 @@ impl WideRows<'_> {
         if self.fast && self.wide.clean_pass(row, self.checklists, clean).is_some() {
             return Ok(Some(Incoming::CleanPass(clean)));
         }
-        let text = row_text(row.clone(), line, self.origin)?;
+        let text = row_text(row, line, self.origin)?;
         let full = self
             .wide
             .record(&text, line, self.origin, self.checklists)
@@ -310,16 +311,17 @@ impl WideRows<'_> {
 }
 
 /// Whether every cell of a row is empty or white space.
-fn is_blank(row: &ByteRecord) -> bool {
-    row.iter().all(|cell| {
-        cell.iter().all(u8::is_ascii_whitespace)
-            || std::str::from_utf8(cell).is_ok_and(|t| t.trim().is_empty())
+fn is_blank(row: &impl Cells) -> bool {
+    (0..row.count()).all(|i| {
+        row.bytes(i)
+            .is_none_or(|cell| cell.iter().all(u8::is_ascii_whitespace))
+            || row.text(i).is_some_and(|t| t.trim().is_empty())
     })
 }
 
 /// A row as text, or an error naming its line.
-fn row_text(row: ByteRecord, line: usize, origin: &str) -> Result<StringRecord> {
-    StringRecord::from_byte_record(row).map_err(|_| {
+fn row_text(row: &impl Cells, line: usize, origin: &str) -> Result<StringRecord> {
+    row.to_strings().ok_or_else(|| {
         anyhow!(
             "{origin}:{line}: the row is not valid UTF-8 text: save the file as UTF-8 (or GBK) CSV"
         )

@@ -14,7 +14,8 @@ use csv::{ByteRecord, StringRecord};
 
 use super::{Incoming, Plan, ReadOptions, WideRows, long_records, read_text, row_text};
 use crate::checklist::Checklist;
-use crate::record::chunks::{Chunk, ChunkRows, Chunker};
+use crate::record::cells::{Cells, Line};
+use crate::record::chunks::{Chunk, ChunkRows, Chunker, PlainRows};
 use crate::record::sheet::{self, Encoding, FileFormat, check_row_limits};
 use crate::record::{self, Record, table};
 
@@ -475,7 +476,7 @@ impl CsvSource<'_> {
                 && (chunk.last || end <= chunk.data().len())
             {
                 check_row_limits(&row, line, self.origin)?;
-                let mut header = row_text(row, line, self.origin)?;
+                let mut header = row_text(&row, line, self.origin)?;
                 if line == 1 && self.encoding == Encoding::Utf8Bom {
                     sheet::strip_bom(&mut header);
                 }
@@ -532,7 +533,7 @@ impl CsvSource<'_> {
             }
             for (line, bytes) in got {
                 check_row_limits(&bytes, line, self.origin)?;
-                let text = row_text(bytes, line, self.origin)?;
+                let text = row_text(&bytes, line, self.origin)?;
                 long.push(&text, line)
                     .map_err(|e| anyhow!(e.located(self.origin)))?;
             }
@@ -689,39 +690,78 @@ impl CsvSource<'_> {
     /// Judges the rows of one chunk. A row's error ends the judging, but the chunk is still
     /// read to its end, to know whether the row (and so the error) is real.
     fn judge_chunk<W: SiteWork>(&self, wide: &table::Wide, job: &Job, work: &W) -> Done<W::Part> {
-        let mut done = empty_done(work, job.seq, job.id);
+        let mut judging = Judging {
+            rows: WideRows {
+                wide,
+                origin: self.origin,
+                checklists: self.checklists,
+                fast: self.fast,
+            },
+            file: self.file,
+            first: job.titles,
+            clean: Record::blank(self.origin),
+            done: empty_done(work, job.seq, job.id),
+        };
+        if let Some(mut rows) = PlainRows::new(&job.chunk) {
+            let mut ends = Vec::new();
+            while let Some((line, text)) = rows.next_row(&mut ends) {
+                if !judging.row(&Line::new(text, &ends), line, work) {
+                    break;
+                }
+            }
+            judging.done.aligned = true;
+            return judging.done;
+        }
         let mut rows = ChunkRows::new(&job.chunk);
         let mut row = ByteRecord::new();
-        let mut clean = Record::blank(self.origin);
-        let mut first = job.titles;
-        let wide_rows = WideRows {
-            wide,
-            origin: self.origin,
-            checklists: self.checklists,
-            fast: self.fast,
-        };
         while let Some(line) = rows.next_row(&mut row) {
-            let judged = check_row_limits(&row, line, self.origin).and_then(|()| {
-                match wide_rows.site(&row, line, std::mem::take(&mut first), &mut clean)? {
-                    Some(site) => {
-                        done.sites += 1;
-                        done.ids.push(id_hash(&site.record().id));
-                        let at = At {
-                            file: self.file,
-                            row: line,
-                        };
-                        work.site(site, at, &mut done.part)
-                    }
-                    None => Ok(()),
-                }
-            });
-            if let Err(e) = judged {
-                done.error = Some(e);
+            if !judging.row(&row, line, work) {
                 break;
             }
         }
-        done.aligned = rows.aligned();
-        done
+        judging.done.aligned = rows.aligned();
+        judging.done
+    }
+}
+
+/// One chunk's rows being judged, on a worker thread.
+struct Judging<'a, P> {
+    rows: WideRows<'a>,
+    file: usize,
+    /// Whether the next row may be the row of Chinese titles.
+    first: bool,
+    /// The record clean rows are read into, reused.
+    clean: Record,
+    done: Done<P>,
+}
+
+impl<P> Judging<'_, P> {
+    /// Judges one row; `false` once a row has failed (the error is kept in `done`).
+    fn row<W: SiteWork<Part = P>>(&mut self, row: &impl Cells, line: usize, work: &W) -> bool {
+        let origin = self.rows.origin;
+        let first = std::mem::take(&mut self.first);
+        let done = &mut self.done;
+        let judged = check_row_limits(row, line, origin).and_then(|()| {
+            match self.rows.site(row, line, first, &mut self.clean)? {
+                Some(site) => {
+                    done.sites += 1;
+                    done.ids.push(id_hash(&site.record().id));
+                    let at = At {
+                        file: self.file,
+                        row: line,
+                    };
+                    work.site(site, at, &mut done.part)
+                }
+                None => Ok(()),
+            }
+        });
+        match judged {
+            Ok(()) => true,
+            Err(e) => {
+                done.error = Some(e);
+                false
+            }
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! names a known item and has the type that item's kind expects.
 
 pub mod campaign;
+pub mod cells;
 pub mod chunks;
 pub mod sheet;
 pub mod table;

@@ -8,9 +8,10 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
 use calamine::{Data, Reader, Xlsx};
-use csv::{ByteRecord, StringRecord};
+use csv::StringRecord;
 use encoding_rs::{DecoderResult, GB18030};
 
+use super::cells::Cells;
 use super::value::date_from_excel_serial;
 
 /// How much of a CSV file is looked at to tell UTF-8 from GB18030.
@@ -329,18 +330,23 @@ impl Sheet {
 
 /// Refuses a row (of any sheet, on `line` of `origin`) with more columns or a longer cell
 /// than a form can have.
-pub fn check_row_limits(row: &ByteRecord, line: usize, origin: &str) -> Result<()> {
-    if row.len() > MAX_COLUMNS {
+pub fn check_row_limits(row: &impl Cells, line: usize, origin: &str) -> Result<()> {
+    if row.count() > MAX_COLUMNS {
         bail!(
             "{origin}:{line}: the row has {} columns, more than the {MAX_COLUMNS} a form can have",
-            row.len()
+            row.count()
         );
     }
-    if let Some((i, cell)) = row.iter().enumerate().find(|(_, c)| c.len() > MAX_CELL) {
+    // No cell can be longer than the whole row: most rows are looked at no further.
+    if row.byte_len() <= MAX_CELL {
+        return Ok(());
+    }
+    let long = (0..row.count())
+        .find_map(|i| Some((i, row.bytes(i)?.len())).filter(|(_, n)| *n > MAX_CELL));
+    if let Some((i, len)) = long {
         bail!(
-            "{origin}:{line}:{}: a cell of {} bytes, longer than the {MAX_CELL} a cell may hold: is this the right file?",
+            "{origin}:{line}:{}: a cell of {len} bytes, longer than the {MAX_CELL} a cell may hold: is this the right file?",
             i + 1,
-            cell.len()
         );
     }
     Ok(())

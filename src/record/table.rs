@@ -3,9 +3,11 @@
 //! layouts are described in `docs/forms.md`; cells are read by [`super::value`].
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
-use csv::{ByteRecord, StringRecord};
+use csv::StringRecord;
 
+use super::cells::Cells;
 use super::value::{self, Cell};
 use super::{Entry, Observation, Record};
 use crate::checklist::{Checklist, Kind, Value};
@@ -110,8 +112,21 @@ pub struct Wide {
 struct CleanPlan {
     /// The column of each item, in checklist order (`None`: no column, so never clean).
     item_columns: Vec<Option<usize>>,
-    /// Columns that must be empty for a clean row: notes, evidence, other kinds' items.
-    must_be_empty: Vec<usize>,
+    /// Columns that must be empty for a clean row: notes, evidence, other kinds' items, in
+    /// runs of neighbouring columns (a village row's township items are one run).
+    must_be_empty: Vec<Range<usize>>,
+}
+
+/// Consecutive numbers gathered into runs: `[1, 2, 3, 7]` into `[1..4, 7..8]`.
+fn runs(numbers: impl IntoIterator<Item = usize>) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for n in numbers {
+        match runs.last_mut() {
+            Some(run) if run.end == n => run.end = n + 1,
+            _ => runs.push(n..n + 1),
+        }
+    }
+    runs
 }
 
 /// Columns that mobile collection tools add and that carry no observation.
@@ -208,14 +223,16 @@ impl Wide {
                     item_columns: (0..checklist.items.len())
                         .map(|item| item_of.iter().position(|&i| i == Some(item)))
                         .collect(),
-                    must_be_empty: columns
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, (c, _))| {
-                            !matches!(c, Column::Site(_) | Column::Ignored) && item_of[*i].is_none()
-                        })
-                        .map(|(i, _)| i)
-                        .collect(),
+                    must_be_empty: runs(
+                        columns
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, (c, _))| {
+                                !matches!(c, Column::Site(_) | Column::Ignored)
+                                    && item_of[*i].is_none()
+                            })
+                            .map(|(i, _)| i),
+                    ),
                 },
             )
             .collect();
@@ -233,10 +250,9 @@ impl Wide {
     }
 
     /// Whether `row` is the optional second header row of Chinese titles.
-    pub fn is_title_row(&self, row: &ByteRecord) -> bool {
+    pub fn is_title_row(&self, row: &impl Cells) -> bool {
         self.site_columns[0]
-            .and_then(|i| row.get(i))
-            .and_then(|cell| std::str::from_utf8(cell).ok())
+            .and_then(|i| row.text(i))
             .is_some_and(|cell| matches!(cell.trim(), "编号" | "站点编号"))
     }
 
@@ -249,12 +265,12 @@ impl Wide {
     /// values, so the fast path cannot disagree with the full one.
     pub fn clean_pass(
         &self,
-        row: &ByteRecord,
+        row: &impl Cells,
         checklists: &[Checklist],
         record: &mut Record,
     ) -> Option<usize> {
         use crate::checklist::kinds::{Facts, Judgement};
-        let text = |column: usize| std::str::from_utf8(row.get(column).unwrap_or(b"")).ok();
+        let text = |column: usize| row.text(column);
         let cell = |field: usize| match self.site_columns[field] {
             Some(column) => text(column).map(value::undefuse),
             None => Some(""),
@@ -280,16 +296,14 @@ impl Wide {
         let n = checklists.iter().position(|c| c.site_kind == kind)?;
         let checklist = &checklists[n];
         let plan = &self.plans[n];
-        if row.len() > self.columns.len()
-            && row.iter().skip(self.columns.len()).any(|c| !c.is_empty())
-        {
+        if !row.all_empty(self.columns.len()..row.count()) {
             return None;
         }
         // Notes, evidence and other kinds' items send the row down the full path.
-        if plan
+        if !plan
             .must_be_empty
             .iter()
-            .any(|&column| row.get(column).is_some_and(|c| !c.is_empty()))
+            .all(|columns| row.all_empty(columns.clone()))
         {
             return None;
         }
@@ -899,6 +913,12 @@ mod tests {
         assert_eq!(column_letters(26), "Z");
         assert_eq!(column_letters(27), "AA");
         assert_eq!(column_letters(53), "BA");
+    }
+
+    #[test]
+    fn neighbouring_columns_are_gathered_into_runs() {
+        assert_eq!(runs([1, 2, 3, 7, 9, 10]), vec![1..4, 7..8, 9..11]);
+        assert_eq!(runs([]), Vec::<Range<usize>>::new());
     }
 }
 
