@@ -115,6 +115,9 @@ struct CleanPlan {
     /// Columns that must be empty for a clean row: notes, evidence, other kinds' items, in
     /// runs of neighbouring columns (a village row's township items are one run).
     must_be_empty: Vec<Range<usize>>,
+    /// For each `includes` item, its members joined by `、` in checklist order: the cell as
+    /// `convert` and forms write it, matched in one comparison.
+    in_order: Vec<Option<String>>,
 }
 
 /// Consecutive numbers gathered into runs: `[1, 2, 3, 7]` into `[1..4, 7..8]`.
@@ -222,6 +225,14 @@ impl Wide {
                 |(checklist, item_of): (&Checklist, &Vec<Option<usize>>)| CleanPlan {
                     item_columns: (0..checklist.items.len())
                         .map(|item| item_of.iter().position(|&i| i == Some(item)))
+                        .collect(),
+                    in_order: checklist
+                        .items
+                        .iter()
+                        .map(|item| match &item.kind {
+                            Kind::Includes(inc) => Some(inc.members.join("、")),
+                            _ => None,
+                        })
                         .collect(),
                     must_be_empty: runs(
                         columns
@@ -337,11 +348,12 @@ impl Wide {
             ids: &checklist.items,
             values: &values,
         };
-        for (item, quick) in checklist.items.iter().zip(&values) {
+        for ((item, quick), in_order) in checklist.items.iter().zip(&values).zip(&plan.in_order) {
             let passes = match quick {
                 Quick::Value(v) => {
                     item.kind.judge(v, &facts, crate::lang::Lang::Zh) == Judgement::Pass
                 }
+                Quick::Members(text) if in_order.as_deref() == Some(*text) => true,
                 Quick::Members(text) => match &item.kind {
                     // Every member must be one of the 、-separated names, exactly; anything
                     // odd in the cell leaves a member unmatched and the row to the full path.

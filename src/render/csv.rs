@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use super::{Renderer, defuse};
 use crate::audit::{Run, SiteResult, Totals};
 use crate::lang::Lang;
+use crate::points::Points;
 
 /// A buffer the CSV writer fills and the renderer empties into the output after each site
 /// (shared with the writer, which owns its sink; the lock is never contended).
@@ -40,6 +41,8 @@ pub struct Csv {
     writer: csv::Writer<Buffer>,
     /// Reused for the date, score, maximum and due date of each site.
     texts: [String; 4],
+    /// The score and maximum `texts` hold: most rows repeat the row before.
+    points: Option<(Points, Points)>,
     /// Reused for the row of a site without findings.
     line: Vec<u8>,
 }
@@ -66,6 +69,26 @@ fn put_cell(line: &mut Vec<u8>, text: &str) {
     }
 }
 
+/// Writes a date as its `Display` does (`2020-05-30`), without the formatting machinery
+/// for the years a record can hold: a file of many sites writes one per row.
+fn push_date(text: &mut String, date: jiff::civil::Date) {
+    use std::fmt::Write as _;
+    let (year, month, day) = (date.year(), date.month(), date.day());
+    if !(0..=9999).contains(&year) {
+        let _ = write!(text, "{date}");
+        return;
+    }
+    let digit = |n: i16| char::from(b'0' + (n % 10) as u8);
+    for n in [year / 1000, year / 100, year / 10, year] {
+        text.push(digit(n));
+    }
+    for n in [i16::from(month), i16::from(day)] {
+        text.push('-');
+        text.push(digit(n / 10));
+        text.push(digit(n));
+    }
+}
+
 impl Csv {
     /// A CSV renderer speaking `lang` in titles and texts.
     pub fn new(lang: Lang) -> Csv {
@@ -75,6 +98,7 @@ impl Csv {
             writer: csv::Writer::from_writer(buffer.clone()),
             buffer,
             texts: Default::default(),
+            points: None,
             line: Vec::new(),
         }
     }
@@ -132,12 +156,17 @@ impl Renderer for Csv {
         // The site's own columns, formatted once into reused buffers: a file of many sites
         // spends its time here.
         let [date, score, max, due] = &mut self.texts;
-        for text in [&mut *date, &mut *score, &mut *max, &mut *due] {
-            text.clear();
+        date.clear();
+        due.clear();
+        push_date(date, r.inspected_on);
+        let points = (site.score.earned, site.score.max);
+        if self.points != Some(points) {
+            score.clear();
+            max.clear();
+            let _ = write!(score, "{}", points.0);
+            let _ = write!(max, "{}", points.1);
+            self.points = Some(points);
         }
-        let _ = write!(date, "{}", r.inspected_on);
-        let _ = write!(score, "{}", site.score.earned);
-        let _ = write!(max, "{}", site.score.max);
         if let Some(d) = site.due {
             let _ = write!(due, "{d}");
         }
@@ -222,6 +251,24 @@ impl Renderer for Csv {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_as_displayed() {
+        use jiff::civil::date;
+        for d in [
+            date(2020, 5, 30),
+            date(2026, 12, 1),
+            date(1, 1, 1),
+            date(999, 10, 9),
+            date(9999, 12, 31),
+            date(-1, 3, 4),
+            date(0, 2, 29),
+        ] {
+            let mut text = String::new();
+            push_date(&mut text, d);
+            assert_eq!(text, d.to_string());
+        }
+    }
 
     #[test]
     fn cells_are_written_as_the_csv_writer_writes_them() {
