@@ -47,6 +47,15 @@ impl Entry {
     }
 }
 
+/// The first eight bytes of an id as a number that orders as the bytes do (a shorter id is
+/// padded with zeros, which sort first; equal numbers leave the order to the whole id).
+fn id_prefix(id: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = id.len().min(8);
+    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
+}
+
 /// Why a site cannot be a demonstration site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -103,18 +112,30 @@ pub struct Ranking {
 
 impl Ranking {
     /// Ranks `entries`, choosing up to `wanted` demonstration sites of kind `kind`.
-    pub fn new(mut entries: Vec<Entry>, wanted: usize, kind: &str) -> Ranking {
-        // Ids are unique (ignoring case, checked when reading), so no two entries tie and
-        // an unstable sort gives the same order as a stable one, faster and in place.
-        entries.sort_unstable_by(|a, b| {
-            b.percent_tenths
-                .cmp(&a.percent_tenths)
-                .then(a.advisory_misses.cmp(&b.advisory_misses))
-                .then_with(|| a.id.cmp(&b.id))
+    pub fn new(entries: Vec<Entry>, wanted: usize, kind: &str) -> Ranking {
+        // Sorted as small keys rather than whole entries: score and advisory misses packed
+        // in one number, then the id's first eight bytes, so that most comparisons touch no
+        // string (most sites tie on score). Ids are unique (ignoring case, checked when
+        // reading), so no two entries tie and an unstable sort gives the one order.
+        let mut keys: Vec<(u64, u64, usize)> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let score = u64::from(u32::MAX - e.percent_tenths) << 32;
+                let misses = u64::try_from(e.advisory_misses)
+                    .map_or(u64::from(u32::MAX), |m| m.min(u64::from(u32::MAX)));
+                (score | misses, id_prefix(&e.id), i)
+            })
+            .collect();
+        keys.sort_unstable_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| entries[a.2].id.cmp(&entries[b.2].id))
         });
+        let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+        let entries = keys.iter().filter_map(|&(_, _, i)| slots[i].take());
         let mut chosen = 0;
         let places = entries
-            .into_iter()
             .enumerate()
             .map(|(i, entry)| {
                 let ineligible = match entry.verdict {
@@ -211,6 +232,28 @@ mod tests {
         );
         let demo: Vec<&str> = r.demonstration().map(|p| p.entry.id.as_str()).collect();
         assert_eq!(demo, ["d", "b"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_order_is_score_then_misses_then_the_whole_id(
+            sites in proptest::collection::btree_map("[ab0-]{0,11}", (995u32..=1000, 0usize..3), 0..60),
+        ) {
+            let entries: Vec<Entry> = sites
+                .iter()
+                .map(|(id, &(percent, misses))| entry(id, "township", percent, Verdict::Pass, misses))
+                .collect();
+            let mut expected = entries.clone();
+            expected.sort_by(|a, b| {
+                b.percent_tenths
+                    .cmp(&a.percent_tenths)
+                    .then(a.advisory_misses.cmp(&b.advisory_misses))
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            let ranked = Ranking::new(entries, 2, "township");
+            let got: Vec<&Entry> = ranked.places.iter().map(|p| &p.entry).collect();
+            proptest::prop_assert_eq!(got, expected.iter().collect::<Vec<_>>());
+        }
     }
 
     #[test]

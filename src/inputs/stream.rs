@@ -120,10 +120,33 @@ impl Bloom {
         Bloom(vec![0; Self::WORDS])
     }
 
+    fn block(hash: u64) -> usize {
+        let blocks = (Self::WORDS / Self::BLOCK_WORDS) as u64;
+        ((hash % blocks) as usize) * Self::BLOCK_WORDS
+    }
+
+    /// Adds the hashes of a run of sites, calling `repeat` with each one whose bits were
+    /// all set already. The filter is far larger than the caches, so each insert waits for
+    /// memory: the blocks of a batch are read first, in a loop whose loads can all be in
+    /// flight at once, and the inserts then find them cached.
+    fn insert_all(&mut self, hashes: &[u64], mut repeat: impl FnMut(u64)) {
+        for batch in hashes.chunks(32) {
+            let touched = batch
+                .iter()
+                .fold(0u64, |sum, &hash| sum ^ self.0[Self::block(hash)]);
+            std::hint::black_box(touched);
+            for &hash in batch {
+                if self.insert(hash) {
+                    repeat(hash);
+                }
+            }
+        }
+    }
+
     /// Adds an id's hash; true when every bit was already set (it may have been seen).
     fn insert(&mut self, hash: u64) -> bool {
         let blocks = (Self::WORDS / Self::BLOCK_WORDS) as u64;
-        let block = ((hash % blocks) as usize) * Self::BLOCK_WORDS;
+        let block = Self::block(hash);
         // Seven 9-bit positions within the block from the rest of the hash.
         let mut bits = (hash / blocks) | (hash << 40);
         let mut all_set = true;
@@ -174,11 +197,9 @@ impl Plan {
         let mut seen = Bloom::new();
         let mut candidates: HashSet<u64> = HashSet::new();
         self.read(options, work, &mut |done: Done<W::Part>| {
-            for &hash in &done.ids {
-                if seen.insert(hash) {
-                    candidates.insert(hash);
-                }
-            }
+            seen.insert_all(&done.ids, |hash| {
+                candidates.insert(hash);
+            });
             merge(done.part)
         })?;
         if candidates.is_empty() {
@@ -820,5 +841,20 @@ mod tests {
             .count();
         assert!(repeats < 5, "{repeats} false repeats in 100,000 ids");
         assert!(bloom.insert(id_hash("s0000042")));
+    }
+
+    #[test]
+    fn a_batch_reports_the_repeats_one_by_one_inserts_report() {
+        // Repeats within a batch of 32, across batches, and across calls.
+        let hashes: Vec<u64> = (0..200u64)
+            .map(|i| id_hash(&format!("s{}", i % 150)))
+            .collect();
+        let (mut one, mut batch) = (Bloom::new(), Bloom::new());
+        let by_one: Vec<u64> = hashes.iter().copied().filter(|&h| one.insert(h)).collect();
+        let mut by_batch = Vec::new();
+        batch.insert_all(&hashes[..70], |h| by_batch.push(h));
+        batch.insert_all(&hashes[70..], |h| by_batch.push(h));
+        assert_eq!(by_batch, by_one);
+        assert_eq!(by_one.len(), 50);
     }
 }

@@ -36,8 +36,12 @@ pub enum Cell {
 /// for readability: neither is a prefix of the other.
 const NOT_APPLICABLE: &[&str] = &["不适用", "n/a", "na"];
 
-/// What separates the members of a list cell.
-const LIST_SEPARATORS: [char; 9] = ['、', '，', ',', '；', ';', '／', '/', '\n', '\r'];
+/// Whether `c` separates the members of a list cell: `、` `，` `,` `；` `;` `／` `/` and
+/// line breaks. A `match`, which the compiler turns into a few comparisons, where an array
+/// pattern would try all nine for every character of a cell.
+fn is_list_separator(c: char) -> bool {
+    matches!(c, '、' | '，' | ',' | '；' | ';' | '／' | '/' | '\n' | '\r')
+}
 
 /// Cells of an `includes` item that mean "none of the members found", in half-width lower
 /// case (so `（无）` and `NONE` count too).
@@ -210,7 +214,7 @@ pub fn date_from_excel_serial(serial: f64) -> Result<Date, String> {
 /// every row into the same record.
 pub fn split_list_into(text: &str, list: &mut Vec<String>) {
     let mut n = 0;
-    for member in text.split(LIST_SEPARATORS).map(str::trim) {
+    for member in text.split(is_list_separator).map(str::trim) {
         if member.is_empty() {
             continue;
         }
@@ -230,7 +234,7 @@ pub fn split_list_into(text: &str, list: &mut Vec<String>) {
 /// each member and drops empty ones. Order and duplicates are kept: the kind removes
 /// duplicates, and a reader may want to warn about them.
 pub fn split_list(text: &str) -> Vec<String> {
-    text.split(LIST_SEPARATORS)
+    text.split(is_list_separator)
         .map(str::trim)
         .filter(|m| !m.is_empty())
         .map(str::to_owned)
@@ -328,7 +332,7 @@ fn not_applicable(text: &str) -> Option<&str> {
 fn misplaced_not_applicable(text: &str) -> bool {
     after_marker(text, NOT_APPLICABLE[0]).is_some_and(|rest| {
         !rest
-            .trim_matches(|c: char| c.is_whitespace() || LIST_SEPARATORS.contains(&c))
+            .trim_matches(|c: char| c.is_whitespace() || is_list_separator(c))
             .is_empty()
     })
 }
@@ -336,14 +340,14 @@ fn misplaced_not_applicable(text: &str) -> bool {
 /// Members of an `includes` cell.
 fn parse_list(text: &str) -> Vec<String> {
     // The "nothing found" markers are a few characters long; a long cell is a list.
-    if text.chars().count() <= 4 {
+    if text.len() <= 4 * 4 && text.chars().count() <= 4 {
         let marker = to_half_width(text).to_ascii_lowercase();
         if NOTHING_FOUND.contains(&marker.as_str()) {
             return Vec::new();
         }
     }
     // KoboToolbox exports a multiple choice as its choice names separated by spaces.
-    if !text.contains(LIST_SEPARATORS) && text.contains(char::is_whitespace) {
+    if !text.contains(is_list_separator) && text.contains(char::is_whitespace) {
         return text.split_whitespace().map(str::to_owned).collect();
     }
     split_list(text)
@@ -816,6 +820,16 @@ mod tests {
             for blank in ["", " ", "\t", "\u{3000}", " \r\n "] {
                 assert_eq!(parse_cell(&k, blank), Ok(Cell::Empty), "{blank:?}");
             }
+        }
+    }
+
+    #[test]
+    fn list_separators_are_the_listed_ones() {
+        for c in ['、', '，', ',', '；', ';', '／', '/', '\n', '\r'] {
+            assert!(is_list_separator(c), "{c:?}");
+        }
+        for c in ['a', ' ', '\t', '。', '：', ':', '|', '中'] {
+            assert!(!is_list_separator(c), "{c:?}");
         }
     }
 

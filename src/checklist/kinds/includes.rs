@@ -87,11 +87,17 @@ impl Includes {
         match raw {
             Raw::List(found) => {
                 let mut set: Vec<String> = Vec::with_capacity(found.len());
-                for member in found {
-                    let member = member.trim();
-                    if !member.is_empty() && !set.iter().any(|m| m == member) {
-                        set.push(member.to_owned());
+                for mut member in found {
+                    let trimmed = member.trim();
+                    if trimmed.is_empty() || set.iter().any(|m| m == trimmed) {
+                        continue;
                     }
+                    // The reader's strings are kept, so a list costs one allocation per
+                    // member, not two.
+                    if trimmed.len() != member.len() {
+                        member = trimmed.to_owned();
+                    }
+                    set.push(member);
                 }
                 Ok(Value::Set(set))
             }
