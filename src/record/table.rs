@@ -120,6 +120,14 @@ struct CleanPlan {
     in_order: Vec<Option<String>>,
 }
 
+/// Whether `text` starts or ends with white space (`text.trim() != text`), looking at the
+/// two end characters only: no white space lies above U+3000, so a Chinese character is
+/// ruled out in one comparison.
+fn padded(text: &str) -> bool {
+    let space = |c: char| c <= '\u{3000}' && c.is_whitespace();
+    text.chars().next().is_some_and(space) || text.chars().next_back().is_some_and(space)
+}
+
 /// Consecutive numbers gathered into runs: `[1, 2, 3, 7]` into `[1..4, 7..8]`.
 fn runs(numbers: impl IntoIterator<Item = usize>) -> Vec<Range<usize>> {
     let mut runs: Vec<Range<usize>> = Vec::new();
@@ -298,8 +306,8 @@ impl Wide {
         if !super::toml::is_site_id(id)
             || [name, kind, township, inspectors]
                 .iter()
-                .any(|t| t.is_empty() || t.trim() != *t)
-            || village.trim() != village
+                .any(|t| t.is_empty() || padded(t))
+            || padded(village)
         {
             return None;
         }
@@ -925,6 +933,32 @@ mod tests {
         assert_eq!(column_letters(26), "Z");
         assert_eq!(column_letters(27), "AA");
         assert_eq!(column_letters(53), "BA");
+    }
+
+    #[test]
+    fn padded_is_trim_changing_the_text() {
+        for text in [
+            "",
+            "a",
+            " a",
+            "a ",
+            "城关镇",
+            "城关镇\u{3000}",
+            "\u{3000}城关镇",
+            "\u{a0}x",
+            "x\t",
+            "\u{2028}",
+            "中 文",
+            "\u{feff}x",
+            "\u{85}",
+            "\u{3001}",
+        ] {
+            assert_eq!(padded(text), text.trim() != text, "{text:?}");
+        }
+        for c in (0..=0x3100u32).filter_map(char::from_u32) {
+            let text = c.to_string();
+            assert_eq!(padded(&text), text.trim() != text, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

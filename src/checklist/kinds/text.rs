@@ -38,6 +38,39 @@ struct Literal {
     start: bool,
     end: bool,
     template: String,
+    /// The template cut at its placeholders, when every brace in it belongs to one, so a
+    /// whole-text match is checked piece by piece without building the wanted text.
+    pieces: Option<Vec<Piece>>,
+}
+
+/// Part of a literal template.
+#[derive(Clone, Debug)]
+enum Piece {
+    Text(String),
+    Field(&'static str),
+}
+
+/// `template` cut at its placeholders; `None` if a brace is not part of one.
+fn pieces(template: &str) -> Option<Vec<Piece>> {
+    let mut pieces = Vec::new();
+    let mut rest = template;
+    while let Some(at) = rest.find(['{', '}']) {
+        let field = PLACEHOLDERS.iter().find(|p| {
+            rest[at..]
+                .strip_prefix('{')
+                .and_then(|r| r.strip_prefix(**p))
+                .is_some_and(|r| r.starts_with('}'))
+        })?;
+        if at > 0 {
+            pieces.push(Piece::Text(rest[..at].to_owned()));
+        }
+        pieces.push(Piece::Field(field));
+        rest = &rest[at + field.len() + 2..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest.to_owned()));
+    }
+    Some(pieces)
 }
 
 impl Literal {
@@ -61,10 +94,14 @@ impl Literal {
             start,
             end,
             template: inner.to_owned(),
+            pieces: pieces(inner),
         })
     }
 
     fn matches(&self, text: &str, facts: &dyn Facts) -> bool {
+        if let Some(matched) = self.matches_whole(text, facts) {
+            return matched;
+        }
         let wanted = fill(&self.template, &|field| {
             facts.site_field(field).map(str::to_owned)
         });
@@ -74,6 +111,36 @@ impl Literal {
             (false, true) => text.ends_with(&wanted),
             (false, false) => text.contains(&wanted),
         }
+    }
+}
+
+impl Literal {
+    /// Whether `text` is exactly the template filled in, compared piece by piece: what
+    /// [`fill`] would build, without building it (a sign is checked on every township row).
+    /// `None` when that shortcut does not apply: not anchored at both ends, or a site field
+    /// holding a brace (which [`fill`] could substitute into again).
+    fn matches_whole(&self, text: &str, facts: &dyn Facts) -> Option<bool> {
+        let pieces = self.pieces.as_ref().filter(|_| self.start && self.end)?;
+        let mut rest = text;
+        for piece in pieces {
+            let next = match piece {
+                Piece::Text(t) => rest.strip_prefix(t.as_str()),
+                Piece::Field(field) => match facts.site_field(field) {
+                    Some(value) if value.contains(['{', '}']) => return None,
+                    Some(value) => rest.strip_prefix(value),
+                    // An unknown field stays a placeholder, as in `fill`.
+                    None => rest
+                        .strip_prefix('{')
+                        .and_then(|r| r.strip_prefix(*field))
+                        .and_then(|r| r.strip_prefix('}')),
+                },
+            };
+            match next {
+                Some(r) => rest = r,
+                None => return Some(false),
+            }
+        }
+        Some(rest.is_empty())
     }
 }
 
@@ -207,6 +274,39 @@ mod tests {
         assert_eq!(judge("城关镇政务服务中心", "城关镇"), Judgement::fail());
         assert_eq!(judge("城关便民中心", "城关镇"), Judgement::fail());
         assert_eq!(judge("柳屯镇便民服务中心", "城关镇"), Judgement::fail());
+    }
+
+    struct Fields(Option<String>, Option<String>);
+    impl Facts for Fields {
+        fn site_field(&self, field: &str) -> Option<&str> {
+            match field {
+                "township" => self.0.as_deref(),
+                "village" => self.1.as_deref(),
+                _ => None,
+            }
+        }
+        fn value_of(&self, _: &str) -> Option<&Value> {
+            None
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn piece_by_piece_matching_is_matching_the_filled_template(
+            template in proptest::collection::vec(
+                proptest::sample::select(vec!["便民", "{township}", "{village}", "{id}", "中心", "x"]), 0..5),
+            township in proptest::option::of(proptest::sample::select(vec!["城关镇", "", "{village}", "a}b", "x"])),
+            village in proptest::option::of(proptest::sample::select(vec!["第1村", "", "x"])),
+            text_pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["便民", "城关镇", "第1村", "{id}", "{village}", "中心", "x", "a}b"]), 0..6),
+            use_filled in proptest::bool::ANY,
+        ) {
+            let literal = super::Literal::of(&format!("^{}$", template.concat())).expect("literal");
+            let facts = Fields(township.map(str::to_owned), village.map(str::to_owned));
+            let wanted = super::fill(&literal.template, &|f| facts.site_field(f).map(str::to_owned));
+            let text = if use_filled { wanted.clone() } else { text_pieces.concat() };
+            proptest::prop_assert_eq!(literal.matches(&text, &facts), text == wanted);
+        }
     }
 
     #[test]
