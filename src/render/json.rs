@@ -25,10 +25,86 @@ impl Json {
     }
 }
 
-/// Pretty JSON of `value`, its continuation lines indented to sit at `indent`.
-fn indented(value: &impl Serialize, indent: &str) -> io::Result<String> {
-    let text = serde_json::to_string_pretty(value)?;
-    Ok(text.replace('\n', &format!("\n{indent}")))
+/// Writes `value` as pretty JSON that sits `depth` levels into the document: written
+/// straight to `out`, rather than printed alone and then indented again line by line (a
+/// file of many sites writes one per site).
+fn write_nested(value: &impl Serialize, depth: usize, out: &mut dyn Write) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(
+        out,
+        Nested {
+            depth,
+            has_value: false,
+        },
+    );
+    value.serialize(&mut serializer).map_err(io::Error::from)
+}
+
+/// serde_json's pretty formatter (two spaces a level), starting `depth` levels in.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn line<W: ?Sized + Write>(&self, out: &mut W, start: &[u8]) -> io::Result<()> {
+        out.write_all(start)?;
+        for _ in 0..self.depth {
+            out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(out, b"\n")?;
+        }
+        out.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.line(out, if first { b"\n" } else { b",\n" })
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(out, b"\n")?;
+        }
+        out.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.line(out, if first { b"\n" } else { b",\n" })
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]
@@ -173,7 +249,11 @@ fn site<'a>(s: &'a SiteResult<'a>, lang: Lang) -> Site<'a> {
         kind: &r.kind,
         township: &r.township,
         village: r.village.as_deref(),
-        inspected_on: r.inspected_on.to_string(),
+        inspected_on: {
+            let mut date = String::with_capacity(10);
+            super::push_date(&mut date, r.inspected_on);
+            date
+        },
         inspectors: &r.inspectors,
         record: &r.origin,
         checklist: &s.checklist.id,
@@ -220,21 +300,16 @@ impl Renderer for Json {
                 })
                 .collect(),
         };
-        write!(
-            out,
-            "{{\n  \"campaign\": {},\n  \"sites\": [",
-            indented(&campaign, "  ")?
-        )
+        out.write_all(b"{\n  \"campaign\": ")?;
+        write_nested(&campaign, 1, out)?;
+        out.write_all(b",\n  \"sites\": [")
     }
 
     fn site(&mut self, _run: &Run<'_>, s: &SiteResult<'_>, out: &mut dyn Write) -> io::Result<()> {
         let separator = if self.sites == 0 { "" } else { "," };
         self.sites += 1;
-        write!(
-            out,
-            "{separator}\n    {}",
-            indented(&site(s, self.lang), "    ")?
-        )
+        write!(out, "{separator}\n    ")?;
+        write_nested(&site(s, self.lang), 2, out)
     }
 
     fn finish(&mut self, _run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
@@ -262,12 +337,11 @@ impl Renderer for Json {
         });
         let warnings: Vec<Warning<'_>> = late.chain(expired).collect();
         let close = if self.sites == 0 { "]" } else { "\n  ]" };
-        writeln!(
-            out,
-            "{close},\n  \"summary\": {},\n  \"warnings\": {}\n}}",
-            indented(&summary, "  ")?,
-            indented(&warnings, "  ")?
-        )
+        write!(out, "{close},\n  \"summary\": ")?;
+        write_nested(&summary, 1, out)?;
+        out.write_all(b",\n  \"warnings\": ")?;
+        write_nested(&warnings, 1, out)?;
+        out.write_all(b"\n}\n")
     }
 
     fn part(&self) -> Box<dyn Renderer> {
@@ -299,5 +373,33 @@ impl Renderer for Json {
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_json_is_pretty_json_indented() {
+        let value = serde_json::json!({
+            "a": [1, [], {}, {"b": null, "c": ["x", "引号\"", 2.5]}],
+            "d": {},
+            "e": [[[]]],
+            "f": "\n",
+        });
+        for depth in 0..4 {
+            let mut nested = Vec::new();
+            write_nested(&value, depth, &mut nested).unwrap();
+            let indent = "  ".repeat(depth);
+            let expected = serde_json::to_string_pretty(&value)
+                .unwrap()
+                .replace('\n', &format!("\n{indent}"));
+            assert_eq!(
+                String::from_utf8(nested).unwrap(),
+                expected,
+                "depth {depth}"
+            );
+        }
     }
 }

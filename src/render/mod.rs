@@ -51,11 +51,54 @@ pub trait Renderer: Send {
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
 }
 
+/// Writes a date as its `Display` does (`2020-05-30`), without the formatting machinery
+/// for the years a record can hold: a file of many sites writes one per row.
+pub(crate) fn push_date(text: &mut String, date: jiff::civil::Date) {
+    use std::fmt::Write as _;
+    let (year, month, day) = (date.year(), date.month(), date.day());
+    if !(0..=9999).contains(&year) {
+        let _ = write!(text, "{date}");
+        return;
+    }
+    let digit = |n: i16| char::from(b'0' + (n % 10) as u8);
+    for n in [year / 1000, year / 100, year / 10, year] {
+        text.push(digit(n));
+    }
+    for n in [i16::from(month), i16::from(day)] {
+        text.push('-');
+        text.push(digit(n / 10));
+        text.push(digit(n));
+    }
+}
+
 /// The renderer of a format, speaking `lang`.
 pub fn renderer(format: Format, lang: Lang) -> Box<dyn Renderer> {
     match format {
         Format::Table => Box::new(table::Table::new(lang)),
         Format::Json => Box::new(json::Json::new(lang)),
         Format::Csv => Box::new(csv::Csv::new(lang)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_displayed() {
+        use jiff::civil::date;
+        for d in [
+            date(2020, 5, 30),
+            date(2026, 12, 1),
+            date(1, 1, 1),
+            date(999, 10, 9),
+            date(9999, 12, 31),
+            date(-1, 3, 4),
+            date(0, 2, 29),
+        ] {
+            let mut text = String::new();
+            push_date(&mut text, d);
+            assert_eq!(text, d.to_string());
+        }
     }
 }
