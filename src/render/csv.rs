@@ -5,46 +5,34 @@
 
 use std::any::Any;
 use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
 
 use super::{Renderer, defuse, push_date};
 use crate::audit::{Run, SiteResult, Totals};
 use crate::lang::Lang;
 use crate::points::Points;
 
-/// A buffer the CSV writer fills and the renderer empties into the output after each site
-/// (shared with the writer, which owns its sink; the lock is never contended).
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Buffer {
-    fn bytes(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.bytes().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The CSV renderer. One CSV writer serves every row, so quoting state and buffers are not
-/// rebuilt per row.
+/// The CSV renderer. Rows are written cell by cell into one reused line, as the `csv`
+/// crate's writer would write them (a unit test compares the two), without its buffering
+/// between the renderer and the output.
 pub struct Csv {
     lang: Lang,
-    buffer: Buffer,
-    writer: csv::Writer<Buffer>,
     /// Reused for the date, score, maximum and due date of each site.
     texts: [String; 4],
     /// The score and maximum `texts` hold: most rows repeat the row before.
     points: Option<(Points, Points)>,
-    /// Reused for the row of a site without findings.
+    /// Reused for each row.
     line: Vec<u8>,
+}
+
+/// Appends one row of `cells` and its line break to `line`.
+fn put_row<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str>) {
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        put_cell(line, cell);
+    }
+    line.push(b'\n');
 }
 
 /// Writes one cell as the CSV writer does: guarded against formulas, and quoted (quotes
@@ -72,23 +60,12 @@ fn put_cell(line: &mut Vec<u8>, text: &str) {
 impl Csv {
     /// A CSV renderer speaking `lang` in titles and texts.
     pub fn new(lang: Lang) -> Csv {
-        let buffer = Buffer::default();
         Csv {
             lang,
-            writer: csv::Writer::from_writer(buffer.clone()),
-            buffer,
             texts: Default::default(),
             points: None,
             line: Vec::new(),
         }
-    }
-
-    fn drain(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.writer.flush()?;
-        let mut bytes = self.buffer.bytes();
-        out.write_all(&bytes)?;
-        bytes.clear();
-        Ok(())
     }
 }
 
@@ -120,8 +97,9 @@ pub const HEADER: &[&str] = &[
 
 impl Renderer for Csv {
     fn begin(&mut self, _run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
-        self.writer.write_record(HEADER)?;
-        self.drain(out)
+        self.line.clear();
+        put_row(&mut self.line, HEADER.iter().copied());
+        out.write_all(&self.line)
     }
 
     fn site(
@@ -162,18 +140,16 @@ impl Renderer for Csv {
             site.verdict.code(),
             due.as_str(),
         ];
+        let line = &mut self.line;
+        line.clear();
         if site.findings().next().is_none() {
-            // Most sites of a large file: one row, written directly as the CSV writer would.
-            let line = &mut self.line;
-            line.clear();
-            for (i, field) in site_cols.iter().enumerate() {
-                if i > 0 {
-                    line.push(b',');
-                }
-                put_cell(line, field);
-            }
-            line.extend(std::iter::repeat_n(b',', HEADER.len() - site_cols.len()));
-            line.push(b'\n');
+            // Most sites of a large file: one row, the finding columns empty.
+            put_row(
+                line,
+                site_cols
+                    .into_iter()
+                    .chain(std::iter::repeat_n("", HEADER.len() - site_cols.len())),
+            );
             return out.write_all(line);
         }
         for o in site.findings() {
@@ -182,10 +158,7 @@ impl Renderer for Csv {
             let lost = o.lost.to_string();
             let evidence = o.evidence().join("; ");
             let waiver = o.waiver_note(lang).unwrap_or_default();
-            for field in site_cols {
-                self.writer.write_field(defuse(field).as_ref())?;
-            }
-            for field in [
+            let finding_cols = [
                 o.item.id.as_str(),
                 o.item.clause.as_str(),
                 o.item.label(lang),
@@ -198,12 +171,10 @@ impl Renderer for Csv {
                 o.note().unwrap_or_default(),
                 evidence.as_str(),
                 waiver.as_str(),
-            ] {
-                self.writer.write_field(defuse(field).as_ref())?;
-            }
-            self.writer.write_record(None::<&[u8]>)?;
+            ];
+            put_row(line, site_cols.into_iter().chain(finding_cols));
         }
-        self.drain(out)
+        out.write_all(line)
     }
 
     fn finish(&mut self, _run: &Run<'_>, _totals: &Totals, _out: &mut dyn Write) -> io::Result<()> {
