@@ -115,8 +115,9 @@ struct CleanPlan {
     /// Columns that must be empty for a clean row: notes, evidence, other kinds' items, in
     /// runs of neighbouring columns (a village row's township items are one run).
     must_be_empty: Vec<Range<usize>>,
-    /// For each `includes` item, its members joined by `、` in checklist order: the cell as
-    /// `convert` and forms write it, matched in one comparison.
+    /// For each `includes` item whose members the fast path may match (at most 64, each
+    /// [`value::is_plain_member`]), its members joined by `、` in checklist order: the cell
+    /// as `convert` and forms write it, matched in one comparison.
     in_order: Vec<Option<String>>,
 }
 
@@ -238,7 +239,12 @@ impl Wide {
                         .items
                         .iter()
                         .map(|item| match &item.kind {
-                            Kind::Includes(inc) => Some(inc.members.join("、")),
+                            Kind::Includes(inc)
+                                if inc.members.len() <= 64
+                                    && inc.members.iter().all(|m| value::is_plain_member(m)) =>
+                            {
+                                Some(inc.members.join("、"))
+                            }
                             _ => None,
                         })
                         .collect(),
@@ -365,7 +371,7 @@ impl Wide {
                 Quick::Members(text) => match &item.kind {
                     // Every member must be one of the 、-separated names, exactly; anything
                     // odd in the cell leaves a member unmatched and the row to the full path.
-                    Kind::Includes(inc) if inc.members.len() <= 64 => {
+                    Kind::Includes(inc) if in_order.is_some() => {
                         let mut found = 0u64;
                         for part in text.split('、') {
                             if let Some(i) = inc.members.iter().position(|m| m == part) {
@@ -1075,5 +1081,54 @@ mod fast_path {
             }
         }
         assert!(clean > total / 3, "only {clean} of {total} rows were clean");
+    }
+
+    #[test]
+    fn members_that_do_not_read_back_send_the_row_to_the_full_path() {
+        let village = builtin::DEFAULTS
+            .iter()
+            .map(|n| Checklist::from_toml(builtin::text(n).unwrap()).unwrap())
+            .find(|c| c.site_kind == "village")
+            .unwrap();
+        let list = village
+            .items
+            .iter()
+            .position(|i| matches!(i.kind, Kind::Includes(_)))
+            .unwrap();
+        for member in [
+            "打印/复印一体机",
+            "服务宗旨、承诺",
+            "轮椅 两台",
+            "无",
+            "不适用设备",
+            "n/a",
+        ] {
+            let mut checklists = vec![village.clone()];
+            if let Kind::Includes(inc) = &mut checklists[0].items[list].kind {
+                inc.members = vec![member.to_owned(), "饮水机".to_owned()];
+            }
+            let refs: Vec<&Checklist> = checklists.iter().collect();
+            let header_cells = wide_header(&refs, &[]);
+            let wide =
+                Wide::from_header(&StringRecord::from(header_cells.clone()), &checklists).unwrap();
+            let mut rng = Rng::new(5);
+            for cell in [format!("{member}、饮水机"), format!("饮水机、{member}")] {
+                let mut cells = site_row(&mut rng, 1, &checklists[0], &header_cells);
+                let column = header_cells
+                    .iter()
+                    .position(|h| *h == checklists[0].items[list].id)
+                    .unwrap();
+                cells[column] = cell.clone();
+                let row = StringRecord::from(cells);
+                let mut fast = Record::blank("test");
+                assert_eq!(
+                    wide.clean_pass(row.as_byte_record(), &checklists, &mut fast),
+                    None,
+                    "{cell}"
+                );
+            }
+        }
+        assert!(value::is_plain_member("饮水机"));
+        assert!(!value::is_plain_member("N/A"));
     }
 }

@@ -337,6 +337,19 @@ fn misplaced_not_applicable(text: &str) -> bool {
     })
 }
 
+/// Whether a member of an `includes` checklist item reads back as itself wherever it
+/// stands in a `、`-separated cell: no list separator, no white space, not a "nothing found"
+/// or not-applicable marker, not starting with 不适用. Only such members may be matched by
+/// comparing text on the fast path of large files; any other sends the row to the full
+/// reader, which splits and checks the cell as [`parse_cell`] does.
+pub fn is_plain_member(member: &str) -> bool {
+    !member.is_empty()
+        && !member.contains(|c: char| is_list_separator(c) || c.is_whitespace())
+        && parse_list(member) == [member]
+        && not_applicable(member).is_none()
+        && after_marker(member, NOT_APPLICABLE[0]).is_none()
+}
+
 /// Members of an `includes` cell.
 fn parse_list(text: &str) -> Vec<String> {
     // The "nothing found" markers are a few characters long; a long cell is a list.
