@@ -545,11 +545,9 @@ fn canonical<'r>(kind: &Kind, text: &'r str) -> Option<Quick<'r>> {
             _ => None,
         },
         Kind::Includes(_) => plain(text).then_some(Quick::Members(text)),
-        Kind::Text(_) => (plain(text)
-            && !text.starts_with("不适用")
-            && !text.eq_ignore_ascii_case("na")
-            && !text.eq_ignore_ascii_case("n/a"))
-        .then(|| Quick::Value(Value::Text(text.to_owned()))),
+        // Not applicable in any of its spellings (`Ｎ／Ａ：租用`) is for the full reader.
+        Kind::Text(_) => (plain(text) && !value::is_not_applicable(text))
+            .then(|| Quick::Value(Value::Text(text.to_owned()))),
     }
 }
 
@@ -1130,5 +1128,73 @@ mod fast_path {
         }
         assert!(value::is_plain_member("饮水机"));
         assert!(!value::is_plain_member("N/A"));
+    }
+
+    #[test]
+    fn not_applicable_text_is_never_a_clean_pass() {
+        // A village station with one more item, a text any text passes: only the full
+        // reader may tell not applicable from a value.
+        let mut village = builtin::DEFAULTS
+            .iter()
+            .map(|n| Checklist::from_toml(builtin::text(n).unwrap()).unwrap())
+            .find(|c| c.site_kind == "village")
+            .unwrap();
+        let mut extra = village.items[0].clone();
+        extra.id = "agent.motto".to_owned();
+        extra.kind =
+            crate::checklist::kinds::testing::kind("kind = \"text\"\npattern = \".\"\n").unwrap();
+        village.items.push(extra);
+        let text = village.items.len() - 1;
+        let checklists = vec![village];
+        let refs: Vec<&Checklist> = checklists.iter().collect();
+        let header_cells = wide_header(&refs, &[]);
+        let wide =
+            Wide::from_header(&StringRecord::from(header_cells.clone()), &checklists).unwrap();
+        let column = header_cells
+            .iter()
+            .position(|h| *h == checklists[0].items[text].id)
+            .unwrap();
+        // A generated row that passes cleanly with a plain text in the item.
+        let mut rng = Rng::new(3);
+        let base = (0..200)
+            .map(|i| {
+                let mut cells = site_row(&mut rng, i, &checklists[0], &header_cells);
+                cells[column] = "随便写".to_owned();
+                cells
+            })
+            .find(|cells| {
+                let row = StringRecord::from(cells.clone());
+                let mut fast = Record::blank("test");
+                wide.clean_pass(row.as_byte_record(), &checklists, &mut fast)
+                    .is_some()
+            })
+            .unwrap();
+        let mut taken = 0;
+        for cell in [
+            "Ｎ／Ａ",
+            "N/A：租用旧楼",
+            "na: rented",
+            "不适用：租用",
+            "NA",
+            "随便写",
+        ] {
+            let mut cells = base.clone();
+            cells[column] = cell.to_owned();
+            let row = StringRecord::from(cells);
+            let full = wide.record(&row, 2, "test", &checklists).unwrap();
+            let judged = evaluate(&checklists[0], &full, Lang::Zh);
+            let mut fast = Record::blank("test");
+            if wide
+                .clean_pass(row.as_byte_record(), &checklists, &mut fast)
+                .is_some()
+            {
+                taken += 1;
+                assert!(
+                    judged.outcomes.iter().all(|o| o.status == Status::Pass),
+                    "{cell}"
+                );
+            }
+        }
+        assert_eq!(taken, 1, "only the plain text takes the fast path");
     }
 }

@@ -337,6 +337,12 @@ fn misplaced_not_applicable(text: &str) -> bool {
     })
 }
 
+/// Whether a cell reads as not applicable (`不适用`, `N/A`, `NA`, with or without a reason,
+/// full-width letters too), as [`parse_cell`] reads it.
+pub fn is_not_applicable(text: &str) -> bool {
+    not_applicable(text.trim()).is_some()
+}
+
 /// Whether a member of an `includes` checklist item reads back as itself wherever it
 /// stands in a `、`-separated cell: no list separator, no white space, not a "nothing found"
 /// or not-applicable marker, not starting with 不适用. Only such members may be matched by
