@@ -12,9 +12,15 @@ mod recheck;
 mod report;
 mod template;
 
+use std::collections::HashSet;
+use std::io::Write;
+
 use anyhow::Result;
 
+use crate::audit::{self, ExpiredWaiver, SiteResult};
 use crate::cli::{Cli, Command};
+use crate::inputs::{Incoming, Plan};
+use crate::lang::Lang;
 
 /// How a command ended, for the exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,11 +90,10 @@ fn as_of(given: Option<&str>) -> Result<jiff::civil::Date> {
 /// A record as `check` and `rank` judge it: a clean row without its observations, any
 /// other in full with the texts of its findings.
 fn judge_incoming<'a>(
-    plan: &'a crate::inputs::Plan,
-    incoming: &'a crate::inputs::Incoming,
-    lang: crate::lang::Lang,
-) -> Result<crate::audit::SiteResult<'a>> {
-    use crate::inputs::Incoming;
+    plan: &'a Plan,
+    incoming: &'a Incoming,
+    lang: Lang,
+) -> Result<SiteResult<'a>> {
     let record = incoming.record();
     let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
         anyhow::anyhow!(
@@ -98,25 +103,24 @@ fn judge_incoming<'a>(
         )
     })?;
     Ok(match incoming {
-        Incoming::CleanPass(record) => crate::audit::all_pass(checklist, record),
+        Incoming::CleanPass(record) => audit::all_pass(checklist, record),
         Incoming::Full(record) => {
-            crate::audit::evaluate_with(checklist, record, lang, crate::audit::Detail::Findings)
+            audit::evaluate_with(checklist, record, lang, audit::Detail::Findings)
         }
     })
 }
 
 /// Applies the campaign's waivers to a judged site as they stand on `as_of`, the way every
-/// command does: the site's id goes into `waived` (for
-/// [`crate::inputs::Plan::check_waiver_sites`]), a warning for each waiver that had run out
-/// into `notices`. Returns those waivers.
+/// command does: the site's id goes into `waived` (for [`Plan::check_waiver_sites`]), a
+/// warning for each waiver that had run out into `notices`. Returns those waivers.
 fn waive_and_warn<'a>(
-    plan: &'a crate::inputs::Plan,
-    site: &mut crate::audit::SiteResult<'a>,
+    plan: &'a Plan,
+    site: &mut SiteResult<'a>,
     as_of: jiff::civil::Date,
-    lang: crate::lang::Lang,
-    waived: &mut std::collections::HashSet<String>,
-    notices: &mut dyn std::io::Write,
-) -> Result<Vec<crate::audit::ExpiredWaiver<'a>>> {
+    lang: Lang,
+    waived: &mut HashSet<String>,
+    notices: &mut dyn Write,
+) -> Result<Vec<ExpiredWaiver<'a>>> {
     let expired = plan.waive(site, as_of, waived)?;
     for waiver in &expired {
         warn_expired(notices, waiver, as_of, lang);
@@ -126,19 +130,19 @@ fn waive_and_warn<'a>(
 
 /// A waiver that ran out: the item counts again, and the user is told which waiver.
 fn warn_expired(
-    stderr: &mut dyn std::io::Write,
-    expired: &crate::audit::ExpiredWaiver<'_>,
+    stderr: &mut dyn Write,
+    expired: &ExpiredWaiver<'_>,
     as_of: jiff::civil::Date,
-    lang: crate::lang::Lang,
+    lang: Lang,
 ) {
     let w = expired.waiver;
     let _ = match lang {
-        crate::lang::Lang::Zh => writeln!(
+        Lang::Zh => writeln!(
             stderr,
             "注意：{}：{} 的豁免（{} 于 {} 批准）已于 {} 到期（按 {as_of} 计），该项重新按不符合计",
             expired.origin, w.item, w.approved_by, w.approved_on, w.expires
         ),
-        crate::lang::Lang::En => writeln!(
+        Lang::En => writeln!(
             stderr,
             "warning: {}: the waiver of {} (approved by {} on {}) expired on {} (as of {as_of}): the item counts as a failure again",
             expired.origin, w.item, w.approved_by, w.approved_on, w.expires
