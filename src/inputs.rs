@@ -10,11 +10,12 @@ use anyhow::{Context, Result, anyhow, bail};
 
 use crate::calendar::{Calendar, CalendarError};
 use crate::checklist::{Checklist, builtin};
+use crate::record::Record;
 use crate::record::campaign::{Campaign, ChecklistSource};
 use crate::record::cells::Cells;
 use crate::record::sheet::{self, FileFormat};
+use crate::record::table::{self, QuickRead};
 use crate::record::waiver::{self, Waiver};
-use crate::record::{Record, table};
 use csv::StringRecord;
 
 mod stream;
@@ -254,13 +255,13 @@ pub fn read_sheet(
     };
     let mut first = true;
     let mut sites = 0;
-    let mut clean = Record::blank(origin);
+    let mut quick = QuickRead::new(origin);
     while let Some(n) = sheet.next_row(&mut row, file)? {
         if let Some(site) = rows.site(
             row.as_byte_record(),
             n,
             std::mem::take(&mut first),
-            &mut clean,
+            &mut quick,
         )? {
             sites += 1;
             each(site, n)?;
@@ -286,20 +287,21 @@ pub struct WideRows<'a> {
 
 impl WideRows<'_> {
     /// The site of one data row on `line`: `None` for a blank row and for the optional row
-    /// of Chinese titles (looked for only when `first`); a row that passes cleanly read into
-    /// `clean` (reused row after row); any other row read in full, every error located.
+    /// of Chinese titles (looked for only when `first`); a row the fast path can take read
+    /// into `quick` (reused row after row, see [`table::Wide::quick_read`]); any other row
+    /// read in full, every error located.
     pub fn site<'r>(
         &self,
         row: &impl Cells,
         line: usize,
         first: bool,
-        clean: &'r mut Record,
+        quick: &'r mut QuickRead,
     ) -> Result<Option<Incoming<'r>>> {
         if (first && self.wide.is_title_row(row)) || is_blank(row) {
             return Ok(None);
         }
-        if self.fast && self.wide.clean_pass(row, self.checklists, clean).is_some() {
-            return Ok(Some(Incoming::CleanPass(clean)));
+        if self.fast && self.wide.quick_read(row, self.checklists, quick).is_some() {
+            return Ok(Some(Incoming::Quick(quick)));
         }
         let text = row_text(row, line, self.origin)?;
         let full = self
@@ -375,9 +377,10 @@ pub struct ReadOptions<'a> {
 pub enum Incoming<'r> {
     /// Everything the inspector recorded.
     Full(Record),
-    /// A spreadsheet row whose every item passed in canonical form: the site fields only,
-    /// in a record the reader fills again for the next row.
-    CleanPass(&'r Record),
+    /// A spreadsheet row read by the fast path: the site fields, which items passed at a
+    /// glance, and the observations of the others only, in buffers the reader fills again
+    /// for the next row.
+    Quick(&'r QuickRead),
 }
 
 impl Incoming<'_> {
@@ -385,7 +388,7 @@ impl Incoming<'_> {
     pub fn record(&self) -> &Record {
         match self {
             Incoming::Full(r) => r,
-            Incoming::CleanPass(r) => r,
+            Incoming::Quick(q) => &q.record,
         }
     }
 
@@ -393,7 +396,7 @@ impl Incoming<'_> {
     pub fn into_record(self) -> Record {
         match self {
             Incoming::Full(r) => r,
-            Incoming::CleanPass(r) => r.clone(),
+            Incoming::Quick(q) => q.record.clone(),
         }
     }
 }

@@ -188,11 +188,39 @@ pub fn evaluate_with<'a>(
     lang: Lang,
     detail: Detail,
 ) -> SiteResult<'a> {
+    judge_site(checklist, record, lang, detail, |_| false)
+}
+
+/// The result of a row read by the fast path ([`crate::record::table::QuickRead`]): an
+/// item that passed at a glance (`passed[i]`) passes without its value; every other item
+/// is judged from `record` as [`evaluate_with`] judges it with [`Detail::Findings`].
+pub fn evaluate_quick<'a>(
+    checklist: &'a Checklist,
+    record: &'a Record,
+    passed: &[bool],
+    lang: Lang,
+) -> SiteResult<'a> {
+    judge_site(checklist, record, lang, Detail::Findings, |i| {
+        passed.get(i).copied().unwrap_or(false)
+    })
+}
+
+fn judge_site<'a>(
+    checklist: &'a Checklist,
+    record: &'a Record,
+    lang: Lang,
+    detail: Detail,
+    passed: impl Fn(usize) -> bool,
+) -> SiteResult<'a> {
     let facts = RecordFacts(record);
     let outcomes: Vec<Outcome<'a>> = checklist
         .items
         .iter()
-        .map(|item| {
+        .enumerate()
+        .map(|(i, item)| {
+            if passed(i) {
+                return Outcome::passed(item);
+            }
             let mut outcome = judge_item(item, record, &facts, lang);
             if detail == Detail::Full || outcome.status != Status::Pass {
                 outcome.expected = item.kind.expected(Some(&facts), lang);
@@ -218,13 +246,10 @@ pub fn evaluate_with<'a>(
     }
 }
 
-/// The result of a site whose every item passed, known without its observations (the
-/// fast path of large spreadsheets): every outcome is a pass, without its value.
-pub fn all_pass<'a>(checklist: &'a Checklist, record: &'a Record) -> SiteResult<'a> {
-    let outcomes: Vec<Outcome<'a>> = checklist
-        .items
-        .iter()
-        .map(|item| Outcome {
+impl<'a> Outcome<'a> {
+    /// A pass known without its value (the fast path of large files).
+    fn passed(item: &'a Item) -> Outcome<'a> {
+        Outcome {
             item,
             status: Status::Pass,
             earned: item.points,
@@ -235,17 +260,7 @@ pub fn all_pass<'a>(checklist: &'a Checklist, record: &'a Record) -> SiteResult<
             expected: String::new(),
             undetermined: None,
             waiver: None,
-        })
-        .collect();
-    let score = Score::of(&outcomes);
-    SiteResult {
-        record,
-        checklist,
-        grade: checklist.grade_for(score.percent_tenths),
-        outcomes,
-        score,
-        verdict: Verdict::Pass,
-        due: None,
+        }
     }
 }
 

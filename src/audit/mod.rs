@@ -13,7 +13,7 @@ mod score;
 
 pub use deadline::{DatingError, PhaseSpan, date_site, is_late, phase_spans};
 pub use evaluate::{
-    Detail, ExpiredWaiver, Outcome, SiteResult, Status, all_pass, apply_waivers, evaluate,
+    Detail, ExpiredWaiver, Outcome, SiteResult, Status, apply_waivers, evaluate, evaluate_quick,
     evaluate_with,
 };
 pub use score::{Score, Verdict};

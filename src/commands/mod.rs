@@ -103,7 +103,9 @@ fn judge_incoming<'a>(
         )
     })?;
     Ok(match incoming {
-        Incoming::CleanPass(record) => audit::all_pass(checklist, record),
+        Incoming::Quick(quick) => {
+            audit::evaluate_quick(checklist, &quick.record, &quick.passed, lang)
+        }
         Incoming::Full(record) => {
             audit::evaluate_with(checklist, record, lang, audit::Detail::Findings)
         }

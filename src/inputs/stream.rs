@@ -14,10 +14,11 @@ use csv::{ByteRecord, StringRecord};
 
 use super::{Incoming, Plan, ReadOptions, WideRows, long_records, read_text, row_text};
 use crate::checklist::Checklist;
+use crate::record;
 use crate::record::cells::{Cells, Line};
 use crate::record::chunks::{Chunk, ChunkRows, Chunker, PlainRows};
 use crate::record::sheet::{self, Encoding, FileFormat, check_row_limits};
-use crate::record::{self, Record, table};
+use crate::record::table::{self, QuickRead};
 
 /// Where a site was read: the index of its file in the plan, and its row (0 for TOML files
 /// and the long layout).
@@ -720,7 +721,7 @@ impl CsvSource<'_> {
             },
             file: self.file,
             first: job.titles,
-            clean: Record::blank(self.origin),
+            quick: QuickRead::new(self.origin),
             done: empty_done(work, job.seq, job.id),
         };
         if let Some(mut rows) = PlainRows::new(&job.chunk) {
@@ -751,8 +752,8 @@ struct Judging<'a, P> {
     file: usize,
     /// Whether the next row may be the row of Chinese titles.
     first: bool,
-    /// The record clean rows are read into, reused.
-    clean: Record,
+    /// What the fast path reads rows into, reused.
+    quick: QuickRead,
     done: Done<P>,
 }
 
@@ -763,7 +764,7 @@ impl<P> Judging<'_, P> {
         let first = std::mem::take(&mut self.first);
         let done = &mut self.done;
         let judged = check_row_limits(row, line, origin).and_then(|()| {
-            match self.rows.site(row, line, first, &mut self.clean)? {
+            match self.rows.site(row, line, first, &mut self.quick)? {
                 Some(site) => {
                     done.sites += 1;
                     done.ids.push(id_hash(&site.record().id));

@@ -119,6 +119,34 @@ struct CleanPlan {
     /// [`value::is_plain_member`]), its members joined by `、` in checklist order: the cell
     /// as `convert` and forms write it, matched in one comparison.
     in_order: Vec<Option<String>>,
+    /// For each item, the rule items that compare against its value (`of`): when one of
+    /// them is read in full, so is this item, for the rule to be judged.
+    compared_by: Vec<Vec<usize>>,
+}
+
+/// A row read by the fast path ([`Wide::quick_read`]), its buffers reused row after row.
+#[derive(Debug)]
+pub struct QuickRead {
+    /// The site fields, and the observations of the items that did not pass at a glance.
+    pub record: Record,
+    /// For each item of the row's checklist, in order, whether it passed at a glance (its
+    /// observation is then not in `record`).
+    pub passed: Vec<bool>,
+}
+
+impl QuickRead {
+    /// An empty read, for rows of files from `origin`.
+    pub fn new(origin: &str) -> QuickRead {
+        QuickRead {
+            record: Record::blank(origin),
+            passed: Vec::new(),
+        }
+    }
+
+    /// Whether every item passed at a glance.
+    pub fn all_passed(&self) -> bool {
+        self.passed.iter().all(|&p| p)
+    }
 }
 
 /// Whether `text` starts or ends with white space (`text.trim() != text`), looking at the
@@ -248,6 +276,21 @@ impl Wide {
                             _ => None,
                         })
                         .collect(),
+                    compared_by: checklist
+                        .items
+                        .iter()
+                        .map(|item| {
+                            checklist
+                                .items
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, rule)| {
+                                    rule.kind.depends_on() == Some(item.id.as_str())
+                                })
+                                .map(|(i, _)| i)
+                                .collect()
+                        })
+                        .collect(),
                     must_be_empty: runs(
                         columns
                             .iter()
@@ -281,18 +324,21 @@ impl Wide {
             .is_some_and(|cell| matches!(cell.trim(), "编号" | "站点编号"))
     }
 
-    /// The fast path of large files: a row whose every item of its checklist is filled in
-    /// the canonical form `convert` and forms write, and passes, is read into `record`
-    /// (reusing its buffers, without observations), and its checklist's index returned.
-    /// Anything else (an empty, not-applicable, unusual or failing cell, a note, a bad site
-    /// field, bytes that are not UTF-8) gives `None`, and the row goes through
+    /// The fast path of large files. A row whose site fields are in order and whose only
+    /// filled columns are its checklist's items is read into `quick` (reusing its buffers),
+    /// and its checklist's index returned: every item whose cell is in the canonical form
+    /// `convert` and forms write and passes is marked in `quick.passed`, without an
+    /// observation; every other item (empty, not applicable, unusual or failing) is read by
+    /// the full reader's own cell reading into `quick.record`, with any item a rule of it
+    /// compares against. Anything else (a note, a bad site field, bytes that are not UTF-8,
+    /// a cell the full reader refuses) gives `None`, and the row goes through
     /// [`Wide::record`], which judges it fully and words every error. Kinds judge the
     /// values, so the fast path cannot disagree with the full one.
-    pub fn clean_pass(
+    pub fn quick_read(
         &self,
         row: &impl Cells,
         checklists: &[Checklist],
-        record: &mut Record,
+        quick: &mut QuickRead,
     ) -> Option<usize> {
         use crate::checklist::kinds::{Facts, Judgement};
         let text = |column: usize| row.text(column);
@@ -334,13 +380,16 @@ impl Wide {
         }
         let mut values = Vec::with_capacity(checklist.items.len());
         for (item, column) in checklist.items.iter().zip(&plan.item_columns) {
-            let cell = value::undefuse(text((*column)?)?);
-            values.push(canonical(&item.kind, cell)?);
+            let cell = match column {
+                Some(column) => value::undefuse(text(*column)?),
+                None => "",
+            };
+            values.push(canonical(&item.kind, cell));
         }
         struct Row<'r> {
             fields: [&'r str; 4],
             ids: &'r [crate::checklist::Item],
-            values: &'r [Quick<'r>],
+            values: &'r [Option<Quick<'r>>],
         }
         impl Facts for Row<'_> {
             fn site_field(&self, field: &str) -> Option<&str> {
@@ -352,8 +401,8 @@ impl Wide {
             fn value_of(&self, item: &str) -> Option<&Value> {
                 let i = self.ids.iter().position(|it| it.id == item)?;
                 match &self.values[i] {
-                    Quick::Value(v) => Some(v),
-                    Quick::Members(_) => None,
+                    Some(Quick::Value(v)) => Some(v),
+                    Some(Quick::Members(_)) | None => None,
                 }
             }
         }
@@ -362,15 +411,20 @@ impl Wide {
             ids: &checklist.items,
             values: &values,
         };
-        for ((item, quick), in_order) in checklist.items.iter().zip(&values).zip(&plan.in_order) {
-            let passes = match quick {
-                Quick::Value(v) => {
+        quick.passed.clear();
+        for ((item, quick_value), in_order) in
+            checklist.items.iter().zip(&values).zip(&plan.in_order)
+        {
+            let passes = match quick_value {
+                None => false,
+                Some(Quick::Value(v)) => {
                     item.kind.judge(v, &facts, crate::lang::Lang::Zh) == Judgement::Pass
                 }
-                Quick::Members(text) if in_order.as_deref() == Some(*text) => true,
-                Quick::Members(text) => match &item.kind {
+                Some(Quick::Members(text)) if in_order.as_deref() == Some(*text) => true,
+                Some(Quick::Members(text)) => match &item.kind {
                     // Every member must be one of the 、-separated names, exactly; anything
-                    // odd in the cell leaves a member unmatched and the row to the full path.
+                    // odd in the cell leaves a member unmatched and the item to the full
+                    // reader.
                     Kind::Includes(inc) if in_order.is_some() => {
                         let mut found = 0u64;
                         for part in text.split('、') {
@@ -383,8 +437,26 @@ impl Wide {
                     _ => false,
                 },
             };
-            if !passes {
-                return None;
+            quick.passed.push(passes);
+        }
+        let record = &mut quick.record;
+        record.observations.clear();
+        // The items that did not pass at a glance, and those their rules compare against,
+        // are read as the full reader reads them.
+        for (i, item) in checklist.items.iter().enumerate() {
+            let needed = !quick.passed[i]
+                || plan.compared_by[i]
+                    .iter()
+                    .any(|&rule_item| !quick.passed[rule_item]);
+            if !needed {
+                continue;
+            }
+            let Some(column) = plan.item_columns[i] else {
+                continue;
+            };
+            let observation = observation_of(item, value::undefuse(text(column)?)).ok()?;
+            if let Some(observation) = observation {
+                record.observations.insert(item.id.clone(), observation);
             }
         }
         // Filled in place: a file of many sites reuses the same buffers for every row.
@@ -403,7 +475,6 @@ impl Wide {
         }
         record.inspected_on = inspected_on;
         value::split_list_into(inspectors, &mut record.inspectors);
-        record.observations.clear();
         Some(n)
     }
 
@@ -480,16 +551,8 @@ impl Wide {
                             checklist.id
                         )));
                     };
-                    let entry = entry_of(item, text).map_err(at)?;
-                    if let Some(entry) = entry {
-                        observations.insert(
-                            id.clone(),
-                            Observation {
-                                entry,
-                                note: None,
-                                evidence: Vec::new(),
-                            },
-                        );
+                    if let Some(observation) = observation_of(item, text).map_err(at)? {
+                        observations.insert(id.clone(), observation);
                     }
                 }
                 Column::Note(id) => notes.push((id.clone(), text.trim().to_owned())),
@@ -619,6 +682,22 @@ fn entry_of(item: &crate::checklist::Item, text: &str) -> Result<Option<Entry>, 
         Cell::NotApplicable(reason) => Ok(Some(Entry::NotApplicable(reason))),
         Cell::Value(raw) => item.kind.accept(raw).map(|v| Some(Entry::Value(v))),
     }
+}
+
+/// An item's cell of the wide layout as an observation, `None` when empty: how both the
+/// full reader and the fast path read it.
+fn observation_of(
+    item: &crate::checklist::Item,
+    text: &str,
+) -> Result<Option<Observation>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(entry_of(item, text)?.map(|entry| Observation {
+        entry,
+        note: None,
+        evidence: Vec::new(),
+    }))
 }
 
 /// Evidence paths: one per line or separated by `;`.
@@ -976,7 +1055,9 @@ mod tests {
 mod fast_path {
     //! The fast path may only ever say "passes" where the full path says so too.
     use super::*;
-    use crate::audit::{Status, Verdict, evaluate};
+    use crate::audit::{
+        Detail, SiteResult, Status, Verdict, evaluate, evaluate_quick, evaluate_with,
+    };
     use crate::checklist::builtin;
     use crate::lang::Lang;
     use crate::record::write::wide_header;
@@ -1017,8 +1098,34 @@ mod fast_path {
         "1e3",
     ];
 
+    /// What `check` and `rank` show of a site must not depend on the path that read it:
+    /// the score, verdict and grade, every outcome's status and points, and everything of
+    /// an outcome that did not pass.
+    fn assert_judged_alike(quick: &SiteResult<'_>, full: &SiteResult<'_>, row: &StringRecord) {
+        assert_eq!(quick.score, full.score, "{row:?}");
+        assert_eq!(quick.verdict, full.verdict, "{row:?}");
+        assert_eq!(
+            quick.grade.map(|g| g.label(Lang::Zh)),
+            full.grade.map(|g| g.label(Lang::Zh))
+        );
+        assert_eq!(quick.outcomes.len(), full.outcomes.len());
+        for (q, f) in quick.outcomes.iter().zip(&full.outcomes) {
+            let id = &f.item.id;
+            assert_eq!(q.item.id, f.item.id);
+            assert_eq!(q.status, f.status, "{id} {row:?}");
+            assert_eq!((q.earned, q.lost), (f.earned, f.lost), "{id} {row:?}");
+            assert_eq!(q.missing, f.missing, "{id} {row:?}");
+            if f.status != Status::Pass {
+                assert_eq!(q.value, f.value, "{id} {row:?}");
+                assert_eq!(q.observation, f.observation, "{id} {row:?}");
+                assert_eq!(q.expected, f.expected, "{id} {row:?}");
+                assert_eq!(q.undetermined, f.undetermined, "{id} {row:?}");
+            }
+        }
+    }
+
     #[test]
-    fn clean_rows_are_exactly_rows_that_pass_everything() {
+    fn the_fast_path_judges_every_row_it_takes_as_the_full_reader_does() {
         let checklists: Vec<Checklist> = builtin::DEFAULTS
             .iter()
             .map(|n| Checklist::from_toml(builtin::text(n).unwrap()).unwrap())
@@ -1028,7 +1135,8 @@ mod fast_path {
         let header = StringRecord::from(header_cells.clone());
         let wide = Wide::from_header(&header, &checklists).unwrap();
         let mut rng = Rng::new(11);
-        let (mut clean, mut total, mut clean_townships) = (0, 0, 0);
+        let (mut taken, mut clean, mut total, mut clean_townships) = (0, 0, 0, 0);
+        let mut quick = QuickRead::new("test");
         for index in 0..3000u64 {
             // two villages for every township, as in a county
             let checklist = &checklists[usize::from(index % 3 != 0)];
@@ -1045,56 +1153,100 @@ mod fast_path {
                     }
                 }
             }
-            // half the rows get one cell replaced by something tricky
+            // half the rows get one or two cells replaced by something tricky
             let mutated = rng.chance(500);
             if mutated {
-                let column = rng.below(cells.len() as u64) as usize;
-                cells[column] = TRICKY[rng.below(TRICKY.len() as u64) as usize].to_owned();
+                for _ in 0..=rng.below(2) {
+                    let column = rng.below(cells.len() as u64) as usize;
+                    cells[column] = TRICKY[rng.below(TRICKY.len() as u64) as usize].to_owned();
+                }
             }
             let row = StringRecord::from(cells);
             total += 1;
             let full = wide.record(&row, 2, "test", &checklists);
-            let mut fast = Record::blank("test");
-            match wide.clean_pass(row.as_byte_record(), &checklists, &mut fast) {
+            match wide.quick_read(row.as_byte_record(), &checklists, &mut quick) {
                 Some(n) => {
-                    clean += 1;
-                    clean_townships += usize::from(checklists[n].site_kind == "township");
+                    taken += 1;
                     let full = full.unwrap_or_else(|e| panic!("fast path took a bad row: {e:?}"));
-                    let judged = evaluate(&checklists[n], &full, Lang::Zh);
-                    assert_eq!(judged.verdict, Verdict::Pass, "{row:?}");
-                    assert!(
-                        judged.outcomes.iter().all(|o| o.status == Status::Pass),
-                        "{row:?}"
-                    );
-                    let quick = crate::audit::all_pass(&checklists[n], &fast);
-                    assert_eq!(quick.score, judged.score);
+                    let judged = evaluate_with(&checklists[n], &full, Lang::Zh, Detail::Findings);
+                    let fast = &quick.record;
+                    let read = evaluate_quick(&checklists[n], fast, &quick.passed, Lang::Zh);
+                    assert_judged_alike(&read, &judged, &row);
+                    if quick.all_passed() {
+                        clean += 1;
+                        clean_townships += usize::from(checklists[n].site_kind == "township");
+                        assert_eq!(judged.verdict, Verdict::Pass, "{row:?}");
+                        assert!(fast.observations.is_empty());
+                    }
+                    // Only what did not pass at a glance is read.
+                    for (item, passed) in checklists[n].items.iter().zip(&quick.passed) {
+                        if *passed {
+                            assert!(
+                                judged
+                                    .outcomes
+                                    .iter()
+                                    .any(|o| o.item.id == item.id && o.status == Status::Pass)
+                            );
+                        }
+                    }
                     assert_eq!(fast.id, full.id);
                     assert_eq!(fast.name, full.name);
+                    assert_eq!(fast.kind, full.kind);
                     assert_eq!(fast.township, full.township);
                     assert_eq!(fast.village, full.village);
                     assert_eq!(fast.inspected_on, full.inspected_on);
                     assert_eq!(fast.inspectors, full.inspectors);
                 }
                 None => {
-                    // Not taking the fast path is always allowed; but a clean, fully passing
-                    // row written canonically should take it, or the path is useless.
-                    if let Ok(full) = full {
-                        let n = checklists
-                            .iter()
-                            .position(|c| c.site_kind == full.kind)
-                            .unwrap();
-                        let judged = evaluate(&checklists[n], &full, Lang::Zh);
-                        if judged.outcomes.iter().all(|o| o.status == Status::Pass) && !mutated {
-                            panic!("a clean passing row missed the fast path: {row:?}");
-                        }
-                    }
+                    // Not taking the fast path is always allowed; but a row the generator
+                    // wrote, whatever it holds, should take it, or the path is useless.
+                    assert!(mutated, "a generated row missed the fast path: {row:?}");
                 }
             }
         }
         assert!(clean > total / 3, "only {clean} of {total} rows were clean");
         assert!(
+            taken - clean > total / 10,
+            "only {} of {total} rows were read in part",
+            taken - clean
+        );
+        assert!(
             clean_townships > 50,
             "only {clean_townships} township rows were clean"
+        );
+    }
+
+    #[test]
+    fn a_rule_is_judged_with_the_item_it_compares_against() {
+        // windows.departments must outnumber windows.comprehensive: when the rule is read in
+        // full, so is the count it compares against, even though that count passed.
+        let township = builtin_checklist("township");
+        let rule = township
+            .items
+            .iter()
+            .position(|i| i.kind.depends_on().is_some())
+            .expect("the township checklist has a rule");
+        let of = township.items[rule].kind.depends_on().unwrap().to_owned();
+        let (wide, column, mut cells) = clean_row(&township, rule, "不适用：没有窗口");
+        let checklists = [township];
+        let (mut quick, mut read_in_part) = (QuickRead::new("test"), 0);
+        for cell in ["不适用：没有窗口", "0", "", "1.5", "一个"] {
+            cells[column] = cell.to_owned();
+            let row = StringRecord::from(cells.clone());
+            let Some(n) = wide.quick_read(row.as_byte_record(), &checklists, &mut quick) else {
+                continue;
+            };
+            read_in_part += 1;
+            assert!(!quick.passed[rule], "{cell}");
+            assert!(quick.record.observations.contains_key(&of), "{cell}");
+            let full = wide.record(&row, 2, "test", &checklists).unwrap();
+            let judged = evaluate_with(&checklists[n], &full, Lang::Zh, Detail::Findings);
+            let read = evaluate_quick(&checklists[n], &quick.record, &quick.passed, Lang::Zh);
+            assert_judged_alike(&read, &judged, &row);
+        }
+        assert!(
+            read_in_part >= 3,
+            "only {read_in_part} rows took the fast path"
         );
     }
 
@@ -1108,36 +1260,45 @@ mod fast_path {
     }
 
     /// The wide layout of `checklist`, the column of its item `item`, and a generated row
-    /// that takes the fast path with `cell` in that column: whatever else a test changes in
-    /// the row, the rest of it is clean.
+    /// (every `includes` item listing all its members) that takes the fast path with `cell`
+    /// in that column and every other item passing at a glance: whatever else a test
+    /// changes in the row, the rest of it is clean.
     fn clean_row(checklist: &Checklist, item: usize, cell: &str) -> (Wide, usize, Vec<String>) {
         let checklists = std::slice::from_ref(checklist);
         let header_cells = wide_header(&[checklist], &[]);
         let wide =
             Wide::from_header(&StringRecord::from(header_cells.clone()), checklists).unwrap();
-        let column = header_cells
-            .iter()
-            .position(|h| *h == checklist.items[item].id)
-            .unwrap();
+        let column_of = |id: &str| header_cells.iter().position(|h| *h == id);
+        let column = column_of(&checklist.items[item].id).unwrap();
         let mut rng = Rng::new(3);
+        let mut quick = QuickRead::new("test");
         let cells = (0..200)
             .map(|i| {
                 let mut cells = site_row(&mut rng, i, checklist, &header_cells);
+                for other in &checklist.items {
+                    if let (Kind::Includes(inc), Some(c)) = (&other.kind, column_of(&other.id)) {
+                        cells[c] = inc.members.join("、");
+                    }
+                }
                 cells[column] = cell.to_owned();
                 cells
             })
             .find(|cells| {
                 let row = StringRecord::from(cells.clone());
-                let mut fast = Record::blank("test");
-                wide.clean_pass(row.as_byte_record(), checklists, &mut fast)
+                wide.quick_read(row.as_byte_record(), checklists, &mut quick)
                     .is_some()
+                    && quick
+                        .passed
+                        .iter()
+                        .enumerate()
+                        .all(|(i, p)| *p || i == item)
             })
             .expect("a clean generated row");
         (wide, column, cells)
     }
 
     #[test]
-    fn members_that_do_not_read_back_send_the_row_to_the_full_path() {
+    fn members_that_do_not_read_back_are_read_in_full() {
         let village = builtin_checklist("village");
         let list = village
             .items
@@ -1148,6 +1309,7 @@ mod fast_path {
             unreachable!()
         };
         let (_, column, base) = clean_row(&village, list, &inc.members.join("、"));
+        let mut quick = QuickRead::new("test");
         for member in [
             "打印/复印一体机",
             "服务宗旨、承诺",
@@ -1167,12 +1329,8 @@ mod fast_path {
                 let mut cells = base.clone();
                 cells[column] = cell.clone();
                 let row = StringRecord::from(cells);
-                let mut fast = Record::blank("test");
-                assert_eq!(
-                    wide.clean_pass(row.as_byte_record(), &checklists, &mut fast),
-                    None,
-                    "{cell}"
-                );
+                let taken = wide.quick_read(row.as_byte_record(), &checklists, &mut quick);
+                assert!(taken.is_none() || !quick.passed[list], "{cell}");
             }
         }
         assert!(value::is_plain_member("饮水机"));
@@ -1180,7 +1338,7 @@ mod fast_path {
     }
 
     #[test]
-    fn not_applicable_text_is_never_a_clean_pass() {
+    fn not_applicable_text_never_passes_at_a_glance() {
         // A village station with one more item, a text any text passes: only the full
         // reader may tell not applicable from a value.
         let mut village = builtin_checklist("village");
@@ -1192,7 +1350,7 @@ mod fast_path {
         let text = village.items.len() - 1;
         let (wide, column, base) = clean_row(&village, text, "随便写");
         let checklists = [village];
-        let mut taken = 0;
+        let (mut passed, mut quick) = (0, QuickRead::new("test"));
         for cell in [
             "Ｎ／Ａ",
             "N/A：租用旧楼",
@@ -1206,18 +1364,15 @@ mod fast_path {
             let row = StringRecord::from(cells);
             let full = wide.record(&row, 2, "test", &checklists).unwrap();
             let judged = evaluate(&checklists[0], &full, Lang::Zh);
-            let mut fast = Record::blank("test");
-            if wide
-                .clean_pass(row.as_byte_record(), &checklists, &mut fast)
-                .is_some()
-            {
-                taken += 1;
-                assert!(
-                    judged.outcomes.iter().all(|o| o.status == Status::Pass),
-                    "{cell}"
-                );
+            wide.quick_read(row.as_byte_record(), &checklists, &mut quick)
+                .expect("the row takes the fast path");
+            if quick.passed[text] {
+                passed += 1;
+                assert_eq!(judged.outcomes[text].status, Status::Pass, "{cell}");
             }
+            let read = evaluate_quick(&checklists[0], &quick.record, &quick.passed, Lang::Zh);
+            assert_judged_alike(&read, &judged, &row);
         }
-        assert_eq!(taken, 1, "only the plain text takes the fast path");
+        assert_eq!(passed, 1, "only the plain text passes at a glance");
     }
 }
