@@ -582,7 +582,7 @@ enum Quick<'r> {
 /// The value of a cell in exactly the form `convert` writes it, or `None` for anything
 /// else (the full reader then takes the row).
 fn canonical<'r>(kind: &Kind, text: &'r str) -> Option<Quick<'r>> {
-    let plain = |t: &str| !t.is_empty() && t.trim() == t;
+    let plain = |t: &str| !t.is_empty() && !padded(t);
     match kind {
         Kind::Number(_) => {
             let ok = plain(text)

@@ -26,20 +26,33 @@ pub struct Csv {
 
 /// Appends one row of `cells` and its line break to `line`.
 fn put_row<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str>) {
+    put_cells(line, cells);
+    line.push(b'\n');
+}
+
+/// Appends `cells`, separated by commas, to `line`.
+fn put_cells<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str>) {
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
             line.push(b',');
         }
         put_cell(line, cell);
     }
-    line.push(b'\n');
 }
 
 /// Writes one cell as the CSV writer does: guarded against formulas, and quoted (quotes
 /// doubled) only when it holds a comma, a quote or a line break.
 fn put_cell(line: &mut Vec<u8>, text: &str) {
-    let text = defuse(text);
-    let bytes = text.as_bytes();
+    match text.as_bytes().first() {
+        None => {}
+        // Only a cell starting so may need the guard: the rest skip building it.
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => put_text(line, defuse(text).as_bytes()),
+        Some(_) => put_text(line, text.as_bytes()),
+    }
+}
+
+/// Writes a cell's bytes, quoted when they need it.
+fn put_text(line: &mut Vec<u8>, bytes: &[u8]) {
     // Without an early exit, so the compiler can compare many bytes at once.
     if bytes.iter().fold(false, |found, &b| {
         found | matches!(b, b',' | b'"' | b'\r' | b'\n')
@@ -56,6 +69,13 @@ fn put_cell(line: &mut Vec<u8>, text: &str) {
         line.extend_from_slice(bytes);
     }
 }
+
+/// The site's columns of the CSV (the rest describe a finding).
+const SITE_COLUMNS: usize = 10;
+/// What follows the site's columns on the row of a site without findings: the finding
+/// columns, empty, and the line break.
+const NO_FINDING: &[u8] = b",,,,,,,,,,,,\n";
+const _: () = assert!(NO_FINDING.len() == HEADER.len() - SITE_COLUMNS + 1);
 
 impl Csv {
     /// A CSV renderer speaking `lang` in titles and texts.
@@ -128,7 +148,7 @@ impl Renderer for Csv {
         if let Some(d) = site.due {
             let _ = write!(due, "{d}");
         }
-        let site_cols = [
+        let site_cols: [&str; SITE_COLUMNS] = [
             r.id.as_str(),
             r.name.as_str(),
             r.kind.as_str(),
@@ -144,12 +164,8 @@ impl Renderer for Csv {
         line.clear();
         if site.findings().next().is_none() {
             // Most sites of a large file: one row, the finding columns empty.
-            put_row(
-                line,
-                site_cols
-                    .into_iter()
-                    .chain(std::iter::repeat_n("", HEADER.len() - site_cols.len())),
-            );
+            put_cells(line, site_cols);
+            line.extend_from_slice(NO_FINDING);
             return out.write_all(line);
         }
         for o in site.findings() {

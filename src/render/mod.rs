@@ -60,15 +60,22 @@ pub(crate) fn push_date(text: &mut String, date: jiff::civil::Date) {
         let _ = write!(text, "{date}");
         return;
     }
-    let digit = |n: i16| char::from(b'0' + (n % 10) as u8);
-    for n in [year / 1000, year / 100, year / 10, year] {
-        text.push(digit(n));
-    }
-    for n in [i16::from(month), i16::from(day)] {
-        text.push('-');
-        text.push(digit(n / 10));
-        text.push(digit(n));
-    }
+    let digit = |n: i16| b'0' + (n % 10) as u8;
+    let (month, day) = (i16::from(month), i16::from(day));
+    let iso = [
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ];
+    // ASCII digits and dashes only.
+    text.push_str(std::str::from_utf8(&iso).unwrap_or_default());
 }
 
 /// The renderer of a format, speaking `lang`.
