@@ -56,6 +56,26 @@ fn id_prefix(id: &str) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
+/// Reorders `items` in place so that the item at `i` is the one that was at `order[i]`
+/// (`order` a permutation), following each cycle of the permutation: no second vector of
+/// items, which for a national ranking is tens of megabytes.
+fn put_in_order<T>(items: &mut [T], mut order: Vec<usize>) {
+    const DONE: usize = usize::MAX;
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] != DONE {
+            let from = order[at];
+            order[at] = DONE;
+            if from == start {
+                break;
+            }
+            // `at` takes its item; the one it held (the start's) moves on along the cycle.
+            items.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 /// Why a site cannot be a demonstration site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -132,10 +152,11 @@ impl Ranking {
                 .cmp(&(b.0, b.1))
                 .then_with(|| entries[a.2].id.cmp(&entries[b.2].id))
         });
-        let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
-        let entries = keys.iter().filter_map(|&(_, _, i)| slots[i].take());
+        let mut entries = entries;
+        put_in_order(&mut entries, keys.into_iter().map(|(_, _, i)| i).collect());
         let mut chosen = 0;
         let places = entries
+            .into_iter()
             .enumerate()
             .map(|(i, entry)| {
                 let ineligible = match entry.verdict {
@@ -234,6 +255,8 @@ mod tests {
         assert_eq!(demo, ["d", "b"]);
     }
 
+    use proptest::strategy::{Just, Strategy};
+
     proptest::proptest! {
         #[test]
         fn the_order_is_score_then_misses_then_the_whole_id(
@@ -253,6 +276,17 @@ mod tests {
             let ranked = Ranking::new(entries, 2, "township");
             let got: Vec<&Entry> = ranked.places.iter().map(|p| &p.entry).collect();
             proptest::prop_assert_eq!(got, expected.iter().collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn items_are_put_in_the_order_given(
+            order in (0usize..200).prop_flat_map(|n| Just((0..n).collect::<Vec<_>>()).prop_shuffle()),
+        ) {
+            let items: Vec<String> = (0..order.len()).map(|i| format!("item {i}")).collect();
+            let mut reordered = items.clone();
+            put_in_order(&mut reordered, order.clone());
+            let expected: Vec<&String> = order.iter().map(|&i| &items[i]).collect();
+            proptest::prop_assert_eq!(reordered.iter().collect::<Vec<_>>(), expected);
         }
     }
 

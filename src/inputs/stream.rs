@@ -110,20 +110,23 @@ fn id_hash(id: &str) -> u64 {
 /// seven bits within one 512-bit block, so a lookup touches one cache line, not seven. At
 /// 600,000 sites a false "seen before" is about a one-in-a-million event; at ten million it
 /// is common, and costs only the confirming second read.
-struct Bloom(Vec<u64>);
+struct Bloom(Vec<Block>);
+
+/// One cache line of the filter, aligned so that it is exactly one line.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Block([u64; 8]);
 
 impl Bloom {
-    const WORDS: usize = 1 << 20;
-    const BLOCK_WORDS: usize = 8;
+    const BLOCKS: usize = 1 << 17;
     const HASHES: u32 = 7;
 
     fn new() -> Bloom {
-        Bloom(vec![0; Self::WORDS])
+        Bloom(vec![Block([0; 8]); Self::BLOCKS])
     }
 
     fn block(hash: u64) -> usize {
-        let blocks = (Self::WORDS / Self::BLOCK_WORDS) as u64;
-        ((hash % blocks) as usize) * Self::BLOCK_WORDS
+        (hash % Self::BLOCKS as u64) as usize
     }
 
     /// Adds the hashes of a run of sites, calling `repeat` with each one whose bits were
@@ -134,7 +137,7 @@ impl Bloom {
         for batch in hashes.chunks(32) {
             let touched = batch
                 .iter()
-                .fold(0u64, |sum, &hash| sum ^ self.0[Self::block(hash)]);
+                .fold(0u64, |sum, &hash| sum ^ self.0[Self::block(hash)].0[0]);
             std::hint::black_box(touched);
             for &hash in batch {
                 if self.insert(hash) {
@@ -146,17 +149,16 @@ impl Bloom {
 
     /// Adds an id's hash; true when every bit was already set (it may have been seen).
     fn insert(&mut self, hash: u64) -> bool {
-        let blocks = (Self::WORDS / Self::BLOCK_WORDS) as u64;
-        let block = Self::block(hash);
+        let block = &mut self.0[Self::block(hash)].0;
         // Seven 9-bit positions within the block from the rest of the hash.
-        let mut bits = (hash / blocks) | (hash << 40);
+        let mut bits = (hash / Self::BLOCKS as u64) | (hash << 40);
         let mut all_set = true;
         for _ in 0..Self::HASHES {
             let bit = (bits & 511) as usize;
             bits = bits.rotate_right(9);
-            let (word, mask) = (block + bit / 64, 1u64 << (bit % 64));
-            all_set &= self.0[word] & mask != 0;
-            self.0[word] |= mask;
+            let (word, mask) = (bit / 64, 1u64 << (bit % 64));
+            all_set &= block[word] & mask != 0;
+            block[word] |= mask;
         }
         all_set
     }

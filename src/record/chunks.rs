@@ -142,6 +142,8 @@ impl<R: Read> Chunker<R> {
                     let rest = self.carry.split_off(cut);
                     let data = std::mem::replace(&mut self.carry, rest);
                     let last = self.done && self.carry.is_empty();
+                    // A cut is only made where the quotes before it are closed.
+                    self.quoted = false;
                     return Ok(Some(self.hand_out(data, last)));
                 }
                 // A cut at the very end is only taken once the input is known to end there
@@ -152,6 +154,7 @@ impl<R: Read> Chunker<R> {
                     if data.is_empty() {
                         return Ok(None);
                     }
+                    self.quoted ^= count(&data, b'"') % 2 == 1;
                     return Ok(Some(self.hand_out(data, true)));
                 }
                 None if self.carry.len() >= self.max_row => {
@@ -182,7 +185,6 @@ impl<R: Read> Chunker<R> {
     fn hand_out(&mut self, data: Vec<u8>, last: bool) -> Chunk {
         let mut chunk = Chunk::new(data, self.line, last);
         chunk.epoch = self.epoch;
-        self.quoted ^= count(chunk.data(), b'"') % 2 == 1;
         self.line += chunk.line_breaks();
         chunk
     }
