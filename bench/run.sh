@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: yanshou on 600,000 synthetic sites against `xsv count`, the floor for any tool
 # that reads the file once. Prints wall time and peak memory (from /usr/bin/time -v) of each
-# command and its ratio to xsv count. Each command runs RUNS times (default 3) and the
-# fastest run is kept, because a shared virtual machine's timings vary by tens of percent.
+# command and its ratio to xsv count. The commands run in RUNS rounds (default 5), one
+# after the other, and each command's fastest run is kept, because a shared virtual
+# machine's timings drift by tens of percent from minute to minute.
 #
 #   bench/run.sh [SITES] [KIND]        # defaults: 600000 mixed
 #
@@ -12,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SITES=${1:-600000}
 KIND=${2:-mixed}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 WORK=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$WORK"
 
@@ -36,34 +37,44 @@ if [ ! -f "$DATA" ]; then
   "$BIN" generate --sites "$SITES" --seed 42 --kind "$KIND" --out "$DATA"
 fi
 
-# best wall seconds and peak KiB of RUNS runs of a command, output discarded
-measure() {
-  local best_wall="" best_mem=""
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -v -o "$WORK/time.txt" "$@" > /dev/null 2> /dev/null || true
-    local wall mem
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2, t, ":"); if (length(t) == 3) print t[1]*3600 + t[2]*60 + t[3]; else print t[1]*60 + t[2]}' "$WORK/time.txt")
-    mem=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
-    if [ -z "$best_wall" ] || awk -v a="$wall" -v b="$best_wall" 'BEGIN {exit !(a < b)}'; then
-      best_wall=$wall
-      best_mem=$mem
-    fi
-  done
-  echo "$best_wall $best_mem"
+# wall seconds and peak KiB of one run of a command, output discarded
+once() {
+  /usr/bin/time -v -o "$WORK/time.txt" "$@" > /dev/null 2> /dev/null || true
+  local wall mem
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2, t, ":"); if (length(t) == 3) print t[1]*3600 + t[2]*60 + t[3]; else print t[1]*60 + t[2]}' "$WORK/time.txt")
+  mem=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+  echo "$wall $mem"
 }
 
-echo "file: $DATA ($(du -h "$DATA" | cut -f1), $SITES sites, $KIND); best of $RUNS runs"
+echo "file: $DATA ($(du -h "$DATA" | cut -f1), $SITES sites, $KIND); best of $RUNS rounds"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
-read -r base_wall base_mem < <(measure "$XSV" count "$DATA")
-printf '%-36s %8s %10s %8s\n' command "wall s" "peak MiB" "ratio"
-printf '%-36s %8.2f %10.1f %8s\n' "xsv count" "$base_wall" "$(awk -v m="$base_mem" 'BEGIN {print m/1024}')" "1.00"
-row() {
-  local label=$1; shift
-  read -r wall mem < <(measure "$@")
-  printf '%-36s %8.2f %10.1f %8.2f\n' "$label" "$wall" "$(awk -v m="$mem" 'BEGIN {print m/1024}')" \
-    "$(awk -v a="$wall" -v b="$base_wall" 'BEGIN {print a/b}')"
+LABELS=("xsv count" "yanshou check --format csv" "yanshou check --format json" "yanshou rank --top 2")
+command_of() {
+  case $1 in
+    0) echo "$XSV" count "$DATA" ;;
+    1) echo "$BIN" check "$DATA" --format csv ;;
+    2) echo "$BIN" check "$DATA" --format json ;;
+    3) echo "$BIN" rank "$DATA" --top 2 ;;
+  esac
 }
-row "yanshou check --format csv" "$BIN" check "$DATA" --format csv
-row "yanshou check --format json" "$BIN" check "$DATA" --format json
-row "yanshou rank --top 2" "$BIN" rank "$DATA" --top 2
+# Rounds of every command one after the other, keeping each command's fastest run: the
+# machine's speed drifts from minute to minute, and interleaving lets every command, the
+# reference included, see the same minutes.
+declare -a best_wall best_mem
+for _ in $(seq "$RUNS"); do
+  for i in 0 1 2 3; do
+    # shellcheck disable=SC2046 # the command's words, none with spaces
+    read -r wall mem < <(once $(command_of "$i"))
+    if [ -z "${best_wall[$i]:-}" ] || awk -v a="$wall" -v b="${best_wall[$i]}" 'BEGIN {exit !(a < b)}'; then
+      best_wall[$i]=$wall
+      best_mem[$i]=$mem
+    fi
+  done
+done
+printf '%-36s %8s %10s %8s\n' command "wall s" "peak MiB" "ratio"
+for i in 0 1 2 3; do
+  printf '%-36s %8.2f %10.1f %8.2f\n' "${LABELS[$i]}" "${best_wall[$i]}" \
+    "$(awk -v m="${best_mem[$i]}" 'BEGIN {print m/1024}')" \
+    "$(awk -v a="${best_wall[$i]}" -v b="${best_wall[0]}" 'BEGIN {print a/b}')"
+done
 echo "targets: check csv <= 1.5x, rank <= 2x, check peak memory <= 64 MiB"

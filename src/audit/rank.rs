@@ -47,6 +47,22 @@ impl Entry {
     }
 }
 
+impl Entry {
+    /// What a place holds once its site has been moved out: nothing, without allocating.
+    fn vacated() -> Entry {
+        Entry {
+            id: String::new(),
+            name: String::new(),
+            kind: String::new(),
+            score: Points::ZERO,
+            max_score: Points::ZERO,
+            percent_tenths: 0,
+            verdict: Verdict::Incomplete,
+            advisory_misses: 0,
+        }
+    }
+}
+
 /// The first eight bytes of an id as a number that orders as the bytes do (a shorter id is
 /// padded with zeros, which sort first; equal numbers leave the order to the whole id).
 fn id_prefix(id: &str) -> u64 {
@@ -54,26 +70,6 @@ fn id_prefix(id: &str) -> u64 {
     let n = id.len().min(8);
     bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
     u64::from_be_bytes(bytes)
-}
-
-/// Reorders `items` in place so that the item at `i` is the one that was at `order[i]`
-/// (`order` a permutation), following each cycle of the permutation: no second vector of
-/// items, which for a national ranking is tens of megabytes.
-fn put_in_order<T>(items: &mut [T], mut order: Vec<usize>) {
-    const DONE: usize = usize::MAX;
-    for start in 0..order.len() {
-        let mut at = start;
-        while order[at] != DONE {
-            let from = order[at];
-            order[at] = DONE;
-            if from == start {
-                break;
-            }
-            // `at` takes its item; the one it held (the start's) moves on along the cycle.
-            items.swap(at, from);
-            at = from;
-        }
-    }
 }
 
 /// Why a site cannot be a demonstration site.
@@ -119,6 +115,18 @@ pub struct Place {
     pub demonstration: bool,
 }
 
+impl Place {
+    /// A site's place before ranking: [`Ranking::of_places`] fills in the rest.
+    pub fn unranked(entry: Entry) -> Place {
+        Place {
+            rank: 0,
+            entry,
+            ineligible: None,
+            demonstration: false,
+        }
+    }
+}
+
 /// The ranking of a campaign.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ranking {
@@ -133,14 +141,25 @@ pub struct Ranking {
 impl Ranking {
     /// Ranks `entries`, choosing up to `wanted` demonstration sites of kind `kind`.
     pub fn new(entries: Vec<Entry>, wanted: usize, kind: &str) -> Ranking {
+        Ranking::of_places(
+            entries.into_iter().map(Place::unranked).collect(),
+            wanted,
+            kind,
+        )
+    }
+
+    /// [`Ranking::new`] of places not ranked yet ([`Place::unranked`]): `rank` collects
+    /// them as they are read, without a vector of entries besides.
+    pub fn of_places(mut places: Vec<Place>, wanted: usize, kind: &str) -> Ranking {
         // Sorted as small keys rather than whole entries: score and advisory misses packed
         // in one number, then the id's first eight bytes, so that most comparisons touch no
         // string (most sites tie on score). Ids are unique (ignoring case, checked when
         // reading), so no two entries tie and an unstable sort gives the one order.
-        let mut keys: Vec<(u64, u64, usize)> = entries
+        let mut keys: Vec<(u64, u64, usize)> = places
             .iter()
             .enumerate()
-            .map(|(i, e)| {
+            .map(|(i, p)| {
+                let e = &p.entry;
                 let score = u64::from(u32::MAX - e.percent_tenths) << 32;
                 let misses = u64::try_from(e.advisory_misses)
                     .map_or(u64::from(u32::MAX), |m| m.min(u64::from(u32::MAX)));
@@ -150,33 +169,33 @@ impl Ranking {
         keys.sort_unstable_by(|a, b| {
             (a.0, a.1)
                 .cmp(&(b.0, b.1))
-                .then_with(|| entries[a.2].id.cmp(&entries[b.2].id))
+                .then_with(|| places[a.2].entry.id.cmp(&places[b.2].entry.id))
         });
-        let mut entries = entries;
-        put_in_order(&mut entries, keys.into_iter().map(|(_, _, i)| i).collect());
-        let mut chosen = 0;
-        let places = entries
+        // Gathered in ranking order: most sites keep their file order within a score, so
+        // the places are read almost in sequence (reordering in place would hop across
+        // the whole vector, a cache miss at every step).
+        let vacated = || Place::unranked(Entry::vacated());
+        let mut places: Vec<Place> = keys
             .into_iter()
-            .enumerate()
-            .map(|(i, entry)| {
-                let ineligible = match entry.verdict {
-                    Verdict::Rectify => Some(Ineligible::NotAccepted),
-                    Verdict::Incomplete => Some(Ineligible::NoVerdict),
-                    Verdict::Pass if entry.kind != kind => Some(Ineligible::OtherKind),
-                    Verdict::Pass => None,
-                };
-                let demonstration = ineligible.is_none() && chosen < wanted;
-                if demonstration {
-                    chosen += 1;
-                }
-                Place {
-                    rank: i + 1,
-                    entry,
-                    ineligible,
-                    demonstration,
-                }
-            })
+            .map(|(_, _, i)| std::mem::replace(&mut places[i], vacated()))
             .collect();
+        let mut chosen = 0;
+        for (i, place) in places.iter_mut().enumerate() {
+            let entry = &place.entry;
+            let ineligible = match entry.verdict {
+                Verdict::Rectify => Some(Ineligible::NotAccepted),
+                Verdict::Incomplete => Some(Ineligible::NoVerdict),
+                Verdict::Pass if entry.kind != kind => Some(Ineligible::OtherKind),
+                Verdict::Pass => None,
+            };
+            let demonstration = ineligible.is_none() && chosen < wanted;
+            if demonstration {
+                chosen += 1;
+            }
+            place.rank = i + 1;
+            place.ineligible = ineligible;
+            place.demonstration = demonstration;
+        }
         Ranking {
             places,
             wanted,
@@ -255,8 +274,6 @@ mod tests {
         assert_eq!(demo, ["d", "b"]);
     }
 
-    use proptest::strategy::{Just, Strategy};
-
     proptest::proptest! {
         #[test]
         fn the_order_is_score_then_misses_then_the_whole_id(
@@ -276,17 +293,6 @@ mod tests {
             let ranked = Ranking::new(entries, 2, "township");
             let got: Vec<&Entry> = ranked.places.iter().map(|p| &p.entry).collect();
             proptest::prop_assert_eq!(got, expected.iter().collect::<Vec<_>>());
-        }
-
-        #[test]
-        fn items_are_put_in_the_order_given(
-            order in (0usize..200).prop_flat_map(|n| Just((0..n).collect::<Vec<_>>()).prop_shuffle()),
-        ) {
-            let items: Vec<String> = (0..order.len()).map(|i| format!("item {i}")).collect();
-            let mut reordered = items.clone();
-            put_in_order(&mut reordered, order.clone());
-            let expected: Vec<&String> = order.iter().map(|&i| &items[i]).collect();
-            proptest::prop_assert_eq!(reordered.iter().collect::<Vec<_>>(), expected);
         }
     }
 

@@ -7,7 +7,7 @@ use std::io::{self, BufWriter, Write};
 use anyhow::Result;
 
 use super::Outcome;
-use crate::audit::{self, rank::Entry};
+use crate::audit::rank::{self, Entry, Place};
 use crate::cli::RankArgs;
 use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
 use crate::lang::Lang;
@@ -27,11 +27,11 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         lang: args.lang,
         as_of: super::as_of(args.as_of.as_deref())?,
     };
-    let mut entries = Vec::new();
+    let mut places = Vec::new();
     let mut waived = HashSet::new();
     plan.for_each_part(&options, &work, |part| {
         io::stderr().lock().write_all(&part.notices)?;
-        entries.extend(part.entries);
+        places.extend(part.places);
         waived.extend(part.waived);
         Ok(())
     })?;
@@ -40,7 +40,7 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         .top
         .unwrap_or(plan.campaign.demonstration_sites as usize);
     let kind = plan.campaign.demonstrated_kind().to_owned();
-    let ranking = audit::rank::Ranking::new(entries, wanted, &kind);
+    let ranking = rank::Ranking::of_places(places, wanted, &kind);
     let kind_label = plan
         .checklist_for(&kind)
         .map_or(kind.clone(), |c| c.site_kind_label(args.lang).to_owned());
@@ -72,9 +72,9 @@ struct Ranking<'a> {
     as_of: jiff::civil::Date,
 }
 
-/// The entries of a run of sites, with their warnings.
+/// The places (not ranked yet) of a run of sites, with their warnings.
 struct Part {
-    entries: Vec<Entry>,
+    places: Vec<Place>,
     notices: Vec<u8>,
     waived: HashSet<String>,
 }
@@ -84,7 +84,7 @@ impl SiteWork for Ranking<'_> {
 
     fn part(&self) -> Part {
         Part {
-            entries: Vec::new(),
+            places: Vec::new(),
             notices: Vec::new(),
             waived: HashSet::new(),
         }
@@ -94,7 +94,7 @@ impl SiteWork for Ranking<'_> {
         let mut site = super::judge_incoming(self.plan, &incoming, self.lang)?;
         let (waived, notices) = (&mut part.waived, &mut part.notices);
         super::waive_and_warn(self.plan, &mut site, self.as_of, self.lang, waived, notices)?;
-        part.entries.push(Entry::of(&site));
+        part.places.push(Place::unranked(Entry::of(&site)));
         Ok(())
     }
 }
