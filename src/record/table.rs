@@ -8,7 +8,7 @@ use std::ops::Range;
 use csv::StringRecord;
 
 use super::cells::Cells;
-use super::value::{self, Cell};
+use super::value::{self, Cell, padded};
 use super::{Entry, Observation, Record};
 use crate::checklist::{Checklist, Kind, Value};
 use crate::source::closest;
@@ -147,14 +147,6 @@ impl QuickRead {
     pub fn all_passed(&self) -> bool {
         self.passed.iter().all(|&p| p)
     }
-}
-
-/// Whether `text` starts or ends with white space (`text.trim() != text`), looking at the
-/// two end characters only: no white space lies above U+3000, so a Chinese character is
-/// ruled out in one comparison.
-fn padded(text: &str) -> bool {
-    let space = |c: char| c <= '\u{3000}' && c.is_whitespace();
-    text.chars().next().is_some_and(space) || text.chars().next_back().is_some_and(space)
 }
 
 /// Consecutive numbers gathered into runs: `[1, 2, 3, 7]` into `[1..4, 7..8]`.
@@ -440,7 +432,9 @@ impl Wide {
             quick.passed.push(passes);
         }
         let record = &mut quick.record;
-        record.observations.clear();
+        if !record.observations.is_empty() {
+            record.observations.clear();
+        }
         // The items that did not pass at a glance, and those their rules compare against,
         // are read as the full reader reads them.
         for (i, item) in checklist.items.iter().enumerate() {
@@ -1038,9 +1032,22 @@ mod tests {
         ] {
             assert_eq!(padded(text), text.trim() != text, "{text:?}");
         }
-        for c in (0..=0x3100u32).filter_map(char::from_u32) {
-            let text = c.to_string();
-            assert_eq!(padded(&text), text.trim() != text, "U+{:04X}", c as u32);
+        // Every character of the Basic Multilingual Plane and some beyond, alone and
+        // beside ASCII and Chinese text on either side.
+        for c in (0..=0x1_0000u32)
+            .chain([0x2_0000, 0x10_ffff])
+            .filter_map(char::from_u32)
+        {
+            for text in [
+                c.to_string(),
+                format!("a{c}"),
+                format!("{c}a"),
+                format!("城{c}"),
+                format!("{c}城"),
+            ] {
+                assert_eq!(padded(&text), text.trim() != text, "U+{:04X}", c as u32);
+                assert_eq!(value::trim(&text), text.trim());
+            }
         }
     }
 

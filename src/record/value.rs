@@ -210,6 +210,19 @@ pub fn date_from_excel_serial(serial: f64) -> Result<Date, String> {
     })
 }
 
+/// The bytes a list separator may start with: ASCII separators, and the lead bytes of
+/// `、` (E3) and of `，` `；` `／` (EF).
+const MAY_SEPARATE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    let starts = [b',', b';', b'/', b'\n', b'\r', 0xe3, 0xef];
+    while i < starts.len() {
+        table[starts[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// The pieces of a list cell between separators ([`is_list_separator`]), untrimmed: what
 /// `text.split(is_list_separator)` gives, found by bytes rather than by decoding every
 /// character (every row of a large file has a list of inspectors).
@@ -220,7 +233,11 @@ fn list_pieces(text: &str) -> impl Iterator<Item = &str> {
         if done {
             return None;
         }
-        while at < bytes.len() {
+        while let Some(skip) = bytes[at..]
+            .iter()
+            .position(|&b| MAY_SEPARATE[usize::from(b)])
+        {
+            at += skip;
             // The UTF-8 of `、` is E3 80 81; of `，` `；` `／`, EF BC 8C / 9B / 8F.
             let width = match bytes[at] {
                 b',' | b';' | b'/' | b'\n' | b'\r' => 1,
@@ -242,11 +259,41 @@ fn list_pieces(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Whether `text` starts or ends with white space (`text.trim() != text`), looking at its
+/// end characters only. Most cells start and end with a printable ASCII character or a
+/// Chinese one (a lead byte E4–E9: U+4000–U+9FFF, where Unicode has no white space), which
+/// the bytes tell without decoding; anything else is decoded.
+pub fn padded(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let chinese = |lead: u8| (0xe4..=0xe9).contains(&lead);
+    let plain_start = match bytes {
+        [] => return false,
+        [first, ..] => first.is_ascii_graphic() || chinese(*first),
+    };
+    let plain_end = match bytes {
+        [.., last] if last.is_ascii_graphic() => true,
+        // A three-byte character ends the text exactly when its lead byte is third last.
+        [.., lead, _, _] => chinese(*lead),
+        _ => false,
+    };
+    if plain_start && plain_end {
+        return false;
+    }
+    let space = |c: char| c.is_whitespace();
+    text.chars().next().is_some_and(space) || text.chars().next_back().is_some_and(space)
+}
+
+/// `text.trim()`, without decoding the ends when [`padded`] can tell there is nothing to
+/// trim.
+pub fn trim(text: &str) -> &str {
+    if padded(text) { text.trim() } else { text }
+}
+
 /// [`split_list`] into `list`, reusing its strings: the fast path of large files reads
 /// every row into the same record.
 pub fn split_list_into(text: &str, list: &mut Vec<String>) {
     let mut n = 0;
-    for member in list_pieces(text).map(str::trim) {
+    for member in list_pieces(text).map(trim) {
         if member.is_empty() {
             continue;
         }
@@ -267,7 +314,7 @@ pub fn split_list_into(text: &str, list: &mut Vec<String>) {
 /// duplicates, and a reader may want to warn about them.
 pub fn split_list(text: &str) -> Vec<String> {
     list_pieces(text)
-        .map(str::trim)
+        .map(trim)
         .filter(|m| !m.is_empty())
         .map(str::to_owned)
         .collect()
