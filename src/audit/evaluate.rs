@@ -120,6 +120,47 @@ impl Outcome<'_> {
     }
 }
 
+/// The outcomes of a site: its own, or shared with every site that passed at a glance
+/// ([`AllPassed`]). Read as a slice; [`Outcomes::to_mut`] makes them the site's own.
+#[derive(Clone, Debug)]
+pub enum Outcomes<'a> {
+    /// Outcomes judged for this site.
+    Own(Vec<Outcome<'a>>),
+    /// Outcomes shared with other sites.
+    Shared(&'a [Outcome<'a>]),
+}
+
+impl<'a> Outcomes<'a> {
+    /// The outcomes, copied first if they were shared (a waiver is about to change one).
+    pub fn to_mut(&mut self) -> &mut Vec<Outcome<'a>> {
+        if let Outcomes::Shared(shared) = *self {
+            *self = Outcomes::Own(shared.to_vec());
+        }
+        match self {
+            Outcomes::Own(own) => own,
+            Outcomes::Shared(_) => unreachable!("made the site's own just above"),
+        }
+    }
+}
+
+impl<'a> std::ops::Deref for Outcomes<'a> {
+    type Target = [Outcome<'a>];
+    fn deref(&self) -> &[Outcome<'a>] {
+        match self {
+            Outcomes::Own(own) => own,
+            Outcomes::Shared(shared) => shared,
+        }
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s Outcomes<'a> {
+    type Item = &'s Outcome<'a>;
+    type IntoIter = std::slice::Iter<'s, Outcome<'a>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// Everything decided about one site.
 #[derive(Clone, Debug)]
 pub struct SiteResult<'a> {
@@ -127,8 +168,9 @@ pub struct SiteResult<'a> {
     pub record: &'a Record,
     /// The checklist it was judged against.
     pub checklist: &'a Checklist,
-    /// One outcome per checklist item, in checklist order.
-    pub outcomes: Vec<Outcome<'a>>,
+    /// One outcome per checklist item, in checklist order; shared by every site that
+    /// passed at a glance ([`AllPassed`]), copied only if a waiver changes one.
+    pub outcomes: Outcomes<'a>,
     /// The score and how it was made up.
     pub score: Score,
     /// The grade band of the score, for sites that passed.
@@ -194,12 +236,21 @@ pub fn evaluate_with<'a>(
 /// The result of a row read by the fast path ([`crate::record::table::QuickRead`]): an
 /// item that passed at a glance (`passed[i]`) passes without its value; every other item
 /// is judged from `record` as [`evaluate_with`] judges it with [`Detail::Findings`].
+/// A site whose every item passed takes its outcomes from `all_passed`, when given for
+/// the same checklist.
 pub fn evaluate_quick<'a>(
     checklist: &'a Checklist,
     record: &'a Record,
     passed: &[bool],
     lang: Lang,
+    all_passed: Option<&'a AllPassed<'a>>,
 ) -> SiteResult<'a> {
+    if let Some(all) = all_passed
+        && std::ptr::eq(all.checklist, checklist)
+        && passed.iter().all(|&p| p)
+    {
+        return all.result(record);
+    }
     judge_site(checklist, record, lang, Detail::Findings, |i| {
         passed.get(i).copied().unwrap_or(false)
     })
@@ -238,11 +289,51 @@ fn judge_site<'a>(
     SiteResult {
         record,
         checklist,
-        outcomes,
+        outcomes: Outcomes::Own(outcomes),
         score,
         grade,
         verdict,
         due: None,
+    }
+}
+
+/// The outcomes of a site whose every item passed at a glance, which are the same for
+/// every such site of a checklist: made once per run and shared by those sites' results,
+/// instead of forty outcomes made and dropped for each row of a large file.
+#[derive(Debug)]
+pub struct AllPassed<'a> {
+    checklist: &'a Checklist,
+    outcomes: Vec<Outcome<'a>>,
+    score: Score,
+    verdict: Verdict,
+}
+
+impl<'a> AllPassed<'a> {
+    /// The shared passes of `checklist`.
+    pub fn new(checklist: &'a Checklist) -> AllPassed<'a> {
+        let outcomes: Vec<Outcome<'a>> = checklist.items.iter().map(Outcome::passed).collect();
+        AllPassed {
+            checklist,
+            score: Score::of(&outcomes),
+            verdict: Verdict::of(&outcomes),
+            outcomes,
+        }
+    }
+
+    /// The result of `record`, a site of this checklist whose every item passed.
+    fn result<'s>(&'s self, record: &'s Record) -> SiteResult<'s> {
+        SiteResult {
+            record,
+            checklist: self.checklist,
+            outcomes: Outcomes::Shared(&self.outcomes),
+            score: self.score,
+            grade: match self.verdict {
+                Verdict::Pass => self.checklist.grade_for(self.score.percent_tenths),
+                Verdict::Rectify | Verdict::Incomplete => None,
+            },
+            verdict: self.verdict,
+            due: None,
+        }
     }
 }
 
@@ -333,13 +424,15 @@ pub fn apply_waivers<'a>(
 ) -> Vec<ExpiredWaiver<'a>> {
     let mut expired = Vec::new();
     for waiver in waivers.iter().filter(|w| w.site == site.record.id) {
-        let Some(outcome) = site.outcomes.iter_mut().find(|o| o.item.id == waiver.item) else {
+        let Some(i) = site.outcomes.iter().position(|o| o.item.id == waiver.item) else {
             continue;
         };
-        if outcome.status != Status::Fail {
+        if site.outcomes[i].status != Status::Fail {
             continue;
         }
         if waiver.applies_on(as_of) {
+            // Shared outcomes (a site that passed everything) have no failure to waive.
+            let outcome = &mut site.outcomes.to_mut()[i];
             outcome.status = Status::Waived;
             outcome.waiver = Some(waiver);
         } else if waiver.expired_by(as_of) {

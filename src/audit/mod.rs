@@ -13,8 +13,8 @@ mod score;
 
 pub use deadline::{DatingError, PhaseSpan, date_site, is_late, phase_spans};
 pub use evaluate::{
-    Detail, ExpiredWaiver, Outcome, SiteResult, Status, apply_waivers, evaluate, evaluate_quick,
-    evaluate_with,
+    AllPassed, Detail, ExpiredWaiver, Outcome, Outcomes, SiteResult, Status, apply_waivers,
+    evaluate, evaluate_quick, evaluate_with,
 };
 pub use score::{Score, Verdict};
 

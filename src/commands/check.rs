@@ -7,7 +7,7 @@ use std::io::{self, BufWriter, Write};
 use anyhow::Result;
 
 use super::Outcome;
-use crate::audit::{self, Run, Totals};
+use crate::audit::{self, AllPassed, Run, Totals};
 use crate::calendar::Calendar;
 use crate::cli::{CheckArgs, Format};
 use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
@@ -40,6 +40,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         lang: args.lang,
         as_of: super::as_of(args.as_of.as_deref())?,
         format: args.format,
+        all_passed: super::all_passed(&plan),
     };
     let mut totals = Totals::default();
     let mut waived_sites: HashSet<String> = HashSet::new();
@@ -74,6 +75,7 @@ struct Checking<'a> {
     lang: Lang,
     as_of: jiff::civil::Date,
     format: Format,
+    all_passed: Vec<AllPassed<'a>>,
 }
 
 /// The results of a run of sites: their output, counts and warnings.
@@ -100,7 +102,7 @@ impl SiteWork for Checking<'_> {
 
     fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Part) -> Result<()> {
         let (plan, run, lang) = (self.plan, self.run, self.lang);
-        let mut site = super::judge_incoming(plan, &incoming, lang)?;
+        let mut site = super::judge_incoming(plan, &incoming, lang, &self.all_passed)?;
         let (waived, notices) = (&mut part.waived, &mut part.notices);
         for expired in super::waive_and_warn(plan, &mut site, self.as_of, lang, waived, notices)? {
             part.totals

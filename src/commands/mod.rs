@@ -17,7 +17,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::audit::{self, ExpiredWaiver, SiteResult};
+use crate::audit::{self, AllPassed, ExpiredWaiver, SiteResult};
 use crate::cli::{Cli, Command};
 use crate::inputs::{Incoming, Plan};
 use crate::lang::Lang;
@@ -87,29 +87,45 @@ fn as_of(given: Option<&str>) -> Result<jiff::civil::Date> {
     }
 }
 
-/// A record as `check` and `rank` judge it: a clean row without its observations, any
-/// other in full with the texts of its findings.
+/// A record as `check` and `rank` judge it: a row read by the fast path from what did not
+/// pass at a glance (sharing `all_passed`, one per checklist of the plan, when everything
+/// did), any other in full with the texts of its findings.
 fn judge_incoming<'a>(
     plan: &'a Plan,
     incoming: &'a Incoming,
     lang: Lang,
+    all_passed: &'a [AllPassed<'a>],
 ) -> Result<SiteResult<'a>> {
     let record = incoming.record();
-    let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
-        anyhow::anyhow!(
-            "{}: no checklist for site kind \"{}\"",
-            record.origin,
-            record.kind
-        )
-    })?;
+    let (index, checklist) = plan
+        .checklists
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.site_kind == record.kind)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: no checklist for site kind \"{}\"",
+                record.origin,
+                record.kind
+            )
+        })?;
     Ok(match incoming {
-        Incoming::Quick(quick) => {
-            audit::evaluate_quick(checklist, &quick.record, &quick.passed, lang)
-        }
+        Incoming::Quick(quick) => audit::evaluate_quick(
+            checklist,
+            &quick.record,
+            &quick.passed,
+            lang,
+            all_passed.get(index),
+        ),
         Incoming::Full(record) => {
             audit::evaluate_with(checklist, record, lang, audit::Detail::Findings)
         }
     })
+}
+
+/// The shared passes of each checklist of `plan`, in its order, for [`judge_incoming`].
+fn all_passed(plan: &Plan) -> Vec<AllPassed<'_>> {
+    plan.checklists.iter().map(AllPassed::new).collect()
 }
 
 /// Applies the campaign's waivers to a judged site as they stand on `as_of`, the way every

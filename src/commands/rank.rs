@@ -7,6 +7,7 @@ use std::io::{self, BufWriter, Write};
 use anyhow::Result;
 
 use super::Outcome;
+use crate::audit::AllPassed;
 use crate::audit::rank::{self, Entry, Place};
 use crate::cli::RankArgs;
 use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
@@ -26,6 +27,7 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         plan: &plan,
         lang: args.lang,
         as_of: super::as_of(args.as_of.as_deref())?,
+        all_passed: super::all_passed(&plan),
     };
     let mut places = Vec::new();
     let mut waived = HashSet::new();
@@ -70,6 +72,7 @@ struct Ranking<'a> {
     plan: &'a Plan,
     lang: Lang,
     as_of: jiff::civil::Date,
+    all_passed: Vec<AllPassed<'a>>,
 }
 
 /// The places (not ranked yet) of a run of sites, with their warnings.
@@ -91,7 +94,7 @@ impl SiteWork for Ranking<'_> {
     }
 
     fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Part) -> Result<()> {
-        let mut site = super::judge_incoming(self.plan, &incoming, self.lang)?;
+        let mut site = super::judge_incoming(self.plan, &incoming, self.lang, &self.all_passed)?;
         let (waived, notices) = (&mut part.waived, &mut part.notices);
         super::waive_and_warn(self.plan, &mut site, self.as_of, self.lang, waived, notices)?;
         part.places.push(Place::unranked(Entry::of(&site)));

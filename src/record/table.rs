@@ -1063,7 +1063,7 @@ mod fast_path {
     //! The fast path may only ever say "passes" where the full path says so too.
     use super::*;
     use crate::audit::{
-        Detail, SiteResult, Status, Verdict, evaluate, evaluate_quick, evaluate_with,
+        AllPassed, Detail, SiteResult, Status, Verdict, evaluate, evaluate_quick, evaluate_with,
     };
     use crate::checklist::builtin;
     use crate::lang::Lang;
@@ -1144,6 +1144,7 @@ mod fast_path {
         let mut rng = Rng::new(11);
         let (mut taken, mut clean, mut total, mut clean_townships) = (0, 0, 0, 0);
         let mut quick = QuickRead::new("test");
+        let shared: Vec<AllPassed> = checklists.iter().map(AllPassed::new).collect();
         for index in 0..3000u64 {
             // two villages for every township, as in a county
             let checklist = &checklists[usize::from(index % 3 != 0)];
@@ -1177,7 +1178,13 @@ mod fast_path {
                     let full = full.unwrap_or_else(|e| panic!("fast path took a bad row: {e:?}"));
                     let judged = evaluate_with(&checklists[n], &full, Lang::Zh, Detail::Findings);
                     let fast = &quick.record;
-                    let read = evaluate_quick(&checklists[n], fast, &quick.passed, Lang::Zh);
+                    let read = evaluate_quick(
+                        &checklists[n],
+                        fast,
+                        &quick.passed,
+                        Lang::Zh,
+                        shared.get(n),
+                    );
                     assert_judged_alike(&read, &judged, &row);
                     if quick.all_passed() {
                         clean += 1;
@@ -1248,7 +1255,14 @@ mod fast_path {
             assert!(quick.record.observations.contains_key(&of), "{cell}");
             let full = wide.record(&row, 2, "test", &checklists).unwrap();
             let judged = evaluate_with(&checklists[n], &full, Lang::Zh, Detail::Findings);
-            let read = evaluate_quick(&checklists[n], &quick.record, &quick.passed, Lang::Zh);
+            let shared = AllPassed::new(&checklists[n]);
+            let read = evaluate_quick(
+                &checklists[n],
+                &quick.record,
+                &quick.passed,
+                Lang::Zh,
+                Some(&shared),
+            );
             assert_judged_alike(&read, &judged, &row);
         }
         assert!(
@@ -1377,7 +1391,14 @@ mod fast_path {
                 passed += 1;
                 assert_eq!(judged.outcomes[text].status, Status::Pass, "{cell}");
             }
-            let read = evaluate_quick(&checklists[0], &quick.record, &quick.passed, Lang::Zh);
+            let shared = AllPassed::new(&checklists[0]);
+            let read = evaluate_quick(
+                &checklists[0],
+                &quick.record,
+                &quick.passed,
+                Lang::Zh,
+                Some(&shared),
+            );
             assert_judged_alike(&read, &judged, &row);
         }
         assert_eq!(passed, 1, "only the plain text passes at a glance");
