@@ -25,13 +25,34 @@ pub struct Csv {
 }
 
 /// Appends one row of `cells` and its line break to `line`.
-fn put_row<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str>) {
+fn put_row<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str> + Clone) {
     put_cells(line, cells);
     line.push(b'\n');
 }
 
-/// Appends `cells`, separated by commas, to `line`.
-fn put_cells<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str>) {
+/// Appends `cells`, separated by commas, to `line`, each as [`put_cell`] writes it. Almost
+/// no cell needs quoting or a guard, so the cells are first written as they are and the
+/// whole run checked at once: no quote or line break, and no comma but the separators.
+/// Only a run that fails the check is written again cell by cell.
+fn put_cells<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str> + Clone) {
+    let start = line.len();
+    let (mut separators, mut guard) = (0, false);
+    for (i, cell) in cells.clone().into_iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+            separators += 1;
+        }
+        guard |= may_need_guard(cell);
+        line.extend_from_slice(cell.as_bytes());
+    }
+    let written = &line[start..];
+    if !guard
+        && memchr::memchr3(b'"', b'\r', b'\n', written).is_none()
+        && memchr::memchr_iter(b',', written).count() == separators
+    {
+        return;
+    }
+    line.truncate(start);
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
             line.push(b',');
@@ -40,14 +61,22 @@ fn put_cells<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str>) {
     }
 }
 
+/// Whether a cell starts as a formula would, so that [`defuse`] may guard it.
+fn may_need_guard(cell: &str) -> bool {
+    matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
 /// Writes one cell as the CSV writer does: guarded against formulas, and quoted (quotes
 /// doubled) only when it holds a comma, a quote or a line break.
 fn put_cell(line: &mut Vec<u8>, text: &str) {
-    match text.as_bytes().first() {
-        None => {}
-        // Only a cell starting so may need the guard: the rest skip building it.
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => put_text(line, defuse(text).as_bytes()),
-        Some(_) => put_text(line, text.as_bytes()),
+    // Only a cell starting as a formula may need the guard: the rest skip building it.
+    if may_need_guard(text) {
+        put_text(line, defuse(text).as_bytes());
+    } else {
+        put_text(line, text.as_bytes());
     }
 }
 
@@ -218,6 +247,26 @@ impl Renderer for Csv {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Rows written at once are the cells written one by one, whatever they hold.
+        #[test]
+        fn rows_are_their_cells_written_one_by_one(
+            cells in proptest::collection::vec("[a,\"\r\n=+@\t -城关镇1]{0,6}", 0..8),
+        ) {
+            let mut at_once = Vec::new();
+            put_row(&mut at_once, cells.iter().map(String::as_str));
+            let mut one_by_one = Vec::new();
+            for (i, cell) in cells.iter().enumerate() {
+                if i > 0 {
+                    one_by_one.push(b',');
+                }
+                put_cell(&mut one_by_one, cell);
+            }
+            one_by_one.push(b'\n');
+            proptest::prop_assert_eq!(at_once, one_by_one);
+        }
+    }
 
     #[test]
     fn cells_are_written_as_the_csv_writer_writes_them() {
