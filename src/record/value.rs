@@ -223,40 +223,34 @@ const MAY_SEPARATE: [bool; 256] = {
     table
 };
 
-/// The pieces of a list cell between separators ([`is_list_separator`]), untrimmed: what
-/// `text.split(is_list_separator)` gives, found by bytes rather than by decoding every
-/// character (every row of a large file has a list of inspectors).
-fn list_pieces(text: &str) -> impl Iterator<Item = &str> {
+/// The pieces of a list cell between separators ([`is_list_separator`]), untrimmed, to
+/// `each`: what `text.split(is_list_separator)` gives, found by bytes rather than by
+/// decoding every character (every row of a large file has a list of inspectors).
+fn for_each_piece<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
     let bytes = text.as_bytes();
-    let (mut start, mut at, mut done) = (0, 0, false);
-    std::iter::from_fn(move || {
-        if done {
-            return None;
-        }
-        while let Some(skip) = bytes[at..]
-            .iter()
-            .position(|&b| MAY_SEPARATE[usize::from(b)])
-        {
-            at += skip;
-            // The UTF-8 of `、` is E3 80 81; of `，` `；` `／`, EF BC 8C / 9B / 8F.
-            let width = match bytes[at] {
-                b',' | b';' | b'/' | b'\n' | b'\r' => 1,
-                0xe3 if bytes[at + 1..].starts_with(&[0x80, 0x81]) => 3,
-                0xef if matches!(bytes.get(at + 1..at + 3), Some([0xbc, 0x8c | 0x9b | 0x8f])) => 3,
-                _ => 0,
-            };
-            if width > 0 {
-                // Cut next to whole characters, so on character boundaries.
-                let piece = &text[start..at];
-                at += width;
-                start = at;
-                return Some(piece);
-            }
+    let (mut start, mut at) = (0, 0);
+    while let Some(skip) = bytes[at..]
+        .iter()
+        .position(|&b| MAY_SEPARATE[usize::from(b)])
+    {
+        at += skip;
+        // The UTF-8 of `、` is E3 80 81; of `，` `；` `／`, EF BC 8C / 9B / 8F.
+        let width = match bytes[at] {
+            b',' | b';' | b'/' | b'\n' | b'\r' => 1,
+            0xe3 if bytes[at + 1..].starts_with(&[0x80, 0x81]) => 3,
+            0xef if matches!(bytes.get(at + 1..at + 3), Some([0xbc, 0x8c | 0x9b | 0x8f])) => 3,
+            _ => 0,
+        };
+        if width > 0 {
+            // Cut next to whole characters, so on character boundaries.
+            each(&text[start..at]);
+            at += width;
+            start = at;
+        } else {
             at += 1;
         }
-        done = true;
-        Some(&text[start..])
-    })
+    }
+    each(&text[start..]);
 }
 
 /// Whether `text` starts or ends with white space (`text.trim() != text`), looking at its
@@ -293,9 +287,10 @@ pub fn trim(text: &str) -> &str {
 /// every row into the same record.
 pub fn split_list_into(text: &str, list: &mut Vec<String>) {
     let mut n = 0;
-    for member in list_pieces(text).map(trim) {
+    for_each_piece(text, |piece| {
+        let member = trim(piece);
         if member.is_empty() {
-            continue;
+            return;
         }
         match list.get_mut(n) {
             Some(kept) => {
@@ -305,7 +300,7 @@ pub fn split_list_into(text: &str, list: &mut Vec<String>) {
             None => list.push(member.to_owned()),
         }
         n += 1;
-    }
+    });
     list.truncate(n);
 }
 
@@ -313,11 +308,9 @@ pub fn split_list_into(text: &str, list: &mut Vec<String>) {
 /// each member and drops empty ones. Order and duplicates are kept: the kind removes
 /// duplicates, and a reader may want to warn about them.
 pub fn split_list(text: &str) -> Vec<String> {
-    list_pieces(text)
-        .map(trim)
-        .filter(|m| !m.is_empty())
-        .map(str::to_owned)
-        .collect()
+    let mut members = Vec::new();
+    split_list_into(text, &mut members);
+    members
 }
 
 /// Reads a yes/no answer: 是 有 √ ✓ ✔ Y yes true for yes, 否 无 × ✗ ✘ N no false for no,
@@ -1433,9 +1426,11 @@ mod tests {
         #[test]
         // Separators among characters that share their first bytes (`。` E3 80 82, `（`
         // EF BC 88, `ｂ` EF BD 82), line breaks and spaces.
-        fn list_pieces_are_the_split_at_separators(text in "[、，,；;／/\r\n 。（）＋ｂ民政局a]{0,24}") {
+        fn pieces_are_the_split_at_separators(text in "[、，,；;／/\r\n 。（）＋ｂ民政局a]{0,24}") {
             let by_chars: Vec<&str> = text.split(is_list_separator).collect();
-            prop_assert_eq!(list_pieces(&text).collect::<Vec<_>>(), by_chars);
+            let mut pieces = Vec::new();
+            for_each_piece(&text, |piece| pieces.push(piece));
+            prop_assert_eq!(pieces, by_chars);
         }
 
         #[test]
