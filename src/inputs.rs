@@ -384,7 +384,8 @@ pub enum Incoming<'r> {
 }
 
 impl Incoming<'_> {
-    /// The record, whatever its form.
+    /// The record, whatever its form: its site fields always, its observations as
+    /// [`Incoming::into_record`] says.
     pub fn record(&self) -> &Record {
         match self {
             Incoming::Full(r) => r,
@@ -392,7 +393,9 @@ impl Incoming<'_> {
         }
     }
 
-    /// The record; only meaningful for readers that asked for full records.
+    /// The record; whole only for readers that asked for full records (`fast: false`): the
+    /// fast path's record holds just the observations of items that did not pass at a
+    /// glance.
     pub fn into_record(self) -> Record {
         match self {
             Incoming::Full(r) => r,

@@ -130,7 +130,7 @@ pub struct QuickRead {
     /// The site fields, and the observations of the items that did not pass at a glance.
     pub record: Record,
     /// For each item of the row's checklist, in order, whether it passed at a glance (its
-    /// observation is then not in `record`).
+    /// observation is then in `record` only if a rule read in full compares against it).
     pub passed: Vec<bool>,
 }
 
