@@ -47,22 +47,6 @@ impl Entry {
     }
 }
 
-impl Entry {
-    /// What a place holds once its site has been moved out: nothing, without allocating.
-    fn vacated() -> Entry {
-        Entry {
-            id: String::new(),
-            name: String::new(),
-            kind: String::new(),
-            score: Points::ZERO,
-            max_score: Points::ZERO,
-            percent_tenths: 0,
-            verdict: Verdict::Incomplete,
-            advisory_misses: 0,
-        }
-    }
-}
-
 /// Sort keys put in score order (best first) by counting, which keeps the order of sites
 /// of equal score, with where each score's run starts (and the end). Percentages run from
 /// 0 to 1000 tenths, so counting takes one pass; keys of unexpected scores come back
@@ -165,8 +149,11 @@ impl Place {
 /// The ranking of a campaign.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ranking {
-    /// Every site, best first.
-    pub places: Vec<Place>,
+    /// Every site, in the order read: a national ranking is not moved into ranking order
+    /// (120 bytes a site), [`Ranking::places`] reads it in that order.
+    sites: Vec<Place>,
+    /// Indexes into `sites`, best first.
+    order: Vec<usize>,
     /// How many demonstration sites were asked for.
     pub wanted: usize,
     /// The kind of site demonstrated.
@@ -185,12 +172,12 @@ impl Ranking {
 
     /// [`Ranking::new`] of places not ranked yet ([`Place::unranked`]): `rank` collects
     /// them as they are read, without a vector of entries besides.
-    pub fn of_places(mut places: Vec<Place>, wanted: usize, kind: &str) -> Ranking {
+    pub fn of_places(mut sites: Vec<Place>, wanted: usize, kind: &str) -> Ranking {
         // Sorted as small keys rather than whole entries: score and advisory misses packed
         // in one number, then the id's first eight bytes, so that most comparisons touch no
         // string (most sites tie on score). Ids are unique (ignoring case, checked when
         // reading), so no two entries tie and an unstable sort gives the one order.
-        let keys: Vec<(u64, u64, usize)> = places
+        let keys: Vec<(u64, u64, usize)> = sites
             .iter()
             .enumerate()
             .map(|(i, p)| {
@@ -204,7 +191,7 @@ impl Ranking {
         let order = |a: &(u64, u64, usize), b: &(u64, u64, usize)| {
             (a.0, a.1)
                 .cmp(&(b.0, b.1))
-                .then_with(|| places[a.2].entry.id.cmp(&places[b.2].entry.id))
+                .then_with(|| sites[a.2].entry.id.cmp(&sites[b.2].entry.id))
         };
         let keys = match by_score(keys) {
             // Each score's sites sorted on their own: they usually come in id order
@@ -220,16 +207,12 @@ impl Ranking {
                 keys
             }
         };
-        // Gathered in ranking order: most sites keep their file order within a score, so
-        // the places are read almost in sequence (reordering in place would hop across
-        // the whole vector, a cache miss at every step).
-        let vacated = || Place::unranked(Entry::vacated());
-        let mut places: Vec<Place> = keys
-            .into_iter()
-            .map(|(_, _, i)| std::mem::replace(&mut places[i], vacated()))
-            .collect();
+        let order: Vec<usize> = keys.into_iter().map(|(_, _, i)| i).collect();
         let mut chosen = 0;
-        for (i, place) in places.iter_mut().enumerate() {
+        // Most sites keep their file order within a score, so `sites` is walked almost in
+        // sequence.
+        for (i, &site) in order.iter().enumerate() {
+            let place = &mut sites[site];
             let entry = &place.entry;
             let ineligible = match entry.verdict {
                 Verdict::Rectify => Some(Ineligible::NotAccepted),
@@ -246,23 +229,26 @@ impl Ranking {
             place.demonstration = demonstration;
         }
         Ranking {
-            places,
+            sites,
+            order,
             wanted,
             kind: kind.to_owned(),
         }
     }
 
+    /// Every site, best first.
+    pub fn places(&self) -> impl ExactSizeIterator<Item = &Place> + Clone {
+        self.order.iter().map(|&i| &self.sites[i])
+    }
+
     /// The demonstration sites, best first.
     pub fn demonstration(&self) -> impl Iterator<Item = &Place> {
-        self.places.iter().filter(|p| p.demonstration)
+        self.places().filter(|p| p.demonstration)
     }
 
     /// How many sites were eligible.
     pub fn eligible(&self) -> usize {
-        self.places
-            .iter()
-            .filter(|p| p.ineligible.is_none())
-            .count()
+        self.sites.iter().filter(|p| p.ineligible.is_none()).count()
     }
 
     /// Says plainly when fewer sites are eligible than demonstration sites are wanted.
@@ -299,7 +285,7 @@ mod tests {
     }
 
     fn ids(r: &Ranking) -> Vec<&str> {
-        r.places.iter().map(|p| p.entry.id.as_str()).collect()
+        r.places().map(|p| p.entry.id.as_str()).collect()
     }
 
     #[test]
@@ -315,10 +301,7 @@ mod tests {
             "township",
         );
         assert_eq!(ids(&r), ["d", "b", "a", "c"]);
-        assert_eq!(
-            r.places.iter().map(|p| p.rank).collect::<Vec<_>>(),
-            [1, 2, 3, 4]
-        );
+        assert_eq!(r.places().map(|p| p.rank).collect::<Vec<_>>(), [1, 2, 3, 4]);
         let demo: Vec<&str> = r.demonstration().map(|p| p.entry.id.as_str()).collect();
         assert_eq!(demo, ["d", "b"]);
     }
@@ -346,7 +329,7 @@ mod tests {
                     .then_with(|| a.id.cmp(&b.id))
             });
             let ranked = Ranking::new(entries, 2, "township");
-            let got: Vec<&Entry> = ranked.places.iter().map(|p| &p.entry).collect();
+            let got: Vec<&Entry> = ranked.places().map(|p| &p.entry).collect();
             proptest::prop_assert_eq!(got, expected.iter().collect::<Vec<_>>());
         }
     }
@@ -364,7 +347,7 @@ mod tests {
             "township",
         );
         assert_eq!(ids(&r), ["village", "failing", "gap", "ok"]);
-        let reasons: Vec<Option<Ineligible>> = r.places.iter().map(|p| p.ineligible).collect();
+        let reasons: Vec<Option<Ineligible>> = r.places().map(|p| p.ineligible).collect();
         assert_eq!(
             reasons,
             [

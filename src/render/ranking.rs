@@ -49,7 +49,7 @@ fn table(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::
         lang.pick("说明", "note"),
     ]);
     // A table is for people: past a screenful of sites, JSON and CSV carry the rest.
-    for place in ranking.places.iter().take(TABLE_ROWS) {
+    for place in ranking.places().take(TABLE_ROWS) {
         let e = &place.entry;
         grid.add_row(vec![
             Cell::new(place.rank),
@@ -72,7 +72,7 @@ fn table(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::
         }
     }
     writeln!(out, "{grid}")?;
-    let more = ranking.places.len().saturating_sub(TABLE_ROWS);
+    let more = ranking.places().len().saturating_sub(TABLE_ROWS);
     if more > 0 {
         match lang {
             Lang::Zh => writeln!(
@@ -148,8 +148,7 @@ fn json(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::R
         demonstrated_kind: &ranking.kind,
         shortfall: ranking.shortfall(lang),
         ranking: ranking
-            .places
-            .iter()
+            .places()
             .map(|p| RankRow {
                 rank: p.rank,
                 id: &p.entry.id,
@@ -186,7 +185,7 @@ fn csv(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Re
         "demonstration",
         "reason",
     ])?;
-    for p in &ranking.places {
+    for p in ranking.places() {
         let e = &p.entry;
         writer.write_record(
             [

@@ -386,7 +386,7 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
         (lang.pick("整改期限", "Due"), false),
     ]));
     body.push_str("<tbody>\n");
-    for place in &report.ranking.places {
+    for place in report.ranking.places() {
         let entry = &place.entry;
         let site = by_id.get(entry.id.as_str());
         let grade = site.and_then(|s| s.grade).map_or("—", |g| g.label(lang));

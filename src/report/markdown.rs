@@ -203,8 +203,7 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
     ));
     let rows: Vec<Vec<String>> = report
         .ranking
-        .places
-        .iter()
+        .places()
         .map(|place| {
             let e = &place.entry;
             let site = by_id.get(e.id.as_str());

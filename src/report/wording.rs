@@ -42,8 +42,7 @@ impl<'x, 'a> Lookup<'x, 'a> {
                 .collect(),
             places: report
                 .ranking
-                .places
-                .iter()
+                .places()
                 .map(|p| (p.entry.id.as_str(), p))
                 .collect(),
             followed: follow_ups
@@ -769,7 +768,7 @@ pub fn site_facts<'x, 'a>(
         facts.push((
             lang.pick("名次", "Rank"),
             Fact::Rank {
-                text: rank_text(place.rank, report.ranking.places.len(), lang),
+                text: rank_text(place.rank, report.ranking.places().len(), lang),
                 demonstration: place.demonstration,
             },
         ));

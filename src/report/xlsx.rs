@@ -114,8 +114,7 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
 
     let places: HashMap<&str, &Place> = report
         .ranking
-        .places
-        .iter()
+        .places()
         .map(|p| (p.entry.id.as_str(), p))
         .collect();
     let notices = report.notices();
@@ -629,7 +628,7 @@ fn summary_sheet(
         .iter()
         .map(|site| (site.record.id.as_str(), site))
         .collect();
-    for place in &report.ranking.places {
+    for place in report.ranking.places() {
         let e = &place.entry;
         let site = by_id.get(e.id.as_str());
         sheet.count(row, 0, place.rank, Style::Number)?;
