@@ -146,8 +146,9 @@ impl Place {
     }
 }
 
-/// The ranking of a campaign.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The ranking of a campaign. Two rankings are equal when they rank the same places in
+/// the same order, whatever order the sites were read in.
+#[derive(Clone, Debug)]
 pub struct Ranking {
     /// Every site, in the order read: a national ranking is not moved into ranking order
     /// (120 bytes a site), [`Ranking::places`] reads it in that order.
@@ -159,6 +160,14 @@ pub struct Ranking {
     /// The kind of site demonstrated.
     pub kind: String,
 }
+
+impl PartialEq for Ranking {
+    fn eq(&self, other: &Ranking) -> bool {
+        self.wanted == other.wanted && self.kind == other.kind && self.places().eq(other.places())
+    }
+}
+
+impl Eq for Ranking {}
 
 impl Ranking {
     /// Ranks `entries`, choosing up to `wanted` demonstration sites of kind `kind`.
