@@ -248,6 +248,19 @@ impl Renderer for Csv {
 mod tests {
     use super::*;
 
+    /// A row of `cells` written one [`put_cell`] at a time.
+    fn cell_by_cell(cells: &[&str]) -> Vec<u8> {
+        let mut line = Vec::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                line.push(b',');
+            }
+            put_cell(&mut line, cell);
+        }
+        line.push(b'\n');
+        line
+    }
+
     proptest::proptest! {
         /// Rows written at once are the cells written one by one, whatever they hold.
         #[test]
@@ -256,15 +269,8 @@ mod tests {
         ) {
             let mut at_once = Vec::new();
             put_row(&mut at_once, cells.iter().map(String::as_str));
-            let mut one_by_one = Vec::new();
-            for (i, cell) in cells.iter().enumerate() {
-                if i > 0 {
-                    one_by_one.push(b',');
-                }
-                put_cell(&mut one_by_one, cell);
-            }
-            one_by_one.push(b'\n');
-            proptest::prop_assert_eq!(at_once, one_by_one);
+            let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(at_once, cell_by_cell(&cells));
         }
     }
 
@@ -289,14 +295,7 @@ mod tests {
         }
         by_writer.write_record(None::<&[u8]>).unwrap();
         let expected = by_writer.into_inner().unwrap();
-        let mut line = Vec::new();
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                line.push(b',');
-            }
-            put_cell(&mut line, cell);
-        }
-        line.push(b'\n');
+        let line = cell_by_cell(&cells);
         assert_eq!(
             String::from_utf8(line).unwrap(),
             String::from_utf8(expected).unwrap()
