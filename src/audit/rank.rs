@@ -132,6 +132,9 @@ pub struct Place {
     pub ineligible: Option<Ineligible>,
     /// Whether it was chosen as a demonstration site.
     pub demonstration: bool,
+    /// The site's sort key but for the whole id ([`sort_key`]), worked out on the reading
+    /// thread while the entry is at hand.
+    key: (u64, u64),
 }
 
 impl Place {
@@ -139,11 +142,22 @@ impl Place {
     pub fn unranked(entry: Entry) -> Place {
         Place {
             rank: 0,
+            key: sort_key(&entry),
             entry,
             ineligible: None,
             demonstration: false,
         }
     }
+}
+
+/// What sites are sorted by before their whole ids: score and advisory misses packed in
+/// one number, then the id's first eight bytes, so that most comparisons touch no string
+/// (most sites tie on score).
+fn sort_key(e: &Entry) -> (u64, u64) {
+    let score = u64::from(u32::MAX - e.percent_tenths) << 32;
+    let misses = u64::try_from(e.advisory_misses)
+        .map_or(u64::from(u32::MAX), |m| m.min(u64::from(u32::MAX)));
+    (score | misses, id_prefix(&e.id))
 }
 
 /// The ranking of a campaign. Two rankings are equal when they rank the same places in
@@ -182,20 +196,13 @@ impl Ranking {
     /// [`Ranking::new`] of places not ranked yet ([`Place::unranked`]): `rank` collects
     /// them as they are read, without a vector of entries besides.
     pub fn of_places(mut sites: Vec<Place>, wanted: usize, kind: &str) -> Ranking {
-        // Sorted as small keys rather than whole entries: score and advisory misses packed
-        // in one number, then the id's first eight bytes, so that most comparisons touch no
-        // string (most sites tie on score). Ids are unique (ignoring case, checked when
-        // reading), so no two entries tie and an unstable sort gives the one order.
+        // Sorted as small keys rather than whole entries ([`sort_key`]), then by whole id.
+        // Ids are unique (ignoring case, checked when reading), so no two entries tie and
+        // an unstable sort gives the one order.
         let keys: Vec<(u64, u64, usize)> = sites
             .iter()
             .enumerate()
-            .map(|(i, p)| {
-                let e = &p.entry;
-                let score = u64::from(u32::MAX - e.percent_tenths) << 32;
-                let misses = u64::try_from(e.advisory_misses)
-                    .map_or(u64::from(u32::MAX), |m| m.min(u64::from(u32::MAX)));
-                (score | misses, id_prefix(&e.id), i)
-            })
+            .map(|(i, p)| (p.key.0, p.key.1, i))
             .collect();
         let order = |a: &(u64, u64, usize), b: &(u64, u64, usize)| {
             (a.0, a.1)
