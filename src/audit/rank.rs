@@ -47,16 +47,16 @@ impl Entry {
     }
 }
 
+/// A site's [`sort_key`] and where it was read.
+type Key = (u64, u64, usize);
+
 /// Sort keys put in score order (best first) by counting, which keeps the order of sites
 /// of equal score, with where each score's run starts (and the end). Percentages run from
 /// 0 to 1000 tenths, so counting takes one pass; keys of unexpected scores come back
 /// untouched, for a plain sort.
-#[allow(clippy::type_complexity)]
-fn by_score(
-    keys: Vec<(u64, u64, usize)>,
-) -> Result<(Vec<(u64, u64, usize)>, Vec<usize>), Vec<(u64, u64, usize)>> {
+fn by_score(keys: Vec<Key>) -> Result<(Vec<Key>, Vec<usize>), Vec<Key>> {
     // The packed key holds `u32::MAX - percent` above the advisory misses.
-    let rank_of = |key: &(u64, u64, usize)| key.0 >> 32;
+    let rank_of = |key: &Key| key.0 >> 32;
     let Some(best) = keys.iter().map(rank_of).min() else {
         return Err(keys);
     };
@@ -64,7 +64,7 @@ fn by_score(
     if spread > 100_000 {
         return Err(keys);
     }
-    let bucket = |key: &(u64, u64, usize)| (rank_of(key) - best) as usize;
+    let bucket = |key: &Key| (rank_of(key) - best) as usize;
     let mut bounds = vec![0usize; spread as usize + 2];
     for key in &keys {
         bounds[bucket(key) + 1] += 1;
@@ -199,12 +199,12 @@ impl Ranking {
         // Sorted as small keys rather than whole entries ([`sort_key`]), then by whole id.
         // Ids are unique (ignoring case, checked when reading), so no two entries tie and
         // an unstable sort gives the one order.
-        let keys: Vec<(u64, u64, usize)> = sites
+        let keys: Vec<Key> = sites
             .iter()
             .enumerate()
             .map(|(i, p)| (p.key.0, p.key.1, i))
             .collect();
-        let order = |a: &(u64, u64, usize), b: &(u64, u64, usize)| {
+        let order = |a: &Key, b: &Key| {
             (a.0, a.1)
                 .cmp(&(b.0, b.1))
                 .then_with(|| sites[a.2].entry.id.cmp(&sites[b.2].entry.id))
