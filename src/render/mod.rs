@@ -60,22 +60,24 @@ pub(crate) fn push_date(text: &mut String, date: jiff::civil::Date) {
         let _ = write!(text, "{date}");
         return;
     }
-    let digit = |n: i16| b'0' + (n % 10) as u8;
-    let (month, day) = (i16::from(month), i16::from(day));
-    let iso = [
-        digit(year / 1000),
-        digit(year / 100),
-        digit(year / 10),
-        digit(year),
-        b'-',
-        digit(month / 10),
-        digit(month),
-        b'-',
-        digit(day / 10),
-        digit(day),
-    ];
-    // ASCII digits and dashes only.
-    text.push_str(std::str::from_utf8(&iso).unwrap_or_default());
+    // Two digits at a time, sliced from a table (ASCII, so any two bytes are a str).
+    const PAIRS: &str = concat!(
+        "0001020304050607080910111213141516171819",
+        "2021222324252627282930313233343536373839",
+        "4041424344454647484950515253545556575859",
+        "6061626364656667686970717273747576777879",
+        "8081828384858687888990919293949596979899",
+    );
+    let pair = |n: i16| {
+        let at = 2 * usize::try_from(n % 100).unwrap_or(0);
+        &PAIRS[at..at + 2]
+    };
+    text.push_str(pair(year / 100));
+    text.push_str(pair(year));
+    text.push('-');
+    text.push_str(pair(i16::from(month)));
+    text.push('-');
+    text.push_str(pair(i16::from(day)));
 }
 
 /// The renderer of a format, speaking `lang`.
@@ -106,6 +108,17 @@ mod tests {
             let mut text = String::new();
             push_date(&mut text, d);
             assert_eq!(text, d.to_string());
+        }
+        // Every digit in every place.
+        for year in (0..=9999).step_by(7).chain([10, 100, 1000, 2000]) {
+            for month in 1..=12 {
+                for day in [1, 9, 10, 19, 20, 28] {
+                    let d = date(year, month, day);
+                    let mut text = String::from("x");
+                    push_date(&mut text, d);
+                    assert_eq!(text, format!("x{d}"));
+                }
+            }
         }
     }
 }
