@@ -236,18 +236,19 @@ pub fn evaluate_with<'a>(
 /// The result of a row read by the fast path ([`crate::record::table::QuickRead`]): an
 /// item that passed at a glance (`passed[i]`) passes without its value; every other item
 /// is judged from `record` as [`evaluate_with`] judges it with [`Detail::Findings`].
-/// A site whose every item passed takes its outcomes from `all_passed`, when given for
-/// the same checklist.
+/// A site whose every item passed takes its outcomes from the one of `all_passed` (the
+/// shared passes of the run's checklists) made for `checklist`, if any.
 pub fn evaluate_quick<'a>(
     checklist: &'a Checklist,
     record: &'a Record,
     passed: &[bool],
     lang: Lang,
-    all_passed: Option<&'a AllPassed<'a>>,
+    all_passed: &'a [AllPassed<'a>],
 ) -> SiteResult<'a> {
-    if let Some(all) = all_passed
-        && std::ptr::eq(all.checklist, checklist)
-        && passed.iter().all(|&p| p)
+    if passed.iter().all(|&p| p)
+        && let Some(all) = all_passed
+            .iter()
+            .find(|all| std::ptr::eq(all.checklist, checklist))
     {
         return all.result(record);
     }
@@ -281,19 +282,23 @@ fn judge_site<'a>(
         .collect();
     let score = Score::of(&outcomes);
     let verdict = Verdict::of(&outcomes);
-    // A site not accepted is not graded: "优秀" beside "不合格" would read as a contradiction.
-    let grade = match verdict {
-        Verdict::Pass => checklist.grade_for(score.percent_tenths),
-        Verdict::Rectify | Verdict::Incomplete => None,
-    };
     SiteResult {
         record,
         checklist,
         outcomes: Outcomes::Own(outcomes),
+        grade: grade_of(checklist, verdict, score),
         score,
-        grade,
         verdict,
         due: None,
+    }
+}
+
+/// The grade band of a site's score. A site not accepted is not graded: "优秀" beside
+/// "不合格" would read as a contradiction.
+fn grade_of(checklist: &Checklist, verdict: Verdict, score: Score) -> Option<&GradeBand> {
+    match verdict {
+        Verdict::Pass => checklist.grade_for(score.percent_tenths),
+        Verdict::Rectify | Verdict::Incomplete => None,
     }
 }
 
@@ -327,10 +332,7 @@ impl<'a> AllPassed<'a> {
             checklist: self.checklist,
             outcomes: Outcomes::Shared(&self.outcomes),
             score: self.score,
-            grade: match self.verdict {
-                Verdict::Pass => self.checklist.grade_for(self.score.percent_tenths),
-                Verdict::Rectify | Verdict::Incomplete => None,
-            },
+            grade: grade_of(self.checklist, self.verdict, self.score),
             verdict: self.verdict,
             due: None,
         }
@@ -444,9 +446,6 @@ pub fn apply_waivers<'a>(
     }
     site.score = Score::of(&site.outcomes);
     site.verdict = Verdict::of(&site.outcomes);
-    site.grade = match site.verdict {
-        Verdict::Pass => site.checklist.grade_for(site.score.percent_tenths),
-        Verdict::Rectify | Verdict::Incomplete => None,
-    };
+    site.grade = grade_of(site.checklist, site.verdict, site.score);
     expired
 }

@@ -276,7 +276,7 @@ fn sites_that_passed_at_a_glance_share_outcomes_until_one_is_changed() {
     let shared = AllPassed::new(&c);
     let passed = vec![true; c.items.len()];
     let judged = evaluate(&c, &r, Lang::Zh);
-    let quick = evaluate_quick(&c, &r, &passed, Lang::Zh, Some(&shared));
+    let quick = evaluate_quick(&c, &r, &passed, Lang::Zh, std::slice::from_ref(&shared));
     assert!(matches!(quick.outcomes, Outcomes::Shared(_)));
     assert_eq!(
         (quick.score, quick.verdict, quick.grade.map(|g| &g.name)),
@@ -285,17 +285,17 @@ fn sites_that_passed_at_a_glance_share_outcomes_until_one_is_changed() {
     // One item not passed at a glance: judged for this site alone.
     let mut one_off = passed.clone();
     one_off[0] = false;
-    let own = evaluate_quick(&c, &r, &one_off, Lang::Zh, Some(&shared));
+    let own = evaluate_quick(&c, &r, &one_off, Lang::Zh, std::slice::from_ref(&shared));
     assert!(matches!(own.outcomes, Outcomes::Own(_)));
     // Changing a site's shared outcomes copies them; the next site still shares passes.
     let mut changed = quick.clone();
     changed.outcomes.to_mut()[0].status = Status::Fail;
     assert!(matches!(changed.outcomes, Outcomes::Own(_)));
-    let next = evaluate_quick(&c, &r, &passed, Lang::Zh, Some(&shared));
+    let next = evaluate_quick(&c, &r, &passed, Lang::Zh, std::slice::from_ref(&shared));
     assert_eq!(next.outcomes[0].status, Status::Pass);
     assert_eq!(quick.outcomes[0].status, Status::Pass);
     // Another checklist's passes are never borrowed.
     let other = checklist();
-    let not_mine = evaluate_quick(&other, &r, &passed, Lang::Zh, Some(&shared));
+    let not_mine = evaluate_quick(&other, &r, &passed, Lang::Zh, std::slice::from_ref(&shared));
     assert!(matches!(not_mine.outcomes, Outcomes::Own(_)));
 }

@@ -97,33 +97,24 @@ fn judge_incoming<'a>(
     all_passed: &'a [AllPassed<'a>],
 ) -> Result<SiteResult<'a>> {
     let record = incoming.record();
-    let (index, checklist) = plan
-        .checklists
-        .iter()
-        .enumerate()
-        .find(|(_, c)| c.site_kind == record.kind)
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: no checklist for site kind \"{}\"",
-                record.origin,
-                record.kind
-            )
-        })?;
+    let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{}: no checklist for site kind \"{}\"",
+            record.origin,
+            record.kind
+        )
+    })?;
     Ok(match incoming {
-        Incoming::Quick(quick) => audit::evaluate_quick(
-            checklist,
-            &quick.record,
-            &quick.passed,
-            lang,
-            all_passed.get(index),
-        ),
+        Incoming::Quick(quick) => {
+            audit::evaluate_quick(checklist, &quick.record, &quick.passed, lang, all_passed)
+        }
         Incoming::Full(record) => {
             audit::evaluate_with(checklist, record, lang, audit::Detail::Findings)
         }
     })
 }
 
-/// The shared passes of each checklist of `plan`, in its order, for [`judge_incoming`].
+/// The shared passes of each checklist of `plan`, for [`judge_incoming`].
 fn all_passed(plan: &Plan) -> Vec<AllPassed<'_>> {
     plan.checklists.iter().map(AllPassed::new).collect()
 }

@@ -574,7 +574,7 @@ enum Quick<'r> {
 }
 
 /// The value of a cell in exactly the form `convert` writes it, or `None` for anything
-/// else (the full reader then takes the row).
+/// else (the full reader's cell reading then takes the item).
 fn canonical<'r>(kind: &Kind, text: &'r str) -> Option<Quick<'r>> {
     let plain = |t: &str| !t.is_empty() && !padded(t);
     match kind {
@@ -1178,13 +1178,8 @@ mod fast_path {
                     let full = full.unwrap_or_else(|e| panic!("fast path took a bad row: {e:?}"));
                     let judged = evaluate_with(&checklists[n], &full, Lang::Zh, Detail::Findings);
                     let fast = &quick.record;
-                    let read = evaluate_quick(
-                        &checklists[n],
-                        fast,
-                        &quick.passed,
-                        Lang::Zh,
-                        shared.get(n),
-                    );
+                    let read =
+                        evaluate_quick(&checklists[n], fast, &quick.passed, Lang::Zh, &shared);
                     assert_judged_alike(&read, &judged, &row);
                     if quick.all_passed() {
                         clean += 1;
@@ -1261,7 +1256,7 @@ mod fast_path {
                 &quick.record,
                 &quick.passed,
                 Lang::Zh,
-                Some(&shared),
+                std::slice::from_ref(&shared),
             );
             assert_judged_alike(&read, &judged, &row);
         }
@@ -1397,7 +1392,7 @@ mod fast_path {
                 &quick.record,
                 &quick.passed,
                 Lang::Zh,
-                Some(&shared),
+                std::slice::from_ref(&shared),
             );
             assert_judged_alike(&read, &judged, &row);
         }

@@ -1460,11 +1460,7 @@ mod tests {
 /// against CSV injection). Plain numbers (`-3`, `+5`) are left alone. The readers take the
 /// `'` off again, so exported records read back unchanged.
 pub fn defuse(text: &str) -> Cow<'_, str> {
-    let risky = text
-        .bytes()
-        .next()
-        .is_some_and(|b| matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
-    if risky && text.parse::<f64>().is_err() {
+    if starts_like_formula(text) && text.parse::<f64>().is_err() {
         Cow::Owned(format!("'{text}"))
     } else {
         Cow::Borrowed(text)
@@ -1474,16 +1470,18 @@ pub fn defuse(text: &str) -> Cow<'_, str> {
 /// Undoes [`defuse`] on a cell read from a spreadsheet.
 pub fn undefuse(text: &str) -> &str {
     match text.strip_prefix('\'') {
-        Some(rest)
-            if rest
-                .bytes()
-                .next()
-                .is_some_and(|b| matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) =>
-        {
-            rest
-        }
+        Some(rest) if starts_like_formula(rest) => rest,
         _ => text,
     }
+}
+
+/// Whether a cell starts as a spreadsheet formula would (`=`, `+`, `-`, `@`, a tab or a
+/// carriage return): only such a cell may need [`defuse`].
+pub fn starts_like_formula(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use super::{Renderer, defuse, push_date};
 use crate::audit::{Run, SiteResult, Totals};
 use crate::lang::Lang;
 use crate::points::Points;
+use crate::record::value::starts_like_formula;
 
 /// The CSV renderer. Rows are written cell by cell into one reused line, as the `csv`
 /// crate's writer would write them (a unit test compares the two), without its buffering
@@ -42,7 +43,7 @@ fn put_cells<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str> + 
             line.push(b',');
             separators += 1;
         }
-        guard |= may_need_guard(cell);
+        guard |= starts_like_formula(cell);
         line.extend_from_slice(cell.as_bytes());
     }
     let written = &line[start..];
@@ -61,27 +62,11 @@ fn put_cells<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str> + 
     }
 }
 
-/// Whether a cell starts as a formula would, so that [`defuse`] may guard it.
-fn may_need_guard(cell: &str) -> bool {
-    matches!(
-        cell.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    )
-}
-
 /// Writes one cell as the CSV writer does: guarded against formulas, and quoted (quotes
 /// doubled) only when it holds a comma, a quote or a line break.
 fn put_cell(line: &mut Vec<u8>, text: &str) {
-    // Only a cell starting as a formula may need the guard: the rest skip building it.
-    if may_need_guard(text) {
-        put_text(line, defuse(text).as_bytes());
-    } else {
-        put_text(line, text.as_bytes());
-    }
-}
-
-/// Writes a cell's bytes, quoted when they need it.
-fn put_text(line: &mut Vec<u8>, bytes: &[u8]) {
+    let text = defuse(text);
+    let bytes = text.as_bytes();
     // Without an early exit, so the compiler can compare many bytes at once.
     if bytes.iter().fold(false, |found, &b| {
         found | matches!(b, b',' | b'"' | b'\r' | b'\n')
