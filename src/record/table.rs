@@ -394,7 +394,8 @@ impl Wide {
                 let i = self.ids.iter().position(|it| it.id == item)?;
                 match &self.values[i] {
                     Some(Quick::Value(v)) => Some(v),
-                    Some(Quick::Members(_)) | None => None,
+                    // Rules compare numbers: text and lists are never what they read.
+                    Some(Quick::Members(_) | Quick::Text(_)) | None => None,
                 }
             }
         }
@@ -412,6 +413,10 @@ impl Wide {
                 Some(Quick::Value(v)) => {
                     item.kind.judge(v, &facts, crate::lang::Lang::Zh) == Judgement::Pass
                 }
+                Some(Quick::Text(text)) => match &item.kind {
+                    Kind::Text(k) => k.judge_text(text, &facts) == Judgement::Pass,
+                    _ => false,
+                },
                 Some(Quick::Members(text)) if in_order.as_deref() == Some(*text) => true,
                 Some(Quick::Members(text)) => match &item.kind {
                     // Every member must be one of the 、-separated names, exactly; anything
@@ -571,6 +576,8 @@ impl Wide {
 enum Quick<'r> {
     Value(Value),
     Members(&'r str),
+    /// Text, judged where it lies rather than copied into a [`Value::Text`].
+    Text(&'r str),
 }
 
 /// The value of a cell in exactly the form `convert` writes it, or `None` for anything
@@ -603,8 +610,9 @@ fn canonical<'r>(kind: &Kind, text: &'r str) -> Option<Quick<'r>> {
         },
         Kind::Includes(_) => plain(text).then_some(Quick::Members(text)),
         // Not applicable in any of its spellings (`Ｎ／Ａ：租用`) is for the full reader.
-        Kind::Text(_) => (plain(text) && !value::is_not_applicable(text))
-            .then(|| Quick::Value(Value::Text(text.to_owned()))),
+        Kind::Text(_) => {
+            (plain(text) && !value::is_not_applicable(text)).then_some(Quick::Text(text))
+        }
     }
 }
 

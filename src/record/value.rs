@@ -1477,9 +1477,9 @@ pub fn undefuse(text: &str) -> &str {
 
 /// Whether a cell starts as a spreadsheet formula would (`=`, `+`, `-`, `@`, a tab or a
 /// carriage return): only such a cell may need [`defuse`].
-pub fn starts_like_formula(text: &str) -> bool {
+pub fn starts_like_formula(text: impl AsRef<[u8]>) -> bool {
     matches!(
-        text.as_bytes().first(),
+        text.as_ref().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
     )
 }

@@ -6,7 +6,7 @@
 use std::any::Any;
 use std::io::{self, Write};
 
-use super::{Renderer, defuse, push_date};
+use super::{Renderer, date_digits, defuse, push_date};
 use crate::audit::{Run, SiteResult, Totals};
 use crate::lang::Lang;
 use crate::points::Points;
@@ -25,8 +25,8 @@ pub struct Csv {
     line: Vec<u8>,
 }
 
-/// Appends one row of `cells` and its line break to `line`.
-fn put_row<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str> + Clone) {
+/// Appends one row of `cells` (UTF-8) and its line break to `line`.
+fn put_row<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8]> + Clone) {
     put_cells(line, cells);
     line.push(b'\n');
 }
@@ -35,7 +35,7 @@ fn put_row<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str> + Cl
 /// no cell needs quoting or a guard, so the cells are first written as they are and the
 /// whole run checked at once: no quote or line break, and no comma but the separators.
 /// Only a run that fails the check is written again cell by cell.
-fn put_cells<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str> + Clone) {
+fn put_cells<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8]> + Clone) {
     let start = line.len();
     let (mut separators, mut guard) = (0, false);
     for (i, cell) in cells.clone().into_iter().enumerate() {
@@ -44,7 +44,7 @@ fn put_cells<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str> + 
             separators += 1;
         }
         guard |= starts_like_formula(cell);
-        line.extend_from_slice(cell.as_bytes());
+        line.extend_from_slice(cell);
     }
     let written = &line[start..];
     if !guard
@@ -58,7 +58,7 @@ fn put_cells<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c str> + 
         if i > 0 {
             line.push(b',');
         }
-        put_cell(line, cell);
+        put_cell(line, &String::from_utf8_lossy(cell));
     }
 }
 
@@ -132,7 +132,7 @@ pub const HEADER: &[&str] = &[
 impl Renderer for Csv {
     fn begin(&mut self, _run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
         self.line.clear();
-        put_row(&mut self.line, HEADER.iter().copied());
+        put_row(&mut self.line, HEADER.iter().map(|h| h.as_bytes()));
         out.write_all(&self.line)
     }
 
@@ -148,9 +148,11 @@ impl Renderer for Csv {
         // The site's own columns, formatted once into reused buffers: a file of many sites
         // spends its time here.
         let [date, score, max, due] = &mut self.texts;
-        date.clear();
-        due.clear();
-        push_date(date, r.inspected_on);
+        let digits = date_digits(r.inspected_on);
+        if digits.is_none() {
+            date.clear();
+            push_date(date, r.inspected_on);
+        }
         let points = (site.score.earned, site.score.max);
         if self.points != Some(points) {
             score.clear();
@@ -159,20 +161,21 @@ impl Renderer for Csv {
             let _ = write!(max, "{}", points.1);
             self.points = Some(points);
         }
+        due.clear();
         if let Some(d) = site.due {
-            let _ = write!(due, "{d}");
+            push_date(due, d);
         }
-        let site_cols: [&str; SITE_COLUMNS] = [
-            r.id.as_str(),
-            r.name.as_str(),
-            r.kind.as_str(),
-            r.township.as_str(),
-            date.as_str(),
-            score.as_str(),
-            max.as_str(),
-            site.grade.map_or("", |g| g.label(lang)),
-            site.verdict.code(),
-            due.as_str(),
+        let site_cols: [&[u8]; SITE_COLUMNS] = [
+            r.id.as_bytes(),
+            r.name.as_bytes(),
+            r.kind.as_bytes(),
+            r.township.as_bytes(),
+            digits.as_ref().map_or(date.as_bytes(), |d| d.as_slice()),
+            score.as_bytes(),
+            max.as_bytes(),
+            site.grade.map_or("", |g| g.label(lang)).as_bytes(),
+            site.verdict.code().as_bytes(),
+            due.as_bytes(),
         ];
         let line = &mut self.line;
         line.clear();
@@ -202,7 +205,10 @@ impl Renderer for Csv {
                 evidence.as_str(),
                 waiver.as_str(),
             ];
-            put_row(line, site_cols.into_iter().chain(finding_cols));
+            put_row(
+                line,
+                site_cols.into_iter().chain(finding_cols.map(str::as_bytes)),
+            );
         }
         out.write_all(line)
     }
@@ -253,7 +259,7 @@ mod tests {
             cells in proptest::collection::vec("[a,\"\r\n=+@\t -城关镇1]{0,6}", 0..8),
         ) {
             let mut at_once = Vec::new();
-            put_row(&mut at_once, cells.iter().map(String::as_str));
+            put_row(&mut at_once, cells.iter().map(String::as_bytes));
             let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
             proptest::prop_assert_eq!(at_once, cell_by_cell(&cells));
         }

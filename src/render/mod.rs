@@ -51,33 +51,39 @@ pub trait Renderer: Send {
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
 }
 
-/// Writes a date as its `Display` does (`2020-05-30`), without the formatting machinery
-/// for the years a record can hold: a file of many sites writes one per row.
+/// A date's digits as its `Display` writes them (`2020-05-30`), for the years 0–9999 a
+/// record can hold (`None` for others), without the formatting machinery: a file of many
+/// sites writes one per row.
+pub(crate) fn date_digits(date: jiff::civil::Date) -> Option<[u8; 10]> {
+    let year = u16::try_from(date.year()).ok().filter(|&y| y <= 9999)?;
+    let (month, day) = (
+        u16::from(date.month().unsigned_abs()),
+        u16::from(date.day().unsigned_abs()),
+    );
+    let digit = |n: u16| b'0' + (n % 10) as u8;
+    Some([
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ])
+}
+
+/// Writes a date as its `Display` does (`2020-05-30`), by [`date_digits`] when it can.
 pub(crate) fn push_date(text: &mut String, date: jiff::civil::Date) {
     use std::fmt::Write as _;
-    let (year, month, day) = (date.year(), date.month(), date.day());
-    if !(0..=9999).contains(&year) {
-        let _ = write!(text, "{date}");
-        return;
+    match date_digits(date) {
+        Some(digits) => text.extend(digits.map(char::from)),
+        None => {
+            let _ = write!(text, "{date}");
+        }
     }
-    // Two digits at a time, sliced from a table (ASCII, so any two bytes are a str).
-    const PAIRS: &str = concat!(
-        "0001020304050607080910111213141516171819",
-        "2021222324252627282930313233343536373839",
-        "4041424344454647484950515253545556575859",
-        "6061626364656667686970717273747576777879",
-        "8081828384858687888990919293949596979899",
-    );
-    let pair = |n: i16| {
-        let at = 2 * usize::try_from(n % 100).unwrap_or(0);
-        &PAIRS[at..at + 2]
-    };
-    text.push_str(pair(year / 100));
-    text.push_str(pair(year));
-    text.push('-');
-    text.push_str(pair(i16::from(month)));
-    text.push('-');
-    text.push_str(pair(i16::from(day)));
 }
 
 /// The renderer of a format, speaking `lang`.

@@ -199,9 +199,15 @@ impl Text {
     }
 
     pub(super) fn judge(&self, value: &Value, facts: &dyn Facts) -> Judgement {
-        let Value::Text(text) = value else {
-            return Judgement::fail();
-        };
+        match value {
+            Value::Text(text) => self.judge_text(text, facts),
+            _ => Judgement::fail(),
+        }
+    }
+
+    /// Judges text as accepted (trimmed): what [`Kind::judge`](super::Kind::judge) does
+    /// with [`Value::Text`], for a reader that has the text but no value to own it.
+    pub fn judge_text(&self, text: &str, facts: &dyn Facts) -> Judgement {
         let matched = match (&self.literal, &self.fixed) {
             (Some(literal), _) => literal.matches(text, facts),
             (None, Some(re)) => re.is_match(text),
