@@ -452,6 +452,9 @@ impl CsvSource<'_> {
                             let judged = std::panic::catch_unwind(AssertUnwindSafe(|| {
                                 self.judge_chunk(wide, &job, work)
                             }));
+                            // Let go of the chunk before its part arrives, so that the
+                            // reading thread can take its buffer back.
+                            drop(job);
                             let stop = judged.is_err();
                             if done_tx.send(judged).is_err() || stop {
                                 break;
@@ -636,7 +639,12 @@ impl CsvSource<'_> {
             }
             if let Some(done) = finished.remove(&merge_seq) {
                 if done.aligned {
-                    chunks.remove(&merge_seq);
+                    // Its worker has let go of the chunk, so its buffer can be read into again.
+                    if let Some((chunk, _, _)) = chunks.remove(&merge_seq)
+                        && let Ok(chunk) = Arc::try_unwrap(chunk)
+                    {
+                        chunker.recycle(chunk);
+                    }
                     merge_seq += 1;
                     let error = done.error.map(Err).unwrap_or(Ok(()));
                     merge(Done {

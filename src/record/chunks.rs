@@ -24,7 +24,8 @@ const READ_STEP: usize = 1024 * 1024;
 /// A run of whole rows (as far as the quotes tell) of a CSV text.
 #[derive(Debug)]
 pub struct Chunk {
-    /// The rows, then [`SENTINEL`] unless this is the last chunk.
+    /// The rows, then [`SENTINEL`] unless this is the last chunk, then whatever the buffer
+    /// held before (it is reused, see [`Chunker::recycle`]).
     bytes: Vec<u8>,
     /// How many of `bytes` are the file's.
     len: usize,
@@ -38,13 +39,24 @@ pub struct Chunk {
 }
 
 impl Chunk {
-    fn new(mut data: Vec<u8>, first_line: usize, last: bool) -> Chunk {
+    fn new(data: Vec<u8>, first_line: usize, last: bool) -> Chunk {
         let len = data.len();
+        Chunk::in_buffer(data, len, first_line, last)
+    }
+
+    /// The chunk of the first `len` bytes of `buffer`.
+    fn in_buffer(mut buffer: Vec<u8>, len: usize, first_line: usize, last: bool) -> Chunk {
         if !last {
-            data.extend_from_slice(SENTINEL);
+            match buffer.get_mut(len..len + SENTINEL.len()) {
+                Some(room) => room.copy_from_slice(SENTINEL),
+                None => {
+                    buffer.truncate(len);
+                    buffer.extend_from_slice(SENTINEL);
+                }
+            }
         }
         Chunk {
-            bytes: data,
+            bytes: buffer,
             len,
             first_line,
             last,
@@ -57,6 +69,12 @@ impl Chunk {
         &self.bytes[..self.len]
     }
 
+    /// What the parser reads: the data, and the sentinel unless this is the last chunk.
+    fn parsed(&self) -> &[u8] {
+        let sentinel = if self.last { 0 } else { SENTINEL.len() };
+        &self.bytes[..self.len + sentinel]
+    }
+
     /// The lines this chunk's data holds (line breaks, quoted or not, as the CSV parser
     /// counts them).
     fn line_breaks(&self) -> usize {
@@ -65,7 +83,7 @@ impl Chunk {
 
     /// This chunk followed by `next`: what to parse when this chunk's cut was wrong.
     pub fn joined(&self, next: &Chunk) -> Chunk {
-        let mut data = Vec::with_capacity(self.len + next.bytes.len());
+        let mut data = Vec::with_capacity(self.len + next.parsed().len());
         data.extend_from_slice(self.data());
         data.extend_from_slice(next.data());
         Chunk {
@@ -97,8 +115,13 @@ fn count(bytes: &[u8], byte: u8) -> usize {
 /// an even number of quotes precedes.
 pub struct Chunker<R> {
     input: R,
-    /// Bytes read but not yet handed out.
+    /// Bytes read but not yet handed out are `carry[..filled]`; the rest of `carry` is room
+    /// to read into, already initialised.
     carry: Vec<u8>,
+    filled: usize,
+    /// Buffers of chunks handed back ([`Chunker::recycle`]), to read the next chunks into
+    /// without allocating and zeroing a megabyte each time.
+    spare: Vec<Vec<u8>>,
     /// Whether the quotes before `carry` leave it inside a quoted cell.
     quoted: bool,
     /// The line `carry` starts on.
@@ -111,6 +134,9 @@ pub struct Chunker<R> {
     epoch: usize,
 }
 
+/// Spare buffers kept at most: as many as there are chunks in flight is plenty.
+const MAX_SPARE: usize = 32;
+
 impl<R: Read> Chunker<R> {
     /// A chunker of `input` into chunks of about `size` bytes; a row (or a quote left open)
     /// longer than `max_row` bytes is an error.
@@ -118,6 +144,8 @@ impl<R: Read> Chunker<R> {
         Chunker {
             input,
             carry: Vec::new(),
+            filled: 0,
+            spare: Vec::new(),
             quoted: false,
             line: 1,
             size: size.max(1),
@@ -131,33 +159,33 @@ impl<R: Read> Chunker<R> {
     /// [`io::ErrorKind::FileTooLarge`] for a row longer than the limit (its line in the
     /// message).
     pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
-        if self.done && self.carry.is_empty() {
+        if self.done && self.filled == 0 {
             return Ok(None);
         }
         let mut want = self.size;
         loop {
             self.fill(want)?;
             match self.cut() {
-                Some(cut) if cut < self.carry.len() || self.done => {
-                    let rest = self.carry.split_off(cut);
-                    let data = std::mem::replace(&mut self.carry, rest);
-                    let last = self.done && self.carry.is_empty();
+                Some(cut) if cut < self.filled || self.done => {
+                    let buffer = self.take(cut);
+                    let last = self.done && self.filled == 0;
                     // A cut is only made where the quotes before it are closed.
                     self.quoted = false;
-                    return Ok(Some(self.hand_out(data, last)));
+                    return Ok(Some(self.hand_out(buffer, cut, last)));
                 }
                 // A cut at the very end is only taken once the input is known to end there
                 // or to go on, so that the chunk that ends the file is always marked last.
-                Some(_) => want = self.carry.len() + 1,
+                Some(_) => want = self.filled + 1,
                 None if self.done => {
-                    let data = std::mem::take(&mut self.carry);
-                    if data.is_empty() {
+                    if self.filled == 0 {
                         return Ok(None);
                     }
-                    self.quoted ^= count(&data, b'"') % 2 == 1;
-                    return Ok(Some(self.hand_out(data, true)));
+                    let len = self.filled;
+                    let buffer = self.take(len);
+                    self.quoted ^= count(&buffer[..len], b'"') % 2 == 1;
+                    return Ok(Some(self.hand_out(buffer, len, true)));
                 }
-                None if self.carry.len() >= self.max_row => {
+                None if self.filled >= self.max_row => {
                     return Err(io::Error::new(
                         io::ErrorKind::FileTooLarge,
                         format!(
@@ -167,9 +195,30 @@ impl<R: Read> Chunker<R> {
                         ),
                     ));
                 }
-                None => want = want.max(self.carry.len() + 1) * 2,
+                None => want = want.max(self.filled + 1) * 2,
             }
         }
+    }
+
+    /// Takes back a chunk done with, to read later chunks into its buffer.
+    pub fn recycle(&mut self, chunk: Chunk) {
+        // A buffer grown for a long row or a joined chunk is not kept.
+        if self.spare.len() < MAX_SPARE && chunk.bytes.len() <= 4 * self.size.max(READ_STEP) {
+            self.spare.push(chunk.bytes);
+        }
+    }
+
+    /// The buffer holding the first `at` bytes read (and stale bytes after them); the
+    /// rest move to a spare buffer that becomes `carry`.
+    fn take(&mut self, at: usize) -> Vec<u8> {
+        let rest = self.filled - at;
+        let mut next = self.spare.pop().unwrap_or_default();
+        if next.len() < rest {
+            next.resize(rest, 0);
+        }
+        next[..rest].copy_from_slice(&self.carry[at..self.filled]);
+        self.filled = rest;
+        std::mem::replace(&mut self.carry, next)
     }
 
     /// Told that `chunk` was cut inside a quoted cell: a quote inside an unquoted cell
@@ -182,8 +231,8 @@ impl<R: Read> Chunker<R> {
         }
     }
 
-    fn hand_out(&mut self, data: Vec<u8>, last: bool) -> Chunk {
-        let mut chunk = Chunk::new(data, self.line, last);
+    fn hand_out(&mut self, buffer: Vec<u8>, len: usize, last: bool) -> Chunk {
+        let mut chunk = Chunk::in_buffer(buffer, len, self.line, last);
         chunk.epoch = self.epoch;
         self.line += chunk.line_breaks();
         chunk
@@ -191,24 +240,19 @@ impl<R: Read> Chunker<R> {
 
     /// Reads until `carry` holds `want` bytes or the input ends.
     fn fill(&mut self, want: usize) -> io::Result<()> {
-        while !self.done && self.carry.len() < want {
+        while !self.done && self.filled < want {
             // Grown a step at a time, so a large `want` costs only the bytes there are.
-            let start = self.carry.len();
-            self.carry.resize(want.min(start + READ_STEP), 0);
+            let (start, end) = (self.filled, want.min(self.filled + READ_STEP));
+            if self.carry.len() < end {
+                self.carry.resize(end, 0);
+            }
             let n = loop {
-                match self.input.read(&mut self.carry[start..]) {
+                match self.input.read(&mut self.carry[start..end]) {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    other => break other,
+                    other => break other?,
                 }
             };
-            let n = match n {
-                Ok(n) => n,
-                Err(e) => {
-                    self.carry.truncate(start);
-                    return Err(e);
-                }
-            };
-            self.carry.truncate(start + n);
+            self.filled = start + n;
             self.done = n == 0;
         }
         Ok(())
@@ -216,7 +260,7 @@ impl<R: Read> Chunker<R> {
 
     /// Just after the last line break of `carry` outside quotes, if any.
     fn cut(&self) -> Option<usize> {
-        let bytes = &self.carry;
+        let bytes = &self.carry[..self.filled];
         // Quotes from the start of `carry` to the end, then walked back line by line.
         let mut quoted = self.quoted ^ (count(bytes, b'"') % 2 == 1);
         let mut end = bytes.len();
@@ -253,8 +297,8 @@ impl<'c> ChunkRows<'c> {
             reader: csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
-                .buffer_capacity(chunk.bytes.len().clamp(64, 64 * 1024))
-                .from_reader(chunk.bytes.as_slice()),
+                .buffer_capacity(chunk.parsed().len().clamp(64, 64 * 1024))
+                .from_reader(chunk.parsed()),
             chunk,
             content_end,
             aligned: None,
@@ -280,7 +324,8 @@ impl<'c> ChunkRows<'c> {
         }
         // The parser places a row where the previous one ended: before the `\n` of a
         // `\r\n` and before skipped blank lines, whose line breaks it has not counted yet.
-        let skipped = self.chunk.bytes[start.min(self.chunk.bytes.len())..]
+        let parsed = self.chunk.parsed();
+        let skipped = parsed[start.min(parsed.len())..]
             .iter()
             .take_while(|&&b| b == b'\n' || b == b'\r')
             .filter(|&&b| b == b'\n')
@@ -417,6 +462,7 @@ mod tests {
             }
             if rows.aligned() {
                 out.extend(got);
+                chunker.recycle(chunk);
             } else {
                 chunker.recount(&chunk);
                 pending = Some(chunk);

@@ -17,8 +17,10 @@ use crate::record::value::starts_like_formula;
 /// between the renderer and the output.
 pub struct Csv {
     lang: Lang,
-    /// Reused for the date, score, maximum and due date of each site.
-    texts: [String; 4],
+    /// Reused for the date and due date of each site.
+    texts: [String; 2],
+    /// Reused for the score and maximum of each site.
+    digits: [Vec<u8>; 2],
     /// The score and maximum `texts` hold: most rows repeat the row before.
     points: Option<(Points, Points)>,
     /// Reused for each row.
@@ -97,6 +99,7 @@ impl Csv {
         Csv {
             lang,
             texts: Default::default(),
+            digits: Default::default(),
             points: None,
             line: Vec::new(),
         }
@@ -142,12 +145,12 @@ impl Renderer for Csv {
         site: &SiteResult<'_>,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        use std::fmt::Write as _;
         let lang = self.lang;
         let r = site.record;
         // The site's own columns, formatted once into reused buffers: a file of many sites
         // spends its time here.
-        let [date, score, max, due] = &mut self.texts;
+        let [date, due] = &mut self.texts;
+        let [score, max] = &mut self.digits;
         let digits = date_digits(r.inspected_on);
         if digits.is_none() {
             date.clear();
@@ -157,8 +160,8 @@ impl Renderer for Csv {
         if self.points != Some(points) {
             score.clear();
             max.clear();
-            let _ = write!(score, "{}", points.0);
-            let _ = write!(max, "{}", points.1);
+            points.0.push_digits(score);
+            points.1.push_digits(max);
             self.points = Some(points);
         }
         due.clear();
@@ -171,8 +174,8 @@ impl Renderer for Csv {
             r.kind.as_bytes(),
             r.township.as_bytes(),
             digits.as_ref().map_or(date.as_bytes(), |d| d.as_slice()),
-            score.as_bytes(),
-            max.as_bytes(),
+            score.as_slice(),
+            max.as_slice(),
             site.grade.map_or("", |g| g.label(lang)).as_bytes(),
             site.verdict.code().as_bytes(),
             due.as_bytes(),
