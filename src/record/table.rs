@@ -132,6 +132,8 @@ pub struct QuickRead {
     /// For each item of the row's checklist, in order, whether it passed at a glance (its
     /// observation is then in `record` only if a rule read in full compares against it).
     pub passed: Vec<bool>,
+    /// The items' cells as read, for rules to compare against.
+    values: Vec<Option<Held>>,
 }
 
 impl QuickRead {
@@ -140,6 +142,7 @@ impl QuickRead {
         QuickRead {
             record: Record::blank(origin),
             passed: Vec::new(),
+            values: Vec::new(),
         }
     }
 
@@ -370,18 +373,10 @@ impl Wide {
         {
             return None;
         }
-        let mut values = Vec::with_capacity(checklist.items.len());
-        for (item, column) in checklist.items.iter().zip(&plan.item_columns) {
-            let cell = match column {
-                Some(column) => value::undefuse(text(*column)?),
-                None => "",
-            };
-            values.push(canonical(&item.kind, cell));
-        }
         struct Row<'r> {
             fields: [&'r str; 4],
             ids: &'r [crate::checklist::Item],
-            values: &'r [Option<Quick<'r>>],
+            values: &'r [Option<Held>],
         }
         impl Facts for Row<'_> {
             fn site_field(&self, field: &str) -> Option<&str> {
@@ -392,33 +387,38 @@ impl Wide {
             }
             fn value_of(&self, item: &str) -> Option<&Value> {
                 let i = self.ids.iter().position(|it| it.id == item)?;
-                match &self.values[i] {
-                    Some(Quick::Value(v)) => Some(v),
-                    // Rules compare numbers: text and lists are never what they read.
-                    Some(Quick::Members(_) | Quick::Text(_)) | None => None,
+                match self.values.get(i)? {
+                    Some(Held::Value(v)) => Some(v),
+                    Some(Held::Judged(_)) | None => None,
                 }
             }
         }
-        let facts = Row {
-            fields: [id, name, township, village],
-            ids: &checklist.items,
-            values: &values,
+        let fields = [id, name, township, village];
+        // Lists and text are judged as they are read: only rules look at other items.
+        let site = Row {
+            fields,
+            ids: &[],
+            values: &[],
         };
-        quick.passed.clear();
-        for ((item, quick_value), in_order) in
-            checklist.items.iter().zip(&values).zip(&plan.in_order)
+        quick.values.clear();
+        for ((item, column), in_order) in checklist
+            .items
+            .iter()
+            .zip(&plan.item_columns)
+            .zip(&plan.in_order)
         {
-            let passes = match quick_value {
-                None => false,
-                Some(Quick::Value(v)) => {
-                    item.kind.judge(v, &facts, crate::lang::Lang::Zh) == Judgement::Pass
-                }
-                Some(Quick::Text(text)) => match &item.kind {
-                    Kind::Text(k) => k.judge_text(text, &facts) == Judgement::Pass,
+            let cell = match column {
+                Some(column) => value::undefuse(text(*column)?),
+                None => "",
+            };
+            let held = canonical(&item.kind, cell).map(|quick| match quick {
+                Quick::Value(v) => Held::Value(v),
+                Quick::Text(text) => Held::Judged(match &item.kind {
+                    Kind::Text(k) => k.judge_text(text, &site) == Judgement::Pass,
                     _ => false,
-                },
-                Some(Quick::Members(text)) if in_order.as_deref() == Some(*text) => true,
-                Some(Quick::Members(text)) => match &item.kind {
+                }),
+                Quick::Members(text) if in_order.as_deref() == Some(text) => Held::Judged(true),
+                Quick::Members(text) => Held::Judged(match &item.kind {
                     // Every member must be one of the 、-separated names, exactly; anything
                     // odd in the cell leaves a member unmatched and the item to the full
                     // reader.
@@ -432,7 +432,23 @@ impl Wide {
                         found.count_ones() as usize == inc.members.len()
                     }
                     _ => false,
-                },
+                }),
+            });
+            quick.values.push(held);
+        }
+        let facts = Row {
+            fields,
+            ids: &checklist.items,
+            values: &quick.values,
+        };
+        quick.passed.clear();
+        for (item, held) in checklist.items.iter().zip(&quick.values) {
+            let passes = match held {
+                None => false,
+                Some(Held::Judged(passes)) => *passes,
+                Some(Held::Value(v)) => {
+                    item.kind.judge(v, &facts, crate::lang::Lang::Zh) == Judgement::Pass
+                }
             };
             quick.passed.push(passes);
         }
@@ -578,6 +594,14 @@ enum Quick<'r> {
     Members(&'r str),
     /// Text, judged where it lies rather than copied into a [`Value::Text`].
     Text(&'r str),
+}
+
+/// An item's cell on the fast path, kept until the row is judged: a value, which a rule
+/// may compare against, or for lists and text whether the item passed.
+#[derive(Debug)]
+enum Held {
+    Value(Value),
+    Judged(bool),
 }
 
 /// The value of a cell in exactly the form `convert` writes it, or `None` for anything
