@@ -12,86 +12,113 @@ use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::value::starts_like_formula;
 
-/// The CSV renderer. Rows are written cell by cell into one reused line, as the `csv`
-/// crate's writer would write them (a unit test compares the two), without its buffering
-/// between the renderer and the output.
+/// The CSV renderer. Rows are gathered into a buffer with their cells guarded against
+/// formulas but not yet quoted, and turned into CSV a few hundred at a time
+/// ([`write_rows`]): as the `csv` crate's writer would write them (a test compares the
+/// two), without its work per cell.
 pub struct Csv {
     lang: Lang,
     /// Reused for the date and due date of each site.
     texts: [String; 2],
     /// Reused for the score and maximum of each site.
     digits: [Vec<u8>; 2],
-    /// The score and maximum `texts` hold: most rows repeat the row before.
+    /// The score and maximum `digits` hold: most rows repeat the row before.
     points: Option<(Points, Points)>,
-    /// Reused for each row.
-    line: Vec<u8>,
+    /// Rows not yet written: each cell ended by [`CELL_END`], the last by [`ROW_END`].
+    pending: Vec<u8>,
 }
 
-/// Appends one row of `cells` (UTF-8) and its line break to `line`.
-fn put_row<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8]> + Clone) {
-    put_cells(line, cells);
-    line.push(b'\n');
+/// Ends a cell of [`Csv::pending`], and [`ROW_END`] a row: bytes that UTF-8 text never holds,
+/// so a run of rows can always be taken apart again.
+const CELL_END: u8 = 0xff;
+const ROW_END: u8 = 0xfe;
+/// How many bytes of rows are gathered before they are written.
+const PENDING_BYTES: usize = 16 * 1024;
+
+/// Appends one row of `cells` (UTF-8), each guarded against formulas, to `pending`.
+fn push_row<'c>(pending: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8]>) {
+    push_cells(pending, cells);
+    pending.push(ROW_END);
 }
 
-/// Appends `cells`, separated by commas, to `line`, each as [`put_cell`] writes it. Almost
-/// no cell needs quoting or a guard, so the cells are first written as they are and the
-/// whole run checked at once: no quote or line break, and no comma but the separators.
-/// Only a run that fails the check is written again cell by cell.
-fn put_cells<'c>(line: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8]> + Clone) {
-    let start = line.len();
-    let (mut separators, mut guard) = (0, false);
-    for (i, cell) in cells.clone().into_iter().enumerate() {
-        if i > 0 {
-            line.push(b',');
-            separators += 1;
-        }
-        guard |= starts_like_formula(cell);
-        line.extend_from_slice(cell);
-    }
-    let written = &line[start..];
-    if !guard
-        && memchr::memchr3(b'"', b'\r', b'\n', written).is_none()
-        && memchr::memchr_iter(b',', written).count() == separators
-    {
-        return;
-    }
-    line.truncate(start);
+/// Appends `cells` (UTF-8), each guarded against formulas, to `pending`: a row's first
+/// cells, the rest of it to follow.
+fn push_cells<'c>(pending: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8]>) {
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
-            line.push(b',');
+            pending.push(CELL_END);
         }
-        put_cell(line, &String::from_utf8_lossy(cell));
+        if starts_like_formula(cell) {
+            pending.extend_from_slice(defuse(&String::from_utf8_lossy(cell)).as_bytes());
+        } else {
+            pending.extend_from_slice(cell);
+        }
     }
 }
 
-/// Writes one cell as the CSV writer does: guarded against formulas, and quoted (quotes
-/// doubled) only when it holds a comma, a quote or a line break.
-fn put_cell(line: &mut Vec<u8>, text: &str) {
-    let text = defuse(text);
-    let bytes = text.as_bytes();
+/// Writes the rows of `pending` to `out` as CSV, and empties it. Almost no cell needs
+/// quoting, so the whole run is searched at once for a comma, a quote or a line break; if
+/// there is none the separators are simply turned into commas and line breaks, else every
+/// cell is written as [`quote_cell`] writes it.
+fn write_rows(pending: &mut Vec<u8>, out: &mut dyn Write) -> io::Result<()> {
+    if memchr::memchr3(b',', b'"', b'\n', pending).is_none()
+        && memchr::memchr(b'\r', pending).is_none()
+    {
+        for b in pending.iter_mut() {
+            *b = match *b {
+                CELL_END => b',',
+                ROW_END => b'\n',
+                b => b,
+            };
+        }
+        out.write_all(pending)?;
+    } else {
+        let mut csv = Vec::with_capacity(pending.len() + pending.len() / 8);
+        let rows = pending.strip_suffix(&[ROW_END]).unwrap_or_default();
+        for row in rows.split(|&b| b == ROW_END) {
+            for (i, cell) in row.split(|&b| b == CELL_END).enumerate() {
+                if i > 0 {
+                    csv.push(b',');
+                }
+                quote_cell(&mut csv, cell);
+            }
+            csv.push(b'\n');
+        }
+        out.write_all(&csv)?;
+    }
+    pending.clear();
+    Ok(())
+}
+
+/// Writes one cell as the CSV writer does: quoted (quotes doubled) only when it holds a
+/// comma, a quote or a line break.
+fn quote_cell(csv: &mut Vec<u8>, bytes: &[u8]) {
     // Without an early exit, so the compiler can compare many bytes at once.
     if bytes.iter().fold(false, |found, &b| {
         found | matches!(b, b',' | b'"' | b'\r' | b'\n')
     }) {
-        line.push(b'"');
+        csv.push(b'"');
         for &b in bytes {
             if b == b'"' {
-                line.push(b'"');
+                csv.push(b'"');
             }
-            line.push(b);
+            csv.push(b);
         }
-        line.push(b'"');
+        csv.push(b'"');
     } else {
-        line.extend_from_slice(bytes);
+        csv.extend_from_slice(bytes);
     }
 }
 
 /// The site's columns of the CSV (the rest describe a finding).
 const SITE_COLUMNS: usize = 10;
 /// What follows the site's columns on the row of a site without findings: the finding
-/// columns, empty, and the line break.
-const NO_FINDING: &[u8] = b",,,,,,,,,,,,\n";
-const _: () = assert!(NO_FINDING.len() == HEADER.len() - SITE_COLUMNS + 1);
+/// columns, empty, and the row's end.
+const NO_FINDING: [u8; HEADER.len() - SITE_COLUMNS + 1] = {
+    let mut ends = [CELL_END; HEADER.len() - SITE_COLUMNS + 1];
+    ends[HEADER.len() - SITE_COLUMNS] = ROW_END;
+    ends
+};
 
 impl Csv {
     /// A CSV renderer speaking `lang` in titles and texts.
@@ -101,7 +128,7 @@ impl Csv {
             texts: Default::default(),
             digits: Default::default(),
             points: None,
-            line: Vec::new(),
+            pending: Vec::new(),
         }
     }
 }
@@ -134,9 +161,8 @@ pub const HEADER: &[&str] = &[
 
 impl Renderer for Csv {
     fn begin(&mut self, _run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
-        self.line.clear();
-        put_row(&mut self.line, HEADER.iter().map(|h| h.as_bytes()));
-        out.write_all(&self.line)
+        push_row(&mut self.pending, HEADER.iter().map(|h| h.as_bytes()));
+        write_rows(&mut self.pending, out)
     }
 
     fn site(
@@ -180,44 +206,46 @@ impl Renderer for Csv {
             site.verdict.code().as_bytes(),
             due.as_bytes(),
         ];
-        let line = &mut self.line;
-        line.clear();
+        let pending = &mut self.pending;
         if site.findings().next().is_none() {
             // Most sites of a large file: one row, the finding columns empty.
-            put_cells(line, site_cols);
-            line.extend_from_slice(NO_FINDING);
-            return out.write_all(line);
+            push_cells(pending, site_cols);
+            pending.extend_from_slice(&NO_FINDING);
+        } else {
+            for o in site.findings() {
+                let observed = o.observed(lang);
+                let points = o.item.points.to_string();
+                let lost = o.lost.to_string();
+                let evidence = o.evidence().join("; ");
+                let waiver = o.waiver_note(lang).unwrap_or_default();
+                let finding_cols = [
+                    o.item.id.as_str(),
+                    o.item.clause.as_str(),
+                    o.item.label(lang),
+                    o.status.code(),
+                    observed.as_str(),
+                    o.expected.as_str(),
+                    o.item.severity.label(Lang::En),
+                    points.as_str(),
+                    lost.as_str(),
+                    o.note().unwrap_or_default(),
+                    evidence.as_str(),
+                    waiver.as_str(),
+                ];
+                push_row(
+                    pending,
+                    site_cols.into_iter().chain(finding_cols.map(str::as_bytes)),
+                );
+            }
         }
-        for o in site.findings() {
-            let observed = o.observed(lang);
-            let points = o.item.points.to_string();
-            let lost = o.lost.to_string();
-            let evidence = o.evidence().join("; ");
-            let waiver = o.waiver_note(lang).unwrap_or_default();
-            let finding_cols = [
-                o.item.id.as_str(),
-                o.item.clause.as_str(),
-                o.item.label(lang),
-                o.status.code(),
-                observed.as_str(),
-                o.expected.as_str(),
-                o.item.severity.label(Lang::En),
-                points.as_str(),
-                lost.as_str(),
-                o.note().unwrap_or_default(),
-                evidence.as_str(),
-                waiver.as_str(),
-            ];
-            put_row(
-                line,
-                site_cols.into_iter().chain(finding_cols.map(str::as_bytes)),
-            );
+        if pending.len() >= PENDING_BYTES {
+            write_rows(pending, out)?;
         }
-        out.write_all(line)
+        Ok(())
     }
 
-    fn finish(&mut self, _run: &Run<'_>, _totals: &Totals, _out: &mut dyn Write) -> io::Result<()> {
-        Ok(())
+    fn finish(&mut self, _run: &Run<'_>, _totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+        write_rows(&mut self.pending, out)
     }
 
     fn part(&self) -> Box<dyn Renderer> {
@@ -226,11 +254,17 @@ impl Renderer for Csv {
 
     fn join(
         &mut self,
-        _part: Box<dyn Renderer>,
+        part: Box<dyn Renderer>,
         written: &[u8],
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        out.write_all(written)
+        write_rows(&mut self.pending, out)?;
+        out.write_all(written)?;
+        // The part's last rows, still gathered.
+        if let Ok(mut part) = part.into_any().downcast::<Csv>() {
+            write_rows(&mut part.pending, out)?;
+        }
+        Ok(())
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
@@ -242,29 +276,41 @@ impl Renderer for Csv {
 mod tests {
     use super::*;
 
-    /// A row of `cells` written one [`put_cell`] at a time.
-    fn cell_by_cell(cells: &[&str]) -> Vec<u8> {
-        let mut line = Vec::new();
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                line.push(b',');
-            }
-            put_cell(&mut line, cell);
+    /// The CSV of `rows` as the `csv` crate's writer writes the guarded cells.
+    fn by_writer(rows: &[Vec<String>]) -> String {
+        let mut writer = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        for row in rows {
+            writer
+                .write_record(row.iter().map(|cell| defuse(cell).into_owned()))
+                .unwrap();
         }
-        line.push(b'\n');
-        line
+        String::from_utf8(writer.into_inner().unwrap()).unwrap()
+    }
+
+    /// The CSV of `rows` gathered and written as the renderer does it.
+    fn gathered(rows: &[Vec<String>]) -> String {
+        let (mut pending, mut out) = (Vec::new(), Vec::new());
+        for row in rows {
+            push_row(&mut pending, row.iter().map(String::as_bytes));
+        }
+        write_rows(&mut pending, &mut out).unwrap();
+        assert!(pending.is_empty());
+        String::from_utf8(out).unwrap()
     }
 
     proptest::proptest! {
-        /// Rows written at once are the cells written one by one, whatever they hold.
+        /// Rows are written as the CSV writer writes them, whatever their cells hold:
+        /// plain runs by the quick way, runs with a cell to quote cell by cell.
         #[test]
-        fn rows_are_their_cells_written_one_by_one(
-            cells in proptest::collection::vec("[a,\"\r\n=+@\t -城关镇1]{0,6}", 0..8),
+        fn rows_are_written_as_the_csv_writer_writes_them(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[a,\"\r\n=+@\t -城关镇1]{0,6}", 2..8),
+                0..6,
+            ),
         ) {
-            let mut at_once = Vec::new();
-            put_row(&mut at_once, cells.iter().map(String::as_bytes));
-            let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-            proptest::prop_assert_eq!(at_once, cell_by_cell(&cells));
+            proptest::prop_assert_eq!(gathered(&rows), by_writer(&rows));
         }
     }
 
@@ -283,16 +329,14 @@ mod tests {
             " spaced ",
             "\"",
         ];
-        let mut by_writer = csv::Writer::from_writer(Vec::new());
-        for cell in cells {
-            by_writer.write_field(defuse(cell).as_ref()).unwrap();
+        let quoted: Vec<String> = cells.iter().map(|c| c.to_string()).collect();
+        let plain = vec!["城关镇".to_owned(), "=SUM(A1)".to_owned(), "8.5".to_owned()];
+        for rows in [
+            vec![quoted.clone()],
+            vec![plain.clone(), quoted],
+            vec![plain],
+        ] {
+            assert_eq!(gathered(&rows), by_writer(&rows));
         }
-        by_writer.write_record(None::<&[u8]>).unwrap();
-        let expected = by_writer.into_inner().unwrap();
-        let line = cell_by_cell(&cells);
-        assert_eq!(
-            String::from_utf8(line).unwrap(),
-            String::from_utf8(expected).unwrap()
-        );
     }
 }
