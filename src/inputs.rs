@@ -297,11 +297,16 @@ impl WideRows<'_> {
         first: bool,
         quick: &'r mut QuickRead,
     ) -> Result<Option<Incoming<'r>>> {
-        if (first && self.wide.is_title_row(row)) || is_blank(row) {
+        if first && self.wide.is_title_row(row) {
             return Ok(None);
         }
+        // A row the fast path takes has a site id, so is not blank: only the others are
+        // looked at for that.
         if self.fast && self.wide.quick_read(row, self.checklists, quick).is_some() {
             return Ok(Some(Incoming::Quick(quick)));
+        }
+        if is_blank(row) {
+            return Ok(None);
         }
         let text = row_text(row, line, self.origin)?;
         let full = self

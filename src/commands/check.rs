@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 
@@ -41,6 +42,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         as_of: super::as_of(args.as_of.as_deref())?,
         format: args.format,
         all_passed: super::all_passed(&plan),
+        written: AtomicUsize::new(0),
     };
     let mut totals = Totals::default();
     let mut waived_sites: HashSet<String> = HashSet::new();
@@ -54,6 +56,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         io::stderr().lock().write_all(&part.notices)?;
         totals.merge(part.totals);
         waived_sites.extend(part.waived);
+        work.written
+            .fetch_max(part.written.len(), Ordering::Relaxed);
         renderer.join(part.renderer, &part.written, &mut out)?;
         Ok(())
     })?;
@@ -76,6 +80,9 @@ struct Checking<'a> {
     as_of: jiff::civil::Date,
     format: Format,
     all_passed: Vec<AllPassed<'a>>,
+    /// The most output a part has held: room for the next parts, so that they do not grow
+    /// a megabyte by copying.
+    written: AtomicUsize,
 }
 
 /// The results of a run of sites: their output, counts and warnings.
@@ -93,7 +100,7 @@ impl SiteWork for Checking<'_> {
     fn part(&self) -> Part {
         Part {
             renderer: render::renderer(self.format, self.lang).part(),
-            written: Vec::new(),
+            written: Vec::with_capacity(self.written.load(Ordering::Relaxed)),
             totals: Totals::default(),
             notices: Vec::new(),
             waived: HashSet::new(),
