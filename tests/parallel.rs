@@ -144,3 +144,45 @@ fn crlf_rows_are_placed_on_their_own_lines() {
     let nth = crlf.split("\r\n").nth(line - 1).unwrap();
     assert!(nth.contains("也许"), "{stderr} points at {nth}");
 }
+
+/// Each CSV row carries its site's result as the JSON gives it: the CSV renderer keeps the
+/// end of a row without findings from one row to the next, and gathers rows across parts.
+#[test]
+fn csv_rows_agree_with_the_json_of_their_sites() {
+    let dir = scratch("csv-json");
+    let file = dir.join("mixed.csv");
+    Command::cargo_bin("yanshou")
+        .unwrap()
+        .args([
+            "generate", "--sites", "600", "--seed", "11", "--kind", "mixed", "--out",
+        ])
+        .arg(&file)
+        .assert()
+        .success();
+    let file = file.to_str().unwrap();
+    let args = |format| ["check", file, "--format", format, "--as-of", "2020-10-01"];
+    let (csv_out, _, _) = run(&args("csv"), 2, 4096);
+    let (json_out, _, _) = run(&args("json"), 0, 1 << 30);
+    let doc: serde_json::Value = serde_json::from_slice(&json_out).unwrap();
+    let sites: std::collections::HashMap<&str, &serde_json::Value> = doc["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s))
+        .collect();
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut reader = csv::Reader::from_reader(csv_out.as_slice());
+    let mut seen = std::collections::HashSet::new();
+    for row in reader.records().map(Result::unwrap) {
+        let site = sites[&row[0]];
+        let expected = ["score", "max_score", "grade", "verdict", "due"].map(|k| text(&site[k]));
+        let got = [&row[5], &row[6], &row[7], &row[8], &row[9]].map(str::to_owned);
+        assert_eq!(got, expected, "{}", &row[0]);
+        seen.insert(row[0].to_owned());
+    }
+    assert_eq!(seen.len(), 600, "every site has a row");
+}

@@ -7,10 +7,11 @@ use std::any::Any;
 use std::io::{self, Write};
 
 use super::{Renderer, date_digits, defuse, push_date};
-use crate::audit::{Run, SiteResult, Totals};
+use crate::audit::{Run, SiteResult, Totals, Verdict};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::value::starts_like_formula;
+use jiff::civil::Date;
 
 /// The CSV renderer. Rows are gathered into a buffer with their cells guarded against
 /// formulas but not yet quoted, and turned into CSV a few hundred at a time
@@ -26,7 +27,21 @@ pub struct Csv {
     points: Option<(Points, Points)>,
     /// Rows not yet written: each cell ended by [`CELL_END`], the last by [`ROW_END`].
     pending: Vec<u8>,
+    /// The end of a row without findings, from the score on, and what it was written for:
+    /// most rows end as the row before.
+    tail: Vec<u8>,
+    tail_of: Option<Tail>,
 }
+
+/// What the end of a row without findings says: score, maximum, grade (where its label
+/// lies), verdict and due date.
+type Tail = (
+    Points,
+    Points,
+    Option<(usize, usize)>,
+    Verdict,
+    Option<Date>,
+);
 
 /// Ends a cell of [`Csv::pending`], and [`ROW_END`] a row: bytes that UTF-8 text never holds,
 /// so a run of rows can always be taken apart again.
@@ -112,6 +127,10 @@ fn quote_cell(csv: &mut Vec<u8>, bytes: &[u8]) {
 
 /// The site's columns of the CSV (the rest describe a finding).
 const SITE_COLUMNS: usize = 10;
+/// The column of the inspection date: the last of a site's own columns that are not its
+/// result.
+const DATE: usize = 4;
+const _: () = assert!(matches!(HEADER[DATE].as_bytes(), b"inspected_on"));
 /// What follows the site's columns on the row of a site without findings: the finding
 /// columns, empty, and the row's end.
 const NO_FINDING: [u8; HEADER.len() - SITE_COLUMNS + 1] = {
@@ -129,6 +148,8 @@ impl Csv {
             digits: Default::default(),
             points: None,
             pending: Vec::new(),
+            tail: Vec::new(),
+            tail_of: None,
         }
     }
 }
@@ -209,8 +230,20 @@ impl Renderer for Csv {
         let pending = &mut self.pending;
         if site.findings().next().is_none() {
             // Most sites of a large file: one row, the finding columns empty.
-            push_cells(pending, site_cols);
-            pending.extend_from_slice(&NO_FINDING);
+            let grade = site.grade.map(|g| {
+                let label = g.label(lang);
+                (label.as_ptr() as usize, label.len())
+            });
+            let tail_of = Some((points.0, points.1, grade, site.verdict, site.due));
+            if self.tail_of != tail_of {
+                self.tail.clear();
+                push_cells(&mut self.tail, site_cols[DATE + 1..].iter().copied());
+                self.tail.extend_from_slice(&NO_FINDING);
+                self.tail_of = tail_of;
+            }
+            push_cells(pending, site_cols[..=DATE].iter().copied());
+            pending.push(CELL_END);
+            pending.extend_from_slice(&self.tail);
         } else {
             for o in site.findings() {
                 let observed = o.observed(lang);
