@@ -356,6 +356,9 @@ pub struct PlainRows<'c> {
     text: &'c str,
     at: usize,
     line: usize,
+    /// Whether the chunk holds a carriage return: most hold none, and a row's end is then
+    /// found by looking for one byte rather than two.
+    returns: bool,
 }
 
 impl<'c> PlainRows<'c> {
@@ -372,6 +375,7 @@ impl<'c> PlainRows<'c> {
             text: simdutf8::basic::from_utf8(data).ok()?,
             at: 0,
             line: chunk.first_line,
+            returns: memchr::memchr(b'\r', data).is_some(),
         })
     }
 
@@ -393,7 +397,13 @@ impl<'c> PlainRows<'c> {
             return None;
         }
         let start = self.at;
-        let end = memchr::memchr2(b'\r', b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let rest = &bytes[start..];
+        let end = if self.returns {
+            memchr::memchr2(b'\r', b'\n', rest)
+        } else {
+            memchr::memchr(b'\n', rest)
+        };
+        let end = end.map_or(bytes.len(), |i| start + i);
         self.at = end;
         // Cut next to ASCII bytes (or at the ends), so on character boundaries.
         let row = &self.text[start..end];

@@ -32,7 +32,37 @@ use crate::source::{Fields, Problem, Problems, Source, integer_of, number_of, ty
 /// Whether `id` is usable as a site id: ASCII letters, digits, `-` and `_`, so that it is
 /// safe in file names and command lines.
 pub fn is_site_id(id: &str) -> bool {
-    site_id_problem(id).is_none()
+    // What `site_id_problem` checks, without building its message: every row of a large
+    // file passes here.
+    shaped(id) && id.len() <= 64 && !reserved(id)
+}
+
+/// The bytes a site id may hold: ASCII letters, digits, `-` and `_`.
+const ID_BYTES: [bool; 256] = {
+    let mut ok = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        ok[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        b += 1;
+    }
+    ok
+};
+
+/// Whether `id` starts with a letter or digit and holds only [`ID_BYTES`].
+fn shaped(id: &str) -> bool {
+    id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && id.bytes().all(|b| ID_BYTES[usize::from(b)])
+}
+
+/// Whether `id` is a name Windows keeps for a device, in any case.
+fn reserved(id: &str) -> bool {
+    // Compared without lowering a copy.
+    RESERVED.iter().any(|r| r.eq_ignore_ascii_case(id))
+        || (id.len() == 4
+            && (id.as_bytes()[..3].eq_ignore_ascii_case(b"com")
+                || id.as_bytes()[..3].eq_ignore_ascii_case(b"lpt"))
+            && id.as_bytes()[3].is_ascii_digit())
 }
 
 /// Names Windows keeps for devices: a file called `con.html` cannot be written there.
@@ -42,11 +72,7 @@ const RESERVED: &[&str] = &["con", "prn", "aux", "nul"];
 /// records, so they are ASCII letters, digits, `-` and `_`, start with a letter or digit,
 /// are at most 64 characters, and are not names Windows reserves for devices.
 pub fn site_id_problem(id: &str) -> Option<String> {
-    let shaped = id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !shaped {
+    if !shaped(id) {
         return Some(format!(
             "site id \"{id}\" may use only ASCII letters, digits, - and _ (e.g. chengguan)"
         ));
@@ -54,12 +80,7 @@ pub fn site_id_problem(id: &str) -> Option<String> {
     if id.len() > 64 {
         return Some(format!("site id \"{id}\" is longer than 64 characters"));
     }
-    // Compared without lowering a copy: every row of a large file passes here.
-    let device = RESERVED.iter().any(|r| r.eq_ignore_ascii_case(id))
-        || (id.len() == 4
-            && (id[..3].eq_ignore_ascii_case("com") || id[..3].eq_ignore_ascii_case("lpt"))
-            && id.as_bytes()[3].is_ascii_digit());
-    device.then(|| {
+    reserved(id).then(|| {
         format!("site id \"{id}\" is a name Windows reserves for a device: choose another id")
     })
 }
@@ -340,5 +361,43 @@ fn raw_of(value: &DeValue<'_>) -> Result<Raw, String> {
             .collect::<Result<Vec<_>, _>>()
             .map(Raw::List),
         other => Err(type_name(other).to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod site_id_tests {
+    use super::*;
+
+    #[test]
+    fn site_ids_are_short_ascii_names_windows_can_save() {
+        for ok in [
+            "chengguan",
+            "s0000001",
+            "a-b_c",
+            "COM10",
+            "lpt",
+            "console",
+            "9",
+        ] {
+            assert!(is_site_id(ok), "{ok}");
+        }
+        let long = "a".repeat(65);
+        for bad in [
+            "", "-a", "_a", "a b", "城关", "con", "NUL", "Com1", "lpt9", &long,
+        ] {
+            assert!(!is_site_id(bad), "{bad}");
+            assert!(site_id_problem(bad).is_some(), "{bad}");
+        }
+        assert!(is_site_id(&"a".repeat(64)));
+    }
+
+    proptest::proptest! {
+        /// The quick check and the worded one never disagree.
+        #[test]
+        fn the_quick_check_agrees_with_the_worded_one(
+            id in "(con|COM|lpt|aux|[a-zA-Z0-9]|-|_| |城|é|\\.){0,6}",
+        ) {
+            proptest::prop_assert_eq!(is_site_id(&id), site_id_problem(&id).is_none());
+        }
     }
 }
