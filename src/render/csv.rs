@@ -6,12 +6,13 @@
 use std::any::Any;
 use std::io::{self, Write};
 
+use jiff::civil::Date;
+
 use super::{Renderer, date_digits, defuse, push_date};
 use crate::audit::{Run, SiteResult, Totals, Verdict};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::value::starts_like_formula;
-use jiff::civil::Date;
 
 /// The CSV renderer. Rows are gathered into a buffer with their cells guarded against
 /// formulas but not yet quoted, and turned into CSV a few hundred at a time
@@ -43,9 +44,10 @@ type Tail = (
     Option<Date>,
 );
 
-/// Ends a cell of [`Csv::pending`], and [`ROW_END`] a row: bytes that UTF-8 text never holds,
-/// so a run of rows can always be taken apart again.
+/// Ends a cell of [`Csv::pending`]: a byte that UTF-8 text never holds, so a run of rows
+/// can always be taken apart again.
 const CELL_END: u8 = 0xff;
+/// Ends a row of [`Csv::pending`], for the same reason.
 const ROW_END: u8 = 0xfe;
 /// How many bytes of rows are gathered before they are written.
 const PENDING_BYTES: usize = 16 * 1024;
