@@ -13,12 +13,12 @@ use crate::points::Points;
 /// What ranking needs of a site: small, so that ranking any number of sites stays cheap.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    /// Site id.
-    pub id: String,
-    /// Site name.
-    pub name: String,
-    /// Kind of site.
-    pub kind: String,
+    /// Id, name and kind end to end: one allocation per site rather than three, as a
+    /// ranking holds every site of the input.
+    text: String,
+    /// Where the name and the kind start in `text`.
+    name_at: usize,
+    kind_at: usize,
     /// Points earned.
     pub score: Points,
     /// Applicable maximum.
@@ -34,16 +34,49 @@ pub struct Entry {
 impl Entry {
     /// The entry of a judged site.
     pub fn of(site: &SiteResult<'_>) -> Entry {
+        let r = site.record;
         Entry {
-            id: site.record.id.clone(),
-            name: site.record.name.clone(),
-            kind: site.record.kind.clone(),
             score: site.score.earned,
             max_score: site.score.max,
             percent_tenths: site.score.percent_tenths,
             verdict: site.verdict,
             advisory_misses: site.advisory_misses(),
+            ..Entry::named(&r.id, &r.name, &r.kind)
         }
+    }
+
+    /// An entry of a site with nothing but its id, name and kind (no points, verdict
+    /// incomplete), to fill in.
+    pub fn named(id: &str, name: &str, kind: &str) -> Entry {
+        let mut text = String::with_capacity(id.len() + name.len() + kind.len());
+        text.push_str(id);
+        text.push_str(name);
+        text.push_str(kind);
+        Entry {
+            text,
+            name_at: id.len(),
+            kind_at: id.len() + name.len(),
+            score: Points::ZERO,
+            max_score: Points::ZERO,
+            percent_tenths: 0,
+            verdict: Verdict::Incomplete,
+            advisory_misses: 0,
+        }
+    }
+
+    /// Site id.
+    pub fn id(&self) -> &str {
+        &self.text[..self.name_at]
+    }
+
+    /// Site name.
+    pub fn name(&self) -> &str {
+        &self.text[self.name_at..self.kind_at]
+    }
+
+    /// Kind of site.
+    pub fn kind(&self) -> &str {
+        &self.text[self.kind_at..]
     }
 }
 
@@ -157,7 +190,7 @@ fn sort_key(e: &Entry) -> (u64, u64) {
     let score = u64::from(u32::MAX - e.percent_tenths) << 32;
     let misses = u64::try_from(e.advisory_misses)
         .map_or(u64::from(u32::MAX), |m| m.min(u64::from(u32::MAX)));
-    (score | misses, id_prefix(&e.id))
+    (score | misses, id_prefix(e.id()))
 }
 
 /// The ranking of a campaign. Two rankings are equal when they rank the same places in
@@ -207,7 +240,7 @@ impl Ranking {
         let order = |a: &Key, b: &Key| {
             (a.0, a.1)
                 .cmp(&(b.0, b.1))
-                .then_with(|| sites[a.2].entry.id.cmp(&sites[b.2].entry.id))
+                .then_with(|| sites[a.2].entry.id().cmp(sites[b.2].entry.id()))
         };
         let keys = match by_score(keys) {
             // Each score's sites sorted on their own: they usually come in id order
@@ -233,7 +266,7 @@ impl Ranking {
             let ineligible = match entry.verdict {
                 Verdict::Rectify => Some(Ineligible::NotAccepted),
                 Verdict::Incomplete => Some(Ineligible::NoVerdict),
-                Verdict::Pass if entry.kind != kind => Some(Ineligible::OtherKind),
+                Verdict::Pass if entry.kind() != kind => Some(Ineligible::OtherKind),
                 Verdict::Pass => None,
             };
             let demonstration = ineligible.is_none() && chosen < wanted;
@@ -289,19 +322,17 @@ mod tests {
 
     fn entry(id: &str, kind: &str, percent: u32, verdict: Verdict, misses: usize) -> Entry {
         Entry {
-            id: id.to_owned(),
-            name: id.to_owned(),
-            kind: kind.to_owned(),
             score: Points::from_tenths(percent),
             max_score: Points::from_tenths(1000),
             percent_tenths: percent,
             verdict,
             advisory_misses: misses,
+            ..Entry::named(id, id, kind)
         }
     }
 
     fn ids(r: &Ranking) -> Vec<&str> {
-        r.places().map(|p| p.entry.id.as_str()).collect()
+        r.places().map(|p| p.entry.id()).collect()
     }
 
     #[test]
@@ -318,7 +349,7 @@ mod tests {
         );
         assert_eq!(ids(&r), ["d", "b", "a", "c"]);
         assert_eq!(r.places().map(|p| p.rank).collect::<Vec<_>>(), [1, 2, 3, 4]);
-        let demo: Vec<&str> = r.demonstration().map(|p| p.entry.id.as_str()).collect();
+        let demo: Vec<&str> = r.demonstration().map(|p| p.entry.id()).collect();
         assert_eq!(demo, ["d", "b"]);
     }
 
@@ -342,7 +373,7 @@ mod tests {
                 b.percent_tenths
                     .cmp(&a.percent_tenths)
                     .then(a.advisory_misses.cmp(&b.advisory_misses))
-                    .then_with(|| a.id.cmp(&b.id))
+                    .then_with(|| a.id().cmp(b.id()))
             });
             let ranked = Ranking::new(entries, 2, "township");
             let got: Vec<&Entry> = ranked.places().map(|p| &p.entry).collect();
@@ -373,7 +404,7 @@ mod tests {
                 None
             ]
         );
-        let demo: Vec<&str> = r.demonstration().map(|p| p.entry.id.as_str()).collect();
+        let demo: Vec<&str> = r.demonstration().map(|p| p.entry.id()).collect();
         assert_eq!(demo, ["ok"]);
         assert!(r.shortfall(Lang::Zh).unwrap().contains("只有 1 个"));
     }

@@ -53,8 +53,8 @@ fn table(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::
         let e = &place.entry;
         grid.add_row(vec![
             Cell::new(place.rank),
-            Cell::new(&e.id),
-            Cell::new(&e.name),
+            Cell::new(e.id()),
+            Cell::new(e.name()),
             Cell::new(format!("{}/{}", e.score, e.max_score)),
             Cell::new(format!("{}%", Points::from_tenths(e.percent_tenths))),
             Cell::new(e.verdict.label(lang)),
@@ -87,7 +87,7 @@ fn table(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::
     }
     let chosen: Vec<String> = ranking
         .demonstration()
-        .map(|p| format!("{}（{}）", p.entry.name, p.entry.id))
+        .map(|p| format!("{}（{}）", p.entry.name(), p.entry.id()))
         .collect();
     match lang {
         Lang::Zh => writeln!(
@@ -140,10 +140,7 @@ struct RankRow<'a> {
 
 fn json(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     let doc = RankDoc {
-        demonstration: ranking
-            .demonstration()
-            .map(|p| p.entry.id.as_str())
-            .collect(),
+        demonstration: ranking.demonstration().map(|p| p.entry.id()).collect(),
         wanted: ranking.wanted,
         demonstrated_kind: &ranking.kind,
         shortfall: ranking.shortfall(lang),
@@ -151,9 +148,9 @@ fn json(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::R
             .places()
             .map(|p| RankRow {
                 rank: p.rank,
-                id: &p.entry.id,
-                name: &p.entry.name,
-                kind: &p.entry.kind,
+                id: p.entry.id(),
+                name: p.entry.name(),
+                kind: p.entry.kind(),
                 score: p.entry.score,
                 max_score: p.entry.max_score,
                 percent: Points::from_tenths(p.entry.percent_tenths),
@@ -190,9 +187,9 @@ fn csv(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Re
         writer.write_record(
             [
                 p.rank.to_string(),
-                e.id.clone(),
-                e.name.clone(),
-                e.kind.clone(),
+                e.id().to_owned(),
+                e.name().to_owned(),
+                e.kind().to_owned(),
                 e.score.to_string(),
                 e.max_score.to_string(),
                 Points::from_tenths(e.percent_tenths).to_string(),

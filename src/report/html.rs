@@ -388,7 +388,7 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
     body.push_str("<tbody>\n");
     for place in report.ranking.places() {
         let entry = &place.entry;
-        let site = by_id.get(entry.id.as_str());
+        let site = by_id.get(entry.id());
         let grade = site.and_then(|s| s.grade).map_or("—", |g| g.label(lang));
         let due = site
             .and_then(|s| s.due)
@@ -404,8 +404,8 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
              <td class=\"num\">{}/{}</td><td class=\"num\">{}%</td><td class=\"nowrap\">{}</td>\
              <td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td></tr>\n",
             place.rank,
-            site_link(&entry.id, &entry.id, ""),
-            escape(&entry.name),
+            site_link(entry.id(), entry.id(), ""),
+            escape(entry.name()),
             entry.score,
             entry.max_score,
             crate::points::Points::from_tenths(entry.percent_tenths),
@@ -432,8 +432,8 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
         for place in &demos {
             body.push_str(&format!(
                 "<li>{}（<code>{}</code>）{}</li>\n",
-                site_link(&place.entry.id, &place.entry.name, ""),
-                escape(&place.entry.id),
+                site_link(place.entry.id(), place.entry.name(), ""),
+                escape(place.entry.id()),
                 escape(&wording::place_score(place, lang)),
             ));
         }

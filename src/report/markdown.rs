@@ -206,19 +206,19 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
         .places()
         .map(|place| {
             let e = &place.entry;
-            let site = by_id.get(e.id.as_str());
+            let site = by_id.get(e.id());
             let grade = site.and_then(|s| s.grade).map_or("—", |g| g.label(lang));
             let due = site
                 .and_then(|s| s.due)
                 .map(|d| long_date(d, lang))
                 .unwrap_or_default();
-            let mut name = md_escape(&e.name);
+            let mut name = md_escape(e.name());
             if place.demonstration {
                 name.push_str(demo_mark(lang));
             }
             vec![
                 place.rank.to_string(),
-                link(&e.id, &format!("sites/{}.md", e.id)),
+                link(e.id(), &format!("sites/{}.md", e.id())),
                 name,
                 format!("{}/{}", e.score, e.max_score),
                 format!("{}%", Points::from_tenths(e.percent_tenths)),
@@ -254,8 +254,11 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
             out.push_str(&format!(
                 "{}. {}（{}）{}\n",
                 i + 1,
-                link(&place.entry.name, &format!("sites/{}.md", place.entry.id)),
-                md_escape(&place.entry.id),
+                link(
+                    place.entry.name(),
+                    &format!("sites/{}.md", place.entry.id())
+                ),
+                md_escape(place.entry.id()),
                 md_escape(&wording::place_score(place, lang)),
             ));
         }

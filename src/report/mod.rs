@@ -154,7 +154,7 @@ impl<'a> Report<'a> {
 
     /// Whether a site is a demonstration site.
     pub fn is_demonstration(&self, id: &str) -> bool {
-        self.ranking.demonstration().any(|p| p.entry.id == id)
+        self.ranking.demonstration().any(|p| p.entry.id() == id)
     }
 
     /// The mandatory requirements failed most often, most first (ties in checklist order),

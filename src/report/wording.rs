@@ -40,11 +40,7 @@ impl<'x, 'a> Lookup<'x, 'a> {
                 .iter()
                 .map(|n| (n.site.record.id.as_str(), n))
                 .collect(),
-            places: report
-                .ranking
-                .places()
-                .map(|p| (p.entry.id.as_str(), p))
-                .collect(),
+            places: report.ranking.places().map(|p| (p.entry.id(), p)).collect(),
             followed: follow_ups
                 .iter()
                 .map(|f| (f.before.record.id.as_str(), f))

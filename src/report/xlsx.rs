@@ -112,11 +112,8 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         sheets.push(sheet.finish()?);
     }
 
-    let places: HashMap<&str, &Place> = report
-        .ranking
-        .places()
-        .map(|p| (p.entry.id.as_str(), p))
-        .collect();
+    let places: HashMap<&str, &Place> =
+        report.ranking.places().map(|p| (p.entry.id(), p)).collect();
     let notices = report.notices();
     for site in &report.sites {
         let id = site.record.id.as_str();
@@ -630,11 +627,11 @@ fn summary_sheet(
         .collect();
     for place in report.ranking.places() {
         let e = &place.entry;
-        let site = by_id.get(e.id.as_str());
+        let site = by_id.get(e.id());
         sheet.count(row, 0, place.rank, Style::Number)?;
-        sheet.text(row, 1, &e.id, Style::Text)?;
-        sheet.text(row, 2, &e.name, Style::Text)?;
-        let kind = site.map_or(e.kind.as_str(), |site| site.checklist.site_kind_label(lang));
+        sheet.text(row, 1, e.id(), Style::Text)?;
+        sheet.text(row, 2, e.name(), Style::Text)?;
+        let kind = site.map_or(e.kind(), |site| site.checklist.site_kind_label(lang));
         sheet.text(row, 3, kind, Style::Text)?;
         sheet.date(
             row,
@@ -679,8 +676,8 @@ fn summary_sheet(
         row += 1;
         for place in chosen {
             sheet.count(row, 0, place.rank, Style::Number)?;
-            sheet.text(row, 1, &place.entry.id, Style::Text)?;
-            sheet.text(row, 2, &place.entry.name, Style::Text)?;
+            sheet.text(row, 1, place.entry.id(), Style::Text)?;
+            sheet.text(row, 2, place.entry.name(), Style::Text)?;
             sheet.points(row, 3, place.entry.score, Style::Number)?;
             sheet.permille(row, 4, place.entry.percent_tenths, Style::Percent)?;
             row += 1;
