@@ -145,26 +145,15 @@ fn crlf_rows_are_placed_on_their_own_lines() {
     assert!(nth.contains("也许"), "{stderr} points at {nth}");
 }
 
-/// Each CSV row carries its site's result as the JSON gives it: the CSV renderer keeps the
-/// end of a row without findings from one row to the next, and gathers rows across parts.
-#[test]
-fn csv_rows_agree_with_the_json_of_their_sites() {
-    let dir = scratch("csv-json");
-    let file = dir.join("mixed.csv");
-    Command::cargo_bin("yanshou")
-        .unwrap()
-        .args([
-            "generate", "--sites", "600", "--seed", "11", "--kind", "mixed", "--out",
-        ])
-        .arg(&file)
-        .assert()
-        .success();
-    let file = file.to_str().unwrap();
-    let args = |format| ["check", file, "--format", format, "--as-of", "2020-10-01"];
+/// Checks that each CSV row of `check INPUT` carries its site's result as the JSON gives
+/// it (the CSV renderer keeps the end of a row without findings from one row to the next,
+/// and gathers rows across parts), and that there are `sites` sites.
+fn csv_agrees_with_json(input: &str, sites: usize) {
+    let args = |format| ["check", input, "--format", format, "--as-of", "2020-10-01"];
     let (csv_out, _, _) = run(&args("csv"), 2, 4096);
     let (json_out, _, _) = run(&args("json"), 0, 1 << 30);
     let doc: serde_json::Value = serde_json::from_slice(&json_out).unwrap();
-    let sites: std::collections::HashMap<&str, &serde_json::Value> = doc["sites"]
+    let by_id: std::collections::HashMap<&str, &serde_json::Value> = doc["sites"]
         .as_array()
         .unwrap()
         .iter()
@@ -178,11 +167,88 @@ fn csv_rows_agree_with_the_json_of_their_sites() {
     let mut reader = csv::Reader::from_reader(csv_out.as_slice());
     let mut seen = std::collections::HashSet::new();
     for row in reader.records().map(Result::unwrap) {
-        let site = sites[&row[0]];
+        let site = by_id[&row[0]];
         let expected = ["score", "max_score", "grade", "verdict", "due"].map(|k| text(&site[k]));
         let got = [&row[5], &row[6], &row[7], &row[8], &row[9]].map(str::to_owned);
         assert_eq!(got, expected, "{}", &row[0]);
         seen.insert(row[0].to_owned());
     }
-    assert_eq!(seen.len(), 600, "every site has a row");
+    assert_eq!(seen.len(), sites, "every site has a row");
+}
+
+#[test]
+fn csv_rows_agree_with_the_json_of_their_sites() {
+    let dir = scratch("csv-json");
+    let file = dir.join("mixed.csv");
+    Command::cargo_bin("yanshou")
+        .unwrap()
+        .args([
+            "generate", "--sites", "600", "--seed", "11", "--kind", "mixed", "--out",
+        ])
+        .arg(&file)
+        .assert()
+        .success();
+    csv_agrees_with_json(file.to_str().unwrap(), 600);
+}
+
+/// Rows without findings whose ends differ (two checklists with different maxima and
+/// grades, alternating) each get their own end, not the row before's.
+#[test]
+fn csv_rows_without_findings_end_as_their_own_checklist_says() {
+    let dir = scratch("csv-tails");
+    let village = fs::read_to_string("checklists/puyang-2020/village.toml").unwrap();
+    // A second checklist with the village items, for "township" sites: 40 points each, and
+    // its own grade names.
+    let other = village
+        .replace("id = \"puyang-2020-village\"", "id = \"test-small-centre\"")
+        .replace("site_kind = \"village\"", "site_kind = \"township\"")
+        .replace("total_points = 100", "total_points = 80")
+        .replace("points = 50", "points = 40")
+        .replace("deduct_per_missing = 12.5", "deduct_per_missing = 10")
+        .replace("name = \"优秀\"", "name = \"甲\"");
+    assert_ne!(other, village);
+    fs::write(dir.join("small.toml"), other).unwrap();
+    let campaign = fs::read_to_string("examples/puyang-2020/campaign.toml")
+        .unwrap()
+        .replace("\"builtin:puyang-2020/township\"", "\"small.toml\"");
+    fs::write(dir.join("campaign.toml"), campaign).unwrap();
+    fs::create_dir_all(dir.join("sites")).unwrap();
+    let mut rows = String::from(
+        "id,name,kind,township,village,inspected_on,inspectors,agent.dedicated,agent.services\n",
+    );
+    let services = "咨询服务、预约服务、代办服务、上门服务";
+    for i in 0..40 {
+        let (kind, village) = if i % 3 == 0 {
+            ("township", "")
+        } else {
+            ("village", "北街")
+        };
+        rows.push_str(&format!(
+            "s{i:03},站点{i},{kind},城关镇,{village},2020-06-01,张三,是,{services}\n"
+        ));
+    }
+    fs::write(dir.join("sites").join("rows.csv"), rows).unwrap();
+    let (json_out, stderr, _) = run(
+        &[
+            "check",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+            "--as-of",
+            "2020-10-01",
+        ],
+        0,
+        1 << 30,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&json_out).expect(&stderr);
+    let ends: std::collections::HashSet<String> = doc["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {} {}", s["score"], s["max_score"], s["grade"]))
+        .collect();
+    assert_eq!(ends.len(), 2, "two different row ends: {ends:?}");
+    let clean = |s: &serde_json::Value| s["findings"].as_array().unwrap().is_empty();
+    assert!(doc["sites"].as_array().unwrap().iter().all(clean));
+    csv_agrees_with_json(dir.to_str().unwrap(), 40);
 }
