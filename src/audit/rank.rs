@@ -83,23 +83,21 @@ impl Entry {
 /// A site's [`sort_key`] and where it was read.
 type Key = (u64, u64, usize);
 
-/// Sort keys put in score order (best first) by counting, which keeps the order of sites
-/// of equal score, with where each score's run starts (and the end). Percentages run from
-/// 0 to 1000 tenths, so counting takes one pass; keys of unexpected scores come back
-/// untouched, for a plain sort.
-fn by_score(keys: Vec<Key>) -> Result<(Vec<Key>, Vec<usize>), Vec<Key>> {
+/// Puts `keys` in score order (best first) by counting, which keeps the order of sites of
+/// equal score, and gives where each score's run starts (and the end). Percentages run
+/// from 0 to 1000 tenths, so counting takes one pass; `None`, with `keys` untouched, when
+/// the scores are too spread to count (they then need a plain sort).
+fn by_score(keys: &mut Vec<Key>) -> Option<Vec<usize>> {
     // The packed key holds `u32::MAX - percent` above the advisory misses.
     let rank_of = |key: &Key| key.0 >> 32;
-    let Some(best) = keys.iter().map(rank_of).min() else {
-        return Err(keys);
-    };
+    let best = keys.iter().map(rank_of).min()?;
     let spread = keys.iter().map(|k| rank_of(k) - best).max().unwrap_or(0);
     if spread > 100_000 {
-        return Err(keys);
+        return None;
     }
     let bucket = |key: &Key| (rank_of(key) - best) as usize;
     let mut bounds = vec![0usize; spread as usize + 2];
-    for key in &keys {
+    for key in keys.iter() {
         bounds[bucket(key) + 1] += 1;
     }
     for i in 1..bounds.len() {
@@ -107,12 +105,13 @@ fn by_score(keys: Vec<Key>) -> Result<(Vec<Key>, Vec<usize>), Vec<Key>> {
     }
     let mut next = bounds.clone();
     let mut sorted = vec![(0, 0, 0); keys.len()];
-    for key in keys {
+    for &key in keys.iter() {
         let at = &mut next[bucket(&key)];
         sorted[*at] = key;
         *at += 1;
     }
-    Ok((sorted, bounds))
+    *keys = sorted;
+    Some(bounds)
 }
 
 /// The first eight bytes of an id as a number that orders as the bytes do (a shorter id is
@@ -232,7 +231,7 @@ impl Ranking {
         // Sorted as small keys rather than whole entries ([`sort_key`]), then by whole id.
         // Ids are unique (ignoring case, checked when reading), so no two entries tie and
         // an unstable sort gives the one order.
-        let keys: Vec<Key> = sites
+        let mut keys: Vec<Key> = sites
             .iter()
             .enumerate()
             .map(|(i, p)| (p.key.0, p.key.1, i))
@@ -242,20 +241,16 @@ impl Ranking {
                 .cmp(&(b.0, b.1))
                 .then_with(|| sites[a.2].entry.id().cmp(sites[b.2].entry.id()))
         };
-        let keys = match by_score(keys) {
+        match by_score(&mut keys) {
             // Each score's sites sorted on their own: they usually come in id order
             // already, which the sort confirms in one pass.
-            Ok((mut keys, bounds)) => {
+            Some(bounds) => {
                 for score in bounds.windows(2) {
                     keys[score[0]..score[1]].sort_unstable_by(order);
                 }
-                keys
             }
-            Err(mut keys) => {
-                keys.sort_unstable_by(order);
-                keys
-            }
-        };
+            None => keys.sort_unstable_by(order),
+        }
         let order: Vec<usize> = keys.into_iter().map(|(_, _, i)| i).collect();
         let mut chosen = 0;
         // Most sites keep their file order within a score, so `sites` is walked almost in
