@@ -489,7 +489,7 @@ impl Wide {
             (None, false) => record.village = Some(village.to_owned()),
         }
         record.inspected_on = inspected_on;
-        value::split_list_into(inspectors, &mut record.inspectors);
+        record.inspectors.set_cell(inspectors);
         Some(n)
     }
 
@@ -835,7 +835,7 @@ impl SiteFields {
             township: self.township,
             village: self.village,
             inspected_on: self.inspected_on.unwrap_or_default(),
-            inspectors: self.inspectors,
+            inspectors: self.inspectors.into(),
             observations,
         }
     }

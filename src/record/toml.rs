@@ -177,7 +177,8 @@ pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record
             .into_iter()
             .map(Spanned::into_inner)
             .filter(|i| !i.trim().is_empty())
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
         observations,
     })
 }

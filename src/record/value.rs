@@ -225,7 +225,7 @@ const MAY_SEPARATE: [bool; 256] = {
 
 /// The pieces of a list cell between separators ([`is_list_separator`]), untrimmed, to
 /// `each`: what `text.split(is_list_separator)` gives, found by bytes rather than by
-/// decoding every character (every row of a large file has a list of inspectors).
+/// decoding every character (list cells of a large file are many).
 fn for_each_piece<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
     let bytes = text.as_bytes();
     let (mut start, mut at) = (0, 0);
@@ -283,33 +283,17 @@ pub fn trim(text: &str) -> &str {
     if padded(text) { text.trim() } else { text }
 }
 
-/// [`split_list`] into `list`, reusing its strings: the fast path of large files reads
-/// every row into the same record.
-pub fn split_list_into(text: &str, list: &mut Vec<String>) {
-    let mut n = 0;
-    for_each_piece(text, |piece| {
-        let member = trim(piece);
-        if member.is_empty() {
-            return;
-        }
-        match list.get_mut(n) {
-            Some(kept) => {
-                kept.clear();
-                kept.push_str(member);
-            }
-            None => list.push(member.to_owned()),
-        }
-        n += 1;
-    });
-    list.truncate(n);
-}
-
 /// Splits a list cell at `、` `，` `,` `；` `;` `／` `/` and line breaks (`\r\n` too), trims
 /// each member and drops empty ones. Order and duplicates are kept: the kind removes
 /// duplicates, and a reader may want to warn about them.
 pub fn split_list(text: &str) -> Vec<String> {
     let mut members = Vec::new();
-    split_list_into(text, &mut members);
+    for_each_piece(text, |piece| {
+        let member = trim(piece);
+        if !member.is_empty() {
+            members.push(member.to_owned());
+        }
+    });
     members
 }
 

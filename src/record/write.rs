@@ -69,7 +69,7 @@ pub fn to_toml(record: &Record, checklist: &Checklist) -> String {
     out.push_str(&format!(
         "inspected_on = {}\ninspectors = {}\n\n[observations]\n",
         record.inspected_on,
-        strings(&record.inspectors)
+        strings(&record.inspectors.names())
     ));
     for item in &checklist.items {
         if let Some(obs) = record.observations.get(&item.id) {

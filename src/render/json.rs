@@ -161,7 +161,7 @@ struct Site<'a> {
     township: &'a str,
     village: Option<&'a str>,
     inspected_on: String,
-    inspectors: &'a [String],
+    inspectors: std::borrow::Cow<'a, [String]>,
     record: &'a str,
     checklist: &'a str,
     score: Points,
@@ -258,7 +258,7 @@ fn site<'a>(s: &'a SiteResult<'a>, lang: Lang) -> Site<'a> {
             super::push_date(&mut date, r.inspected_on);
             date
         },
-        inspectors: &r.inspectors,
+        inspectors: r.inspectors.names(),
         record: &r.origin,
         checklist: &s.checklist.id,
         score: s.score.earned,
