@@ -218,9 +218,11 @@ pub fn evaluate<'a>(checklist: &'a Checklist, record: &'a Record, lang: Lang) ->
 pub enum Detail {
     /// Every outcome's `expected`, for reports that show every item.
     Full,
-    /// `expected` only for outcomes that did not pass: what `check` and `rank` show, at a
-    /// fraction of the cost over a large file.
+    /// `expected` only for outcomes that did not pass: what `check` shows, at a fraction of
+    /// the cost over a large file.
     Findings,
+    /// No `expected` at all: `rank` needs only scores and verdicts.
+    Scores,
 }
 
 /// [`evaluate`], preparing the text of `detail`.
@@ -235,7 +237,7 @@ pub fn evaluate_with<'a>(
 
 /// The result of a row read by the fast path ([`crate::record::table::QuickRead`]): an
 /// item that passed at a glance (`passed[i]`) passes without its value; every other item
-/// is judged from `record` as [`evaluate_with`] judges it with [`Detail::Findings`].
+/// is judged from `record` as [`evaluate_with`] judges it with `detail`.
 /// A site whose every item passed takes its outcomes from the one of `all_passed` (the
 /// shared passes of the run's checklists) made for `checklist`, if any.
 pub fn evaluate_quick<'a>(
@@ -243,6 +245,7 @@ pub fn evaluate_quick<'a>(
     record: &'a Record,
     passed: &[bool],
     lang: Lang,
+    detail: Detail,
     all_passed: &'a [AllPassed<'a>],
 ) -> SiteResult<'a> {
     if passed.iter().all(|&p| p)
@@ -252,7 +255,7 @@ pub fn evaluate_quick<'a>(
     {
         return all.result(record);
     }
-    judge_site(checklist, record, lang, Detail::Findings, |i| {
+    judge_site(checklist, record, lang, detail, |i| {
         passed.get(i).copied().unwrap_or(false)
     })
 }
@@ -274,7 +277,12 @@ fn judge_site<'a>(
                 return Outcome::passed(item);
             }
             let mut outcome = judge_item(item, record, &facts, lang);
-            if detail == Detail::Full || outcome.status != Status::Pass {
+            let wanted = match detail {
+                Detail::Full => true,
+                Detail::Findings => outcome.status != Status::Pass,
+                Detail::Scores => false,
+            };
+            if wanted {
                 outcome.expected = item.kind.expected(Some(&facts), lang);
             }
             outcome

@@ -276,7 +276,14 @@ fn sites_that_passed_at_a_glance_share_outcomes_until_one_is_changed() {
     let shared = AllPassed::new(&c);
     let passed = vec![true; c.items.len()];
     let judged = evaluate(&c, &r, Lang::Zh);
-    let quick = evaluate_quick(&c, &r, &passed, Lang::Zh, std::slice::from_ref(&shared));
+    let quick = evaluate_quick(
+        &c,
+        &r,
+        &passed,
+        Lang::Zh,
+        Detail::Findings,
+        std::slice::from_ref(&shared),
+    );
     assert!(matches!(quick.outcomes, Outcomes::Shared(_)));
     assert_eq!(
         (quick.score, quick.verdict, quick.grade.map(|g| &g.name)),
@@ -285,17 +292,61 @@ fn sites_that_passed_at_a_glance_share_outcomes_until_one_is_changed() {
     // One item not passed at a glance: judged for this site alone.
     let mut one_off = passed.clone();
     one_off[0] = false;
-    let own = evaluate_quick(&c, &r, &one_off, Lang::Zh, std::slice::from_ref(&shared));
+    let own = evaluate_quick(
+        &c,
+        &r,
+        &one_off,
+        Lang::Zh,
+        Detail::Findings,
+        std::slice::from_ref(&shared),
+    );
     assert!(matches!(own.outcomes, Outcomes::Own(_)));
     // Changing a site's shared outcomes copies them; the next site still shares passes.
     let mut changed = quick.clone();
     changed.outcomes.to_mut()[0].status = Status::Fail;
     assert!(matches!(changed.outcomes, Outcomes::Own(_)));
-    let next = evaluate_quick(&c, &r, &passed, Lang::Zh, std::slice::from_ref(&shared));
+    let next = evaluate_quick(
+        &c,
+        &r,
+        &passed,
+        Lang::Zh,
+        Detail::Findings,
+        std::slice::from_ref(&shared),
+    );
     assert_eq!(next.outcomes[0].status, Status::Pass);
     assert_eq!(quick.outcomes[0].status, Status::Pass);
     // Another checklist's passes are never borrowed.
     let other = checklist();
-    let not_mine = evaluate_quick(&other, &r, &passed, Lang::Zh, std::slice::from_ref(&shared));
+    let not_mine = evaluate_quick(
+        &other,
+        &r,
+        &passed,
+        Lang::Zh,
+        Detail::Findings,
+        std::slice::from_ref(&shared),
+    );
     assert!(matches!(not_mine.outcomes, Outcomes::Own(_)));
+}
+
+#[test]
+fn scores_alone_judge_as_findings_do_without_wording_them() {
+    let c = checklist();
+    let r = record(
+        &c,
+        &ALL_PASS
+            .replace("site.floor_area = 60", "site.floor_area = 59.5")
+            .replace("org.trainees = 4", "org.trainees = 1"),
+    );
+    let full = evaluate_with(&c, &r, Lang::Zh, Detail::Findings);
+    let scores = evaluate_with(&c, &r, Lang::Zh, Detail::Scores);
+    assert_eq!(
+        (scores.score, scores.verdict, scores.advisory_misses()),
+        (full.score, full.verdict, full.advisory_misses())
+    );
+    let statuses = |s: &SiteResult<'_>| s.outcomes.iter().map(|o| o.status).collect::<Vec<_>>();
+    assert_eq!(statuses(&scores), statuses(&full));
+    // The findings are there, and worded only when asked for.
+    assert!(full.findings().count() >= 2);
+    assert!(full.findings().all(|o| !o.expected.is_empty()));
+    assert!(scores.outcomes.iter().all(|o| o.expected.is_empty()));
 }

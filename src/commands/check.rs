@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::Result;
 
 use super::Outcome;
-use crate::audit::{self, AllPassed, Run, Totals};
+use crate::audit::{self, AllPassed, Detail, Run, Totals};
 use crate::calendar::Calendar;
 use crate::cli::{CheckArgs, Format};
 use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
@@ -109,7 +109,8 @@ impl SiteWork for Checking<'_> {
 
     fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Part) -> Result<()> {
         let (plan, run, lang) = (self.plan, self.run, self.lang);
-        let mut site = super::judge_incoming(plan, &incoming, lang, &self.all_passed)?;
+        let mut site =
+            super::judge_incoming(plan, &incoming, lang, Detail::Findings, &self.all_passed)?;
         let (waived, notices) = (&mut part.waived, &mut part.notices);
         for expired in super::waive_and_warn(plan, &mut site, self.as_of, lang, waived, notices)? {
             part.totals

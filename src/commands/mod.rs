@@ -89,11 +89,12 @@ fn as_of(given: Option<&str>) -> Result<jiff::civil::Date> {
 
 /// A record as `check` and `rank` judge it: a row read by the fast path from what did not
 /// pass at a glance (sharing `all_passed`, one per checklist of the plan, when everything
-/// did), any other in full with the texts of its findings.
+/// did), any other in full, with the texts of `detail`.
 fn judge_incoming<'a>(
     plan: &'a Plan,
     incoming: &'a Incoming,
     lang: Lang,
+    detail: audit::Detail,
     all_passed: &'a [AllPassed<'a>],
 ) -> Result<SiteResult<'a>> {
     let record = incoming.record();
@@ -105,12 +106,15 @@ fn judge_incoming<'a>(
         )
     })?;
     Ok(match incoming {
-        Incoming::Quick(quick) => {
-            audit::evaluate_quick(checklist, &quick.record, &quick.passed, lang, all_passed)
-        }
-        Incoming::Full(record) => {
-            audit::evaluate_with(checklist, record, lang, audit::Detail::Findings)
-        }
+        Incoming::Quick(quick) => audit::evaluate_quick(
+            checklist,
+            &quick.record,
+            &quick.passed,
+            lang,
+            detail,
+            all_passed,
+        ),
+        Incoming::Full(record) => audit::evaluate_with(checklist, record, lang, detail),
     })
 }
 

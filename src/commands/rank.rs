@@ -7,8 +7,8 @@ use std::io::{self, BufWriter, Write};
 use anyhow::Result;
 
 use super::Outcome;
-use crate::audit::AllPassed;
 use crate::audit::rank::{self, Entry, Place};
+use crate::audit::{AllPassed, Detail};
 use crate::cli::RankArgs;
 use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
 use crate::lang::Lang;
@@ -94,7 +94,10 @@ impl SiteWork for Ranking<'_> {
     }
 
     fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Part) -> Result<()> {
-        let mut site = super::judge_incoming(self.plan, &incoming, self.lang, &self.all_passed)?;
+        // Ranking reads scores and verdicts only: no finding is worded.
+        let (plan, lang) = (self.plan, self.lang);
+        let mut site =
+            super::judge_incoming(plan, &incoming, lang, Detail::Scores, &self.all_passed)?;
         let (waived, notices) = (&mut part.waived, &mut part.notices);
         super::waive_and_warn(self.plan, &mut site, self.as_of, self.lang, waived, notices)?;
         part.places.push(Place::unranked(Entry::of(&site)));

@@ -1210,8 +1210,14 @@ mod fast_path {
                     let full = full.unwrap_or_else(|e| panic!("fast path took a bad row: {e:?}"));
                     let judged = evaluate_with(&checklists[n], &full, Lang::Zh, Detail::Findings);
                     let fast = &quick.record;
-                    let read =
-                        evaluate_quick(&checklists[n], fast, &quick.passed, Lang::Zh, &shared);
+                    let read = evaluate_quick(
+                        &checklists[n],
+                        fast,
+                        &quick.passed,
+                        Lang::Zh,
+                        Detail::Findings,
+                        &shared,
+                    );
                     assert_judged_alike(&read, &judged, &row);
                     if quick.all_passed() {
                         clean += 1;
@@ -1288,6 +1294,7 @@ mod fast_path {
                 &quick.record,
                 &quick.passed,
                 Lang::Zh,
+                Detail::Findings,
                 std::slice::from_ref(&shared),
             );
             assert_judged_alike(&read, &judged, &row);
@@ -1424,6 +1431,7 @@ mod fast_path {
                 &quick.record,
                 &quick.passed,
                 Lang::Zh,
+                Detail::Findings,
                 std::slice::from_ref(&shared),
             );
             assert_judged_alike(&read, &judged, &row);

@@ -21,6 +21,9 @@ pub struct Includes {
     pub members: Vec<String>,
     /// Points deducted per missing member; `None` for all-or-nothing.
     pub deduct_per_missing: Option<Points>,
+    /// What the item expects, in Chinese and in English, worded once when the checklist is
+    /// read: every site missing a member shows it.
+    expected: [String; 2],
 }
 
 impl Includes {
@@ -77,9 +80,11 @@ impl Includes {
                 }
             },
         };
+        let expected = [Lang::Zh, Lang::En].map(|lang| expected(&seen, deduct_per_missing, lang));
         Some(Includes {
             members: seen,
             deduct_per_missing,
+            expected,
         })
     }
 
@@ -127,13 +132,22 @@ impl Includes {
     }
 
     pub(super) fn expected(&self, lang: Lang) -> String {
-        let list = self.members.join(lang.list_separator());
-        match (self.deduct_per_missing, lang) {
-            (None, Lang::Zh) => format!("包含 {list}"),
-            (None, Lang::En) => format!("includes {list}"),
-            (Some(d), Lang::Zh) => format!("包含 {list}（每缺一项扣 {d} 分）"),
-            (Some(d), Lang::En) => format!("includes {list} ({d} off per missing)"),
+        let [zh, en] = &self.expected;
+        match lang {
+            Lang::Zh => zh.clone(),
+            Lang::En => en.clone(),
         }
+    }
+}
+
+/// What an `includes` item of `members` expects, in `lang`.
+fn expected(members: &[String], deduct_per_missing: Option<Points>, lang: Lang) -> String {
+    let list = members.join(lang.list_separator());
+    match (deduct_per_missing, lang) {
+        (None, Lang::Zh) => format!("包含 {list}"),
+        (None, Lang::En) => format!("includes {list}"),
+        (Some(d), Lang::Zh) => format!("包含 {list}（每缺一项扣 {d} 分）"),
+        (Some(d), Lang::En) => format!("includes {list} ({d} off per missing)"),
     }
 }
 
