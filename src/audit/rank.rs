@@ -164,21 +164,60 @@ pub struct Place {
     pub ineligible: Option<Ineligible>,
     /// Whether it was chosen as a demonstration site.
     pub demonstration: bool,
-    /// The site's sort key but for the whole id ([`sort_key`]), worked out on the reading
-    /// thread while the entry is at hand.
-    key: (u64, u64),
 }
 
-impl Place {
-    /// A site's place before ranking: [`Ranking::of_places`] fills in the rest.
-    pub fn unranked(entry: Entry) -> Place {
-        Place {
+/// Sites gathered for a ranking as they are read, each with its sort key worked out at
+/// once, on the reading thread and while the entry is at hand, so that ranking a country's
+/// sites does not walk them all again to find their keys.
+#[derive(Debug, Default)]
+pub struct Entrants {
+    places: Vec<Place>,
+    /// For each place, in order: [`sort_key`] and the place's index.
+    keys: Vec<Key>,
+}
+
+impl Entrants {
+    /// Adds a site, after those gathered so far.
+    pub fn push(&mut self, entry: Entry) {
+        let (score, id) = sort_key(&entry);
+        self.keys.push((score, id, self.places.len()));
+        self.places.push(Place {
             rank: 0,
-            key: sort_key(&entry),
             entry,
             ineligible: None,
             demonstration: false,
+        });
+    }
+
+    /// Adds the sites of `more`, after those gathered so far.
+    pub fn append(&mut self, more: Entrants) {
+        let base = self.places.len();
+        self.keys.extend(
+            more.keys
+                .into_iter()
+                .map(|(score, id, i)| (score, id, base + i)),
+        );
+        self.places.extend(more.places);
+    }
+
+    /// How many sites are gathered.
+    pub fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    /// Whether no site is gathered.
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+}
+
+impl FromIterator<Entry> for Entrants {
+    fn from_iter<I: IntoIterator<Item = Entry>>(entries: I) -> Entrants {
+        let mut entrants = Entrants::default();
+        for entry in entries {
+            entrants.push(entry);
         }
+        entrants
     }
 }
 
@@ -197,10 +236,12 @@ fn sort_key(e: &Entry) -> (u64, u64) {
 #[derive(Clone, Debug)]
 pub struct Ranking {
     /// Every site, in the order read: a national ranking is not moved into ranking order
-    /// (120 bytes a site), [`Ranking::places`] reads it in that order.
+    /// (80 bytes a site), [`Ranking::places`] reads it in that order.
     sites: Vec<Place>,
     /// Indexes into `sites`, best first.
     order: Vec<usize>,
+    /// How many sites are eligible, counted as they are ranked.
+    eligible: usize,
     /// How many demonstration sites were asked for.
     pub wanted: usize,
     /// The kind of site demonstrated.
@@ -218,24 +259,19 @@ impl Eq for Ranking {}
 impl Ranking {
     /// Ranks `entries`, choosing up to `wanted` demonstration sites of kind `kind`.
     pub fn new(entries: Vec<Entry>, wanted: usize, kind: &str) -> Ranking {
-        Ranking::of_places(
-            entries.into_iter().map(Place::unranked).collect(),
-            wanted,
-            kind,
-        )
+        Ranking::of(entries.into_iter().collect(), wanted, kind)
     }
 
-    /// [`Ranking::new`] of places not ranked yet ([`Place::unranked`]): `rank` collects
-    /// them as they are read, without a vector of entries besides.
-    pub fn of_places(mut sites: Vec<Place>, wanted: usize, kind: &str) -> Ranking {
+    /// [`Ranking::new`] of sites gathered as they were read: `rank` collects them without
+    /// a vector of entries besides.
+    pub fn of(entrants: Entrants, wanted: usize, kind: &str) -> Ranking {
+        let Entrants {
+            places: mut sites,
+            mut keys,
+        } = entrants;
         // Sorted as small keys rather than whole entries ([`sort_key`]), then by whole id.
         // Ids are unique (ignoring case, checked when reading), so no two entries tie and
         // an unstable sort gives the one order.
-        let mut keys: Vec<Key> = sites
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.key.0, p.key.1, i))
-            .collect();
         let order = |a: &Key, b: &Key| {
             (a.0, a.1)
                 .cmp(&(b.0, b.1))
@@ -252,7 +288,7 @@ impl Ranking {
             None => keys.sort_unstable_by(order),
         }
         let order: Vec<usize> = keys.into_iter().map(|(_, _, i)| i).collect();
-        let mut chosen = 0;
+        let (mut chosen, mut eligible) = (0, 0);
         // Most sites keep their file order within a score, so `sites` is walked almost in
         // sequence.
         for (i, &site) in order.iter().enumerate() {
@@ -264,6 +300,9 @@ impl Ranking {
                 Verdict::Pass if entry.kind() != kind => Some(Ineligible::OtherKind),
                 Verdict::Pass => None,
             };
+            if ineligible.is_none() {
+                eligible += 1;
+            }
             let demonstration = ineligible.is_none() && chosen < wanted;
             if demonstration {
                 chosen += 1;
@@ -275,6 +314,7 @@ impl Ranking {
         Ranking {
             sites,
             order,
+            eligible,
             wanted,
             kind: kind.to_owned(),
         }
@@ -292,7 +332,7 @@ impl Ranking {
 
     /// How many sites were eligible.
     pub fn eligible(&self) -> usize {
-        self.sites.iter().filter(|p| p.ineligible.is_none()).count()
+        self.eligible
     }
 
     /// Says plainly when fewer sites are eligible than demonstration sites are wanted.
@@ -402,6 +442,16 @@ mod tests {
         let demo: Vec<&str> = r.demonstration().map(|p| p.entry.id()).collect();
         assert_eq!(demo, ["ok"]);
         assert!(r.shortfall(Lang::Zh).unwrap().contains("只有 1 个"));
+    }
+
+    #[test]
+    fn a_place_is_small() {
+        // A national ranking holds every site: each byte here is half a megabyte.
+        assert!(
+            std::mem::size_of::<Place>() <= 80,
+            "{}",
+            std::mem::size_of::<Place>()
+        );
     }
 
     #[test]

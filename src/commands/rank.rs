@@ -7,7 +7,7 @@ use std::io::{self, BufWriter, Write};
 use anyhow::Result;
 
 use super::Outcome;
-use crate::audit::rank::{self, Entry, Place};
+use crate::audit::rank::{self, Entrants, Entry};
 use crate::audit::{AllPassed, Detail};
 use crate::cli::RankArgs;
 use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
@@ -29,11 +29,11 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         as_of: super::as_of(args.as_of.as_deref())?,
         all_passed: super::all_passed(&plan),
     };
-    let mut places = Vec::new();
+    let mut entrants = Entrants::default();
     let mut waived = HashSet::new();
     plan.for_each_part(&options, &work, |part| {
         io::stderr().lock().write_all(&part.notices)?;
-        places.extend(part.places);
+        entrants.append(part.entrants);
         waived.extend(part.waived);
         Ok(())
     })?;
@@ -42,7 +42,7 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         .top
         .unwrap_or(plan.campaign.demonstration_sites as usize);
     let kind = plan.campaign.demonstrated_kind().to_owned();
-    let ranking = rank::Ranking::of_places(places, wanted, &kind);
+    let ranking = rank::Ranking::of(entrants, wanted, &kind);
     let kind_label = plan
         .checklist_for(&kind)
         .map_or(kind.clone(), |c| c.site_kind_label(args.lang).to_owned());
@@ -53,8 +53,8 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
     out.flush()?;
     let shortfall = ranking.shortfall(args.lang);
     // The process ends here: a ranking of many sites is left to the operating system to
-    // reclaim rather than freed string by string (three per site, allocated on the
-    // reading threads, which glibc frees slowly from another thread).
+    // reclaim rather than freed string by string (one per site, allocated on the reading
+    // threads, which glibc frees slowly from another thread).
     std::mem::forget(ranking);
     if let Some(shortfall) = shortfall {
         let _ = writeln!(
@@ -75,9 +75,9 @@ struct Ranking<'a> {
     all_passed: Vec<AllPassed<'a>>,
 }
 
-/// The places (not ranked yet) of a run of sites, with their warnings.
+/// The sites (not ranked yet) of a run of sites, with their warnings.
 struct Part {
-    places: Vec<Place>,
+    entrants: Entrants,
     notices: Vec<u8>,
     waived: HashSet<String>,
 }
@@ -87,7 +87,7 @@ impl SiteWork for Ranking<'_> {
 
     fn part(&self) -> Part {
         Part {
-            places: Vec::new(),
+            entrants: Entrants::default(),
             notices: Vec::new(),
             waived: HashSet::new(),
         }
@@ -100,7 +100,7 @@ impl SiteWork for Ranking<'_> {
             super::judge_incoming(plan, &incoming, lang, Detail::Scores, &self.all_passed)?;
         let (waived, notices) = (&mut part.waived, &mut part.notices);
         super::waive_and_warn(self.plan, &mut site, self.as_of, self.lang, waived, notices)?;
-        part.places.push(Place::unranked(Entry::of(&site)));
+        part.entrants.push(Entry::of(&site));
         Ok(())
     }
 }
