@@ -242,6 +242,8 @@ pub struct Ranking {
     order: Vec<usize>,
     /// How many sites are eligible, counted as they are ranked.
     eligible: usize,
+    /// The demonstration sites, best first, as indexes into `sites`.
+    chosen: Vec<usize>,
     /// How many demonstration sites were asked for.
     pub wanted: usize,
     /// The kind of site demonstrated.
@@ -288,7 +290,7 @@ impl Ranking {
             None => keys.sort_unstable_by(order),
         }
         let order: Vec<usize> = keys.into_iter().map(|(_, _, i)| i).collect();
-        let (mut chosen, mut eligible) = (0, 0);
+        let (mut chosen, mut eligible) = (Vec::new(), 0);
         // Most sites keep their file order within a score, so `sites` is walked almost in
         // sequence.
         for (i, &site) in order.iter().enumerate() {
@@ -303,9 +305,9 @@ impl Ranking {
             if ineligible.is_none() {
                 eligible += 1;
             }
-            let demonstration = ineligible.is_none() && chosen < wanted;
+            let demonstration = ineligible.is_none() && chosen.len() < wanted;
             if demonstration {
-                chosen += 1;
+                chosen.push(site);
             }
             place.rank = i + 1;
             place.ineligible = ineligible;
@@ -315,6 +317,7 @@ impl Ranking {
             sites,
             order,
             eligible,
+            chosen,
             wanted,
             kind: kind.to_owned(),
         }
@@ -327,7 +330,7 @@ impl Ranking {
 
     /// The demonstration sites, best first.
     pub fn demonstration(&self) -> impl Iterator<Item = &Place> {
-        self.places().filter(|p| p.demonstration)
+        self.chosen.iter().map(|&i| &self.sites[i])
     }
 
     /// How many sites were eligible.
