@@ -36,6 +36,9 @@ pub struct Chunk {
     /// How many times the chunker had been told its quote count was wrong when it cut
     /// this chunk (see [`Chunker::recount`]).
     pub epoch: usize,
+    /// Whether the chunker, counting quotes to cut, found none in this chunk (`false` when
+    /// it did not count them): its rows are then read without looking for quotes again.
+    quote_free: bool,
 }
 
 impl Chunk {
@@ -61,6 +64,7 @@ impl Chunk {
             first_line,
             last,
             epoch: 0,
+            quote_free: false,
         }
     }
 
@@ -166,12 +170,14 @@ impl<R: Read> Chunker<R> {
         loop {
             self.fill(want)?;
             match self.cut() {
-                Some(cut) if cut < self.filled || self.done => {
+                Some((cut, quote_free)) if cut < self.filled || self.done => {
                     let buffer = self.take(cut);
                     let last = self.done && self.filled == 0;
                     // A cut is only made where the quotes before it are closed.
                     self.quoted = false;
-                    return Ok(Some(self.hand_out(buffer, cut, last)));
+                    let mut chunk = self.hand_out(buffer, cut, last);
+                    chunk.quote_free = quote_free;
+                    return Ok(Some(chunk));
                 }
                 // A cut at the very end is only taken once the input is known to end there
                 // or to go on, so that the chunk that ends the file is always marked last.
@@ -258,16 +264,18 @@ impl<R: Read> Chunker<R> {
         Ok(())
     }
 
-    /// Just after the last line break of `carry` outside quotes, if any.
-    fn cut(&self) -> Option<usize> {
+    /// Just after the last line break of `carry` outside quotes, if any, and whether
+    /// `carry` holds no quote at all.
+    fn cut(&self) -> Option<(usize, bool)> {
         let bytes = &self.carry[..self.filled];
         // Quotes from the start of `carry` to the end, then walked back line by line.
-        let mut quoted = self.quoted ^ (count(bytes, b'"') % 2 == 1);
+        let quotes = count(bytes, b'"');
+        let mut quoted = self.quoted ^ (quotes % 2 == 1);
         let mut end = bytes.len();
         while let Some(newline) = memchr::memrchr(b'\n', &bytes[..end]) {
             quoted ^= count(&bytes[newline..end], b'"') % 2 == 1;
             if !quoted {
-                return Some(newline + 1);
+                return Some((newline + 1, quotes == 0));
             }
             end = newline;
         }
@@ -366,7 +374,7 @@ impl<'c> PlainRows<'c> {
     /// parser then reads it, and words any error).
     pub fn new(chunk: &'c Chunk) -> Option<PlainRows<'c>> {
         let data = chunk.data();
-        if memchr::memchr(b'"', data).is_some() {
+        if !chunk.quote_free && memchr::memchr(b'"', data).is_some() {
             return None;
         }
         Some(PlainRows {
@@ -637,6 +645,22 @@ mod tests {
         found.clear();
         commas(&[b','; 64], &mut found);
         assert_eq!(found, (0..64).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn only_chunks_cut_without_any_quote_skip_the_search_for_one() {
+        // Small chunks: the quote is in the second row only.
+        let text = b"a,b\nc,\"d\"\ne,f\ng,h\n".as_slice();
+        let mut chunker = Chunker::new(text, 4, 1 << 20);
+        let mut seen = Vec::new();
+        while let Some(chunk) = chunker.next_chunk().unwrap() {
+            let has_quote = chunk.data().contains(&b'"');
+            assert!(!(chunk.quote_free && has_quote), "{:?}", chunk.data());
+            assert_eq!(PlainRows::new(&chunk).is_none(), has_quote);
+            seen.push(chunk.quote_free);
+            chunker.recycle(chunk);
+        }
+        assert_eq!(seen.first(), Some(&true), "{seen:?}");
     }
 
     #[test]

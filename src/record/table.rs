@@ -609,10 +609,10 @@ enum Held {
 fn canonical<'r>(kind: &Kind, text: &'r str) -> Option<Quick<'r>> {
     let plain = |t: &str| !t.is_empty() && !padded(t);
     match kind {
+        // Digits leave no room for white space at either end.
         Kind::Number(_) => {
-            let ok = plain(text)
-                && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-                && text.bytes().next()?.is_ascii_digit();
+            let ok = text.bytes().next()?.is_ascii_digit()
+                && text.bytes().all(|b| b.is_ascii_digit() || b == b'.');
             ok.then(|| {
                 text.parse::<f64>()
                     .ok()
@@ -620,7 +620,8 @@ fn canonical<'r>(kind: &Kind, text: &'r str) -> Option<Quick<'r>> {
             })?
         }
         Kind::Count(_) | Kind::Rule(_) => {
-            let ok = plain(text) && text.len() < 18 && text.bytes().all(|b| b.is_ascii_digit());
+            let ok =
+                !text.is_empty() && text.len() < 18 && text.bytes().all(|b| b.is_ascii_digit());
             ok.then(|| {
                 text.parse::<i64>()
                     .ok()
