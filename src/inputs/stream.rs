@@ -742,8 +742,8 @@ impl CsvSource<'_> {
         };
         if let Some(mut rows) = PlainRows::new(&job.chunk) {
             let mut ends = Vec::new();
-            while let Some((line, text)) = rows.next_row(&mut ends) {
-                if !judging.row(&Line::new(text, &ends), line, work) {
+            while let Some((line, text, ends)) = rows.next_row(&mut ends) {
+                if !judging.row(&Line::new(text, ends), line, work) {
                     break;
                 }
             }

@@ -387,9 +387,13 @@ impl<'c> PlainRows<'c> {
         })
     }
 
-    /// The next row, with the line it starts on; `ends` gets where each of its cells ends.
-    /// A chunk without quotes always ends between two rows, so there is no sentinel to read.
-    pub fn next_row(&mut self, ends: &mut Vec<usize>) -> Option<(usize, &'c str)> {
+    /// The next row, with the line it starts on and where each of its cells ends (in
+    /// `ends`, a buffer reused row after row). A chunk without quotes always ends between
+    /// two rows, so there is no sentinel to read.
+    pub fn next_row<'e>(
+        &mut self,
+        ends: &'e mut Vec<usize>,
+    ) -> Option<(usize, &'c str, &'e [usize])> {
         let bytes = self.text.as_bytes();
         // Line breaks before the row: `\r\n`, `\n`, a lone `\r`, and blank lines, which
         // the parser skips too.
@@ -415,20 +419,27 @@ impl<'c> PlainRows<'c> {
         self.at = end;
         // Cut next to ASCII bytes (or at the ends), so on character boundaries.
         let row = &self.text[start..end];
-        ends.clear();
-        commas(row.as_bytes(), ends);
-        ends.push(row.len());
-        Some((self.line, row))
+        let cells = commas(row.as_bytes(), ends);
+        ends[cells - 1] = row.len();
+        Some((self.line, row, &ends[..cells]))
     }
 }
 
-/// Where each comma of `row` is, into `ends`. Commas come every few bytes, so rather than
-/// a search restarted at each one, eight bytes at a time are compared in one word: a byte
-/// of `x` is zero where the row has a comma, and the high bit of each byte of `hits` says
-/// exactly which (no carry crosses bytes, unlike the shorter zero-byte trick).
-fn commas(row: &[u8], ends: &mut Vec<usize>) {
+/// Where each comma of `row` is, into the start of `ends`, and one more place after them
+/// (for the row's end); gives how many places that is. `ends` is only ever grown, never
+/// cleared, so a row costs no more than the writes of its commas. Commas come every few
+/// bytes, so rather than a search restarted at each one, eight bytes at a time are compared
+/// in one word: a byte of `x` is zero where the row has a comma, and the high bit of each
+/// byte of `hits` says exactly which (no carry crosses bytes, unlike the shorter zero-byte
+/// trick).
+fn commas(row: &[u8], ends: &mut Vec<usize>) -> usize {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const COMMAS: u64 = 0x2c2c_2c2c_2c2c_2c2c;
+    // Room for a comma at every byte, and the end.
+    if ends.len() <= row.len() {
+        ends.resize(row.len() + 1, 0);
+    }
+    let mut n = 0;
     let mut words = row.chunks_exact(8);
     let mut base = 0;
     for word in &mut words {
@@ -439,22 +450,35 @@ fn commas(row: &[u8], ends: &mut Vec<usize>) {
             // Eight commas, so empty cells: a row that fills only some of a long header's
             // columns (a village's row in a mixed export) has long runs of them.
             let at = |i: usize| base + i;
-            ends.extend_from_slice(&[at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7)]);
+            ends[n..n + 8].copy_from_slice(&[
+                at(0),
+                at(1),
+                at(2),
+                at(3),
+                at(4),
+                at(5),
+                at(6),
+                at(7),
+            ]);
+            n += 8;
             base += 8;
             continue;
         }
         let mut hits = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
         while hits != 0 {
-            ends.push(base + hits.trailing_zeros() as usize / 8);
+            ends[n] = base + hits.trailing_zeros() as usize / 8;
+            n += 1;
             hits &= hits - 1;
         }
         base += 8;
     }
     for (i, &b) in words.remainder().iter().enumerate() {
         if b == b',' {
-            ends.push(base + i);
+            ends[n] = base + i;
+            n += 1;
         }
     }
+    n + 1
 }
 
 #[cfg(test)]
@@ -599,10 +623,10 @@ mod tests {
             }
             let mut plain = Vec::new();
             let (mut rows, mut ends) = (PlainRows::new(&chunk).expect("no quotes"), Vec::new());
-            while let Some((line, text)) = rows.next_row(&mut ends) {
+            while let Some((line, text, ends)) = rows.next_row(&mut ends) {
                 let mut start = 0;
                 let mut cells = Vec::new();
-                for &end in &ends {
+                for &end in ends {
                     cells.push(text.as_bytes()[start..end].to_vec());
                     start = end + 1;
                 }
@@ -612,14 +636,24 @@ mod tests {
         }
     }
 
+    /// The commas [`commas`] finds in `row`, into `buffer` as it stands.
+    fn found(row: &[u8], buffer: &mut Vec<usize>) -> Vec<usize> {
+        let n = commas(row, buffer);
+        buffer[..n - 1].to_vec()
+    }
+
     proptest::proptest! {
-        /// Every comma is found, however they cluster (runs of empty cells above all).
+        /// Every comma is found, however they cluster (runs of empty cells above all), and
+        /// nothing is left of the row before in the reused buffer.
         #[test]
-        fn commas_are_every_comma(row in "(,|,,,,,,,,,|x|中|-){0,60}") {
-            let mut found = Vec::new();
-            commas(row.as_bytes(), &mut found);
-            let expected: Vec<usize> = row.bytes().enumerate().filter(|&(_, b)| b == b',').map(|(i, _)| i).collect();
-            proptest::prop_assert_eq!(found, expected);
+        fn commas_are_every_comma(
+            rows in proptest::collection::vec("(,|,,,,,,,,,|x|中|-){0,60}", 1..4),
+        ) {
+            let mut buffer = vec![usize::MAX; 7];
+            for row in rows {
+                let expected: Vec<usize> = row.bytes().enumerate().filter(|&(_, b)| b == b',').map(|(i, _)| i).collect();
+                proptest::prop_assert_eq!(found(row.as_bytes(), &mut buffer), expected);
+            }
         }
     }
 
@@ -638,13 +672,11 @@ mod tests {
                 _ => b'x',
             })
             .collect();
-        let mut found = Vec::new();
-        commas(&row, &mut found);
+        let mut buffer = Vec::new();
         let expected: Vec<usize> = (0..row.len()).filter(|&i| row[i] == b',').collect();
-        assert_eq!(found, expected);
-        found.clear();
-        commas(&[b','; 64], &mut found);
-        assert_eq!(found, (0..64).collect::<Vec<_>>());
+        assert_eq!(found(&row, &mut buffer), expected);
+        assert_eq!(found(&[b','; 64], &mut buffer), (0..64).collect::<Vec<_>>());
+        assert_eq!(found(b"", &mut buffer), Vec::<usize>::new());
     }
 
     #[test]
