@@ -14,10 +14,10 @@ use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::value::starts_like_formula;
 
-/// The CSV renderer. Rows are gathered into a buffer with their cells guarded against
-/// formulas but not yet quoted, and turned into CSV a few hundred at a time
-/// ([`write_rows`]): as the `csv` crate's writer would write them (a test compares the
-/// two), without its work per cell.
+/// The CSV renderer. Rows are gathered at the end of the part's output with their cells
+/// guarded against formulas but not yet quoted, and turned into CSV where they lie a few
+/// hundred at a time ([`to_csv`]): as the `csv` crate's writer would write them (a test
+/// compares the two), without its work per cell, and without copying them once more.
 pub struct Csv {
     lang: Lang,
     /// Reused for the date and due date of each site.
@@ -26,8 +26,9 @@ pub struct Csv {
     digits: [Vec<u8>; 2],
     /// The score and maximum `digits` hold: most rows repeat the row before.
     points: Option<(Points, Points)>,
-    /// Rows not yet written: each cell ended by [`CELL_END`], the last by [`ROW_END`].
-    pending: Vec<u8>,
+    /// Where the rows not yet turned into CSV start in the output: each cell ended by
+    /// [`CELL_END`], the last by [`ROW_END`].
+    gathered_from: Option<usize>,
     /// The end of a row without findings, from the score on, and what it was written for:
     /// most rows end as the row before.
     tail: Vec<u8>,
@@ -44,13 +45,14 @@ type Tail = (
     Option<Date>,
 );
 
-/// Ends a cell of [`Csv::pending`]: a byte that UTF-8 text never holds, so a run of rows
-/// can always be taken apart again.
+/// Ends a cell of rows gathered ([`Csv::gathered_from`]): a byte that UTF-8 text never
+/// holds, so a run of rows can always be taken apart again.
 const CELL_END: u8 = 0xff;
-/// Ends a row of [`Csv::pending`], for the same reason.
+/// Ends a row of rows gathered, for the same reason.
 const ROW_END: u8 = 0xfe;
-/// How many bytes of rows are gathered before they are written.
-const PENDING_BYTES: usize = 16 * 1024;
+/// How many bytes of rows are gathered before they are turned into CSV: few enough to
+/// stay in the cache.
+const GATHERED_BYTES: usize = 16 * 1024;
 
 /// Appends one row of `cells` (UTF-8), each guarded against formulas, to `pending`.
 fn push_row<'c>(pending: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8]>) {
@@ -73,38 +75,33 @@ fn push_cells<'c>(pending: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8
     }
 }
 
-/// Writes the rows of `pending` to `out` as CSV, and empties it. Almost no cell needs
-/// quoting, so the whole run is searched at once for a comma, a quote or a line break; if
-/// there is none the separators are simply turned into commas and line breaks, else every
-/// cell is written as [`quote_cell`] writes it.
-fn write_rows(pending: &mut Vec<u8>, out: &mut dyn Write) -> io::Result<()> {
-    if memchr::memchr3(b',', b'"', b'\n', pending).is_none()
-        && memchr::memchr(b'\r', pending).is_none()
-    {
-        for b in pending.iter_mut() {
+/// Turns the rows gathered in `out` from `from` on into CSV, where they lie. Almost no
+/// cell needs quoting, so the whole run is searched at once for a comma, a quote or a line
+/// break; if there is none the separators are simply turned into commas and line breaks,
+/// else every cell is written again as [`quote_cell`] writes it.
+fn to_csv(out: &mut Vec<u8>, from: usize) {
+    let rows = &mut out[from..];
+    if memchr::memchr3(b',', b'"', b'\n', rows).is_none() && memchr::memchr(b'\r', rows).is_none() {
+        for b in rows.iter_mut() {
             *b = match *b {
                 CELL_END => b',',
                 ROW_END => b'\n',
                 b => b,
             };
         }
-        out.write_all(pending)?;
     } else {
-        let mut csv = Vec::with_capacity(pending.len() + pending.len() / 8);
-        let rows = pending.strip_suffix(&[ROW_END]).unwrap_or_default();
+        let gathered = out.split_off(from);
+        let rows = gathered.strip_suffix(&[ROW_END]).unwrap_or_default();
         for row in rows.split(|&b| b == ROW_END) {
             for (i, cell) in row.split(|&b| b == CELL_END).enumerate() {
                 if i > 0 {
-                    csv.push(b',');
+                    out.push(b',');
                 }
-                quote_cell(&mut csv, cell);
+                quote_cell(out, cell);
             }
-            csv.push(b'\n');
+            out.push(b'\n');
         }
-        out.write_all(&csv)?;
     }
-    pending.clear();
-    Ok(())
 }
 
 /// Writes one cell as the CSV writer does: quoted (quotes doubled) only when it holds a
@@ -149,7 +146,7 @@ impl Csv {
             texts: Default::default(),
             digits: Default::default(),
             points: None,
-            pending: Vec::new(),
+            gathered_from: None,
             tail: Vec::new(),
             tail_of: None,
         }
@@ -184,16 +181,13 @@ pub const HEADER: &[&str] = &[
 
 impl Renderer for Csv {
     fn begin(&mut self, _run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
-        push_row(&mut self.pending, HEADER.iter().map(|h| h.as_bytes()));
-        write_rows(&mut self.pending, out)
+        let mut header = Vec::new();
+        push_row(&mut header, HEADER.iter().map(|h| h.as_bytes()));
+        to_csv(&mut header, 0);
+        out.write_all(&header)
     }
 
-    fn site(
-        &mut self,
-        _run: &Run<'_>,
-        site: &SiteResult<'_>,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
+    fn site(&mut self, _run: &Run<'_>, site: &SiteResult<'_>, out: &mut Vec<u8>) -> io::Result<()> {
         let lang = self.lang;
         let r = site.record;
         // The site's own columns, formatted once into reused buffers: a file of many sites
@@ -229,7 +223,7 @@ impl Renderer for Csv {
             site.verdict.code().as_bytes(),
             due.as_bytes(),
         ];
-        let pending = &mut self.pending;
+        let from = *self.gathered_from.get_or_insert(out.len());
         if site.findings().next().is_none() {
             // Most sites of a large file: one row, the finding columns empty.
             let grade = site.grade.map(|g| {
@@ -243,9 +237,9 @@ impl Renderer for Csv {
                 self.tail.extend_from_slice(&NO_FINDING);
                 self.tail_of = tail_of;
             }
-            push_cells(pending, site_cols[..=DATE].iter().copied());
-            pending.push(CELL_END);
-            pending.extend_from_slice(&self.tail);
+            push_cells(out, site_cols[..=DATE].iter().copied());
+            out.push(CELL_END);
+            out.extend_from_slice(&self.tail);
         } else {
             for o in site.findings() {
                 let observed = o.observed(lang);
@@ -268,19 +262,20 @@ impl Renderer for Csv {
                     waiver.as_str(),
                 ];
                 push_row(
-                    pending,
+                    out,
                     site_cols.into_iter().chain(finding_cols.map(str::as_bytes)),
                 );
             }
         }
-        if pending.len() >= PENDING_BYTES {
-            write_rows(pending, out)?;
+        if out.len() - from >= GATHERED_BYTES {
+            to_csv(out, from);
+            self.gathered_from = None;
         }
         Ok(())
     }
 
-    fn finish(&mut self, _run: &Run<'_>, _totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
-        write_rows(&mut self.pending, out)
+    fn finish(&mut self, _run: &Run<'_>, _totals: &Totals, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
     }
 
     fn part(&self) -> Box<dyn Renderer> {
@@ -293,13 +288,20 @@ impl Renderer for Csv {
         written: &[u8],
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        write_rows(&mut self.pending, out)?;
-        out.write_all(written)?;
-        // The part's last rows, still gathered.
-        if let Ok(mut part) = part.into_any().downcast::<Csv>() {
-            write_rows(&mut part.pending, out)?;
-        }
-        Ok(())
+        // The part's last rows, still gathered, are turned into CSV here.
+        let from = part
+            .into_any()
+            .downcast::<Csv>()
+            .ok()
+            .and_then(|part| part.gathered_from)
+            .filter(|&from| from <= written.len());
+        let Some(from) = from else {
+            return out.write_all(written);
+        };
+        out.write_all(&written[..from])?;
+        let mut last = written[from..].to_vec();
+        to_csv(&mut last, 0);
+        out.write_all(&last)
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
@@ -326,13 +328,15 @@ mod tests {
 
     /// The CSV of `rows` gathered and written as the renderer does it.
     fn gathered(rows: &[Vec<String>]) -> String {
-        let (mut pending, mut out) = (Vec::new(), Vec::new());
+        // After some CSV already there, which must be left as it is.
+        let mut out = b"x,\"y\"\n".to_vec();
+        let from = out.len();
         for row in rows {
-            push_row(&mut pending, row.iter().map(String::as_bytes));
+            push_row(&mut out, row.iter().map(String::as_bytes));
         }
-        write_rows(&mut pending, &mut out).unwrap();
-        assert!(pending.is_empty());
-        String::from_utf8(out).unwrap()
+        to_csv(&mut out, from);
+        let out = String::from_utf8(out).unwrap();
+        out.strip_prefix("x,\"y\"\n").unwrap().to_owned()
     }
 
     proptest::proptest! {

@@ -309,7 +309,7 @@ impl Renderer for Json {
         out.write_all(b",\n  \"sites\": [")
     }
 
-    fn site(&mut self, _run: &Run<'_>, s: &SiteResult<'_>, out: &mut dyn Write) -> io::Result<()> {
+    fn site(&mut self, _run: &Run<'_>, s: &SiteResult<'_>, out: &mut Vec<u8>) -> io::Result<()> {
         let separator = if self.sites == 0 { "" } else { "," };
         self.sites += 1;
         write!(out, "{separator}\n    ")?;

@@ -227,7 +227,7 @@ impl Renderer for Table {
         &mut self,
         _run: &Run<'_>,
         site: &SiteResult<'_>,
-        _out: &mut dyn Write,
+        _out: &mut Vec<u8>,
     ) -> io::Result<()> {
         self.rows.push(summary_row(site, self.lang));
         if site.findings().next().is_some() {
