@@ -98,6 +98,8 @@ mod tests {
         let err = check_destination(&other, std::slice::from_ref(&input), false).unwrap_err();
         assert!(err.to_string().contains("--force"));
         assert!(check_destination(&other, &[input], true).is_ok());
+        // Kept for a look only when an assertion above fails.
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -112,5 +114,6 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

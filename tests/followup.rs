@@ -1,10 +1,12 @@
 //! Follow-up: re-inspections, overdue rectifications and waivers on the example campaign.
 #![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 
+mod common;
+
 use std::fs;
-use std::path::PathBuf;
 
 use assert_cmd::Command;
+use common::Scratch;
 use serde_json::Value;
 
 const EXAMPLE: &str = "examples/puyang-2020";
@@ -171,9 +173,8 @@ fn a_waiver_counts_until_the_day_it_expires() {
 }
 
 /// A copy of the example campaign in a scratch folder, to break on purpose.
-fn copy_example(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("yanshou-followup-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
+fn copy_example(name: &str) -> Scratch {
+    let dir = Scratch::new("followup", name);
     for sub in ["sites", "rechecks"] {
         fs::create_dir_all(dir.join(sub)).unwrap();
         for entry in fs::read_dir(format!("{EXAMPLE}/{sub}")).unwrap() {

@@ -1,10 +1,13 @@
 //! Intake: the same records through every format score the same, and bad cells are located.
 #![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
+use common::Scratch;
 use serde_json::Value;
 
 fn yanshou() -> Command {
@@ -12,11 +15,8 @@ fn yanshou() -> Command {
 }
 
 /// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("yanshou-intake-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> Scratch {
+    Scratch::new("intake", name)
 }
 
 /// The sites and summary of `check --format json`, without the per-site record path (which

@@ -2,22 +2,22 @@
 //! name the file, and never panics.
 #![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use assert_cmd::Command;
+use common::Scratch;
 
 const PASS: &str = include_str!("fixtures/records/pass.toml");
 const CHECKLIST: &str = include_str!("../checklists/puyang-2020/village.toml");
 const HEADER: &str = "id,name,kind,township,inspected_on,inspectors,site.floor_area\n";
 const ROW: &str = "chengguan,城关镇便民服务中心,township,城关镇,2020-06-02,张伟,60\n";
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("yanshou-malformed-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> Scratch {
+    Scratch::new("malformed", name)
 }
 
 /// A small deterministic byte generator for garbage files.

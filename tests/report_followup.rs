@@ -4,14 +4,16 @@
 //! no follow-up at all.
 #![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use common::Scratch;
 use serde_json::Value;
 
 const EXAMPLE: &str = "examples/puyang-2020";
@@ -24,37 +26,9 @@ fn yanshou() -> Command {
     Command::cargo_bin("yanshou").unwrap()
 }
 
-/// A fresh, empty folder under the system temp dir, unique to this process, this test
-/// and `name`; removed when the test passes, kept for a look when it fails.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "yanshou-report-followup-{}-{n}-{name}",
-            std::process::id()
-        ));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).unwrap();
-        }
-        fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
 /// `yanshou report INPUT --as-of AS_OF --format html,md,xlsx,docx` into a scratch folder.
 fn report(input: &str, as_of: &str, name: &str) -> (Scratch, PathBuf) {
-    let scratch = Scratch::new(name);
+    let scratch = Scratch::new("report-followup", name);
     let out = scratch.0.join("out");
     let output = yanshou()
         .args([
@@ -505,7 +479,7 @@ fn campaign_with_waivers(dir: &Path, waivers: &str) -> PathBuf {
 
 #[test]
 fn waiver_text_is_escaped_in_html_and_markdown() {
-    let scratch = Scratch::new("hostile-waiver");
+    let scratch = Scratch::new("report-followup", "hostile-waiver");
     let reason = "<script>alert(1)</script> | *急* [x](http://x)";
     let approver = "</td><img src=x onerror=alert(1)>";
     let waivers = format!(

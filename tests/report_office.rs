@@ -3,14 +3,16 @@
 //! promise that the same inputs give the same bytes.
 #![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use common::Scratch;
 use serde_json::Value;
 
 const EXAMPLE: &str = "examples/puyang-2020";
@@ -22,18 +24,8 @@ fn yanshou() -> Command {
 }
 
 /// A fresh, empty folder under the system's temporary folder, unique to this test run.
-fn temp_dir(name: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!(
-        "yanshou-report-office-{name}-{}-{n}",
-        std::process::id()
-    ));
-    if dir.exists() {
-        fs::remove_dir_all(&dir).unwrap();
-    }
-    fs::create_dir_all(&dir).unwrap();
-    dir
+fn temp_dir(name: &str) -> Scratch {
+    Scratch::new("report-office", name)
 }
 
 /// Runs `report` on `input` into `out` as xlsx and docx, with `extra` arguments.
@@ -57,7 +49,7 @@ fn report(input: &Path, out: &Path, extra: &[&str]) {
 }
 
 /// The example campaign's report, made once per test that asks.
-fn example_report(name: &str) -> PathBuf {
+fn example_report(name: &str) -> Scratch {
     let out = temp_dir(name);
     report(Path::new(EXAMPLE), &out, &[]);
     out

@@ -3,11 +3,14 @@
 //! text; notices that list exactly the rectification items; no outside URL in any page.
 #![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::Scratch;
 use serde_json::Value;
 
 const EXAMPLE: &str = "examples/puyang-2020";
@@ -18,34 +21,10 @@ fn yanshou() -> Command {
     Command::cargo_bin("yanshou").unwrap()
 }
 
-/// A fresh, empty folder under the system temp dir, unique to this process and `name`;
-/// removed when the test passes, kept for a look when it fails.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("yanshou-report-text-{}-{name}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).unwrap();
-        }
-        fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
 /// Runs `yanshou report INPUT --out OUT --format html,md` plus `extra` in a scratch folder,
 /// and returns the folder with OUT.
 fn report(input: &Path, name: &str, extra: &[&str]) -> (Scratch, PathBuf) {
-    let scratch = Scratch::new(name);
+    let scratch = Scratch::new("report-text", name);
     let out = scratch.0.join("out");
     let assert = yanshou()
         .arg("report")
@@ -173,7 +152,7 @@ fn hostile_record(dir: &Path) -> PathBuf {
 
 #[test]
 fn record_text_is_escaped_in_html_and_markdown() {
-    let input = Scratch::new("hostile-input");
+    let input = Scratch::new("report-text", "hostile-input");
     let record = hostile_record(&input.0);
     let (_scratch, out) = report(&record, "hostile", &[]);
     let all = files(&out);

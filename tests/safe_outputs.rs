@@ -2,10 +2,13 @@
 //! CSV, xlsx and HTML, and no file is written outside the output folder.
 #![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::Scratch;
 
 const PASS: &str = include_str!("fixtures/records/pass.toml");
 const NAMES: &[&str] = &[
@@ -18,11 +21,8 @@ const NAMES: &[&str] = &[
     "line one\nid = \"injected\"",
 ];
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("yanshou-safe-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> Scratch {
+    Scratch::new("safe", name)
 }
 
 /// One failing record per hostile name, in `dir/sites`.
