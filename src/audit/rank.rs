@@ -199,16 +199,6 @@ impl Entrants {
         );
         self.places.extend(more.places);
     }
-
-    /// How many sites are gathered.
-    pub fn len(&self) -> usize {
-        self.places.len()
-    }
-
-    /// Whether no site is gathered.
-    pub fn is_empty(&self) -> bool {
-        self.places.is_empty()
-    }
 }
 
 impl FromIterator<Entry> for Entrants {
