@@ -30,7 +30,8 @@ pub use crate::record::value::{defuse, undefuse};
 pub trait Renderer: Send {
     /// Writes what comes before the first site.
     fn begin(&mut self, run: &Run<'_>, out: &mut dyn Write) -> io::Result<()>;
-    /// Writes (or collects) one site into its part's buffer.
+    /// Writes (or collects) one site into its part's buffer, which only this renderer
+    /// writes to (CSV keeps rows there half-made until enough have gathered).
     fn site(&mut self, run: &Run<'_>, site: &SiteResult<'_>, out: &mut Vec<u8>) -> io::Result<()>;
     /// Writes what comes after the last site.
     fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()>;
