@@ -158,7 +158,7 @@ pub fn site_row(
             }
             Kind::YesNo(y) => Value::Bool(if failing { !y.expect } else { y.expect }),
             Kind::Includes(inc) => {
-                let mut found: Vec<String> = inc.members.clone();
+                let mut found: Vec<String> = inc.members().to_vec();
                 if failing || item.severity == crate::checklist::Severity::Advisory {
                     let drop = 1 + rng.below(2) as usize;
                     for _ in 0..drop.min(found.len()) {

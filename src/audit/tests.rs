@@ -276,14 +276,17 @@ fn sites_that_passed_at_a_glance_share_outcomes_until_one_is_changed() {
     let shared = AllPassed::new(&c);
     let passed = vec![true; c.items.len()];
     let judged = evaluate(&c, &r, Lang::Zh);
-    let quick = evaluate_quick(
-        &c,
-        &r,
-        &passed,
-        Lang::Zh,
-        Detail::Findings,
-        std::slice::from_ref(&shared),
-    );
+    let quick_of = |c, passed: &[bool]| {
+        evaluate_quick(
+            c,
+            &r,
+            passed,
+            Lang::Zh,
+            Detail::Findings,
+            std::slice::from_ref(&shared),
+        )
+    };
+    let quick = quick_of(&c, &passed);
     assert!(matches!(quick.outcomes, Outcomes::Shared(_)));
     assert_eq!(
         (quick.score, quick.verdict, quick.grade.map(|g| &g.name)),
@@ -292,39 +295,18 @@ fn sites_that_passed_at_a_glance_share_outcomes_until_one_is_changed() {
     // One item not passed at a glance: judged for this site alone.
     let mut one_off = passed.clone();
     one_off[0] = false;
-    let own = evaluate_quick(
-        &c,
-        &r,
-        &one_off,
-        Lang::Zh,
-        Detail::Findings,
-        std::slice::from_ref(&shared),
-    );
+    let own = quick_of(&c, &one_off);
     assert!(matches!(own.outcomes, Outcomes::Own(_)));
     // Changing a site's shared outcomes copies them; the next site still shares passes.
     let mut changed = quick.clone();
     changed.outcomes.to_mut()[0].status = Status::Fail;
     assert!(matches!(changed.outcomes, Outcomes::Own(_)));
-    let next = evaluate_quick(
-        &c,
-        &r,
-        &passed,
-        Lang::Zh,
-        Detail::Findings,
-        std::slice::from_ref(&shared),
-    );
+    let next = quick_of(&c, &passed);
     assert_eq!(next.outcomes[0].status, Status::Pass);
     assert_eq!(quick.outcomes[0].status, Status::Pass);
     // Another checklist's passes are never borrowed.
     let other = checklist();
-    let not_mine = evaluate_quick(
-        &other,
-        &r,
-        &passed,
-        Lang::Zh,
-        Detail::Findings,
-        std::slice::from_ref(&shared),
-    );
+    let not_mine = quick_of(&other, &passed);
     assert!(matches!(not_mine.outcomes, Outcomes::Own(_)));
 }
 

@@ -419,20 +419,19 @@ impl<'c> PlainRows<'c> {
         self.at = end;
         // Cut next to ASCII bytes (or at the ends), so on character boundaries.
         let row = &self.text[start..end];
-        let cells = commas(row.as_bytes(), ends);
-        ends[cells - 1] = row.len();
+        let cells = cell_ends(row.as_bytes(), ends);
         Some((self.line, row, &ends[..cells]))
     }
 }
 
-/// Where each comma of `row` is, into the start of `ends`, and one more place after them
-/// (for the row's end); gives how many places that is. `ends` is only ever grown, never
-/// cleared, so a row costs no more than the writes of its commas. Commas come every few
+/// Where each cell of `row` ends (at each comma, and at the row's end), into the start of
+/// `ends`; gives how many cells there are. `ends` is only ever grown, never cleared, so a
+/// row costs no more than the writes of its commas. Commas come every few
 /// bytes, so rather than a search restarted at each one, eight bytes at a time are compared
 /// in one word: a byte of `x` is zero where the row has a comma, and the high bit of each
 /// byte of `hits` says exactly which (no carry crosses bytes, unlike the shorter zero-byte
 /// trick).
-fn commas(row: &[u8], ends: &mut Vec<usize>) -> usize {
+fn cell_ends(row: &[u8], ends: &mut Vec<usize>) -> usize {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const COMMAS: u64 = 0x2c2c_2c2c_2c2c_2c2c;
     // Room for a comma at every byte, and the end.
@@ -478,6 +477,7 @@ fn commas(row: &[u8], ends: &mut Vec<usize>) -> usize {
             n += 1;
         }
     }
+    ends[n] = row.len();
     n + 1
 }
 
@@ -636,9 +636,11 @@ mod tests {
         }
     }
 
-    /// The commas [`commas`] finds in `row`, into `buffer` as it stands.
+    /// The commas [`cell_ends`] finds in `row`, into `buffer` as it stands; the last end
+    /// must be the row's.
     fn found(row: &[u8], buffer: &mut Vec<usize>) -> Vec<usize> {
-        let n = commas(row, buffer);
+        let n = cell_ends(row, buffer);
+        assert_eq!(buffer[n - 1], row.len());
         buffer[..n - 1].to_vec()
     }
 

@@ -263,10 +263,10 @@ impl Wide {
                         .iter()
                         .map(|item| match &item.kind {
                             Kind::Includes(inc)
-                                if inc.members.len() <= 64
-                                    && inc.members.iter().all(|m| value::is_plain_member(m)) =>
+                                if inc.members().len() <= 64
+                                    && inc.members().iter().all(|m| value::is_plain_member(m)) =>
                             {
-                                Some(inc.members.join("、"))
+                                Some(inc.members().join("、"))
                             }
                             _ => None,
                         })
@@ -425,11 +425,11 @@ impl Wide {
                     Kind::Includes(inc) if in_order.is_some() => {
                         let mut found = 0u64;
                         for part in text.split('、') {
-                            if let Some(i) = inc.members.iter().position(|m| m == part) {
+                            if let Some(i) = inc.members().iter().position(|m| m == part) {
                                 found |= 1 << i;
                             }
                         }
-                        found.count_ones() as usize == inc.members.len()
+                        found.count_ones() as usize == inc.members().len()
                     }
                     _ => false,
                 }),
@@ -1190,7 +1190,7 @@ mod fast_path {
                         && let Some(column) = header_cells.iter().position(|h| *h == item.id)
                         && !cells[column].is_empty()
                     {
-                        cells[column] = inc.members.join("、");
+                        cells[column] = inc.members().join("、");
                     }
                 }
             }
@@ -1333,7 +1333,7 @@ mod fast_path {
                 let mut cells = site_row(&mut rng, i, checklist, &header_cells);
                 for other in &checklist.items {
                     if let (Kind::Includes(inc), Some(c)) = (&other.kind, column_of(&other.id)) {
-                        cells[c] = inc.members.join("、");
+                        cells[c] = inc.members().join("、");
                     }
                 }
                 cells[column] = cell.to_owned();
@@ -1364,7 +1364,7 @@ mod fast_path {
         let Kind::Includes(inc) = &village.items[list].kind else {
             unreachable!()
         };
-        let (_, column, base) = clean_row(&village, list, &inc.members.join("、"));
+        let (_, column, base) = clean_row(&village, list, &inc.members().join("、"));
         let mut quick = QuickRead::new("test");
         for member in [
             "打印/复印一体机",
@@ -1376,7 +1376,8 @@ mod fast_path {
         ] {
             let mut checklists = vec![village.clone()];
             if let Kind::Includes(inc) = &mut checklists[0].items[list].kind {
-                inc.members = vec![member.to_owned(), "饮水机".to_owned()];
+                let members = vec![member.to_owned(), "饮水机".to_owned()];
+                *inc = crate::checklist::kinds::Includes::new(members, inc.deduct_per_missing());
             }
             // The header is the built-in one: only the members changed.
             let header = StringRecord::from(wide_header(&[&checklists[0]], &[]));

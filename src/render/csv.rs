@@ -54,23 +54,23 @@ const ROW_END: u8 = 0xfe;
 /// stay in the cache.
 const GATHERED_BYTES: usize = 16 * 1024;
 
-/// Appends one row of `cells` (UTF-8), each guarded against formulas, to `pending`.
-fn push_row<'c>(pending: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8]>) {
-    push_cells(pending, cells);
-    pending.push(ROW_END);
+/// Appends one row of `cells` (UTF-8), each guarded against formulas, to `rows`.
+fn push_row<'c>(rows: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8]>) {
+    push_cells(rows, cells);
+    rows.push(ROW_END);
 }
 
-/// Appends `cells` (UTF-8), each guarded against formulas, to `pending`: a row's first
+/// Appends `cells` (UTF-8), each guarded against formulas, to `rows`: a row's first
 /// cells, the rest of it to follow.
-fn push_cells<'c>(pending: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8]>) {
+fn push_cells<'c>(rows: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8]>) {
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
-            pending.push(CELL_END);
+            rows.push(CELL_END);
         }
         if starts_like_formula(cell) {
-            pending.extend_from_slice(defuse(&String::from_utf8_lossy(cell)).as_bytes());
+            rows.extend_from_slice(defuse(&String::from_utf8_lossy(cell)).as_bytes());
         } else {
-            pending.extend_from_slice(cell);
+            rows.extend_from_slice(cell);
         }
     }
 }

@@ -101,11 +101,11 @@ pub(crate) fn how_to_fill(item: &Item, lang: Lang) -> String {
         (Kind::YesNo(_), Lang::En) => "是 or 否 (also yes/no, Y/N, √/×).".to_owned(),
         (Kind::Includes(i), Lang::Zh) => format!(
             "逐项填写实际有的，多个用、分隔，如：{}；一项都没有填 无。",
-            sample_members(&i.members, "、")
+            sample_members(i.members(), "、")
         ),
         (Kind::Includes(i), Lang::En) => format!(
             "List what was found, separated by 、 or commas, e.g. {}; 无 if none.",
-            sample_members(&i.members, "、")
+            sample_members(i.members(), "、")
         ),
         (Kind::Text(_), Lang::Zh) => "照实填写看到的文字。".to_owned(),
         (Kind::Text(_), Lang::En) => "The text as seen on site.".to_owned(),

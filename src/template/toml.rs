@@ -211,7 +211,7 @@ fn example_value(item: &Item) -> String {
         }
         Kind::YesNo(y) => y.expect.to_string(),
         Kind::Includes(i) => {
-            let members: Vec<String> = i.members.iter().map(|m| quote(m)).collect();
+            let members: Vec<String> = i.members().iter().map(|m| quote(m)).collect();
             format!("[{}]", members.join(", "))
         }
         Kind::Text(t) => {

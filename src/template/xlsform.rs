@@ -163,7 +163,7 @@ fn build(checklist: &Checklist) -> Result<(Vec<Question>, Vec<Choice>)> {
                 Kind::Includes(includes) => {
                     let list = unique(list_name(&item.id), &mut lists);
                     let mut names: HashSet<String> = HashSet::new();
-                    for member in &includes.members {
+                    for member in includes.members() {
                         // Choice names of a multiple choice may not hold spaces.
                         let name = member.split_whitespace().collect::<Vec<_>>().join("_");
                         choices.push(Choice {

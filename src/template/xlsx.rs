@@ -321,11 +321,11 @@ fn item_validation(item: &Item, lang: Lang) -> Result<DataValidation> {
             );
             // A member with a comma would be split by Excel's list syntax, and a long list
             // is over Excel's limit: then offer no dropdown rather than a wrong one.
-            let listed = if includes.members.iter().any(|m| m.contains(',')) {
+            let listed = if includes.members().iter().any(|m| m.contains(',')) {
                 None
             } else {
                 DataValidation::new()
-                    .allow_list_strings(&includes.members)
+                    .allow_list_strings(includes.members())
                     .ok()
             };
             let validation = listed

@@ -14,19 +14,42 @@ use crate::lang::Lang;
 use crate::points::Points;
 use crate::source::Fields;
 
-/// Settings of an `includes` item.
+/// Settings of an `includes` item, fixed once read (its requirement text is worded from
+/// them then).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Includes {
     /// The members that must be present, in the standard's order.
-    pub members: Vec<String>,
+    members: Vec<String>,
     /// Points deducted per missing member; `None` for all-or-nothing.
-    pub deduct_per_missing: Option<Points>,
+    deduct_per_missing: Option<Points>,
     /// What the item expects, in Chinese and in English, worded once when the checklist is
     /// read: every site missing a member shows it.
     expected: [String; 2],
 }
 
 impl Includes {
+    /// Settings requiring `members`, with `deduct_per_missing` points off per missing one
+    /// (`None`: all or nothing).
+    pub fn new(members: Vec<String>, deduct_per_missing: Option<Points>) -> Includes {
+        let expected =
+            [Lang::Zh, Lang::En].map(|lang| expected(&members, deduct_per_missing, lang));
+        Includes {
+            members,
+            deduct_per_missing,
+            expected,
+        }
+    }
+
+    /// The members that must be present, in the standard's order.
+    pub fn members(&self) -> &[String] {
+        &self.members
+    }
+
+    /// Points deducted per missing member; `None` for all-or-nothing.
+    pub fn deduct_per_missing(&self) -> Option<Points> {
+        self.deduct_per_missing
+    }
+
     /// The JSON Schema of this kind's keys, and which of them are required.
     pub(super) fn schema() -> (serde_json::Value, &'static [&'static str]) {
         use serde_json::json;
@@ -80,12 +103,7 @@ impl Includes {
                 }
             },
         };
-        let expected = [Lang::Zh, Lang::En].map(|lang| expected(&seen, deduct_per_missing, lang));
-        Some(Includes {
-            members: seen,
-            deduct_per_missing,
-            expected,
-        })
+        Some(Includes::new(seen, deduct_per_missing))
     }
 
     pub(super) fn accept(&self, raw: Raw) -> Result<Value, String> {
