@@ -78,9 +78,10 @@ pub enum Command {
     /// Print the manual page (roff) to standard output.
     #[command(after_help = "Example:\n  yanshou man > yanshou.1 && man ./yanshou.1")]
     Man,
-    /// Print a year's official holidays and make-up working days.
+    /// Which years the working-day calendar knows; a year's holidays and make-up working
+    /// days; or a State Council holiday notice turned into a calendar file.
     #[command(
-        after_help = "Examples:\n  yanshou calendar 2020\n  yanshou calendar 2027 --calendar calendar-2027.toml"
+        after_help = "Examples:\n  yanshou calendar\n  yanshou calendar 2020\n  yanshou calendar 2027 --calendar calendar-2027.toml\n  yanshou calendar import notice-2027.txt --out calendar-2027.toml\n\nA year after the last official one (2026 built in) is provisional: weekdays less the\nstatutory holidays, no make-up days. Every date counted over it says so, until its\nnotice is imported. See docs/calendar.md."
     )]
     Calendar(CalendarArgs),
 }
@@ -332,13 +333,52 @@ pub struct DeadlineArgs {
 
 /// Arguments of `calendar`.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct CalendarArgs {
-    /// The year to print, e.g. 2020.
-    pub year: i16,
+    /// `import`: a notice's text to a calendar file.
+    #[command(subcommand)]
+    pub action: Option<CalendarCommand>,
+    /// The year to print, e.g. 2020; without it, which years are official and which
+    /// provisional.
+    pub year: Option<i16>,
     /// Extra working-day calendar file(s).
     #[arg(long, value_name = "FILE")]
     pub calendar: Vec<PathBuf>,
+    /// The day to judge from (default: today): without YEAR, a warning when it is within
+    /// 60 days of the last official day.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
     /// Language of the table.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+}
+
+/// `calendar` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Read a State Council holiday notice (国务院办公厅关于YYYY年部分节假日安排的通知) as
+    /// published and write the year's calendar file.
+    #[command(
+        after_help = "Examples:\n  yanshou calendar import notice-2027.txt\n  yanshou calendar import notice-2027.txt --out calendar-2027.toml\n\nCopy the notice from www.gov.cn into a text file (UTF-8 or GBK), title and all. The\nfile written can be passed with --calendar FILE or named by `calendar` in campaign.toml."
+    )]
+    Import(CalendarImportArgs),
+}
+
+/// Arguments of `calendar import`.
+#[derive(Debug, clap::Args)]
+pub struct CalendarImportArgs {
+    /// The notice's text file; several give one calendar file of several years, and an
+    /// amending notice (关于延长2020年春节假期的通知) is applied to the year it amends.
+    #[arg(value_name = "NOTICE", required = true)]
+    pub notices: Vec<PathBuf>,
+    /// Write the calendar file here instead of standard output (never over an existing
+    /// file without --force).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing --out file.
+    #[arg(long)]
+    pub force: bool,
+    /// Language of messages.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
 }

@@ -452,9 +452,9 @@ fn malformed_settings_and_usage() {
     );
     fails(
         &dir,
-        &["deadline", "2031-01-01"],
-        "2031",
-        "no data for 2031",
+        &["deadline", "2101-01-01"],
+        "2101",
+        "no data for 2101",
     );
     fails(
         &dir,

@@ -5,7 +5,11 @@
 use jiff::civil::Date;
 
 use super::{SiteResult, Verdict};
-use crate::calendar::{Calendar, CalendarError};
+use crate::calendar::{Calendar, CalendarError, Reckoned};
+
+/// A rectification deadline: the date, and whether it rests on a provisional year of
+/// the calendar (a year whose holiday notice is not out yet).
+pub type Deadline = Reckoned<Date>;
 use crate::record::campaign::Campaign;
 
 /// A phase of the campaign with its number of working days.
@@ -17,8 +21,9 @@ pub struct PhaseSpan {
     pub start: Date,
     /// Last day, inclusive.
     pub end: Date,
-    /// Working days from start to end, both inclusive.
-    pub working_days: u32,
+    /// Working days from start to end, both inclusive (provisional if the phase reaches
+    /// a year whose holiday notice is not out).
+    pub working_days: Reckoned<u32>,
 }
 
 /// A rectification that could not be dated: the calendar does not reach its deadline.

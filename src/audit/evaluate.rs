@@ -1,6 +1,5 @@
 //! Item by item: what each observation earns and loses.
 
-use jiff::civil::Date;
 use serde::Serialize;
 
 use super::score::{Score, Verdict};
@@ -178,7 +177,7 @@ pub struct SiteResult<'a> {
     /// The acceptance verdict.
     pub verdict: Verdict,
     /// The rectification deadline, for sites not accepted, once a calendar has dated it.
-    pub due: Option<Date>,
+    pub due: Option<super::Deadline>,
 }
 
 impl<'a> SiteResult<'a> {

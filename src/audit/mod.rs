@@ -11,7 +11,7 @@ pub mod rank;
 pub mod recheck;
 mod score;
 
-pub use deadline::{DatingError, PhaseSpan, date_site, is_late, phase_spans};
+pub use deadline::{DatingError, Deadline, PhaseSpan, date_site, is_late, phase_spans};
 pub use evaluate::{
     AllPassed, Detail, ExpiredWaiver, Outcome, Outcomes, SiteResult, Status, apply_waivers,
     evaluate, evaluate_quick, evaluate_with,
@@ -20,6 +20,7 @@ pub use score::{Score, Verdict};
 
 use jiff::civil::Date;
 
+use crate::calendar::YearSpan;
 use crate::checklist::Checklist;
 use crate::record::campaign::Campaign;
 
@@ -68,6 +69,8 @@ pub struct Totals {
     pub late: Vec<LateInspection>,
     /// Waivers that had run out on the day judged, each with the record it concerns.
     pub expired: Vec<(crate::record::waiver::Waiver, String)>,
+    /// The provisional years any deadline of these sites was counted over.
+    pub provisional: Option<YearSpan>,
 }
 
 impl Totals {
@@ -79,6 +82,8 @@ impl Totals {
             Verdict::Rectify => self.rectify += 1,
             Verdict::Incomplete => self.incomplete += 1,
         }
+        self.provisional =
+            YearSpan::join_opt(self.provisional, site.due.and_then(|d| d.provisional()));
         if let Some(phase) = run.acceptance()
             && is_late(site, phase)
         {
@@ -98,6 +103,7 @@ impl Totals {
         self.incomplete += later.incomplete;
         self.late.extend(later.late);
         self.expired.extend(later.expired);
+        self.provisional = YearSpan::join_opt(self.provisional, later.provisional);
     }
 
     /// How many sites got `verdict`.

@@ -104,7 +104,7 @@ pub fn follow_up<'r, 'a>(
     as_of: Date,
 ) -> SiteFollowUp<'r, 'a> {
     let due = before.due;
-    let on_time = |day: Date| due.is_none_or(|d| day <= d);
+    let on_time = |day: Date| due.is_none_or(|d| day <= d.value());
     let mut items = Vec::new();
     for (i, old) in before.outcomes.iter().enumerate() {
         let new = after.and_then(|a| a.outcomes.get(i));
@@ -202,7 +202,9 @@ help = "看"
     }
 
     fn due(site: &mut SiteResult<'_>) {
-        site.due = Some(jiff::civil::date(2020, 6, 30));
+        site.due = Some(crate::calendar::Reckoned::official(jiff::civil::date(
+            2020, 6, 30,
+        )));
     }
 
     #[test]

@@ -10,13 +10,13 @@ use jiff::civil::{Date, Weekday};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CalendarError {
-    /// A date, or a count of working days, reached a year the calendar has no State
-    /// Council notice for. Never answered by guessing Monday–Friday: an unknown year
-    /// may hold a holiday or a make-up day that would move a legal deadline.
+    /// A date, or a count of working days, reached a year outside the calendar: before
+    /// its first official year, or after 2099. Never answered by guessing: the calendar
+    /// counts provisionally only forward from official data.
     #[error(
-        "the working-day calendar has no data for {year}: add the year's State Council \
-         holiday notice to a calendar file and pass it with --calendar FILE \
-         (see docs/calendar.md)"
+        "the working-day calendar has no data for {year}: it runs from its first official \
+         year (2020 built in) to 2099; check the date, or add that year's State Council \
+         holiday notice with --calendar FILE (see docs/calendar.md)"
     )]
     YearNotCovered {
         /// The year that is missing.

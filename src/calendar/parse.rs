@@ -11,13 +11,13 @@ use jiff::civil::{Date, Weekday};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::{CalendarError, Holiday, MakeUpDay, Problem, YearTable};
+use super::{CalendarError, Holiday, MakeUpDay, Problem, Standing, YearTable};
 use crate::source::Source;
 
 /// Lowest and highest year accepted as a table name. The bounds only exist to catch
 /// typos such as `[years.227]` or `[years.20027]`; every real notice fits.
-const MIN_YEAR: i16 = 2000;
-const MAX_YEAR: i16 = 2099;
+pub(super) const MIN_YEAR: i16 = 2000;
+pub(super) const MAX_YEAR: i16 = 2099;
 
 /// How many days before New Year's Day a holiday range of the new year may begin. The
 /// 2023 New Year break began on 2022-12-31; a week is enough for any New Year break
@@ -221,6 +221,7 @@ impl Cx<'_> {
                 notice,
                 holidays,
                 workdays: workdays.iter().map(|w| w.day.clone()).collect(),
+                standing: Standing::Official,
             },
             workdays,
         })

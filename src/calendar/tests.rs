@@ -1,10 +1,10 @@
 //! Tests of the working-day calendar.
 //!
 //! The built-in data is checked day by day against an encoding of
-//! shared/spec/holidays-2020-2026.md written out here independently of
+//! docs/holidays-2020-2026.md written out here independently of
 //! `calendars/cn.toml`, so a typo in the data file fails a test.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::{Date, Weekday, date};
 use proptest::prelude::*;
@@ -106,11 +106,11 @@ const LAST: Date = date(2026, 12, 31);
 fn builtin_loads_and_covers_2020_to_2026() {
     let cal = Calendar::builtin();
     assert_eq!(
-        cal.covered_years().collect::<Vec<_>>(),
+        cal.official_years().collect::<Vec<_>>(),
         (2020..=2026).collect::<Vec<_>>()
     );
     assert!(cal.year(2019).is_none());
-    assert!(cal.year(2027).is_none());
+    assert_eq!(cal.standing(2027), Some(Standing::Provisional));
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn holiday_names_are_the_official_festivals() {
         "中秋节、国庆节",
     ];
     let cal = Calendar::builtin();
-    for year in cal.covered_years() {
+    for year in cal.official_years() {
         let t = cal.year(year).expect("covered");
         for h in t.holidays() {
             assert!(allowed.contains(&h.name()), "{year}: {}", h.name());
@@ -265,11 +265,11 @@ fn new_year_2023_starts_in_2022() {
 fn data_invariants_make_up_days_are_weekends_never_holidays() {
     let cal = Calendar::builtin();
     let all_holidays: Vec<&Holiday> = cal
-        .covered_years()
+        .official_years()
         .filter_map(|y| cal.year(y))
         .flat_map(YearTable::holidays)
         .collect();
-    for year in cal.covered_years() {
+    for year in cal.official_years() {
         let t = cal.year(year).expect("covered");
         for w in t.workdays() {
             assert!(is_weekend(w.date().weekday()), "{}", w.date());
@@ -297,11 +297,11 @@ fn fixed_points() {
         (date(2026, 2, 10), date(2026, 3, 16)),
     ];
     for (start, due) in cases {
-        assert_eq!(cal.add_working_days(start, 20), Ok(due), "{start} + 20");
+        assert_eq!(cal.add_working_days(start, 20), fin(due), "{start} + 20");
     }
     assert_eq!(
         cal.working_days_between(date(2020, 5, 28), date(2020, 6, 18)),
-        Ok(16)
+        fin(16)
     );
 }
 
@@ -311,33 +311,33 @@ fn zero_days_and_empty_ranges() {
     // n = 0 is the start itself, even on a holiday.
     assert_eq!(
         cal.add_working_days(date(2020, 10, 1), 0),
-        Ok(date(2020, 10, 1))
+        fin(date(2020, 10, 1))
     );
     assert_eq!(
         cal.working_days_between(date(2020, 6, 18), date(2020, 5, 28)),
-        Ok(0)
+        fin(0)
     );
     assert_eq!(
         cal.working_days_between(date(2020, 10, 1), date(2020, 10, 8)),
-        Ok(0)
+        fin(0)
     );
     assert_eq!(
         cal.working_days_between(date(2020, 6, 28), date(2020, 6, 28)),
-        Ok(1)
+        fin(1)
     );
     // The counting starts the day after the start, whatever the start is: from a
     // Saturday, a Friday and a holiday.
     assert_eq!(
         cal.add_working_days(date(2020, 7, 4), 1),
-        Ok(date(2020, 7, 6))
+        fin(date(2020, 7, 6))
     );
     assert_eq!(
         cal.add_working_days(date(2020, 7, 3), 1),
-        Ok(date(2020, 7, 6))
+        fin(date(2020, 7, 6))
     );
     assert_eq!(
         cal.add_working_days(date(2020, 10, 1), 1),
-        Ok(date(2020, 10, 9))
+        fin(date(2020, 10, 9))
     );
 }
 
@@ -351,63 +351,108 @@ fn whole_years_count() {
         let expected = every_day(a, b)
             .filter(|d| md_working(&off, &on, *d))
             .count();
-        let got = cal.working_days_between(a, b).expect("covered");
+        let got = cal.working_days_between(a, b).expect("covered").value();
         assert_eq!(got as usize, expected, "{year}");
         total += got;
     }
-    assert_eq!(cal.working_days_between(FIRST, LAST), Ok(total));
+    assert_eq!(cal.working_days_between(FIRST, LAST), fin(total));
 }
 
 /// Every (start, n) for n up to 60 across all seven years, against a day-by-day walk
-/// over the md oracle — including running off the end into 2027.
+/// over the md oracle; a count that runs off the end into 2027 is provisional.
 #[test]
 fn every_start_and_count_up_to_60_matches_a_day_by_day_walk() {
     const MAX_N: u32 = 60;
     let cal = Calendar::builtin();
     let (off, on) = md_sets();
     for start in every_day(FIRST, LAST) {
-        assert_eq!(cal.add_working_days(start, 0), Ok(start));
+        assert_eq!(cal.add_working_days(start, 0), fin(start));
         let mut d = start;
         let mut n = 0;
         while n < MAX_N {
             d = d.tomorrow().expect("in range");
             if d > LAST {
-                // The walk left the covered years: every further count must refuse.
+                // The walk left the official years: every further count is provisional.
                 for m in (n + 1)..=MAX_N {
-                    assert_eq!(
-                        cal.add_working_days(start, m),
-                        Err(CalendarError::YearNotCovered { year: 2027 }),
-                        "{start} + {m}"
-                    );
+                    let got = cal.add_working_days(start, m).expect("provisional");
+                    assert_eq!(got.provisional(), Some(YearSpan::of(2027)), "{start} + {m}");
+                    assert_eq!(got.value().year(), 2027, "{start} + {m}");
                 }
                 break;
             }
             if md_working(&off, &on, d) {
                 n += 1;
-                assert_eq!(cal.add_working_days(start, n), Ok(d), "{start} + {n}");
+                assert_eq!(cal.add_working_days(start, n), fin(d), "{start} + {n}");
             }
         }
     }
 }
 
-// ---------------------------------------------------------------- uncovered years
+fn fin<T: Copy>(value: T) -> Result<Reckoned<T>, CalendarError> {
+    Ok(Reckoned::official(value))
+}
+
+// ---------------------------------------------------------------- provisional years
 
 #[test]
-fn uncovered_years_are_errors_never_guesses() {
+fn a_year_after_the_official_ones_is_provisional() {
     let cal = Calendar::builtin();
-    let not_2027 = Err(CalendarError::YearNotCovered { year: 2027 });
+    assert_eq!(cal.standing(2026), Some(Standing::Official));
+    assert_eq!(cal.standing(2027), Some(Standing::Provisional));
+    assert_eq!(cal.standing(2099), Some(Standing::Provisional));
+    assert_eq!(cal.standing(2100), None);
+    assert_eq!(cal.standing(2019), None);
+    assert_eq!(cal.last_official_day(), Some(date(2026, 12, 31)));
+    // 2026-12-04 + 20: Dec 7–11, 14–18, 21–25, 28–31 (19), 2027-01-01 is 元旦 (provisional:
+    // one day, no make-up), so the 20th is Monday 2027-01-04.
+    let due = cal
+        .add_working_days(date(2026, 12, 4), 20)
+        .expect("provisional");
+    assert_eq!(due.value(), date(2027, 1, 4));
+    assert_eq!(due.provisional(), Some(YearSpan::of(2027)));
+    // A count that stays in 2026 is final, even from the last days before the new year.
     assert_eq!(
-        cal.add_working_days(date(2026, 12, 20), 20),
-        not_2027.clone()
+        cal.add_working_days(date(2026, 12, 3), 20),
+        fin(date(2026, 12, 31))
     );
+    // Counting from the last day of 2026 counts only 2027 days.
+    let from_eve = cal
+        .add_working_days(date(2026, 12, 31), 1)
+        .expect("provisional");
+    assert_eq!(from_eve.value(), date(2027, 1, 4));
+    assert!(from_eve.is_provisional());
+    // 2027's statutory Spring Festival is 除夕 02-05 to 初三 02-08.
+    assert_eq!(cal.is_working_day(date(2027, 2, 5)), Ok(false));
+    assert_eq!(cal.is_working_day(date(2027, 2, 8)), Ok(false));
+    assert_eq!(cal.is_working_day(date(2027, 2, 9)), Ok(true));
+    assert!(
+        matches!(cal.day_kind(date(2027, 2, 8)), Ok(DayKind::Holiday(h)) if h.name() == "春节")
+    );
+    let between = cal
+        .working_days_between(date(2026, 12, 1), date(2027, 1, 5))
+        .expect("provisional");
+    assert_eq!(between.value(), 25);
+    assert!(between.is_provisional());
     assert_eq!(
-        cal.is_working_day(date(2027, 3, 3)),
-        not_2027.clone().map(|_| true)
+        cal.year(2027).map(YearTable::standing),
+        Some(Standing::Provisional)
     );
+    // A count over two provisional years names both.
+    let long = cal
+        .add_working_days(date(2027, 12, 1), 40)
+        .expect("provisional");
     assert_eq!(
-        cal.working_days_between(date(2026, 12, 1), date(2027, 1, 5)),
-        not_2027.clone().map(|_| 0)
+        long.provisional(),
+        Some(YearSpan {
+            first: 2027,
+            last: 2028
+        })
     );
+}
+
+#[test]
+fn years_outside_the_calendar_are_errors_never_guesses() {
+    let cal = Calendar::builtin();
     assert_eq!(
         cal.is_working_day(date(2019, 12, 31)),
         Err(CalendarError::YearNotCovered { year: 2019 })
@@ -416,19 +461,76 @@ fn uncovered_years_are_errors_never_guesses() {
         cal.add_working_days(date(2019, 12, 31), 0),
         Err(CalendarError::YearNotCovered { year: 2019 })
     );
-    assert!(cal.day_kind(date(2027, 1, 1)).is_err());
-    // A huge count stops at the first missing year instead of looping.
-    assert_eq!(cal.add_working_days(date(2020, 1, 1), u32::MAX), not_2027);
-    // An empty calendar covers nothing.
+    // A huge count stops at the end of the calendar instead of looping.
+    assert_eq!(
+        cal.add_working_days(date(2020, 1, 1), u32::MAX),
+        Err(CalendarError::YearNotCovered { year: 2100 })
+    );
+    // An empty calendar covers nothing, not even provisionally.
     assert_eq!(
         Calendar::default().is_working_day(date(2024, 5, 6)),
         Err(CalendarError::YearNotCovered { year: 2024 })
     );
 
-    let message = CalendarError::YearNotCovered { year: 2027 }.to_string();
-    assert!(message.contains("2027"), "{message}");
-    assert!(message.contains("--calendar FILE"), "{message}");
+    let message = CalendarError::YearNotCovered { year: 2019 }.to_string();
+    assert!(message.contains("2019"), "{message}");
     assert!(message.contains("docs/calendar.md"), "{message}");
+}
+
+#[test]
+fn an_official_year_makes_the_same_count_final() {
+    let mut cal = Calendar::builtin();
+    let before = cal
+        .add_working_days(date(2026, 12, 20), 20)
+        .expect("provisional");
+    assert!(before.is_provisional());
+    cal.merge(Calendar::from_toml(FAKE_2027).expect("valid"))
+        .expect("no conflict");
+    let after = cal
+        .add_working_days(date(2026, 12, 20), 20)
+        .expect("official");
+    assert!(!after.is_provisional());
+    assert_eq!(cal.standing(2027), Some(Standing::Official));
+    assert_eq!(cal.standing(2028), Some(Standing::Provisional));
+}
+
+/// Every built-in year, read back from the official notice's text as published
+/// (tests/fixtures/calendar/notices), is the year of `calendars/cn.toml`, notice cited
+/// and all.
+#[test]
+fn importing_each_notice_gives_the_built_in_year() {
+    let cal = Calendar::builtin();
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/calendar/notices"
+    );
+    let read = |name: &str| {
+        let text = std::fs::read_to_string(format!("{dir}/{name}")).expect("fixture");
+        notice::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    for year in 2020..=2026 {
+        let notice::Notice::Year(mut table) = read(&format!("{year}.txt")) else {
+            panic!("{year}.txt is a yearly notice");
+        };
+        if year == 2020 {
+            let notice::Notice::Extension {
+                year: amended,
+                holiday,
+                to,
+                reference,
+            } = read("2020-amendment.txt")
+            else {
+                panic!("the amendment is an extension");
+            };
+            assert_eq!(amended, 2020);
+            notice::extend(&mut table, &holiday, to, &reference).expect("春节 to extend");
+        }
+        assert_eq!(Some(&table), cal.year(year), "{year}");
+        // And back through the calendar file it writes.
+        let written = Calendar::from_toml(&notice::to_toml(std::slice::from_ref(&table)))
+            .expect("the file written loads");
+        assert_eq!(written.year(year), cal.year(year), "{year} as written");
+    }
 }
 
 /// Invented for the tests; NOT the real 2027 notice (none existed when written).
@@ -449,25 +551,26 @@ fn merge_adds_a_year() {
     let extra = Calendar::from_toml(FAKE_2027).expect("valid");
     cal.merge(extra).expect("no conflict");
     assert_eq!(
-        cal.covered_years().collect::<Vec<_>>(),
+        cal.official_years().collect::<Vec<_>>(),
         (2020..=2027).collect::<Vec<_>>()
     );
     // Dec 21–25 and 28–31 (9), 2027-01-04..08 (14), make-up Saturday 01-09 (15),
     // 01-11..15 (20).
     assert_eq!(
         cal.add_working_days(date(2026, 12, 20), 20),
-        Ok(date(2027, 1, 15))
+        fin(date(2027, 1, 15))
     );
     assert_eq!(cal.is_working_day(date(2027, 1, 9)), Ok(true));
     assert_eq!(cal.is_working_day(date(2027, 2, 8)), Ok(false));
     assert_eq!(
-        cal.add_working_days(date(2027, 12, 31), 1),
-        Err(CalendarError::YearNotCovered { year: 2028 })
+        cal.add_working_days(date(2027, 12, 31), 1)
+            .map(|r| r.provisional()),
+        Ok(Some(YearSpan::of(2028)))
     );
     // The built-in years are untouched.
     assert_eq!(
         cal.add_working_days(date(2020, 5, 28), 20),
-        Ok(date(2020, 6, 28))
+        fin(date(2020, 6, 28))
     );
 }
 
@@ -515,7 +618,7 @@ workdays = [ { date = 2026-12-26, for = "国庆节" } ]
     )
     .expect("valid on its own");
     let mut cal = with_make_up.clone();
-    let before = cal.covered_years().collect::<Vec<_>>();
+    let before = cal.official_years().collect::<Vec<_>>();
     let err = cal.merge(spill).expect_err("conflict");
     assert_eq!(
         err,
@@ -527,7 +630,7 @@ workdays = [ { date = 2026-12-26, for = "国庆节" } ]
     );
     assert!(err.to_string().contains("2026-12-26"), "{err}");
     // Refused merges leave the calendar as it was.
-    assert_eq!(cal.covered_years().collect::<Vec<_>>(), before);
+    assert_eq!(cal.official_years().collect::<Vec<_>>(), before);
     assert_eq!(cal.is_working_day(date(2026, 12, 26)), Ok(true));
 }
 
@@ -786,35 +889,32 @@ proptest! {
     #[test]
     fn due_dates_are_working_days_and_count_back(start in any_covered_date(), n in 0u32..=80) {
         let cal = Calendar::builtin();
-        match cal.add_working_days(start, n) {
-            Ok(due) => {
-                if n == 0 {
-                    prop_assert_eq!(due, start);
-                } else {
-                    prop_assert!(due > start);
-                    prop_assert_eq!(cal.is_working_day(due), Ok(true));
-                    let next = start.tomorrow().expect("in range");
-                    prop_assert_eq!(cal.working_days_between(next, due), Ok(n));
-                    // No working day is skipped: the day before has one fewer.
-                    let before = due.yesterday().expect("in range");
-                    prop_assert_eq!(cal.working_days_between(next, before), Ok(n - 1));
-                }
-            }
-            Err(e) => {
-                // Only a count running past the last covered year may fail.
-                prop_assert_eq!(e, CalendarError::YearNotCovered { year: 2027 });
-                prop_assert!(start.year() == 2026);
-            }
+        let reckoned = cal.add_working_days(start, n).expect("provisional years follow 2026");
+        let due = reckoned.value();
+        // Provisional exactly when the count reaches past the official years.
+        prop_assert_eq!(reckoned.is_provisional(), due.year() > 2026);
+        if n == 0 {
+            prop_assert_eq!(due, start);
+        } else {
+            prop_assert!(due > start);
+            prop_assert_eq!(cal.is_working_day(due), Ok(true));
+            let next = start.tomorrow().expect("in range");
+            prop_assert_eq!(cal.working_days_between(next, due).map(|r| r.value()), Ok(n));
+            // No working day is skipped: the day before has one fewer.
+            let before = due.yesterday().expect("in range");
+            prop_assert_eq!(cal.working_days_between(next, before).map(|r| r.value()), Ok(n - 1));
         }
     }
 
     #[test]
     fn counts_compose(start in any_covered_date(), a in 1u32..=40, b in 1u32..=40) {
         let cal = Calendar::builtin();
-        if let Ok(total) = cal.add_working_days(start, a + b) {
-            let mid = cal.add_working_days(start, a).expect("earlier than total");
-            prop_assert_eq!(cal.add_working_days(mid, b), Ok(total));
-        }
+        let total = cal.add_working_days(start, a + b).expect("in the calendar");
+        let mid = cal.add_working_days(start, a).expect("earlier than total");
+        prop_assert_eq!(
+            cal.add_working_days(mid.value(), b).map(|r| r.value()),
+            Ok(total.value())
+        );
     }
 
     #[test]
@@ -822,7 +922,7 @@ proptest! {
         let cal = Calendar::builtin();
         let mut make_up = false;
         let mut holiday = false;
-        for year in cal.covered_years() {
+        for year in cal.official_years() {
             let t = cal.year(year).expect("covered");
             make_up |= t.workdays().iter().any(|w| w.date() == d);
             holiday |= t.holidays().iter().any(|h| h.contains(d));
@@ -867,10 +967,81 @@ proptest! {
                     prop_assert_eq!(cal.is_working_day(w.date()), Ok(true));
                 }
                 for h in t.holidays() {
-                    prop_assert_eq!(cal.working_days_between(h.from(), h.to()), Ok(0));
+                    prop_assert_eq!(cal.working_days_between(h.from(), h.to()), fin(0));
                 }
             }
             Err(e) => prop_assert!(e.location().is_some(), "{}", e),
         }
     }
+}
+
+/// The differences, in calendar days, between the official deadline of `n` working days
+/// and the provisional one (statutory holidays only, no make-up days), official minus
+/// provisional, over every start day of 2020–2026 whose official deadline the data
+/// reaches, as if no year had a notice.
+fn whole_years_provisional(n: u32) -> BTreeMap<i32, usize> {
+    let official = Calendar::builtin();
+    let years: BTreeMap<i16, YearTable> = (2020..=2026)
+        .map(|y| (y, statutory::provisional_year(y).expect("computed")))
+        .collect();
+    let provisional = Calendar::from_years(years);
+    let mut histogram = BTreeMap::new();
+    for start in every_day(date(2020, 1, 1), date(2026, 12, 31)) {
+        let (Ok(o), Ok(p)) = (
+            official.add_working_days(start, n),
+            provisional.add_working_days(start, n),
+        ) else {
+            continue;
+        };
+        if o.value().year() > 2026 || p.value().year() > 2026 {
+            continue;
+        }
+        let diff = p.value().until(o.value()).expect("days").get_days();
+        *histogram.entry(diff).or_insert(0) += 1;
+    }
+    histogram
+}
+
+/// The same, as it really happens: the official data ends with year Y, a deadline from a
+/// start day of Y runs into Y + 1 provisionally, and the notice of Y + 1 then comes out.
+/// Over every start day of 2020–2025 whose deadline is provisional.
+fn year_end_provisional(n: u32) -> BTreeMap<i32, usize> {
+    let official = Calendar::builtin();
+    let mut histogram = BTreeMap::new();
+    for last in 2020..=2025 {
+        let known: BTreeMap<i16, YearTable> = (2020..=last)
+            .filter_map(|y| official.year(y).map(|t| (y, t.clone())))
+            .collect();
+        let partial = Calendar::from_years(known);
+        for start in every_day(date(last, 1, 1), date(last, 12, 31)) {
+            let p = partial.add_working_days(start, n).expect("provisional");
+            if !p.is_provisional() {
+                continue;
+            }
+            let o = official.add_working_days(start, n).expect("official");
+            let diff = p.value().until(o.value()).expect("days").get_days();
+            *histogram.entry(diff).or_insert(0) += 1;
+        }
+    }
+    histogram
+}
+
+/// The numbers docs/calendar.md and the notices' caveat quote; a change to the statutory
+/// rules or the data that moves them fails here, so the wording cannot drift.
+#[test]
+fn provisional_deadlines_measured_against_the_official_years() {
+    let whole = whole_years_provisional(20);
+    let year_end = year_end_provisional(20);
+    eprintln!("whole years: {whole:?}\nyear end: {year_end:?}");
+    let total: usize = whole.values().sum();
+    let same = whole.get(&0).copied().unwrap_or(0);
+    assert_eq!(total, 2529);
+    assert_eq!(same, 1709);
+    assert_eq!(whole.keys().next(), Some(&-8));
+    assert_eq!(whole.keys().next_back(), Some(&8));
+    let total: usize = year_end.values().sum();
+    let same = year_end.get(&0).copied().unwrap_or(0);
+    assert_eq!((same, total), (106, 165));
+    assert_eq!(year_end.keys().next(), Some(&-7));
+    assert_eq!(year_end.keys().next_back(), Some(&8));
 }

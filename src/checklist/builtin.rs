@@ -57,7 +57,7 @@ mod tests {
         assert_eq!(clauses_checked(&village), ["3.4.5"]);
     }
 
-    /// CLAUSES.md rulings that the Puyang checklists must encode.
+    /// docs/clauses.md rulings that the Puyang checklists must encode.
     #[test]
     fn the_rulings_hold_in_the_puyang_checklists() {
         use crate::checklist::Severity;

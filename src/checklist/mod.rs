@@ -49,7 +49,7 @@ pub struct Checklist {
     pub items: Vec<Item>,
 }
 
-/// A clause of the source document, numbered as in `CLAUSES.md` (`3.1.1`).
+/// A clause of the source document, numbered as in `docs/clauses.md` (`3.1.1`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Clause {
     /// The number, e.g. `3.1.1`.

@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use super::Outcome;
 use crate::audit::{self, AllPassed, Detail, Run, Totals};
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, YearSpan};
 use crate::cli::{CheckArgs, Format};
 use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
 use crate::lang::Lang;
@@ -64,6 +64,12 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     plan.check_waiver_sites(&waived_sites)?;
     renderer.finish(&run, &totals, &mut out)?;
     out.flush()?;
+    let phases = run.phases.iter().map(|p| p.working_days.provisional());
+    super::warn_provisional(
+        phases.fold(totals.provisional, YearSpan::join_opt),
+        calendar,
+        args.lang,
+    );
     Ok(if totals.all_accepted() {
         Outcome::AllAccepted
     } else {

@@ -13,6 +13,7 @@ use crate::cli::{DeadlineArgs, TextFormat};
 use crate::inputs;
 use crate::lang::Lang;
 use crate::record::campaign::Campaign;
+use crate::render;
 
 /// `deadline DATE --format json`: keys in this order, ISO dates.
 #[derive(Serialize)]
@@ -20,6 +21,7 @@ struct Due<'a> {
     start: String,
     working_days: u32,
     due: String,
+    due_provisional: bool,
     /// Where the calendar data came from: `builtin:cn`, then any files merged in.
     calendar: &'a [String],
 }
@@ -30,6 +32,7 @@ struct Between<'a> {
     from: String,
     to: String,
     working_days: u32,
+    working_days_provisional: bool,
     calendar: &'a [String],
 }
 
@@ -49,25 +52,39 @@ pub fn run(args: &DeadlineArgs) -> Result<Outcome> {
 
     if let Some(between) = &args.between {
         let (from, to) = (parse_date(&between[0])?, parse_date(&between[1])?);
-        let days = calendar.working_days_between(from, to)?;
+        let counted = calendar.working_days_between(from, to)?;
+        let days = counted.value();
         match args.format {
             TextFormat::Json => {
                 let answer = Between {
                     from: from.to_string(),
                     to: to.to_string(),
                     working_days: days,
+                    working_days_provisional: counted.is_provisional(),
                     calendar: &loaded.sources,
                 };
                 writeln!(out, "{}", serde_json::to_string(&answer)?)?
             }
-            TextFormat::Text => match args.lang {
-                Lang::Zh => writeln!(out, "{from} 至 {to}（含首尾）共 {days} 个工作日")?,
-                Lang::En => writeln!(
-                    out,
-                    "{days} working days from {from} to {to}, both inclusive"
-                )?,
-            },
+            TextFormat::Text => {
+                let caveat = counted
+                    .provisional()
+                    .map(|span| {
+                        let caveat = render::provisional_caveat(span, args.lang);
+                        args.lang.pick("（", " (").to_owned() + &caveat + args.lang.pick("）", ")")
+                    })
+                    .unwrap_or_default();
+                match args.lang {
+                    Lang::Zh => {
+                        writeln!(out, "{from} 至 {to}（含首尾）共 {days} 个工作日{caveat}")?
+                    }
+                    Lang::En => writeln!(
+                        out,
+                        "{days} working days from {from} to {to}, both inclusive{caveat}"
+                    )?,
+                }
+            }
         }
+        super::warn_provisional(counted.provisional(), calendar, args.lang);
         return Ok(Outcome::AllAccepted);
     }
 
@@ -79,13 +96,15 @@ pub fn run(args: &DeadlineArgs) -> Result<Outcome> {
         .working_days
         .or(campaign.as_ref().map(|(_, c)| c.rectification_working_days))
         .unwrap_or(20);
-    let due = calendar.add_working_days(start, n)?;
+    let reckoned = calendar.add_working_days(start, n)?;
+    let due = reckoned.value();
     match args.format {
         TextFormat::Json => {
             let answer = Due {
                 start: start.to_string(),
                 working_days: n,
                 due: due.to_string(),
+                due_provisional: reckoned.is_provisional(),
                 calendar: &loaded.sources,
             };
             writeln!(out, "{}", serde_json::to_string(&answer)?)?
@@ -99,15 +118,26 @@ pub fn run(args: &DeadlineArgs) -> Result<Outcome> {
                 _ => String::new(),
             };
             let weekday = weekday_name(due, args.lang);
+            let caveat = reckoned
+                .provisional()
+                .map(|span| {
+                    args.lang.pick("，", "; ").to_owned()
+                        + &render::provisional_caveat(span, args.lang)
+                })
+                .unwrap_or_default();
             match args.lang {
-                Lang::Zh => writeln!(out, "{start} 后第 {n} 个工作日：{due}（{weekday}{kind}）")?,
+                Lang::Zh => writeln!(
+                    out,
+                    "{start} 后第 {n} 个工作日：{due}（{weekday}{kind}{caveat}）"
+                )?,
                 Lang::En => writeln!(
                     out,
-                    "{n} working days after {start}: {due} ({weekday}{kind})"
+                    "{n} working days after {start}: {due} ({weekday}{kind}{caveat})"
                 )?,
             }
         }
     }
+    super::warn_provisional(reckoned.provisional(), calendar, args.lang);
     Ok(Outcome::AllAccepted)
 }
 

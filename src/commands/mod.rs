@@ -79,6 +79,35 @@ fn weekday_name(date: jiff::civil::Date, lang: crate::lang::Lang) -> &'static st
     lang.pick(zh, en)
 }
 
+/// Says on stderr, once a run, which years a provisional date or count rests on and how
+/// to make it final: the dates themselves carry the caveat wherever they are shown.
+fn warn_provisional(
+    span: Option<crate::calendar::YearSpan>,
+    calendar: &crate::calendar::Calendar,
+    lang: Lang,
+) {
+    let Some(span) = span else {
+        return;
+    };
+    let years: Vec<String> = span.years().map(|y| y.to_string()).collect();
+    let last = calendar
+        .last_official_day()
+        .map(|d| d.year().to_string())
+        .unwrap_or_default();
+    let _ = match lang {
+        Lang::Zh => writeln!(
+            std::io::stderr(),
+            "注意：{} 年的放假安排国务院尚未公布（日历正式数据至 {last} 年），涉及该年的截止日期按法定节假日暂定，不计调休；公布后用 yanshou calendar import 导入通知，再次运行即为正式日期",
+            years.join("、")
+        ),
+        Lang::En => writeln!(
+            std::io::stderr(),
+            "warning: the State Council has not published the {} holiday arrangement (official calendar data ends with {last}): dates counted over it are provisional, from the statutory holidays without make-up days; import the notice with `yanshou calendar import` when it is out and run again for final dates",
+            years.join(" and ")
+        ),
+    };
+}
+
 /// The day a command judges waivers and deadlines on: `--as-of`, else today's local date.
 fn as_of(given: Option<&str>) -> Result<jiff::civil::Date> {
     match given {

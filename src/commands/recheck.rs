@@ -50,6 +50,11 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
         befores.push(site);
     }
     plan.check_waiver_sites(&seen)?;
+    let provisional = befores
+        .iter()
+        .map(|s| s.due.and_then(|d| d.provisional()))
+        .fold(None, crate::calendar::YearSpan::join_opt);
+    super::warn_provisional(provisional, &loaded.calendar, args.lang);
     let mut afters = Vec::with_capacity(merged.len());
     for record in &merged {
         let mut site = audit::evaluate(checklist_of(&inputs, record)?, record, args.lang);

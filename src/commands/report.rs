@@ -61,6 +61,12 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         sites.push(site);
     }
     settings.check_waiver_sites(&waived)?;
+    let provisional = sites
+        .iter()
+        .map(|s| s.due.and_then(|d| d.provisional()))
+        .chain(run.phases.iter().map(|p| p.working_days.provisional()))
+        .fold(None, crate::calendar::YearSpan::join_opt);
+    super::warn_provisional(provisional, &loaded.calendar, args.lang);
     let rechecks = inputs::read_rechecks(&settings, &[])?;
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
     let mut rechecked = Vec::with_capacity(merged.len());

@@ -6,10 +6,8 @@
 use std::any::Any;
 use std::io::{self, Write};
 
-use jiff::civil::Date;
-
 use super::{Renderer, date_digits, defuse, push_date};
-use crate::audit::{Run, SiteResult, Totals, Verdict};
+use crate::audit::{Deadline, Run, SiteResult, Totals, Verdict};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::value::starts_like_formula;
@@ -42,7 +40,7 @@ type Tail = (
     Points,
     Option<(usize, usize)>,
     Verdict,
-    Option<Date>,
+    Option<Deadline>,
 );
 
 /// Ends a cell of rows gathered ([`Csv::gathered_from`]): a byte that UTF-8 text never
@@ -125,7 +123,7 @@ fn quote_cell(csv: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// The site's columns of the CSV (the rest describe a finding).
-const SITE_COLUMNS: usize = 10;
+const SITE_COLUMNS: usize = 11;
 /// The column of the inspection date: the last of a site's own columns that are not its
 /// result.
 const DATE: usize = 4;
@@ -165,6 +163,7 @@ pub const HEADER: &[&str] = &[
     "grade",
     "verdict",
     "due",
+    "due_provisional",
     "item",
     "clause",
     "title",
@@ -209,8 +208,14 @@ impl Renderer for Csv {
         }
         due.clear();
         if let Some(d) = site.due {
-            push_date(due, d);
+            push_date(due, d.value());
         }
+        // Empty without a deadline; else whether the deadline may still move.
+        let due_provisional: &[u8] = match site.due {
+            None => b"",
+            Some(d) if d.is_provisional() => b"true",
+            Some(_) => b"false",
+        };
         let site_cols: [&[u8]; SITE_COLUMNS] = [
             r.id.as_bytes(),
             r.name.as_bytes(),
@@ -222,6 +227,7 @@ impl Renderer for Csv {
             site.grade.map_or("", |g| g.label(lang)).as_bytes(),
             site.verdict.code().as_bytes(),
             due.as_bytes(),
+            due_provisional,
         ];
         let from = *self.gathered_from.get_or_insert(out.len());
         if site.findings().next().is_none() {

@@ -57,7 +57,14 @@ fn table(
     ]);
     for f in followed {
         let r = f.before.record;
-        let due = f.before.due.map(|d| d.to_string()).unwrap_or_default();
+        let due = f
+            .before
+            .due
+            .map(|d| match d.provisional() {
+                None => d.value().to_string(),
+                Some(_) => format!("{}{}", d.value(), lang.pick("（暂定）", " (provisional)")),
+            })
+            .unwrap_or_default();
         let rechecked = f
             .rechecked_on()
             .map(|d| d.to_string())
@@ -96,6 +103,22 @@ fn table(
         }
     }
     writeln!(out, "{grid}")?;
+    let provisional = followed
+        .iter()
+        .filter_map(|f| f.before.due.and_then(|d| d.provisional()))
+        .reduce(crate::calendar::YearSpan::join);
+    if let Some(span) = provisional {
+        writeln!(
+            out,
+            "{}{}{}",
+            lang.pick(
+                "注：标“暂定”的整改期限按法定节假日计、不计调休，",
+                "Note: deadlines marked provisional count the statutory holidays without make-up days, "
+            ),
+            super::pending_notice(span, lang),
+            lang.pick("。", ".")
+        )?;
+    }
     let count = |s: FollowUp| {
         followed
             .iter()
@@ -130,6 +153,7 @@ struct SiteJson<'a> {
     name: &'a str,
     inspected_on: String,
     due: Option<String>,
+    due_provisional: bool,
     rechecked_on: Option<String>,
     verdict_before: &'static str,
     verdict: &'static str,
@@ -161,7 +185,8 @@ fn json(
                 id: &f.before.record.id,
                 name: &f.before.record.name,
                 inspected_on: f.before.record.inspected_on.to_string(),
-                due: f.before.due.map(|d| d.to_string()),
+                due: f.before.due.map(|d| d.value().to_string()),
+                due_provisional: f.before.due.is_some_and(|d| d.is_provisional()),
                 rechecked_on: f.rechecked_on().map(|d| d.to_string()),
                 verdict_before: f.before.verdict.code(),
                 verdict: f.verdict().code(),
@@ -191,6 +216,7 @@ fn csv(followed: &[SiteFollowUp<'_, '_>], lang: Lang, out: &mut dyn Write) -> io
         "site_id",
         "site_name",
         "due",
+        "due_provisional",
         "rechecked_on",
         "verdict",
         "item",
@@ -202,7 +228,16 @@ fn csv(followed: &[SiteFollowUp<'_, '_>], lang: Lang, out: &mut dyn Write) -> io
     ])?;
     for f in followed {
         let r = f.before.record;
-        let due = f.before.due.map(|d| d.to_string()).unwrap_or_default();
+        let due = f
+            .before
+            .due
+            .map(|d| d.value().to_string())
+            .unwrap_or_default();
+        let due_provisional = match f.before.due {
+            None => "",
+            Some(d) if d.is_provisional() => "true",
+            Some(_) => "false",
+        };
         let rechecked = f.rechecked_on().map(|d| d.to_string()).unwrap_or_default();
         for i in &f.items {
             let before = shown(Some(i.before), lang).unwrap_or_default();
@@ -216,6 +251,7 @@ fn csv(followed: &[SiteFollowUp<'_, '_>], lang: Lang, out: &mut dyn Write) -> io
                 r.id.as_str(),
                 r.name.as_str(),
                 due.as_str(),
+                due_provisional,
                 rechecked.as_str(),
                 f.verdict().code(),
                 i.item.id.as_str(),

@@ -124,6 +124,7 @@ struct Phase<'a> {
     start: String,
     end: String,
     working_days: u32,
+    working_days_provisional: bool,
 }
 
 #[derive(Serialize)]
@@ -151,6 +152,7 @@ struct Summary {
     pass: usize,
     rectify: usize,
     incomplete: usize,
+    provisional_years: Vec<i16>,
 }
 
 #[derive(Serialize)]
@@ -172,6 +174,7 @@ struct Site<'a> {
     grade: Option<&'a str>,
     verdict: &'static str,
     due: Option<String>,
+    due_provisional: bool,
     findings: Vec<Finding<'a>>,
 }
 
@@ -193,6 +196,7 @@ struct Finding<'a> {
     evidence: &'a [String],
     waiver: Option<WaiverJson<'a>>,
     due: Option<String>,
+    due_provisional: bool,
 }
 
 #[derive(Serialize)]
@@ -241,7 +245,8 @@ fn finding<'a>(site: &SiteResult<'a>, o: &'a Outcome<'a>, lang: Lang) -> Finding
             approved_on: w.approved_on.to_string(),
             expires: w.expires.to_string(),
         }),
-        due: site.due.map(|d| d.to_string()),
+        due: site.due.map(|d| d.value().to_string()),
+        due_provisional: site.due.is_some_and(|d| d.is_provisional()),
     }
 }
 
@@ -268,7 +273,8 @@ fn site<'a>(s: &'a SiteResult<'a>, lang: Lang) -> Site<'a> {
         unrecorded_points: s.score.unrecorded,
         grade: s.grade.map(|g| g.label(lang)),
         verdict: s.verdict.code(),
-        due: s.due.map(|d| d.to_string()),
+        due: s.due.map(|d| d.value().to_string()),
+        due_provisional: s.due.is_some_and(|d| d.is_provisional()),
         findings: s.findings().map(|o| finding(s, o, lang)).collect(),
     }
 }
@@ -289,7 +295,8 @@ impl Renderer for Json {
                     key: &p.key,
                     start: p.start.to_string(),
                     end: p.end.to_string(),
-                    working_days: p.working_days,
+                    working_days: p.working_days.value(),
+                    working_days_provisional: p.working_days.is_provisional(),
                 })
                 .collect(),
             checklists: run
@@ -322,6 +329,10 @@ impl Renderer for Json {
             pass: totals.count(Verdict::Pass),
             rectify: totals.count(Verdict::Rectify),
             incomplete: totals.count(Verdict::Incomplete),
+            provisional_years: totals
+                .provisional
+                .map(|span| span.years().collect())
+                .unwrap_or_default(),
         };
         let late = totals.late.iter().map(|late| Warning {
             site: &late.site,

@@ -17,6 +17,7 @@ use std::any::Any;
 use std::io::{self, Write};
 
 use crate::audit::{Run, SiteResult, Totals};
+use crate::calendar::YearSpan;
 use crate::cli::Format;
 use crate::lang::Lang;
 
@@ -49,6 +50,40 @@ pub trait Renderer: Send {
     /// The renderer as [`Any`], so that [`Renderer::join`] can take in what a part
     /// collected.
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
+}
+
+/// What a provisional deadline or count says beside it, everywhere it appears: which
+/// years' holiday notices it waits for ("暂定，待国务院公布 2027 年放假安排后确认").
+/// docs/calendar.md measures how far such a date has fallen from the official one.
+pub fn provisional_caveat(span: YearSpan, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("暂定，{}", pending_notice(span, lang)),
+        Lang::En => format!("provisional {}", pending_notice(span, lang)),
+    }
+}
+
+/// "待国务院公布 2027 年放假安排后确认": what a provisional date waits for.
+pub fn pending_notice(span: YearSpan, lang: Lang) -> String {
+    let years: Vec<String> = span.years().map(|y| y.to_string()).collect();
+    match lang {
+        Lang::Zh => format!("待国务院公布 {} 年放假安排后确认", years.join("、")),
+        Lang::En => format!(
+            "until the State Council publishes the {} holiday arrangement",
+            years.join(" and ")
+        ),
+    }
+}
+
+/// A deadline as a table, a page or a notice shows it: the date, and the caveat in
+/// brackets when it is provisional (`2027-01-05（暂定，待国务院公布 2027 年放假安排后确认）`).
+pub fn deadline_text(due: crate::audit::Deadline, date: &str, lang: Lang) -> String {
+    match due.provisional() {
+        None => date.to_owned(),
+        Some(span) => match lang {
+            Lang::Zh => format!("{date}（{}）", provisional_caveat(span, lang)),
+            Lang::En => format!("{date} ({})", provisional_caveat(span, lang)),
+        },
+    }
 }
 
 /// A date's digits as its `Display` writes them (`2020-05-30`), for the years 0–9999 a

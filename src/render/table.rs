@@ -59,7 +59,12 @@ fn summary_row(site: &SiteResult<'_>, lang: Lang) -> Vec<String> {
         } else {
             rectify.to_string()
         },
-        site.due.map(|d| d.to_string()).unwrap_or_default(),
+        site.due
+            .map(|d| match d.provisional() {
+                None => d.value().to_string(),
+                Some(_) => format!("{}{}", d.value(), lang.pick("（暂定）", " (provisional)")),
+            })
+            .unwrap_or_default(),
     ]
 }
 
@@ -162,12 +167,24 @@ fn phases_line(run: &Run<'_>, lang: Lang) -> Option<String> {
             };
             match lang {
                 Lang::Zh => format!(
-                    "{name} {} 至 {}（{} 个工作日）",
-                    p.start, p.end, p.working_days
+                    "{name} {} 至 {}（{} 个工作日{}）",
+                    p.start,
+                    p.end,
+                    p.working_days.value(),
+                    p.working_days
+                        .provisional()
+                        .map(|span| format!("，{}", super::provisional_caveat(span, lang)))
+                        .unwrap_or_default()
                 ),
                 Lang::En => format!(
-                    "{name} {} to {} ({} working days)",
-                    p.start, p.end, p.working_days
+                    "{name} {} to {} ({} working days{})",
+                    p.start,
+                    p.end,
+                    p.working_days.value(),
+                    p.working_days
+                        .provisional()
+                        .map(|span| format!(", {}", super::provisional_caveat(span, lang)))
+                        .unwrap_or_default()
                 ),
             }
         })
@@ -206,8 +223,9 @@ fn block(site: &SiteResult<'_>, lang: Lang) -> String {
     );
     if let Some(due) = site.due {
         text.push_str(&format!(
-            "{}{due}\n",
-            lang.pick("整改期限：", "rectify by: ")
+            "{}{}\n",
+            lang.pick("整改期限：", "rectify by: "),
+            super::deadline_text(due, &due.value().to_string(), lang)
         ));
     }
     text.push_str(&format!(
@@ -277,6 +295,20 @@ impl Renderer for Table {
             writeln!(out, "{line}")?;
         }
         writeln!(out, "{}", summary(&self.rows, lang))?;
+        if let Some(span) = totals.provisional {
+            match lang {
+                Lang::Zh => writeln!(
+                    out,
+                    "注：标“暂定”的整改期限按法定节假日计、不计调休，{}。",
+                    super::pending_notice(span, lang)
+                )?,
+                Lang::En => writeln!(
+                    out,
+                    "Note: deadlines marked provisional count the statutory holidays without make-up days, {}.",
+                    super::pending_notice(span, lang)
+                )?,
+            }
+        }
         for block in &self.blocks {
             writeln!(out)?;
             write!(out, "{block}")?;

@@ -22,7 +22,7 @@ use docx_rs::{
     VAlignType, WidthType,
 };
 
-use super::{Notice, Report, long_date, required_fix};
+use super::{Notice, Report, long_date, required_fix, wording};
 use crate::audit::Outcome;
 use crate::lang::Lang;
 
@@ -391,10 +391,7 @@ fn opening(report: &Report<'_>, notice: &Notice<'_, '_>, lang: Lang) -> String {
             } else {
                 "便民服务中心"
             };
-            let by = match site.due {
-                Some(due) => format!("请于{}前（{days}个工作日内）", long_date(due, lang)),
-                None => format!("请于{days}个工作日内"),
-            };
+            let by = wording::notice_deadline(site.due, days, lang);
             format!(
                 "{inspected}，{team}对你单位{centre}建设情况进行了检查验收，依据{basis}，\
                  存在以下问题，验收结论为{verdict}。{by}完成整改，整改完成后向县行政服务中心\
@@ -412,10 +409,7 @@ fn opening(report: &Report<'_>, notice: &Notice<'_, '_>, lang: Lang) -> String {
             } else {
                 checklist.source.clone()
             };
-            let by = match site.due {
-                Some(due) => format!("by {} (within {days} working days)", long_date(due, lang)),
-                None => format!("within {days} working days"),
-            };
+            let by = wording::notice_deadline(site.due, days, lang);
             format!(
                 "On {inspected} {team} inspected the convenience service centre of your unit \
                  against {basis}. The problems below were found, and the verdict is: {verdict}. \

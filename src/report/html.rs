@@ -392,7 +392,7 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
         let grade = site.and_then(|s| s.grade).map_or("—", |g| g.label(lang));
         let due = site
             .and_then(|s| s.due)
-            .map(|d| long_date(d, lang))
+            .map(|d| wording::due_short(d, lang))
             .unwrap_or_default();
         let demo = if place.demonstration {
             demo_mark(lang)
@@ -547,10 +547,13 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
                 site_link(&site.record.id, &site.record.name, ""),
                 verdict_html(site.verdict, lang),
                 escape(&long_date(site.record.inspected_on, lang)),
-                escape(&site.due.map(|d| long_date(d, lang)).unwrap_or_default()),
+                escape(&site.due.map(|d| wording::due_short(d, lang)).unwrap_or_default()),
             ));
         }
         body.push_str("</tbody>\n</table>\n");
+        if let Some(note) = wording::provisional_footnote(report) {
+            body.push_str(&format!("<p class=\"muted\">{}</p>\n", escape(&note)));
+        }
         if report
             .sites
             .iter()
@@ -664,7 +667,7 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
                  <td class=\"nowrap\">{}</td>{counts}</tr>\n",
                 escape(&r.id),
                 site_link(&r.id, &r.name, ""),
-                escape(&f.before.due.map_or_else(|| "—".to_owned(), |d| long_date(d, lang))),
+                escape(&f.before.due.map_or_else(|| "—".to_owned(), |d| wording::due_short(d, lang))),
                 escape(&wording::rechecked_text(f, lang, "—")),
                 escape(&wording::verdict_change(f, lang)),
             ));
@@ -704,7 +707,7 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
                 escape(
                     &row.site
                         .due
-                        .map_or_else(|| "—".to_owned(), |d| long_date(d, lang))
+                        .map_or_else(|| "—".to_owned(), |d| wording::due_short(d, lang))
                 ),
                 escape(&wording::overdue_rechecked(row, lang)),
             ));

@@ -210,7 +210,7 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
             let grade = site.and_then(|s| s.grade).map_or("—", |g| g.label(lang));
             let due = site
                 .and_then(|s| s.due)
-                .map(|d| long_date(d, lang))
+                .map(|d| wording::due_short(d, lang))
                 .unwrap_or_default();
             let mut name = md_escape(e.name());
             if place.demonstration {
@@ -369,7 +369,12 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
                     link(&site.record.name, &format!("sites/{}.md", site.record.id)),
                     md_escape(site.verdict.label(lang)),
                     md_escape(&long_date(site.record.inspected_on, lang)),
-                    md_escape(&site.due.map(|d| long_date(d, lang)).unwrap_or_default()),
+                    md_escape(
+                        &site
+                            .due
+                            .map(|d| wording::due_short(d, lang))
+                            .unwrap_or_default(),
+                    ),
                     notice.map_or(0, |n| n.problems.len()).to_string(),
                     notice.map_or_else(
                         || "—".to_owned(),
@@ -389,6 +394,9 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
             ],
             &rows,
         ));
+        if let Some(note) = wording::provisional_footnote(report) {
+            out.push_str(&format!("{}\n\n", md_escape(&note)));
+        }
         if report
             .sites
             .iter()
@@ -466,7 +474,11 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
                 let r = f.before.record;
                 let mut row = vec![
                     link(&r.name, &format!("sites/{}.md", r.id)),
-                    md_escape(&f.before.due.map_or_else(dash, |d| long_date(d, lang))),
+                    md_escape(
+                        &f.before
+                            .due
+                            .map_or_else(dash, |d| wording::due_short(d, lang)),
+                    ),
                     md_escape(&wording::rechecked_text(f, lang, "—")),
                     md_escape(&wording::verdict_change(f, lang)),
                 ];
@@ -508,7 +520,11 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
                     md_escape(&row.item.clause),
                     md_escape(row.item.label(lang)),
                     md_escape(&row.item.id),
-                    md_escape(&row.site.due.map_or_else(dash, |d| long_date(d, lang))),
+                    md_escape(
+                        &row.site
+                            .due
+                            .map_or_else(dash, |d| wording::due_short(d, lang)),
+                    ),
                     md_escape(&wording::overdue_rechecked(row, lang)),
                 ]
             })

@@ -8,11 +8,12 @@ use jiff::civil::Date;
 
 use crate::audit::rank::Place;
 use crate::audit::recheck::{FollowUp, ItemFollowUp, SiteFollowUp};
-use crate::audit::{Outcome, PhaseSpan, SiteResult, Status, Verdict, is_late};
+use crate::audit::{Deadline, Outcome, PhaseSpan, SiteResult, Status, Verdict, is_late};
 use crate::checklist::{Checklist, Item, Severity};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::waiver::Waiver;
+use crate::render::{pending_notice, provisional_caveat};
 use crate::report::{Notice, Report, WaiverState, long_date};
 
 /// Each site's notice, ranking place and follow-up by site id, so pages find them
@@ -100,14 +101,24 @@ pub fn phase_line(p: &PhaseSpan, lang: Lang) -> String {
     };
     match lang {
         Lang::Zh => format!(
-            "{name}：{}至{}（{} 个工作日）",
+            "{name}：{}至{}（{} 个工作日{}）",
             long_date(p.start, lang),
             long_date(p.end, lang),
+            p.working_days.value(),
             p.working_days
+                .provisional()
+                .map(|span| format!("，{}", provisional_caveat(span, lang)))
+                .unwrap_or_default()
         ),
         Lang::En => format!(
-            "{name}: {} to {} ({} working days)",
-            p.start, p.end, p.working_days
+            "{name}: {} to {} ({} working days{})",
+            p.start,
+            p.end,
+            p.working_days.value(),
+            p.working_days
+                .provisional()
+                .map(|span| format!(", {}", provisional_caveat(span, lang)))
+                .unwrap_or_default()
         ),
     }
 }
@@ -219,14 +230,101 @@ pub fn rank_text(rank: usize, of: usize, lang: Lang) -> String {
     }
 }
 
-/// "2020年6月30日（20 个工作日内）".
-pub fn due_text(report: &Report<'_>, due: Date) -> String {
+/// "2020年6月30日（检查后 20 个工作日）", with the caveat of a provisional date.
+pub fn due_text(report: &Report<'_>, due: Deadline) -> String {
     let days = report.run.campaign.rectification_working_days;
+    let caveat = due
+        .provisional()
+        .map(|span| {
+            report.lang.pick("；", "; ").to_owned() + &provisional_caveat(span, report.lang)
+        })
+        .unwrap_or_default();
     match report.lang {
-        Lang::Zh => format!("{}（检查后 {days} 个工作日）", long_date(due, report.lang)),
-        Lang::En => format!("{} ({days} working days after inspection)", due),
+        Lang::Zh => format!(
+            "{}（检查后 {days} 个工作日{caveat}）",
+            long_date(due.value(), report.lang)
+        ),
+        Lang::En => format!(
+            "{} ({days} working days after inspection{caveat})",
+            due.value()
+        ),
     }
 }
+
+/// The line under a table of deadlines when some are provisional, or `None`.
+pub fn provisional_footnote(report: &Report<'_>) -> Option<String> {
+    let span = report
+        .sites
+        .iter()
+        .filter_map(|s| s.due.and_then(|d| d.provisional()))
+        .reduce(crate::calendar::YearSpan::join)?;
+    Some(match report.lang {
+        Lang::Zh => format!(
+            "标“暂定”的整改期限按法定节假日计、不计调休，{}（{PROVISIONAL_SPREAD_ZH}）。",
+            pending_notice(span, report.lang)
+        ),
+        Lang::En => format!(
+            "Deadlines marked provisional count the statutory holidays without make-up days, {} ({PROVISIONAL_SPREAD_EN}).",
+            pending_notice(span, report.lang)
+        ),
+    })
+}
+
+/// A deadline in a table: the date, marked 暂定 when it is provisional (the page says
+/// why once, under the table).
+pub fn due_short(due: Deadline, lang: Lang) -> String {
+    let date = long_date(due.value(), lang);
+    if due.is_provisional() {
+        format!("{date}{}", lang.pick("（暂定）", " (provisional)"))
+    } else {
+        date
+    }
+}
+
+/// What a notice asks: "请于2020年6月30日前（20个工作日内）", with the caveat of a
+/// provisional date and how far such a date has moved (docs/calendar.md).
+pub fn notice_deadline(due: Option<Deadline>, days: u32, lang: Lang) -> String {
+    match (due, lang) {
+        (None, Lang::Zh) => format!("请于{days}个工作日内"),
+        (None, Lang::En) => format!("within {days} working days"),
+        (Some(due), Lang::Zh) => {
+            let caveat = due
+                .provisional()
+                .map(|span| {
+                    format!(
+                        "；该日期{}，{PROVISIONAL_SPREAD_ZH}",
+                        provisional_caveat(span, lang)
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "请于{}前（{days}个工作日内{caveat}）",
+                long_date(due.value(), lang)
+            )
+        }
+        (Some(due), Lang::En) => {
+            let caveat = due
+                .provisional()
+                .map(|span| {
+                    format!(
+                        "; the date is {}; {PROVISIONAL_SPREAD_EN}",
+                        provisional_caveat(span, lang)
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "by {} (within {days} working days{caveat})",
+                long_date(due.value(), lang)
+            )
+        }
+    }
+}
+
+/// How far a provisional deadline has fallen from the official one, measured over every
+/// start day of 2020–2026 (docs/calendar.md; the calendar's tests hold the numbers).
+const PROVISIONAL_SPREAD_ZH: &str =
+    "按 2020—2026 年的正式安排测算，约三分之二的暂定日期与正式日期相同，其余相差最多 8 天";
+const PROVISIONAL_SPREAD_EN: &str = "measured over 2020–2026, about two provisional dates in three were the official date and the others at most 8 days from it";
 
 /// "乡镇便民服务中心 · 文留镇" and the village, under a site's heading.
 pub fn site_subtitle(site: &SiteResult<'_>, lang: Lang) -> String {
@@ -323,12 +421,7 @@ pub fn notice_paragraph(report: &Report<'_>, notice: &Notice<'_, '_>) -> String 
     let place = place_word(site, lang);
     match lang {
         Lang::Zh => {
-            let deadline = match site.due {
-                Some(due) => {
-                    format!("请于{}前（{days}个工作日内）完成整改", long_date(due, lang))
-                }
-                None => format!("请于{days}个工作日内完成整改"),
-            };
+            let deadline = format!("{}完成整改", notice_deadline(site.due, days, lang));
             format!(
                 "{}，检查组（{inspectors}）对你单位{place}建设情况进行了检查验收，依据{}，存在以下问题，验收结论为{verdict}。{deadline}，整改完成后向县行政服务中心申请复查验收。",
                 long_date(r.inspected_on, lang),
@@ -336,12 +429,10 @@ pub fn notice_paragraph(report: &Report<'_>, notice: &Notice<'_, '_>) -> String 
             )
         }
         Lang::En => {
-            let deadline = match site.due {
-                Some(due) => {
-                    format!("Please rectify them by {due} (within {days} working days)")
-                }
-                None => format!("Please rectify them within {days} working days"),
-            };
+            let deadline = format!(
+                "Please rectify them {}",
+                notice_deadline(site.due, days, lang)
+            );
             format!(
                 "On {}, the inspection team ({inspectors}) inspected the construction of your {place}. Judged against {source}, the problems below were found, and the verdict is: {verdict}. {deadline}, then apply to the county administrative service centre for re-inspection.",
                 r.inspected_on

@@ -20,6 +20,7 @@ use jiff::civil::Date;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet};
 
 use super::{Report, WaiverState, sections, wording};
+use crate::audit::Deadline;
 use crate::audit::rank::Place;
 use crate::audit::recheck::SiteFollowUp;
 use crate::audit::{Outcome, SiteResult, Verdict};
@@ -335,6 +336,18 @@ impl<'s> Sheet<'s> {
         self.number(row, col, f64::from(value) / 1000.0, style)
     }
 
+    /// A deadline as an Excel date; a provisional one carries a note (shown on hover in
+    /// Excel, WPS and LibreOffice) saying which year's notice it waits for.
+    fn due(&mut self, row: u32, col: u16, value: Option<Deadline>, lang: Lang) -> Result<()> {
+        self.date(row, col, value.map(|d| d.value()), Style::Date)?;
+        if let Some(span) = value.and_then(|d| d.provisional()) {
+            let note = rust_xlsxwriter::Note::new(crate::render::provisional_caveat(span, lang))
+                .add_author_prefix(false);
+            self.sheet.insert_note(row, col, &note)?;
+        }
+        Ok(())
+    }
+
     /// An Excel date, or a blank cell with the format.
     fn date(&mut self, row: u32, col: u16, value: Option<Date>, style: Style) -> Result<()> {
         let format = self.styles.get(style);
@@ -526,12 +539,26 @@ fn summary_sheet(
     for phase in &run.phases {
         let value = match lang {
             Lang::Zh => format!(
-                "{} 至 {}（{} 个工作日）",
-                phase.start, phase.end, phase.working_days
+                "{} 至 {}（{} 个工作日{}）",
+                phase.start,
+                phase.end,
+                phase.working_days.value(),
+                if phase.working_days.is_provisional() {
+                    "，暂定"
+                } else {
+                    ""
+                }
             ),
             Lang::En => format!(
-                "{} to {} ({} working days)",
-                phase.start, phase.end, phase.working_days
+                "{} to {} ({} working days{})",
+                phase.start,
+                phase.end,
+                phase.working_days.value(),
+                if phase.working_days.is_provisional() {
+                    ", provisional"
+                } else {
+                    ""
+                }
             ),
         };
         facts.push((phase_name(&phase.key, lang), value));
@@ -647,7 +674,7 @@ fn summary_sheet(
             .map_or("", |g| g.label(lang));
         sheet.text(row, 8, grade, Style::Text)?;
         sheet.text(row, 9, e.verdict.label(lang), Style::Text)?;
-        sheet.date(row, 10, site.and_then(|site| site.due), Style::Date)?;
+        sheet.due(row, 10, site.and_then(|site| site.due), lang)?;
         let star = if place.demonstration { "★" } else { "" };
         sheet.text(row, 11, star, Style::Centre)?;
         row += 1;
@@ -839,7 +866,7 @@ fn summary_follow_up(
             sheet.text(row, 1, &r.id, Style::Text)?;
             sheet.text(row, 2, &r.name, Style::Text)?;
             sheet.text(row, 3, &wording::verdict_change(f, lang), Style::Text)?;
-            sheet.date(row, 4, f.before.due, Style::Date)?;
+            sheet.due(row, 4, f.before.due, lang)?;
             match f.rechecked_on() {
                 Some(day) => sheet.date(row, 5, Some(day), Style::Date)?,
                 None => sheet.text(row, 5, "—", Style::Centre)?,
@@ -878,7 +905,7 @@ fn summary_follow_up(
             sheet.text(row, 1, &r.id, Style::Text)?;
             sheet.text(row, 2, &r.name, Style::Text)?;
             sheet.text(row, 3, &o.item.clause, Style::Text)?;
-            sheet.date(row, 4, o.site.due, Style::Date)?;
+            sheet.due(row, 4, o.site.due, lang)?;
             match o.rechecked_on {
                 Some(day) => sheet.date(row, 5, Some(day), Style::Date)?,
                 None => sheet.text(row, 5, wording::not_rechecked(lang), Style::Centre)?,
@@ -956,7 +983,7 @@ fn follow_up_sheet(
         for item in &f.items {
             sheet.text(row, 0, &r.id, Style::Text)?;
             sheet.text(row, 1, &r.name, Style::Text)?;
-            sheet.date(row, 2, f.before.due, Style::Date)?;
+            sheet.due(row, 2, f.before.due, lang)?;
             sheet.date(row, 3, f.rechecked_on(), Style::Date)?;
             sheet.text(row, 4, f.verdict().label(lang), Style::Text)?;
             sheet.text(row, 5, &item.item.id, Style::Text)?;
@@ -999,7 +1026,7 @@ fn findings_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
             sheet.text(row, 0, &site.record.id, Style::Text)?;
             sheet.text(row, 1, &site.record.name, Style::Text)?;
             sheet.text(row, 2, site.verdict.label(lang), Style::Text)?;
-            sheet.date(row, 3, site.due, Style::Date)?;
+            sheet.due(row, 3, site.due, lang)?;
             sheet.text(row, 4, &o.item.clause, Style::Text)?;
             sheet.text(row, 5, &o.item.id, Style::Text)?;
             sheet.text(row, 6, o.item.label(lang), Style::Text)?;
@@ -1117,7 +1144,13 @@ fn site_sheet(
         ),
     ]);
     if let Some(due) = site.due {
-        rows.push((lang.pick("整改期限", "Due"), Fact::Date(due)));
+        rows.push((lang.pick("整改期限", "Due"), Fact::Date(due.value())));
+        if let Some(span) = due.provisional() {
+            rows.push((
+                lang.pick("期限说明", "Due date"),
+                Fact::Text(crate::render::provisional_caveat(span, lang)),
+            ));
+        }
     }
     if let Some(place) = facts.place {
         rows.push((lang.pick("排名", "Rank"), Fact::Count(place.rank)));
