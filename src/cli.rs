@@ -13,7 +13,7 @@ use crate::lang::Lang;
 #[derive(Debug, Parser)]
 #[command(name = "yanshou", version, about, long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 every site accepted; 1 some site not accepted (rectify or incomplete); 2 bad input or usage."
+    after_help = "Exit codes: 0 success (check: every site accepted); 1 a result scripts must notice (check: some site not accepted; each command's --help says its own rule); 2 bad input or usage, one located line on stderr; 101 a bug in yanshou."
 )]
 pub struct Cli {
     /// The command to run.
@@ -26,45 +26,48 @@ pub struct Cli {
 pub enum Command {
     /// Score inspection records and give each site its verdict and findings.
     #[command(
-        after_help = "Examples:\n  yanshou check examples/puyang-2020\n  yanshou check examples/puyang-2020 --format json\n  yanshou check site.toml --lang en"
+        after_help = "Reads TOML records, CSV and xlsx sheets (one row per site or per observation) and campaign folders.\nExit codes: 0 every site accepted; 1 some site not accepted (rectify or incomplete); 2 bad input or usage.\nExamples:\n  yanshou check examples/puyang-2020 --as-of 2020-06-30\n  yanshou check examples/puyang-2020 --format json\n  yanshou check inspections.xlsx --sheet 乡镇\n  yanshou check site.toml --lang en"
     )]
     Check(CheckArgs),
     /// Lint or show a checklist.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Exit codes: 0 the checklist is valid (lint) or printed (show, schema); 2 any problem, each with its line."
+    )]
     Checklist(ChecklistCommand),
     /// Count working days: a rectification deadline, or the working days between two dates.
     #[command(
-        after_help = "Counting starts the day after DATE (ruling 7). Examples:\n  yanshou deadline 2020-05-28\n  yanshou deadline 2020-06-18 --working-days 20 --format json\n  yanshou deadline --between 2020-05-28 2020-06-18\n  yanshou deadline 2027-01-05 --calendar calendar-2027.toml"
+        after_help = "Counting starts the day after DATE (ruling 7 of docs/clauses.md). A count into a year whose holiday notice\nis not out is provisional and says so (docs/calendar.md).\nExit codes: 0 answered (a provisional answer too: it says so); 2 bad date, a date outside the calendar, or a bad calendar file.\nExamples:\n  yanshou deadline 2020-05-28\n  yanshou deadline 2020-06-18 --working-days 20 --format json\n  yanshou deadline --between 2020-05-28 2020-06-18\n  yanshou deadline 2027-01-05 --calendar calendar-2027.toml"
     )]
     Deadline(DeadlineArgs),
     /// Follow up rectifications: what was fixed, what still fails, what is overdue.
     #[command(
-        after_help = "Re-inspection records are kept in the campaign's rechecks/ folder (or given with --followup),\nwaivers in its waivers.toml. Exit codes: 0 every followed-up site now passes; 1 some do not; 2 bad input.\nExamples:\n  yanshou recheck examples/puyang-2020\n  yanshou recheck examples/puyang-2020 --as-of 2020-07-15 --format json"
+        after_help = "Re-inspection records are kept in the campaign's rechecks/ folder (or given with --followup),\nwaivers in its waivers.toml.\nExit codes: 0 every followed-up site now passes; 1 some do not (still failing, overdue, new failure or incomplete); 2 bad input or usage.\nExamples:\n  yanshou recheck examples/puyang-2020\n  yanshou recheck examples/puyang-2020 --as-of 2020-07-15 --format json"
     )]
     Recheck(RecheckArgs),
     /// Rank sites and name the demonstration sites (clause 4.2).
     #[command(
-        after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible; ties break on fewer advisory misses, then site id.\nExit codes: 0 all demonstration sites chosen; 1 fewer eligible sites than wanted; 2 bad input.\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv"
+        after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible; ties break on fewer advisory misses, then site id.\nExit codes: 0 every demonstration site chosen; 1 fewer eligible sites than demonstration sites wanted; 2 bad input or usage.\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv"
     )]
     Rank(RankArgs),
     /// Write the campaign summary, a page per site and rectification notices.
     #[command(
-        after_help = "Examples:\n  yanshou report examples/puyang-2020 --out out\n  yanshou report examples/puyang-2020 --out out --format html,docx,xlsx,md\n  yanshou report examples/puyang-2020 --out out-en --lang en"
+        after_help = "Exit codes: 0 reports written, whatever the verdicts (failing sites get notices); 2 bad input, usage, or an output that exists without --force.\nExamples:\n  yanshou report examples/puyang-2020 --out out\n  yanshou report examples/puyang-2020 --out out --format html,docx,xlsx,md\n  yanshou report examples/puyang-2020 --out out-en --lang en"
     )]
     Report(ReportArgs),
     /// Write a blank inspection form for a kind of site, made from its checklist.
     #[command(
-        after_help = "Examples:\n  yanshou template --kind township --format xlsx --out form.xlsx\n  yanshou template --kind village --format csv > village.csv\n  yanshou template --kind township --format toml > site.toml\n  yanshou template --kind township --format xlsform --out township-xlsform.xlsx"
+        after_help = "Exit codes: 0 form written; 2 bad input, usage, or an output that exists without --force.\nExamples:\n  yanshou template --kind township --format xlsx --out form.xlsx\n  yanshou template --kind village --format csv > village.csv\n  yanshou template --kind township --format toml > site.toml\n  yanshou template --kind township --format xlsform --out township-xlsform.xlsx"
     )]
     Template(TemplateArgs),
     /// Convert or merge records between TOML, CSV and xlsx without loss.
     #[command(
-        after_help = "Examples:\n  yanshou convert examples/puyang-2020 --to csv --out all.csv\n  yanshou convert all.csv --to toml --out sites/\n  yanshou convert a.xlsx b.csv --to xlsx --out merged.xlsx"
+        after_help = "A campaign folder converts its records only: waivers.toml, rechecks/ and campaign.toml stay where they are.\nExit codes: 0 records converted; 2 bad input, usage, an output that is an input, or exists without --force.\nExamples:\n  yanshou convert examples/puyang-2020 --to csv --out all.csv\n  yanshou convert all.csv --to toml --out sites/\n  yanshou convert a.xlsx b.csv --to xlsx --out merged.xlsx"
     )]
     Convert(ConvertArgs),
     /// Write deterministic synthetic inspection data (wide CSV) for demos and benchmarks.
     #[command(
-        after_help = "Examples:\n  yanshou generate --sites 1000 --seed 1 --out demo.csv\n  yanshou generate --sites 600000 --seed 42 --kind mixed --out big.csv"
+        after_help = "Exit codes: 0 data written; 2 bad usage or an output that exists without --force.\nExamples:\n  yanshou generate --sites 1000 --seed 1 --out demo.csv\n  yanshou generate --sites 600000 --seed 42 --kind mixed --out big.csv"
     )]
     Generate(GenerateArgs),
     /// Print shell completions for bash, zsh, fish, elvish or powershell.
@@ -81,7 +84,7 @@ pub enum Command {
     /// Which years the working-day calendar knows; a year's holidays and make-up working
     /// days; or a State Council holiday notice turned into a calendar file.
     #[command(
-        after_help = "Examples:\n  yanshou calendar\n  yanshou calendar 2020\n  yanshou calendar 2027 --calendar calendar-2027.toml\n  yanshou calendar import notice-2027.txt --out calendar-2027.toml\n\nA year after the last official one (2026 built in) is provisional: weekdays less the\nstatutory holidays, no make-up days. Every date counted over it says so, until its\nnotice is imported. See docs/calendar.md."
+        after_help = "Examples:\n  yanshou calendar\n  yanshou calendar 2020\n  yanshou calendar 2027 --calendar calendar-2027.toml\n  yanshou calendar import notice-2027.txt --out calendar-2027.toml\n\nA year after the last official one (2026 built in) is provisional: weekdays less the\nstatutory holidays, no make-up days. Every date counted over it says so, until its\nnotice is imported. See docs/calendar.md.\nExit codes: 0 printed or imported; 2 a year outside the calendar, an unreadable notice, or an output that exists without --force."
     )]
     Calendar(CalendarArgs),
 }
@@ -89,7 +92,7 @@ pub enum Command {
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Record files (.toml) or campaign folders (holding campaign.toml and sites/).
+    /// Record files (.toml, .csv, .xlsx) or campaign folders (holding campaign.toml and sites/).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -359,7 +362,7 @@ pub enum CalendarCommand {
     /// Read a State Council holiday notice (国务院办公厅关于YYYY年部分节假日安排的通知) as
     /// published and write the year's calendar file.
     #[command(
-        after_help = "Examples:\n  yanshou calendar import notice-2027.txt\n  yanshou calendar import notice-2027.txt --out calendar-2027.toml\n\nCopy the notice from www.gov.cn into a text file (UTF-8 or GBK), title and all. The\nfile written can be passed with --calendar FILE or named by `calendar` in campaign.toml."
+        after_help = "Exit codes: 0 printed or imported; 2 a year outside the calendar, an unreadable notice, or an output that exists without --force.\nExamples:\n  yanshou calendar import notice-2027.txt\n  yanshou calendar import notice-2027.txt --out calendar-2027.toml\n\nCopy the notice from www.gov.cn into a text file (UTF-8 or GBK), title and all. The\nfile written can be passed with --calendar FILE or named by `calendar` in campaign.toml."
     )]
     Import(CalendarImportArgs),
 }
@@ -397,7 +400,7 @@ pub enum TextFormat {
 pub enum ChecklistCommand {
     /// Check a checklist file for problems (exit 2 if any).
     #[command(
-        after_help = "Example:\n  yanshou checklist lint checklists/puyang-2020/township.toml"
+        after_help = "Exit codes: 0 the checklist is valid (lint) or printed (show, schema); 2 any problem, each with its line.\nExample:\n  yanshou checklist lint checklists/puyang-2020/township.toml"
     )]
     Lint {
         /// The checklist file, or builtin:NAME.
@@ -405,12 +408,12 @@ pub enum ChecklistCommand {
     },
     /// Print the JSON Schema of the checklist format, for editors (taplo, Even Better TOML).
     #[command(
-        after_help = "Example:\n  yanshou checklist schema > checklist.schema.json\nthen start a checklist file with  #:schema ./checklist.schema.json"
+        after_help = "Exit codes: 0 the checklist is valid (lint) or printed (show, schema); 2 any problem, each with its line.\nExample:\n  yanshou checklist schema > checklist.schema.json\nthen start a checklist file with  #:schema ./checklist.schema.json"
     )]
     Schema,
     /// Print a checklist as a table an inspector can take on site.
     #[command(
-        after_help = "Examples:\n  yanshou checklist show checklists/puyang-2020/township.toml\n  yanshou checklist show builtin:puyang-2020/village --lang en"
+        after_help = "Exit codes: 0 the checklist is valid (lint) or printed (show, schema); 2 any problem, each with its line.\nExamples:\n  yanshou checklist show checklists/puyang-2020/township.toml\n  yanshou checklist show builtin:puyang-2020/village --lang en"
     )]
     Show {
         /// The checklist file, or builtin:NAME.
