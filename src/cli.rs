@@ -21,6 +21,32 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The language the command was asked to speak (`--lang`), for its error messages.
+    pub fn lang(&self) -> Lang {
+        match &self.command {
+            Command::Check(a) => a.lang,
+            Command::Checklist(
+                ChecklistCommand::Lint { lang, .. }
+                | ChecklistCommand::Schema { lang }
+                | ChecklistCommand::Show { lang, .. },
+            ) => *lang,
+            Command::Deadline(a) => a.lang,
+            Command::Recheck(a) => a.lang,
+            Command::Rank(a) => a.lang,
+            Command::Report(a) => a.lang,
+            Command::Template(a) => a.lang,
+            Command::Convert(a) => a.lang,
+            Command::Generate(a) => a.lang,
+            Command::Calendar(a) => match &a.action {
+                Some(CalendarCommand::Import(i)) => i.lang,
+                None => a.lang,
+            },
+            Command::Completions { .. } | Command::Man => Lang::Zh,
+        }
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -42,12 +68,12 @@ pub enum Command {
     Deadline(DeadlineArgs),
     /// Follow up rectifications: what was fixed, what still fails, what is overdue.
     #[command(
-        after_help = "Re-inspection records are kept in the campaign's rechecks/ folder (or given with --followup),\nwaivers in its waivers.toml.\nExit codes: 0 every followed-up site now passes; 1 some do not (still failing, overdue, new failure or incomplete); 2 bad input or usage.\nExamples:\n  yanshou recheck examples/puyang-2020\n  yanshou recheck examples/puyang-2020 --as-of 2020-07-15 --format json"
+        after_help = "Re-inspection records are kept in the campaign's rechecks/ folder (or given with --followup),\nwaivers in its waivers.toml.\nCSV: one row per followed-up item (fixed, still failing, overdue, pending, new or waived) of each followed-up site;\na site re-inspected with nothing left to follow up has no row. JSON and CSV are documented in docs/output/recheck.md.\nExit codes: 0 every followed-up site now passes; 1 some do not (still failing, overdue, new failure or incomplete); 2 bad input or usage.\nExamples:\n  yanshou recheck examples/puyang-2020\n  yanshou recheck examples/puyang-2020 --as-of 2020-07-15 --format json"
     )]
     Recheck(RecheckArgs),
     /// Rank sites and name the demonstration sites (clause 4.2).
     #[command(
-        after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible; ties break on fewer advisory misses, then site id.\nExit codes: 0 every demonstration site chosen; 1 fewer eligible sites than demonstration sites wanted; 2 bad input or usage.\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv"
+        after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible; ties break on fewer advisory misses, then site id.\nCSV: one row per site, best first (every site, whatever --top). JSON and CSV are documented in docs/output/rank.md.\nExit codes: 0 every demonstration site chosen; 1 fewer eligible sites than demonstration sites wanted; 2 bad input or usage.\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv"
     )]
     Rank(RankArgs),
     /// Write the campaign summary, a page per site and rectification notices.
@@ -96,6 +122,9 @@ pub struct CheckArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
+    ///
+    /// CSV: one row per finding (a site without findings still has one row). JSON and CSV
+    /// are documented in docs/output/check.md.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Language of tables and texts.
@@ -132,6 +161,9 @@ pub struct GenerateArgs {
     /// Replace FILE if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 /// Arguments of `recheck`.
@@ -147,6 +179,9 @@ pub struct RecheckArgs {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Output format.
+    ///
+    /// CSV: one row per followed-up item of each followed-up site. JSON and CSV are
+    /// documented in docs/output/recheck.md.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Language of tables and texts.
@@ -167,6 +202,9 @@ pub struct RankArgs {
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
     /// Output format.
+    ///
+    /// CSV: one row per site, best first. JSON and CSV are documented in
+    /// docs/output/rank.md.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Language of tables and reasons.
@@ -282,6 +320,9 @@ pub struct ConvertArgs {
     /// Replace outputs that exist.
     #[arg(long)]
     pub force: bool,
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 /// Formats `convert` writes.
@@ -327,6 +368,8 @@ pub struct DeadlineArgs {
     #[arg(long, value_name = "FILE")]
     pub calendar: Vec<PathBuf>,
     /// Output format.
+    ///
+    /// The JSON (one line) is documented in docs/output/deadline.md.
     #[arg(long, value_enum, default_value_t = TextFormat::Text)]
     pub format: TextFormat,
     /// Language of the text output.
@@ -405,12 +448,19 @@ pub enum ChecklistCommand {
     Lint {
         /// The checklist file, or builtin:NAME.
         file: String,
+        /// Language of messages.
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
     },
     /// Print the JSON Schema of the checklist format, for editors (taplo, Even Better TOML).
     #[command(
         after_help = "Exit codes: 0 the checklist is valid (lint) or printed (show, schema); 2 any problem, each with its line.\nExample:\n  yanshou checklist schema > checklist.schema.json\nthen start a checklist file with  #:schema ./checklist.schema.json"
     )]
-    Schema,
+    Schema {
+        /// Language of messages.
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
     /// Print a checklist as a table an inspector can take on site.
     #[command(
         after_help = "Exit codes: 0 the checklist is valid (lint) or printed (show, schema); 2 any problem, each with its line.\nExamples:\n  yanshou checklist show checklists/puyang-2020/township.toml\n  yanshou checklist show builtin:puyang-2020/village --lang en"
@@ -424,13 +474,13 @@ pub enum ChecklistCommand {
     },
 }
 
-/// Output formats of `check`.
+/// Output formats of `check`, `rank` and `recheck`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Tables for people (default).
     Table,
-    /// JSON for scripts (see docs/json.md).
+    /// JSON for scripts, opening with its schema_version (docs/output/<command>.md).
     Json,
-    /// CSV, one row per finding, for spreadsheets and scripts.
+    /// CSV for spreadsheets and scripts: UTF-8 without BOM, ASCII header (docs/output/<command>.md).
     Csv,
 }

@@ -59,26 +59,38 @@ pub fn read_text(path: &Path) -> Result<String> {
     if let Ok(meta) = fs::metadata(path)
         && meta.len() > MAX_TEXT_FILE
     {
-        bail!(
-            "{}: {} MiB is too large for a TOML file (at most {} MiB): is this the right file?",
+        let (path, size, max) = (
             path.display(),
             meta.len() / (1024 * 1024),
-            MAX_TEXT_FILE / (1024 * 1024)
+            MAX_TEXT_FILE / (1024 * 1024),
         );
+        bail!(crate::tr!(
+            "{path}：{size} MiB，超过 TOML 文件的上限（{max} MiB）：请确认文件是否选对",
+            "{path}: {size} MiB is too large for a TOML file (at most {max} MiB): is this the right file?"
+        ));
     }
+    let shown = path.display();
     let bytes = fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => anyhow!("{}: no such file", path.display()),
-        _ => anyhow!("{}: cannot read: {e}", path.display()),
+        std::io::ErrorKind::NotFound => {
+            anyhow!(crate::tr!("{shown}：文件不存在", "{shown}: no such file"))
+        }
+        _ => anyhow!(crate::tr!(
+            "{shown}：无法读取：{e}",
+            "{shown}: cannot read: {e}"
+        )),
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow!(
-            "{}: not UTF-8 text (invalid byte at offset {}): save the file as UTF-8",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
+        let at = e.utf8_error().valid_up_to();
+        anyhow!(crate::tr!(
+            "{shown}：不是 UTF-8 文本（第 {at} 字节处无效）：请把文件另存为 UTF-8",
+            "{shown}: not UTF-8 text (invalid byte at offset {at}): save the file as UTF-8"
+        ))
     })?;
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
-        bail!("{}: the file is empty", path.display());
+        bail!(crate::tr!(
+            "{shown}：文件是空的",
+            "{shown}: the file is empty"
+        ));
     }
     Ok(text
         .strip_prefix('\u{feff}')
@@ -91,10 +103,11 @@ pub fn load_checklist(spec: &str) -> Result<Checklist> {
     if let Some(name) = spec.strip_prefix("builtin:") {
         let text = builtin::text(name).ok_or_else(|| {
             let known: Vec<&str> = builtin::CHECKLISTS.iter().map(|(n, _)| *n).collect();
-            anyhow!(
-                "no built-in checklist \"{name}\": built-in ones are {}",
-                known.join(", ")
-            )
+            let known = known.join(", ");
+            anyhow!(crate::tr!(
+                "没有内置清单“{name}”：内置清单有 {known}",
+                "no built-in checklist \"{name}\": built-in ones are {known}"
+            ))
         })?;
         return Checklist::from_toml(text).map_err(|p| anyhow!(p.with_path(spec)));
     }
@@ -128,40 +141,47 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
     let mut campaign: Option<(PathBuf, Campaign)> = None;
     let mut record_files: Vec<PathBuf> = Vec::new();
     for path in paths {
+        let shown = path.display();
         let meta = fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => anyhow!("{}: no such file or folder", path.display()),
-            _ => anyhow!("{}: cannot open: {e}", path.display()),
+            std::io::ErrorKind::NotFound => anyhow!(crate::tr!(
+                "{shown}：文件或文件夹不存在",
+                "{shown}: no such file or folder"
+            )),
+            _ => anyhow!(crate::tr!(
+                "{shown}：无法打开：{e}",
+                "{shown}: cannot open: {e}"
+            )),
         })?;
         if meta.is_dir() {
             let settings = path.join(CAMPAIGN_FILE);
             if settings.is_file() {
                 if let Some((first, _)) = &campaign {
-                    bail!(
-                        "{}: a second campaign folder (the first is {}): check one campaign at a time",
-                        path.display(),
-                        first.display()
-                    );
+                    let first = first.display();
+                    bail!(crate::tr!(
+                        "{shown}：又一个检查活动文件夹（前一个是 {first}）：一次只处理一个活动",
+                        "{shown}: a second campaign folder (the first is {first}): check one campaign at a time"
+                    ));
                 }
                 let text = read_text(&settings)?;
                 let parsed = Campaign::from_toml(&text)
                     .map_err(|p| anyhow!(p.with_path(&settings.display().to_string())))?;
                 let sites = path.join(SITES_DIR);
                 if !sites.is_dir() {
-                    bail!(
-                        "{}: campaign folder has no {SITES_DIR}/ folder: put one record per site in {}",
-                        path.display(),
-                        sites.display()
-                    );
+                    let sites = sites.display();
+                    bail!(crate::tr!(
+                        "{shown}：活动文件夹里没有 {SITES_DIR}/ 文件夹：请把每个站点的检查记录放在 {sites}",
+                        "{shown}: campaign folder has no {SITES_DIR}/ folder: put one record per site in {sites}"
+                    ));
                 }
                 record_files.extend(record_files_in(&sites)?);
                 campaign = Some((path.clone(), parsed));
             } else {
                 let found = record_files_in(path)?;
                 if found.is_empty() {
-                    bail!(
-                        "{}: no {CAMPAIGN_FILE} and no record files (.toml, .csv, .xlsx) in this folder",
-                        path.display()
-                    );
+                    bail!(crate::tr!(
+                        "{shown}：这个文件夹里既没有 {CAMPAIGN_FILE}，也没有检查记录（.toml、.csv、.xlsx）",
+                        "{shown}: no {CAMPAIGN_FILE} and no record files (.toml, .csv, .xlsx) in this folder"
+                    ));
                 }
                 record_files.extend(found);
             }
@@ -183,8 +203,11 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
         let place = campaign_dir
             .as_ref()
             .map(|d| d.join(SITES_DIR).display().to_string())
-            .unwrap_or_else(|| "the paths given".to_owned());
-        bail!("no inspection records in {place}");
+            .unwrap_or_else(|| crate::tr!("所给路径", "the paths given"));
+        bail!(crate::tr!(
+            "{place} 中没有检查记录",
+            "no inspection records in {place}"
+        ));
     }
     let (waivers, waivers_file) = match &campaign_dir {
         Some(dir) if dir.join(WAIVERS_FILE).is_file() => {
@@ -231,7 +254,10 @@ pub fn read_sheet(
     let file = Path::new(origin);
     let mut row = StringRecord::new();
     let Some(_) = sheet.next_row(&mut row, file)? else {
-        bail!("{origin}: the file has no header row");
+        bail!(crate::tr!(
+            "{origin}：文件没有表头行",
+            "{origin}: the file has no header row"
+        ));
     };
     if table::is_long(&row) {
         let mut long = table::Long::from_header(&row);
@@ -268,7 +294,10 @@ pub fn read_sheet(
         }
     }
     if sites == 0 {
-        bail!("{origin}: the sheet has a header but no sites: fill in one row per site");
+        bail!(crate::tr!(
+            "{origin}：表格只有表头，没有站点：请每个站点填一行",
+            "{origin}: the sheet has a header but no sites: fill in one row per site"
+        ));
     }
     Ok(sites)
 }
@@ -329,9 +358,10 @@ fn is_blank(row: &impl Cells) -> bool {
 /// A row as text, or an error naming its line.
 fn row_text(row: &impl Cells, line: usize, origin: &str) -> Result<StringRecord> {
     row.to_strings().ok_or_else(|| {
-        anyhow!(
+        anyhow!(crate::tr!(
+            "{origin}:{line}：这一行不是有效的 UTF-8 文本：请另存为 UTF-8（或 GBK）编码的 CSV",
             "{origin}:{line}: the row is not valid UTF-8 text: save the file as UTF-8 (or GBK) CSV"
-        )
+        ))
     })
 }
 
@@ -341,7 +371,10 @@ fn long_records(long: table::Long, origin: &str, checklists: &[Checklist]) -> Re
         .finish(origin, checklists)
         .map_err(|e| anyhow!(e.located(origin)))?;
     if records.is_empty() {
-        bail!("{origin}: the sheet has a header but no observations");
+        bail!(crate::tr!(
+            "{origin}：表格只有表头，没有检查项",
+            "{origin}: the sheet has a header but no observations"
+        ));
     }
     Ok(records)
 }
@@ -353,14 +386,12 @@ fn check_waiver_items(waivers: &[Waiver], checklists: &[Checklist], label: &str)
             let ids = checklists
                 .iter()
                 .flat_map(|c| c.items.iter().map(|i| i.id.as_str()));
-            let hint = crate::source::closest(&w.item, ids)
-                .map(|n| format!("; did you mean `{n}`?"))
-                .unwrap_or_default();
-            bail!(
-                "{label}:{}: waiver for unknown item `{}`{hint}",
-                w.line,
-                w.item
-            );
+            let hint = crate::source::did_you_mean(crate::source::closest(&w.item, ids));
+            let (line, item) = (w.line, &w.item);
+            bail!(crate::tr!(
+                "{label}:{line}：豁免了不存在的项目 `{item}`{hint}",
+                "{label}:{line}: waiver for unknown item `{item}`{hint}"
+            ));
         }
     }
     Ok(())
@@ -482,14 +513,12 @@ impl Plan {
         let checklist = self.checklist_for(&record.kind);
         for w in self.waivers.iter().filter(|w| w.site == record.id) {
             if checklist.is_none_or(|c| c.item(&w.item).is_none()) {
-                bail!(
-                    "{}:{}: item `{}` is not in the checklist for site `{}` ({})",
-                    self.waivers_label(),
-                    w.line,
-                    w.item,
-                    w.site,
-                    record.kind
-                );
+                let (label, line, item, site, kind) =
+                    (self.waivers_label(), w.line, &w.item, &w.site, &record.kind);
+                bail!(crate::tr!(
+                    "{label}:{line}：站点 `{site}`（{kind}）的清单里没有项目 `{item}`",
+                    "{label}:{line}: item `{item}` is not in the checklist for site `{site}` ({kind})"
+                ));
             }
         }
         Ok(())
@@ -500,12 +529,11 @@ impl Plan {
     pub fn check_waiver_sites(&self, seen: &HashSet<String>) -> Result<()> {
         for w in &self.waivers {
             if !seen.contains(&w.site) {
-                bail!(
-                    "{}:{}: waiver for unknown site `{}`: no record has this id",
-                    self.waivers_label(),
-                    w.line,
-                    w.site
-                );
+                let (label, line, site) = (self.waivers_label(), w.line, &w.site);
+                bail!(crate::tr!(
+                    "{label}:{line}：豁免了不存在的站点 `{site}`：没有哪份记录的编号是它",
+                    "{label}:{line}: waiver for unknown site `{site}`: no record has this id"
+                ));
             }
         }
         Ok(())
@@ -573,10 +601,11 @@ fn load_checklists(campaign: &Campaign, dir: Option<&Path>) -> Result<Vec<Checkl
             }
         };
         if checklist.site_kind != *kind {
-            bail!(
-                "{label}: checklist is for site kind \"{}\" but the campaign uses it for \"{kind}\"",
-                checklist.site_kind
-            );
+            let own = &checklist.site_kind;
+            bail!(crate::tr!(
+                "{label}：这份清单用于站点类型“{own}”，活动却把它用于“{kind}”",
+                "{label}: checklist is for site kind \"{own}\" but the campaign uses it for \"{kind}\""
+            ));
         }
         out.push(checklist);
     }
@@ -614,31 +643,30 @@ pub fn rechecked(records: &[Record], rechecks: &[Record]) -> Result<Vec<Record>>
     let mut merged = Vec::with_capacity(rechecks.len());
     for recheck in rechecks {
         let Some(original) = records.iter().find(|r| r.id == recheck.id) else {
-            let hint = crate::source::closest(&recheck.id, records.iter().map(|r| r.id.as_str()))
-                .map(|n| format!("; did you mean `{n}`?"))
-                .unwrap_or_default();
-            bail!(
-                "{}: re-inspection of unknown site `{}`{hint}",
-                recheck.origin,
-                recheck.id
-            );
+            let hint = crate::source::did_you_mean(crate::source::closest(
+                &recheck.id,
+                records.iter().map(|r| r.id.as_str()),
+            ));
+            let (origin, id) = (&recheck.origin, &recheck.id);
+            bail!(crate::tr!(
+                "{origin}：复查了不存在的站点 `{id}`{hint}",
+                "{origin}: re-inspection of unknown site `{id}`{hint}"
+            ));
         };
+        let (origin, id) = (&recheck.origin, &recheck.id);
         if recheck.kind != original.kind {
-            bail!(
-                "{}: site `{}` is a {} but the re-inspection says {}",
-                recheck.origin,
-                recheck.id,
-                original.kind,
-                recheck.kind
-            );
+            let (was, says) = (&original.kind, &recheck.kind);
+            bail!(crate::tr!(
+                "{origin}：站点 `{id}` 的类型是 {was}，复查记录却写作 {says}",
+                "{origin}: site `{id}` is a {was} but the re-inspection says {says}"
+            ));
         }
         if recheck.inspected_on < original.inspected_on {
-            bail!(
-                "{}: re-inspected on {}, before the inspection on {}",
-                recheck.origin,
-                recheck.inspected_on,
-                original.inspected_on
-            );
+            let (on, first) = (recheck.inspected_on, original.inspected_on);
+            bail!(crate::tr!(
+                "{origin}：复查日期 {on} 早于检查日期 {first}",
+                "{origin}: re-inspected on {on}, before the inspection on {first}"
+            ));
         }
         merged.push(original.rechecked(recheck));
     }
@@ -648,13 +676,12 @@ pub fn rechecked(records: &[Record], rechecks: &[Record]) -> Result<Vec<Record>>
 /// The record files (`.toml`, `.csv`, `.xlsx`) directly in `dir`, sorted by name so every
 /// run reads them in the same order.
 fn record_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries =
-        fs::read_dir(dir).with_context(|| format!("{}: cannot list folder", dir.display()))?;
+    let shown = dir.display();
+    let cannot_list = || crate::tr!("{shown}：无法列出文件夹", "{shown}: cannot list folder");
+    let entries = fs::read_dir(dir).with_context(cannot_list)?;
     let mut files = Vec::new();
     for entry in entries {
-        let path = entry
-            .with_context(|| format!("{}: cannot list folder", dir.display()))?
-            .path();
+        let path = entry.with_context(cannot_list)?.path();
         let wanted = path
             .extension()
             .and_then(|e| e.to_str())

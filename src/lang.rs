@@ -36,3 +36,35 @@ impl Lang {
         self.pick("、", ", ")
     }
 }
+
+/// The language of error messages, set once by the binary from the command's `--lang`.
+/// Errors are made deep in the readers, far from any command's arguments, and an error
+/// is one line the user reads at once: so its language is the process's, not a parameter
+/// of every reader. A library caller that sets nothing gets English.
+static MESSAGES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Sets the language of error messages for the rest of the process.
+pub fn set_messages(lang: Lang) {
+    MESSAGES.store(lang == Lang::Zh, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The language of error messages ([`set_messages`]; English if never set).
+pub fn messages() -> Lang {
+    if MESSAGES.load(std::sync::atomic::Ordering::Relaxed) {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+/// An error message in the language of [`messages`]: `tr!("中文 {x}", "English {x}")`,
+/// both formats capturing the same names from the scope.
+#[macro_export]
+macro_rules! tr {
+    ($zh:literal, $en:literal $(,)?) => {
+        match $crate::lang::messages() {
+            $crate::lang::Lang::Zh => format!($zh),
+            $crate::lang::Lang::En => format!($en),
+        }
+    };
+}

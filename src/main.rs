@@ -24,7 +24,11 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         let _ = writeln!(
             io::stderr(),
-            "yanshou: internal error ({what}{place}): this is a bug in yanshou, not in your files; please report it with the command you ran"
+            "{}",
+            yanshou::tr!(
+                "yanshou：内部错误（{what}{place}）：这是 yanshou 的缺陷，不是您文件的问题；请连同所运行的命令一起报告",
+                "yanshou: internal error ({what}{place}): this is a bug in yanshou, not in your files; please report it with the command you ran"
+            )
         );
     }));
     // Lets the test suite check the hook above without planting a bug to trigger it.
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    yanshou::lang::set_messages(cli.lang());
     match commands::run(cli) {
         Ok(Outcome::AllAccepted) => ExitCode::SUCCESS,
         Ok(Outcome::NotAllAccepted) => ExitCode::from(1),

@@ -15,17 +15,19 @@ pub fn check_destination(out: &Path, inputs: &[PathBuf], force: bool) -> Result<
     for input in inputs {
         let input = absolute(input);
         if target == input || (input.is_dir() && target.starts_with(&input) && target.is_file()) {
-            bail!(
-                "{}: this is an input of the run: write the output somewhere else",
-                out.display()
-            );
+            let out = out.display();
+            bail!(crate::tr!(
+                "{out}：这是本次运行的输入：请把输出写到别处",
+                "{out}: this is an input of the run: write the output somewhere else"
+            ));
         }
     }
     if out.exists() && !force {
-        bail!(
-            "{}: already exists: choose another name, or add --force to replace it",
-            out.display()
-        );
+        let out = out.display();
+        bail!(crate::tr!(
+            "{out}：已存在：请换一个名字，或加 --force 覆盖",
+            "{out}: already exists: choose another name, or add --force to replace it"
+        ));
     }
     Ok(())
 }
@@ -60,13 +62,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .unwrap_or_else(|| "output".to_owned());
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| -> Result<()> {
-        let mut file = fs::File::create(&temp)
-            .with_context(|| format!("{}: cannot create", temp.display()))?;
+        let mut file = fs::File::create(&temp).with_context(|| {
+            let temp = temp.display();
+            crate::tr!("{temp}：无法创建", "{temp}: cannot create")
+        })?;
         // No fsync: the rename already means an interrupted run leaves the old file or the
         // new one, and a report of a thousand pages would spend its time waiting on disks.
-        file.write_all(bytes)
-            .with_context(|| format!("{}: cannot write", temp.display()))?;
-        fs::rename(&temp, path).with_context(|| format!("{}: cannot write", path.display()))
+        file.write_all(bytes).with_context(|| {
+            let temp = temp.display();
+            crate::tr!("{temp}：无法写入", "{temp}: cannot write")
+        })?;
+        fs::rename(&temp, path).with_context(|| {
+            let path = path.display();
+            crate::tr!("{path}：无法写入", "{path}: cannot write")
+        })
     })();
     if result.is_err() {
         let _ = fs::remove_file(&temp);

@@ -101,21 +101,25 @@ impl<'s> Source<'s> {
         DeTable::parse(self.text).map_err(|err| {
             let span = err.span().unwrap_or(0..0);
             let message = err.message().trim_end().replace('\n', "; ");
-            Problems(vec![self.problem(span, format!("invalid TOML: {message}"))])
+            Problems(vec![self.problem(
+                span,
+                crate::tr!("TOML 格式错误：{message}", "invalid TOML: {message}"),
+            )])
         })
     }
 }
 
 /// The TOML type name of a value, for "expected X, found Y" messages.
 pub fn type_name(value: &DeValue<'_>) -> &'static str {
+    let lang = crate::lang::messages();
     match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a decimal number",
-        DeValue::Boolean(_) => "true/false",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "a list",
-        DeValue::Table(_) => "a table",
+        DeValue::String(_) => lang.pick("字符串", "a string"),
+        DeValue::Integer(_) => lang.pick("整数", "an integer"),
+        DeValue::Float(_) => lang.pick("小数", "a decimal number"),
+        DeValue::Boolean(_) => lang.pick("true/false", "true/false"),
+        DeValue::Datetime(_) => lang.pick("日期", "a date"),
+        DeValue::Array(_) => lang.pick("列表", "a list"),
+        DeValue::Table(_) => lang.pick("表", "a table"),
     }
 }
 
@@ -165,10 +169,11 @@ impl<'a, 's> Fields<'a, 's> {
         self.table.get(key)
     }
 
+    /// `expected` is what the value must be, as (Chinese, English) words.
     fn take_typed<T>(
         &mut self,
         key: &'a str,
-        expected: &str,
+        expected: (&str, &str),
         convert: impl FnOnce(&DeValue<'s>) -> Option<T>,
     ) -> Option<Spanned<T>> {
         let value = self.take(key)?;
@@ -176,9 +181,13 @@ impl<'a, 's> Fields<'a, 's> {
             Some(v) => Some(Spanned::new(value.span(), v)),
             None => {
                 let found = type_name(value.get_ref());
+                let (zh, en) = expected;
                 self.report(
                     value.span(),
-                    format!("`{key}` must be {expected}, found {found}"),
+                    crate::tr!(
+                        "`{key}` 应为{zh}，实为{found}",
+                        "`{key}` must be {en}, found {found}"
+                    ),
                 );
                 None
             }
@@ -187,7 +196,9 @@ impl<'a, 's> Fields<'a, 's> {
 
     /// A string value.
     pub fn string(&mut self, key: &'a str) -> Option<Spanned<String>> {
-        self.take_typed(key, "a string", |v| v.as_str().map(str::to_owned))
+        self.take_typed(key, ("字符串", "a string"), |v| {
+            v.as_str().map(str::to_owned)
+        })
     }
 
     /// A string value that must be present and not blank.
@@ -195,10 +206,14 @@ impl<'a, 's> Fields<'a, 's> {
         let present = self.table.contains_key(key);
         let value = self.string(key);
         match &value {
-            None if !present => self.report(self.span(), format!("missing key `{key}`")),
-            Some(v) if v.get_ref().trim().is_empty() => {
-                self.report(v.span(), format!("`{key}` must not be empty"))
-            }
+            None if !present => self.report(
+                self.span(),
+                crate::tr!("缺少 `{key}`", "missing key `{key}`"),
+            ),
+            Some(v) if v.get_ref().trim().is_empty() => self.report(
+                v.span(),
+                crate::tr!("`{key}` 不能为空", "`{key}` must not be empty"),
+            ),
             _ => {}
         }
         value
@@ -206,17 +221,17 @@ impl<'a, 's> Fields<'a, 's> {
 
     /// A number, integer or decimal.
     pub fn number(&mut self, key: &'a str) -> Option<Spanned<f64>> {
-        self.take_typed(key, "a number", number_of)
+        self.take_typed(key, ("数字", "a number"), number_of)
     }
 
     /// An integer.
     pub fn integer(&mut self, key: &'a str) -> Option<Spanned<i64>> {
-        self.take_typed(key, "a whole number", integer_of)
+        self.take_typed(key, ("整数", "a whole number"), integer_of)
     }
 
     /// A boolean.
     pub fn boolean(&mut self, key: &'a str) -> Option<Spanned<bool>> {
-        self.take_typed(key, "true or false", DeValue::as_bool)
+        self.take_typed(key, (" true 或 false", "true or false"), DeValue::as_bool)
     }
 
     /// A TOML date (`2020-06-02`, no quotes).
@@ -225,7 +240,10 @@ impl<'a, 's> Fields<'a, 's> {
         match date_of(value.get_ref()) {
             Ok(date) => Some(Spanned::new(value.span(), date)),
             Err(message) => {
-                self.report(value.span(), format!("`{key}`: {message}"));
+                self.report(
+                    value.span(),
+                    crate::tr!("`{key}`：{message}", "`{key}`: {message}"),
+                );
                 None
             }
         }
@@ -238,7 +256,10 @@ impl<'a, 's> Fields<'a, 's> {
             let found = type_name(value.get_ref());
             self.report(
                 value.span(),
-                format!("`{key}` must be a list of strings, found {found}"),
+                crate::tr!(
+                    "`{key}` 应为字符串列表，实为{found}",
+                    "`{key}` must be a list of strings, found {found}"
+                ),
             );
             return None;
         };
@@ -250,7 +271,10 @@ impl<'a, 's> Fields<'a, 's> {
                     let found = type_name(element.get_ref());
                     self.report(
                         element.span(),
-                        format!("`{key}` must list strings only, found {found}"),
+                        crate::tr!(
+                            "`{key}` 只能列字符串，这里是{found}",
+                            "`{key}` must list strings only, found {found}"
+                        ),
                     );
                 }
             }
@@ -267,7 +291,10 @@ impl<'a, 's> Fields<'a, 's> {
                 let found = type_name(value.get_ref());
                 self.report(
                     value.span(),
-                    format!("`{key}` must be a table, found {found}"),
+                    crate::tr!(
+                        "`{key}` 应为表，实为{found}",
+                        "`{key}` must be a table, found {found}"
+                    ),
                 );
                 None
             }
@@ -285,11 +312,20 @@ impl<'a, 's> Fields<'a, 's> {
             .map(|(k, _)| (k.get_ref().to_string(), k.span()))
             .collect();
         for (key, span) in unknown {
-            let hint = match nearest(&key, known.iter().copied()) {
-                Some(near) => format!(" (did you mean `{near}`?)"),
-                None => format!(" (known keys: {})", known.join(", ")),
+            let message = match nearest(&key, known.iter().copied()) {
+                Some(near) => crate::tr!(
+                    "未知的键 `{key}`（位于{context}；是不是 `{near}`？）",
+                    "unknown key `{key}` in {context} (did you mean `{near}`?)"
+                ),
+                None => {
+                    let known = known.join(", ");
+                    crate::tr!(
+                        "未知的键 `{key}`（位于{context}；可用的键：{known}）",
+                        "unknown key `{key}` in {context} (known keys: {known})"
+                    )
+                }
             };
-            self.report(span, format!("unknown key `{key}` in {context}{hint}"));
+            self.report(span, message);
         }
         self.problems.sort_by_key(|p| (p.line, p.column));
         self.problems
@@ -313,6 +349,14 @@ pub fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Opt
         .map(|c| (strsim::levenshtein(word, c), c))
         .min()
         .map(|(_, c)| c)
+}
+
+/// The hint after an unknown name: "; did you mean `x`?", or nothing without a guess.
+pub fn did_you_mean(guess: Option<&str>) -> String {
+    match guess {
+        Some(n) => crate::tr!("；是不是 `{n}`？", "; did you mean `{n}`?"),
+        None => String::new(),
+    }
 }
 
 /// A TOML integer as `i64`, whatever its radix; `None` when it does not fit.
@@ -340,15 +384,17 @@ pub fn number_of(value: &DeValue<'_>) -> Option<f64> {
 /// dated by day.
 pub fn date_of(value: &DeValue<'_>) -> Result<Date, String> {
     let Some(dt) = value.as_datetime() else {
-        return Err(format!(
-            "expected a date like 2020-06-02 (no quotes), found {}",
-            type_name(value)
+        let found = type_name(value);
+        return Err(crate::tr!(
+            "应为 2020-06-02 这样的日期（不加引号），实为{found}",
+            "expected a date like 2020-06-02 (no quotes), found {found}"
         ));
     };
     match (dt.date, dt.time, dt.offset) {
         (Some(d), None, None) => Date::new(d.year as i16, d.month as i8, d.day as i8)
-            .map_err(|e| format!("impossible date {dt}: {e}")),
-        _ => Err(format!(
+            .map_err(|e| crate::tr!("日期 {dt} 不存在：{e}", "impossible date {dt}: {e}")),
+        _ => Err(crate::tr!(
+            "应为 2020-06-02 这样的日期，实为 {dt}（请去掉时间）",
             "expected a plain date like 2020-06-02, found {dt} (leave out the time)"
         )),
     }

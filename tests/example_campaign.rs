@@ -135,9 +135,10 @@ fn unrecorded_and_not_applicable_items_are_explained() {
 #[test]
 fn the_json_has_the_documented_fields() {
     let doc = check_json();
-    for key in ["campaign", "summary", "warnings", "sites"] {
+    for key in ["schema_version", "campaign", "summary", "warnings", "sites"] {
         assert!(doc.get(key).is_some(), "missing {key}");
     }
+    assert_eq!(doc["schema_version"], yanshou::render::SCHEMA_VERSION);
     let summary = &doc["summary"];
     assert_eq!(summary["sites"], 24);
     for verdict in ["pass", "rectify", "incomplete"] {

@@ -44,6 +44,16 @@ fn status(doc: &Value, site: &str, item: &str) -> Option<String> {
     Some(i["status"].as_str().unwrap().to_owned())
 }
 
+/// The followed-up `item` of `site`.
+fn item<'a>(doc: &'a Value, site_id: &str, item: &str) -> &'a Value {
+    site(doc, site_id)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item"] == item)
+        .unwrap_or_else(|| panic!("{site_id} has no followed-up {item}"))
+}
+
 fn site<'a>(doc: &'a Value, id: &str) -> &'a Value {
     doc["sites"]
         .as_array()
@@ -56,6 +66,7 @@ fn site<'a>(doc: &'a Value, id: &str) -> &'a Value {
 #[test]
 fn every_follow_up_status_shows_with_its_dates() {
     let doc = recheck("2020-10-01");
+    assert_eq!(doc["schema_version"], 1);
     assert_eq!(doc["as_of"], "2020-10-01");
     // re-inspected before the deadline and fixed
     assert_eq!(
@@ -63,6 +74,11 @@ fn every_follow_up_status_shows_with_its_dates() {
         Some("fixed")
     );
     let liutun = site(&doc, "liutun");
+    assert_eq!(
+        liutun["kind"], "township",
+        "a site is id, name and kind, as in check"
+    );
+    assert_eq!(site(&doc, "hubuzhai-nanjie")["kind"], "village");
     assert_eq!(liutun["due"], "2020-07-01");
     assert_eq!(liutun["rechecked_on"], "2020-06-24");
     assert_eq!(liutun["verdict_before"], "rectify");
@@ -141,7 +157,44 @@ fn a_waiver_counts_until_the_day_it_expires() {
         Some("waived")
     );
     assert_eq!(site(&in_force, "wenliu")["verdict"], "pass");
+    // The waiver is the object `check` writes for the same finding, not a sentence.
+    let waiver = &item(&in_force, "wenliu", "site.floor_area")["waiver"];
+    assert_eq!(
+        *waiver,
+        serde_json::json!({
+            "reason": "租用原粮站办公楼，面积差 0.5 m²，新址装修期间暂缓",
+            "approved_by": "县政务服务和大数据管理局 王建军",
+            "approved_on": "2020-06-10",
+            "expires": "2020-09-30",
+        })
+    );
+    let checked = yanshou()
+        .args([
+            "check",
+            EXAMPLE,
+            "--format",
+            "json",
+            "--as-of",
+            "2020-09-29",
+        ])
+        .output()
+        .unwrap();
+    let checked: Value = serde_json::from_slice(&checked.stdout).unwrap();
+    let finding = site(&checked, "wenliu")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["item"] == "site.floor_area")
+        .unwrap();
+    assert_eq!(
+        finding["waiver"], *waiver,
+        "check and recheck write one waiver"
+    );
     let expired = recheck("2020-09-30");
+    assert!(
+        item(&expired, "wenliu", "site.floor_area")["waiver"].is_null(),
+        "a waiver that ran out is not shown as applying"
+    );
     assert_eq!(
         status(&expired, "wenliu", "site.floor_area").as_deref(),
         Some("overdue")
@@ -202,7 +255,7 @@ fn a_waiver_for_an_unknown_site_or_item_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("waivers.toml:") && stderr.contains("unknown site `wenlu`"),
+        stderr.contains("waivers.toml:") && stderr.contains("豁免了不存在的站点 `wenlu`"),
         "{stderr}"
     );
     fs::write(
@@ -213,8 +266,18 @@ fn a_waiver_for_an_unknown_site_or_item_is_an_error() {
     let out = yanshou().arg("check").arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("是不是 `site.floor_area`？"), "{stderr}");
+    // The same in English, on request.
+    let out = yanshou()
+        .arg("check")
+        .arg(&dir)
+        .args(["--lang", "en"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("did you mean `site.floor_area`?"),
+        stderr
+            .contains("waiver for unknown item `site.floor_aera`; did you mean `site.floor_area`?"),
         "{stderr}"
     );
 }
@@ -229,7 +292,7 @@ fn a_recheck_of_an_unknown_site_or_before_the_inspection_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("re-inspection of unknown site `liutn`; did you mean `liutun`?"),
+        stderr.contains("复查了不存在的站点 `liutn`；是不是 `liutun`？"),
         "{stderr}"
     );
     fs::write(
@@ -239,5 +302,5 @@ fn a_recheck_of_an_unknown_site_or_before_the_inspection_is_an_error() {
     .unwrap();
     let out = yanshou().arg("recheck").arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("before the inspection on 2020-06-02"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("早于检查日期 2020-06-02"));
 }

@@ -129,7 +129,7 @@ fn a_wrong_cell_names_file_row_column_and_item() {
     let out = yanshou().arg("check").arg(&csv).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    let expected = format!("{}:3:{}: site.floor_area (", csv.display(), col + 1);
+    let expected = format!("{}:3:{}：site.floor_area（", csv.display(), col + 1);
     assert!(
         stderr.starts_with(&format!("yanshou: {expected}")),
         "{stderr}"
@@ -150,7 +150,7 @@ fn undecodable_bytes_are_an_error_naming_the_row() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("broken.csv:3"), "{stderr}");
-    assert!(stderr.contains("neither UTF-8 nor GBK"), "{stderr}");
+    assert!(stderr.contains("既不是 UTF-8 也不是 GBK"), "{stderr}");
 }
 
 #[test]
@@ -166,13 +166,10 @@ fn unknown_columns_suggest_the_nearest_item() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains(":1:7: site.floor_aera (G1): unknown column"),
+        stderr.contains(":1:7：site.floor_aera（G1）：不认识的列"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("did you mean `site.floor_area`?"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("是不是 `site.floor_area`？"), "{stderr}");
 }
 
 #[test]
@@ -218,7 +215,7 @@ fn convert_never_writes_over_its_input_or_an_existing_file() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is an input of the run"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("这是本次运行的输入"));
     let again = yanshou()
         .args(["convert", EXAMPLE, "--to", "csv", "--out"])
         .arg(&csv)
@@ -312,5 +309,5 @@ fn a_blank_form_is_not_a_campaign_without_sites() {
     assert_eq!(out.status.code(), Some(0));
     let out = yanshou().arg("check").arg(&form).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("has a header but no sites"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("表格只有表头，没有站点"));
 }

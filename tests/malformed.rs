@@ -107,6 +107,32 @@ fn fails(dir: &Path, args: &[&str], file: &str, expected: &str) {
     }
 }
 
+/// `fails` with the same arguments in the default language: the same clean, located exit 2,
+/// its message in Chinese.
+fn fails_in_chinese(dir: &Path, args: &[&str], file: &str) {
+    let out = Command::cargo_bin("yanshou")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("yanshou: ") && first.contains(file),
+        "{args:?}: {stderr}"
+    );
+    let message = first.split_once(file).map_or(first, |(_, rest)| rest);
+    assert!(
+        message
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{args:?}: not in Chinese: {stderr}"
+    );
+}
+
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {
     let path = dir.join(name);
     if let Some(parent) = path.parent() {
@@ -260,7 +286,8 @@ fn malformed_records() {
     ];
     for (name, bytes, expected) in &cases {
         write(&dir, name, bytes);
-        fails(&dir, &["check", name], name, expected);
+        fails(&dir, &["check", name, "--lang", "en"], name, expected);
+        fails_in_chinese(&dir, &["check", name], name);
     }
     // duplicate ids across files, ignoring case
     write(&dir, "dup/a.toml", PASS);
@@ -269,7 +296,13 @@ fn malformed_records() {
         "dup/b.toml",
         PASS.replace("fixture-pass", "Fixture-Pass"),
     );
-    fails(&dir, &["check", "dup"], "b.toml", "already used by");
+    fails(
+        &dir,
+        &["check", "dup", "--lang", "en"],
+        "b.toml",
+        "already used by",
+    );
+    fails(&dir, &["check", "dup"], "b.toml", "已被");
     assert!(cases.len() >= 25);
 }
 
@@ -395,7 +428,8 @@ fn malformed_spreadsheets() {
     ];
     for (name, bytes, expected) in &cases {
         write(&dir, name, bytes);
-        fails(&dir, &["check", name], name, expected);
+        fails(&dir, &["check", name, "--lang", "en"], name, expected);
+        fails_in_chinese(&dir, &["check", name], name);
     }
     assert!(cases.len() >= 20);
 }
@@ -412,6 +446,12 @@ fn malformed_settings_and_usage() {
         &dir,
         &["checklist", "lint", "broken.toml"],
         "broken.toml",
+        "`min` 应为 0 到 100 的百分数",
+    );
+    fails(
+        &dir,
+        &["checklist", "lint", "broken.toml", "--lang", "en"],
+        "broken.toml",
         "percentage from 0 to 100",
     );
     write(
@@ -420,12 +460,27 @@ fn malformed_settings_and_usage() {
         "name = \"x\"\n[checklists]\ntownship = \"missing.toml\"\n",
     );
     write(&dir, "c1/sites/a.toml", PASS);
-    fails(&dir, &["check", "c1"], "missing.toml", "no such file");
+    fails(
+        &dir,
+        &["check", "c1", "--lang", "en"],
+        "missing.toml",
+        "no such file",
+    );
     write(&dir, "c2/campaign.toml", "name = \"x\"\n");
-    fails(&dir, &["check", "c2"], "c2", "no sites/ folder");
+    fails(
+        &dir,
+        &["check", "c2", "--lang", "en"],
+        "c2",
+        "no sites/ folder",
+    );
     write(&dir, "c3/campaign.toml", "name = [\n");
     write(&dir, "c3/sites/a.toml", PASS);
-    fails(&dir, &["check", "c3"], "campaign.toml", "invalid TOML");
+    fails(
+        &dir,
+        &["check", "c3", "--lang", "en"],
+        "campaign.toml",
+        "invalid TOML",
+    );
     write(&dir, "c4/campaign.toml", "name = \"x\"\n");
     write(&dir, "c4/sites/a.toml", PASS);
     write(
@@ -435,7 +490,7 @@ fn malformed_settings_and_usage() {
     );
     fails(
         &dir,
-        &["check", "c4"],
+        &["check", "c4", "--lang", "en"],
         "waivers.toml",
         "unknown site `nowhere`",
     );
@@ -446,19 +501,26 @@ fn malformed_settings_and_usage() {
     );
     fails(
         &dir,
-        &["deadline", "2026-12-20", "--calendar", "cal.toml"],
+        &[
+            "deadline",
+            "2026-12-20",
+            "--calendar",
+            "cal.toml",
+            "--lang",
+            "en",
+        ],
         "cal.toml",
         "cal.toml:3",
     );
     fails(
         &dir,
-        &["deadline", "2101-01-01"],
+        &["deadline", "2101-01-01", "--lang", "en"],
         "2101",
         "no data for 2101",
     );
     fails(
         &dir,
-        &["deadline", "yesterday"],
+        &["deadline", "yesterday", "--lang", "en"],
         "yesterday",
         "is not a date",
     );
@@ -466,7 +528,7 @@ fn malformed_settings_and_usage() {
     fails(
         &dir,
         &[
-            "convert", "same.csv", "--to", "csv", "--out", "same.csv", "--force",
+            "convert", "same.csv", "--to", "csv", "--out", "same.csv", "--force", "--lang", "en",
         ],
         "same.csv",
         "is an input of the run",
@@ -475,8 +537,129 @@ fn malformed_settings_and_usage() {
         &dir,
         &["check", "nowhere.toml"],
         "nowhere.toml",
-        "no such file or folder",
+        "文件或文件夹不存在",
     );
+}
+
+#[test]
+fn malformed_checklists() {
+    let dir = scratch("checklists");
+    let clauses = "[clauses]\n\"3.4.5\" = { title = \"村级便民服务站设立专职代办员\", title_en = \"Village dedicated agent\" }\n";
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "no-clauses.toml",
+            CHECKLIST.replace(clauses, ""),
+            "缺少 `[clauses]`：请列出本清单检查的条款",
+        ),
+        (
+            "unlisted-clause.toml",
+            CHECKLIST.replacen("clause = \"3.4.5\"", "clause = \"3.4.6\"", 1),
+            "条款“3.4.6”未列在 [clauses] 中（是不是“3.4.5”？）",
+        ),
+        (
+            "bad-item-id.toml",
+            CHECKLIST.replace("id = \"agent.dedicated\"", "id = \"Agent.Dedicated\""),
+            "项目编号“Agent.Dedicated”应为以点连接的小写英文单词",
+        ),
+        (
+            "duplicate-item-id.toml",
+            CHECKLIST.replace("id = \"agent.services\"", "id = \"agent.dedicated\""),
+            "项目编号 `agent.dedicated` 重复，第 42 行已定义过",
+        ),
+        (
+            "unknown-kind.toml",
+            CHECKLIST.replace("kind = \"yes_no\"", "kind = \"yesno\""),
+            "未知的项目类型“yesno”：是不是“yes_no”？",
+        ),
+        (
+            "bad-severity.toml",
+            CHECKLIST.replacen("severity = \"mandatory\"", "severity = \"must\"", 1),
+            "`severity` 应为“mandatory”（强制）或“advisory”（建议），实为“must”",
+        ),
+        (
+            "duplicate-member.toml",
+            CHECKLIST.replace("\"上门服务\"]", "\"上门服务\", \"咨询服务\"]"),
+            "“咨询服务”在 `members` 中列了两次",
+        ),
+        (
+            "zero-deduction.toml",
+            CHECKLIST.replace("deduct_per_missing = 12.5", "deduct_per_missing = 0"),
+            "`deduct_per_missing` 应为正的分值",
+        ),
+        (
+            "points-total.toml",
+            CHECKLIST.replacen("points = 50", "points = 40", 1),
+            "各项目分值合计 90 分，不等于 100 分（`total_points`）",
+        ),
+    ];
+    for (name, text, expected) in &cases {
+        write(&dir, name, text);
+        fails(&dir, &["checklist", "lint", name], name, expected);
+    }
+    // The same problems in English.
+    let english = [
+        (
+            "duplicate-member.toml",
+            "member \"咨询服务\" is listed twice",
+        ),
+        (
+            "points-total.toml",
+            "the items' points add up to 90, not 100 (`total_points`)",
+        ),
+        (
+            "unknown-kind.toml",
+            "unknown kind \"yesno\": did you mean \"yes_no\"?",
+        ),
+    ];
+    for (name, expected) in english {
+        fails(
+            &dir,
+            &["checklist", "lint", name, "--lang", "en"],
+            name,
+            expected,
+        );
+    }
+}
+
+/// `checklist lint` words its problems in Chinese unless `--lang en` asks for English.
+#[test]
+fn checklist_lint_follows_lang() {
+    let dir = scratch("lint-lang");
+    let bad = CHECKLIST
+        .replace("min = 90", "min = 190")
+        .replace("\"上门服务\"]", "\"上门服务\", \"咨询服务\"]");
+    write(&dir, "bad.toml", bad);
+    let lint = |args: &[&str]| {
+        let out = Command::cargo_bin("yanshou")
+            .unwrap()
+            .current_dir(&dir)
+            .args(args)
+            .timeout(Duration::from_secs(20))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{args:?}: {stderr}");
+        assert!(lines[0].starts_with("yanshou: bad.toml:"), "{stderr}");
+        assert!(lines[1].starts_with("bad.toml:"), "{stderr}");
+        stderr
+    };
+    let zh = lint(&["checklist", "lint", "bad.toml"]);
+    assert!(zh.contains(":25:7: `min` 应为 0 到 100 的百分数"), "{zh}");
+    assert!(zh.contains("“咨询服务”在 `members` 中列了两次"), "{zh}");
+    assert!(
+        !zh.contains("percentage") && !zh.contains("listed twice"),
+        "{zh}"
+    );
+    let en = lint(&["checklist", "lint", "bad.toml", "--lang", "en"]);
+    assert!(
+        en.contains(":25:7: `min` must be a percentage from 0 to 100"),
+        "{en}"
+    );
+    assert!(en.contains("member \"咨询服务\" is listed twice"), "{en}");
+    assert!(!en.contains("百分数") && !en.contains("列了两次"), "{en}");
 }
 
 /// Inputs the fuzzers found crashing, kept so the bugs stay fixed.

@@ -208,7 +208,7 @@ fn refuses_to_overwrite_without_force() {
 fn unknown_kind_lists_the_kinds() {
     let (code, stderr) = stderr_of(&["template", "--kind", "county", "--format", "csv"]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("\"county\""), "{stderr}");
+    assert!(stderr.contains("“county”"), "{stderr}");
     assert!(stderr.contains("township, village"), "{stderr}");
 }
 
@@ -217,7 +217,7 @@ fn workbooks_need_out() {
     for format in ["xlsx", "xlsform"] {
         let (code, stderr) = stderr_of(&["template", "--kind", "township", "--format", format]);
         assert_eq!(code, Some(2));
-        assert!(stderr.contains("--out FILE"), "{stderr}");
+        assert!(stderr.contains("--out 文件名"), "{stderr}");
     }
 }
 
@@ -235,7 +235,7 @@ fn a_missing_folder_is_named() {
         file.to_str().unwrap(),
     ]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("no such folder"), "{stderr}");
+    assert!(stderr.contains("文件夹不存在"), "{stderr}");
 }
 
 #[test]
@@ -266,7 +266,7 @@ fn checklist_option_takes_a_file_or_builtin_and_must_match_the_kind() {
     ]);
     assert_eq!(code, Some(2));
     assert!(
-        stderr.contains("for site kind \"village\", not \"township\""),
+        stderr.contains("用于站点类型“village”，不是“township”"),
         "{stderr}"
     );
 }
@@ -318,7 +318,7 @@ fn campaign_checklists_are_found_relative_to_the_campaign() {
         campaign,
     ]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("its kinds are village"), "{stderr}");
+    assert!(stderr.contains("它的站点类型有 village"), "{stderr}");
 }
 
 #[test]
@@ -409,6 +409,6 @@ fn never_writes_over_its_own_checklist() {
         "--force",
     ]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("input"), "{stderr}");
+    assert!(stderr.contains("这是本次运行的输入"), "{stderr}");
     assert_eq!(fs::read(&file).unwrap(), before);
 }

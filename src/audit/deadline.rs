@@ -28,9 +28,7 @@ pub struct PhaseSpan {
 
 /// A rectification that could not be dated: the calendar does not reach its deadline.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "{origin}: cannot date the rectification of site \"{site}\" ({inspected_on} + {working_days} working days): {source}"
-)]
+#[error("{}", self.message())]
 pub struct DatingError {
     /// The record file.
     pub origin: String,
@@ -42,6 +40,22 @@ pub struct DatingError {
     pub working_days: u32,
     /// What the calendar said.
     pub source: CalendarError,
+}
+
+impl DatingError {
+    fn message(&self) -> String {
+        let DatingError {
+            origin,
+            site,
+            inspected_on,
+            working_days,
+            source,
+        } = self;
+        crate::tr!(
+            "{origin}：无法确定站点“{site}”的整改期限（{inspected_on} 后 {working_days} 个工作日）：{source}",
+            "{origin}: cannot date the rectification of site \"{site}\" ({inspected_on} + {working_days} working days): {source}"
+        )
+    }
 }
 
 /// Gives a site not accepted its deadline: `working_days` after the inspection day.

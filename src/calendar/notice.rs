@@ -71,7 +71,13 @@ pub fn parse(text: &str) -> Result<Notice, NoticeError> {
     if let Some(c) = re.extension.captures(&whole) {
         let year = number_in(&c, 1).and_then(|y| i16::try_from(y).ok());
         let Some(year) = year else {
-            return Err(at(0, "the year of the extended break is not a year"));
+            return Err(at(
+                0,
+                &crate::tr!(
+                    "延长假期的年份无法识别",
+                    "the year of the extended break is not a year"
+                ),
+            ));
         };
         let holiday = c[2].to_owned();
         let line = lines
@@ -90,11 +96,17 @@ pub fn parse(text: &str) -> Result<Notice, NoticeError> {
     let Some(c) = re.title.captures(&whole) else {
         return Err(at(
             0,
-            "no title 国务院办公厅关于YYYY年部分节假日安排的通知 (or 关于延长YYYY年春节假期的通知): copy the notice from its title on",
+            &crate::tr!(
+                "没有“国务院办公厅关于YYYY年部分节假日安排的通知”（或“关于延长YYYY年春节假期的通知”）这样的标题：请从标题起复制通知全文",
+                "no title 国务院办公厅关于YYYY年部分节假日安排的通知 (or 关于延长YYYY年春节假期的通知): copy the notice from its title on"
+            ),
         ));
     };
     let Some(year) = number_in(&c, 1).and_then(|y| i16::try_from(y).ok()) else {
-        return Err(at(0, "the title's year is not a year"));
+        return Err(at(
+            0,
+            &crate::tr!("标题中的年份无法识别", "the title's year is not a year"),
+        ));
     };
     let mut holidays: Vec<Holiday> = Vec::new();
     let mut workdays: Vec<MakeUpDay> = Vec::new();
@@ -127,7 +139,10 @@ pub fn parse(text: &str) -> Result<Notice, NoticeError> {
     if holidays.is_empty() {
         return Err(at(
             0,
-            "no festival item (一、元旦：1月1日放假，共1天。…) found: copy the notice's numbered items as published",
+            &crate::tr!(
+                "没有找到节日条目（一、元旦：1月1日放假，共1天。…）：请照原文复制通知的各条",
+                "no festival item (一、元旦：1月1日放假，共1天。…) found: copy the notice's numbered items as published"
+            ),
         ));
     }
     Ok(Notice::Year(YearTable {
@@ -153,9 +168,10 @@ pub fn extend(
     reference: &str,
 ) -> Result<(), String> {
     let Some(h) = table.holidays.iter_mut().find(|h| h.name == holiday) else {
-        return Err(format!(
-            "the {} notice has no festival {holiday} to extend",
-            table.year
+        let year = table.year;
+        return Err(crate::tr!(
+            "{year} 年的通知中没有可延长的{holiday}",
+            "the {year} notice has no festival {holiday} to extend"
         ));
     };
     h.to = to;
@@ -336,7 +352,10 @@ impl Patterns {
         if to < from {
             return Err(at(
                 line,
-                &format!("{name}: the break ends ({to}) before it starts ({from})"),
+                &crate::tr!(
+                    "{name}：假期的结束（{to}）早于开始（{from}）",
+                    "{name}: the break ends ({to}) before it starts ({from})"
+                ),
             ));
         }
         let holiday = Holiday {
@@ -351,13 +370,13 @@ impl Patterns {
         if let Some(n) = count
             && i64::from(n) != i64::from(holiday.days())
         {
-            return Err(at(
-                line,
-                &format!(
-                    "{name}: {from} to {to} is {} days, but the notice says {n}: check the dates",
-                    holiday.days()
-                ),
-            ));
+            return Err(at(line, &{
+                let days = holiday.days();
+                crate::tr!(
+                    "{name}：{from} 至 {to} 是 {days} 天，通知却写共 {n} 天：请核对日期",
+                    "{name}: {from} to {to} is {days} days, but the notice says {n}: check the dates"
+                )
+            }));
         }
         Ok(holiday)
     }
@@ -375,7 +394,8 @@ impl Patterns {
         let unreadable = || {
             at(
                 line,
-                &format!(
+                &crate::tr!(
+                    "无法识别日期“{text}”：通知里的日期写作 1月28日（周二） 或 2022年12月31日",
                     "cannot read the date \"{text}\": a notice writes dates as 1月28日（周二） or 2022年12月31日"
                 ),
             )
@@ -392,19 +412,30 @@ impl Patterns {
         let d = number_in(&c, 3)
             .and_then(|d| i8::try_from(d).ok())
             .ok_or_else(unreadable)?;
-        let date = Date::new(y, m, d)
-            .map_err(|_| at(line, &format!("\"{text}\" is not a date of {y}")))?;
+        let date = Date::new(y, m, d).map_err(|_| {
+            at(
+                line,
+                &crate::tr!(
+                    "“{text}”不是 {y} 年的日期",
+                    "\"{text}\" is not a date of {y}"
+                ),
+            )
+        })?;
         if let Some(note) = c.get(4)
             && let Some(named) = weekday_in(note.as_str())
             && named != date.weekday()
         {
-            return Err(at(
-                line,
-                &format!(
-                    "\"{text}\": {date} is a {:?}, not the {named:?} the notice names: check the date",
-                    date.weekday()
-                ),
-            ));
+            return Err(at(line, &{
+                let actual = date.weekday();
+                let (actual_zh, named_zh) = (
+                    super::error::weekday_zh(actual),
+                    super::error::weekday_zh(named),
+                );
+                crate::tr!(
+                    "“{text}”：{date} 是{actual_zh}，不是通知所写的{named_zh}：请核对日期",
+                    "\"{text}\": {date} is a {actual:?}, not the {named:?} the notice names: check the date"
+                )
+            }));
         }
         Ok(date)
     }

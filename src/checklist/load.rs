@@ -37,7 +37,10 @@ pub(super) fn parse(text: &str) -> Result<Checklist, Problems> {
     {
         top.report(
             id.span(),
-            "`id` must be lowercase ASCII letters, digits, `-`, `_` and dots, e.g. puyang-2020-township",
+            crate::tr!(
+                "`id` 只能用小写英文字母、数字、`-`、`_` 和点，如 puyang-2020-township",
+                "`id` must be lowercase ASCII letters, digits, `-`, `_` and dots, e.g. puyang-2020-township"
+            ),
         );
     }
     let title = top.required_string("title");
@@ -49,7 +52,10 @@ pub(super) fn parse(text: &str) -> Result<Checklist, Problems> {
     {
         top.report(
             kind.span(),
-            "`site_kind` must be an ASCII word such as township or village",
+            crate::tr!(
+                "`site_kind` 应为英文单词，如 township 或 village",
+                "`site_kind` must be an ASCII word such as township or village"
+            ),
         );
     }
     let site_kind_name = top.required_string("site_kind_name");
@@ -62,7 +68,10 @@ pub(super) fn parse(text: &str) -> Result<Checklist, Problems> {
             _ => {
                 top.report(
                     t.span(),
-                    "`total_points` must be a positive number, in tenths at most",
+                    crate::tr!(
+                        "`total_points` 应为正数，最多一位小数",
+                        "`total_points` must be a positive number, in tenths at most"
+                    ),
                 );
                 None
             }
@@ -73,7 +82,7 @@ pub(super) fn parse(text: &str) -> Result<Checklist, Problems> {
     let grades = read_grades(&mut top, &mut problems);
     let mut written = Written::default();
     let items = read_items(&mut top, &mut problems, &clauses, &mut written);
-    problems.extend(top.finish("the checklist"));
+    problems.extend(top.finish(&crate::tr!("清单", "the checklist")));
 
     if let (Some(items), Some(clauses)) = (&items, &clauses) {
         // The total is only meaningful once every item has been read.
@@ -100,7 +109,12 @@ pub(super) fn parse(text: &str) -> Result<Checklist, Problems> {
     }
     // Every `?` below is reached only when its part reported a problem, and problems were
     // returned above; the fallback keeps this total without a panic path.
-    let missing = || Problems(vec![source.problem(0..0, "the checklist is incomplete")]);
+    let missing = || {
+        Problems(vec![source.problem(
+            0..0,
+            crate::tr!("清单不完整", "the checklist is incomplete"),
+        )])
+    };
     Ok(Checklist {
         id: id.ok_or_else(missing)?.into_inner(),
         title: title.ok_or_else(missing)?.into_inner(),
@@ -123,12 +137,21 @@ fn read_clauses(top: &mut Fields<'_, '_>, problems: &mut Vec<Problem>) -> Option
         let span = top.span();
         top.report(
             span,
-            "missing `[clauses]`: list the clauses this checklist checks, e.g. \"3.1.1\" = { title = \"办公场所\" }",
+            crate::tr!(
+                "缺少 `[clauses]`：请列出本清单检查的条款，如 \"3.1.1\" = {{ title = \"办公场所\" }}",
+                "missing `[clauses]`: list the clauses this checklist checks, e.g. \"3.1.1\" = {{ title = \"办公场所\" }}"
+            ),
         );
         return None;
     };
     if table.is_empty() {
-        top.report(span, "`[clauses]` is empty");
+        top.report(
+            span,
+            crate::tr!(
+                "`[clauses]` 是空的：请至少列出一个条款",
+                "`[clauses]` is empty"
+            ),
+        );
         return None;
     }
     let mut clauses = Vec::new();
@@ -137,16 +160,20 @@ fn read_clauses(top: &mut Fields<'_, '_>, problems: &mut Vec<Problem>) -> Option
         if !is_clause_number(&number) {
             problems.push(source.problem(
                 key.span(),
-                format!("clause \"{number}\" is not a clause number like 3.1.1"),
+                crate::tr!(
+                    "“{number}”不是 3.1.1 这样的条款号",
+                    "clause \"{number}\" is not a clause number like 3.1.1"
+                ),
             ));
             continue;
         }
         let Some(inner) = value.get_ref().as_table() else {
+            let found = type_name(value.get_ref());
             problems.push(source.problem(
                 value.span(),
-                format!(
-                    "clause \"{number}\" must be a table like {{ title = \"办公场所\" }}, found {}",
-                    type_name(value.get_ref())
+                crate::tr!(
+                    "条款“{number}”应写成 {{ title = \"办公场所\" }} 这样的表，实为{found}",
+                    "clause \"{number}\" must be a table like {{ title = \"办公场所\" }}, found {found}"
                 ),
             ));
             continue;
@@ -154,7 +181,7 @@ fn read_clauses(top: &mut Fields<'_, '_>, problems: &mut Vec<Problem>) -> Option
         let mut fields = Fields::new(source, inner, value.span());
         let title = fields.required_string("title");
         let title_en = fields.string("title_en");
-        problems.extend(fields.finish(&format!("clause {number}")));
+        problems.extend(fields.finish(&crate::tr!("条款 {number}", "clause {number}")));
         if let Some(title) = title {
             clauses.push(Clause {
                 number,
@@ -179,14 +206,20 @@ fn read_grades(top: &mut Fields<'_, '_>, problems: &mut Vec<Problem>) -> Option<
         let span = top.span();
         top.report(
             span,
-            "missing `[[grades]]`: give at least one grade band with `min = 0`",
+            crate::tr!(
+                "缺少 `[[grades]]`：请至少写一个 `min = 0` 的等级",
+                "missing `[[grades]]`: give at least one grade band with `min = 0`"
+            ),
         );
         return None;
     };
     let Some(array) = value.get_ref().as_array() else {
         top.report(
             value.span(),
-            "`grades` must be an array of tables `[[grades]]`",
+            crate::tr!(
+                "`grades` 应写成表数组 `[[grades]]`",
+                "`grades` must be an array of tables `[[grades]]`"
+            ),
         );
         return None;
     };
@@ -194,7 +227,13 @@ fn read_grades(top: &mut Fields<'_, '_>, problems: &mut Vec<Problem>) -> Option<
     let mut ok = true;
     for entry in array.iter() {
         let Some(table) = entry.get_ref().as_table() else {
-            problems.push(source.problem(entry.span(), "each grade must be a table"));
+            problems.push(source.problem(
+                entry.span(),
+                crate::tr!(
+                    "每个等级都应是一个表（`[[grades]]`）",
+                    "each grade must be a table"
+                ),
+            ));
             ok = false;
             continue;
         };
@@ -205,22 +244,34 @@ fn read_grades(top: &mut Fields<'_, '_>, problems: &mut Vec<Problem>) -> Option<
         if min.is_none() && !table.contains_key("min") {
             fields.report(
                 entry.span(),
-                "missing key `min` (lowest percentage for this grade)",
+                crate::tr!(
+                    "缺少 `min`（该等级的最低得分率，百分数）",
+                    "missing key `min` (lowest percentage for this grade)"
+                ),
             );
         }
         let min = min.and_then(|m| match Points::from_decimal(*m.get_ref()) {
             Some(p) if p.tenths() <= 1000 => Some(p),
             _ => {
-                fields.report(m.span(), "`min` must be a percentage from 0 to 100");
+                fields.report(
+                    m.span(),
+                    crate::tr!(
+                        "`min` 应为 0 到 100 的百分数",
+                        "`min` must be a percentage from 0 to 100"
+                    ),
+                );
                 None
             }
         });
         if let Some(min) = min
             && grades.iter().any(|g: &GradeBand| g.min == min)
         {
-            fields.report(entry.span(), format!("two grades start at {min}%"));
+            fields.report(
+                entry.span(),
+                crate::tr!("两个等级的 `min` 都是 {min}%", "two grades start at {min}%"),
+            );
         }
-        problems.extend(fields.finish("a grade"));
+        problems.extend(fields.finish(&crate::tr!("等级", "a grade")));
         match (name, min) {
             (Some(name), Some(min)) => grades.push(GradeBand {
                 name: name.into_inner(),
@@ -234,7 +285,10 @@ fn read_grades(top: &mut Fields<'_, '_>, problems: &mut Vec<Problem>) -> Option<
     if ok && grades.last().is_none_or(|g| g.min != Points::ZERO) {
         problems.push(source.problem(
             value.span(),
-            "the grades must include one with `min = 0`, so every score has a grade",
+            crate::tr!(
+                "等级中须有一个 `min = 0`，使任何得分都能定级",
+                "the grades must include one with `min = 0`, so every score has a grade"
+            ),
         ));
     }
     Some(grades)
@@ -260,14 +314,20 @@ fn read_items(
         let span = top.span();
         top.report(
             span,
-            "missing `[[items]]`: a checklist needs at least one item",
+            crate::tr!(
+                "缺少 `[[items]]`：清单至少要有一个项目",
+                "missing `[[items]]`: a checklist needs at least one item"
+            ),
         );
         return None;
     };
     let Some(array) = value.get_ref().as_array() else {
         top.report(
             value.span(),
-            "`items` must be an array of tables `[[items]]`",
+            crate::tr!(
+                "`items` 应写成表数组 `[[items]]`",
+                "`items` must be an array of tables `[[items]]`"
+            ),
         );
         return None;
     };
@@ -275,31 +335,42 @@ fn read_items(
     let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
     for entry in array.iter() {
         let Some(table) = entry.get_ref().as_table() else {
-            problems.push(source.problem(entry.span(), "each item must be a table"));
+            problems.push(source.problem(
+                entry.span(),
+                crate::tr!(
+                    "每个项目都应是一个表（`[[items]]`）",
+                    "each item must be a table"
+                ),
+            ));
             continue;
         };
         let mut fields = Fields::new(source, table, entry.span());
         let (line, _) = source.locate(entry.span().start);
         let id = fields.required_string("id");
         let context = match &id {
-            Some(id) => format!("item `{}`", id.get_ref()),
-            None => "an item".to_owned(),
+            Some(id) => {
+                let id = id.get_ref();
+                crate::tr!("项目 `{id}`", "item `{id}`")
+            }
+            None => crate::tr!("某个项目", "an item"),
         };
         if let Some(id) = &id {
             if !is_identifier(id.get_ref()) {
+                let shown = id.get_ref();
                 fields.report(
                     id.span(),
-                    format!(
-                        "item id \"{}\" must be lowercase ASCII words joined by dots, e.g. site.floor_area",
-                        id.get_ref()
+                    crate::tr!(
+                        "项目编号“{shown}”应为以点连接的小写英文单词，如 site.floor_area",
+                        "item id \"{shown}\" must be lowercase ASCII words joined by dots, e.g. site.floor_area"
                     ),
                 );
             } else if let Some(previous) = first_line.get(id.get_ref()) {
+                let shown = id.get_ref();
                 fields.report(
                     id.span(),
-                    format!(
-                        "duplicate item id `{}`, first defined at line {previous}",
-                        id.get_ref()
+                    crate::tr!(
+                        "项目编号 `{shown}` 重复，第 {previous} 行已定义过",
+                        "duplicate item id `{shown}`, first defined at line {previous}"
                     ),
                 );
             } else {
@@ -318,14 +389,15 @@ fn read_items(
         {
             let numbers: Vec<&str> = known.iter().map(|c| c.number.as_str()).collect();
             let hint = match nearest(clause.get_ref(), numbers.iter().copied()) {
-                Some(near) => format!(" (did you mean \"{near}\"?)"),
+                Some(near) => crate::tr!("（是不是“{near}”？）", " (did you mean \"{near}\"?)"),
                 None => String::new(),
             };
+            let shown = clause.get_ref();
             fields.report(
                 clause.span(),
-                format!(
-                    "clause \"{}\" is not listed in [clauses]{hint}",
-                    clause.get_ref()
+                crate::tr!(
+                    "条款“{shown}”未列在 [clauses] 中{hint}",
+                    "clause \"{shown}\" is not listed in [clauses]{hint}"
                 ),
             );
         }
@@ -339,16 +411,22 @@ fn read_items(
                     "advisory" => Some(Severity::Advisory),
                     other => {
                         fields.report(
-                            s.span(),
-                            format!("severity \"{other}\" must be \"mandatory\" or \"advisory\""),
-                        );
+                        s.span(),
+                        crate::tr!(
+                            "`severity` 应为“mandatory”（强制）或“advisory”（建议），实为“{other}”",
+                            "severity \"{other}\" must be \"mandatory\" or \"advisory\""
+                        ),
+                    );
                         None
                     }
                 });
         let points = match fields.number("points") {
             None => {
                 if !table.contains_key("points") {
-                    fields.report(entry.span(), "missing key `points`");
+                    fields.report(
+                        entry.span(),
+                        crate::tr!("缺少 `points`", "missing key `points`"),
+                    );
                 }
                 None
             }
@@ -357,7 +435,10 @@ fn read_items(
                 None => {
                     fields.report(
                         p.span(),
-                        "`points` must be a non-negative number in tenths at most (e.g. 2 or 0.5)",
+                        crate::tr!(
+                            "`points` 应为非负数，最多一位小数（如 2 或 0.5）",
+                            "`points` must be a non-negative number in tenths at most (e.g. 2 or 0.5)"
+                        ),
                     );
                     None
                 }
@@ -371,14 +452,14 @@ fn read_items(
                 Kind::parse(name.get_ref(), &mut fields)
             } else {
                 let hint = nearest(name.get_ref(), KIND_NAMES.iter().copied())
-                    .map(|n| format!("did you mean \"{n}\"? "))
+                    .map(|n| crate::tr!("是不是“{n}”？", "did you mean \"{n}\"? "))
                     .unwrap_or_default();
+                let (shown, kinds) = (name.get_ref(), KIND_NAMES.join(", "));
                 fields.report(
                     name.span(),
-                    format!(
-                        "unknown kind \"{}\": {hint}kinds are {}",
-                        name.get_ref(),
-                        KIND_NAMES.join(", ")
+                    crate::tr!(
+                        "未知的项目类型“{shown}”：{hint}类型有 {kinds}",
+                        "unknown kind \"{shown}\": {hint}kinds are {kinds}"
                     ),
                 );
                 None
@@ -432,7 +513,13 @@ fn read_items(
         }
     }
     if array.is_empty() {
-        problems.push(source.problem(value.span(), "a checklist needs at least one item"));
+        problems.push(source.problem(
+            value.span(),
+            crate::tr!(
+                "清单至少要有一个项目",
+                "a checklist needs at least one item"
+            ),
+        ));
     }
     Some(items)
 }
@@ -460,29 +547,37 @@ fn cross_check(
             None if written.ids.iter().any(|id| id == of) => {}
             None => {
                 let hint = crate::source::closest(of, written.ids.iter().map(String::as_str))
-                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .map(|n| crate::tr!("（是不是 `{n}`？）", " (did you mean `{n}`?)"))
                     .unwrap_or_default();
+                let id = &item.id;
                 problems.push(at_line(
                     item.line,
-                    format!("item `{}`: `of` names unknown item `{of}`{hint}", item.id),
+                    crate::tr!(
+                        "项目 `{id}`：`of` 指向的项目 `{of}` 不存在{hint}",
+                        "item `{id}`: `of` names unknown item `{of}`{hint}"
+                    ),
                 ));
             }
-            Some(other) if other.id == item.id => problems.push(at_line(
-                item.line,
-                format!(
-                    "item `{}`: a rule cannot compare an item with itself",
-                    item.id
-                ),
-            )),
-            Some(other) if !matches!(other.kind, Kind::Number(_) | Kind::Count(_)) => problems
-                .push(at_line(
+            Some(other) if other.id == item.id => {
+                let id = &item.id;
+                problems.push(at_line(
                     item.line,
-                    format!(
-                        "item `{}`: `of` must name a number or count item, `{of}` is {}",
-                        item.id,
-                        other.kind.name()
+                    crate::tr!(
+                        "项目 `{id}`：规则不能拿本项目与自己比较，`of` 应指向另一个项目",
+                        "item `{id}`: a rule cannot compare an item with itself"
                     ),
-                )),
+                ))
+            }
+            Some(other) if !matches!(other.kind, Kind::Number(_) | Kind::Count(_)) => {
+                let (id, kind) = (&item.id, other.kind.name());
+                problems.push(at_line(
+                    item.line,
+                    crate::tr!(
+                        "项目 `{id}`：`of` 应指向 number 或 count 类型的项目，而 `{of}` 是 {kind} 类型",
+                        "item `{id}`: `of` must name a number or count item, `{of}` is {kind}"
+                    ),
+                ))
+            }
             Some(_) => {}
         }
     }
@@ -494,9 +589,13 @@ fn cross_check(
                 .and_then(|c| c.get_ref().as_table())
                 .and_then(|t| t.get_key_value(clause.number.as_str()))
                 .map_or(0..0, |(k, _)| k.span());
+            let number = &clause.number;
             problems.push(source.problem(
                 span,
-                format!("clause {} is listed but no item checks it", clause.number),
+                crate::tr!(
+                    "条款 {number} 已列出，但没有项目检查它",
+                    "clause {number} is listed but no item checks it"
+                ),
             ));
         }
     }
@@ -506,7 +605,10 @@ fn cross_check(
             let span = doc.get_ref().get("items").map_or(0..0, |v| v.span());
             problems.push(source.problem(
                 span,
-                format!("the items' points add up to {sum}, not {total} (`total_points`)"),
+                crate::tr!(
+                    "各项目分值合计 {sum} 分，不等于 {total} 分（`total_points`）",
+                    "the items' points add up to {sum}, not {total} (`total_points`)"
+                ),
             ));
         }
     }

@@ -62,9 +62,12 @@ fn print_years(
     }
     let mut out = io::stdout().lock();
     writeln!(out, "{years}")?;
-    let last = calendar
-        .last_official_day()
-        .ok_or_else(|| anyhow!("the calendar has no official year"))?;
+    let last = calendar.last_official_day().ok_or_else(|| {
+        anyhow!(crate::tr!(
+            "日历没有正式年份",
+            "the calendar has no official year"
+        ))
+    })?;
     let next = last.year() + 1;
     match lang {
         Lang::Zh => writeln!(
@@ -193,10 +196,11 @@ fn run_import(args: &CalendarImportArgs) -> Result<Outcome> {
         match notice::parse(&text).map_err(|e| anyhow!(located(&label, &e)))? {
             Notice::Year(table) => {
                 if tables.iter().any(|t| t.year() == table.year()) {
-                    anyhow::bail!(
-                        "{label}: a second notice for {}: give each year's notice once",
-                        table.year()
-                    );
+                    let year = table.year();
+                    anyhow::bail!(crate::tr!(
+                        "{label}：又一份 {year} 年的通知：每年的通知只给一次",
+                        "{label}: a second notice for {year}: give each year's notice once"
+                    ));
                 }
                 tables.push(table);
             }
@@ -211,7 +215,10 @@ fn run_import(args: &CalendarImportArgs) -> Result<Outcome> {
     // Amendments after the notices they amend, whatever the order of the files.
     for (label, year, holiday, to, reference) in extensions {
         let table = tables.iter_mut().find(|t| t.year() == year).ok_or_else(|| {
-            anyhow!("{label}: amends {year}'s {holiday} break, but no {year} notice was given: name that notice's file first")
+            anyhow!(crate::tr!(
+                "{label}：修改的是 {year} 年的{holiday}假期，但没有给出 {year} 年的通知：请同时给出那份通知的文件",
+                "{label}: amends {year}'s {holiday} break, but no {year} notice was given: name that notice's file first"
+            ))
         })?;
         notice::extend(table, &holiday, to, &reference).map_err(|e| anyhow!("{label}: {e}"))?;
     }
@@ -219,9 +226,10 @@ fn run_import(args: &CalendarImportArgs) -> Result<Outcome> {
     let toml = notice::to_toml(&tables);
     // The result must load as a calendar file, with the same checks as any other.
     Calendar::from_toml(&toml).map_err(|e| {
-        anyhow!(
+        anyhow!(crate::tr!(
+            "这些通知给出的日历自相矛盾：{e}：请与发布的原文核对",
             "the notices give an inconsistent calendar: {e}: check them against the published text"
-        )
+        ))
     })?;
     match &args.out {
         Some(path) => {
@@ -257,8 +265,9 @@ fn run_import(args: &CalendarImportArgs) -> Result<Outcome> {
 
 /// `file:line: problem`, or `file: problem` for the whole text.
 fn located(label: &str, err: &notice::NoticeError) -> String {
+    let problem = &err.problem;
     match err.line {
-        0 => format!("{label}: {}", err.problem),
-        line => format!("{label}:{line}: {}", err.problem),
+        0 => crate::tr!("{label}：{problem}", "{label}: {problem}"),
+        line => crate::tr!("{label}:{line}：{problem}", "{label}:{line}: {problem}"),
     }
 }

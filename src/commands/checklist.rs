@@ -13,7 +13,7 @@ use crate::render;
 pub fn run(cmd: &ChecklistCommand) -> Result<Outcome> {
     let mut out = io::stdout().lock();
     match cmd {
-        ChecklistCommand::Lint { file } => {
+        ChecklistCommand::Lint { file, .. } => {
             // Loading validates everything; problems come back as one located line each.
             let checklist = inputs::load_checklist(file)?;
             let mandatory = checklist
@@ -31,7 +31,7 @@ pub fn run(cmd: &ChecklistCommand) -> Result<Outcome> {
                 checklist.total_points
             )?;
         }
-        ChecklistCommand::Schema => {
+        ChecklistCommand::Schema { .. } => {
             let schema = crate::checklist::schema::json_schema();
             writeln!(out, "{}", serde_json::to_string_pretty(&schema)?)?;
         }

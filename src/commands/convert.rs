@@ -32,13 +32,16 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
             // A folder of records: refuse to mix into an input folder or over existing files.
             output::check_destination(&args.out, &args.inputs, true)?;
             if args.out.is_file() {
-                bail!(
-                    "{}: is a file: --to toml writes one record per site into a folder",
-                    args.out.display()
-                );
+                let out = args.out.display();
+                bail!(crate::tr!(
+                    "{out}：是文件：--to toml 把每个站点写成文件夹里的一份记录",
+                    "{out}: is a file: --to toml writes one record per site into a folder"
+                ));
             }
-            fs::create_dir_all(&args.out)
-                .with_context(|| format!("{}: cannot create folder", args.out.display()))?;
+            fs::create_dir_all(&args.out).with_context(|| {
+                let out = args.out.display();
+                crate::tr!("{out}：无法创建文件夹", "{out}: cannot create folder")
+            })?;
             // Every destination is checked before the first is written: all or nothing.
             let mut files = Vec::with_capacity(inputs.records.len());
             for record in &inputs.records {

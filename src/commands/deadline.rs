@@ -15,9 +15,11 @@ use crate::lang::Lang;
 use crate::record::campaign::Campaign;
 use crate::render;
 
-/// `deadline DATE --format json`: keys in this order, ISO dates.
+/// `deadline DATE --format json`: keys in this order, ISO dates (docs/output/deadline.md).
 #[derive(Serialize)]
 struct Due<'a> {
+    /// [`render::SCHEMA_VERSION`], first as in every JSON document.
+    schema_version: u32,
     start: String,
     working_days: u32,
     due: String,
@@ -26,9 +28,11 @@ struct Due<'a> {
     calendar: &'a [String],
 }
 
-/// `deadline --between A B --format json`.
+/// `deadline --between A B --format json` (docs/output/deadline.md).
 #[derive(Serialize)]
 struct Between<'a> {
+    /// [`render::SCHEMA_VERSION`].
+    schema_version: u32,
     from: String,
     to: String,
     working_days: u32,
@@ -57,6 +61,7 @@ pub fn run(args: &DeadlineArgs) -> Result<Outcome> {
         match args.format {
             TextFormat::Json => {
                 let answer = Between {
+                    schema_version: render::SCHEMA_VERSION,
                     from: from.to_string(),
                     to: to.to_string(),
                     working_days: days,
@@ -89,7 +94,10 @@ pub fn run(args: &DeadlineArgs) -> Result<Outcome> {
     }
 
     let Some(date) = &args.date else {
-        anyhow::bail!("give a start DATE, or --between A B");
+        anyhow::bail!(crate::tr!(
+            "请给出起始日期 DATE，或用 --between A B 计算两日之间的工作日",
+            "give a start DATE, or --between A B"
+        ));
     };
     let start = parse_date(date)?;
     let n = args
@@ -101,6 +109,7 @@ pub fn run(args: &DeadlineArgs) -> Result<Outcome> {
     match args.format {
         TextFormat::Json => {
             let answer = Due {
+                schema_version: render::SCHEMA_VERSION,
                 start: start.to_string(),
                 working_days: n,
                 due: due.to_string(),
@@ -144,11 +153,11 @@ pub fn run(args: &DeadlineArgs) -> Result<Outcome> {
 fn read_campaign(dir: &std::path::Path) -> Result<(PathBuf, Campaign)> {
     let settings = dir.join(inputs::CAMPAIGN_FILE);
     if !settings.is_file() {
-        anyhow::bail!(
-            "{}: not a campaign folder (no {})",
-            dir.display(),
-            inputs::CAMPAIGN_FILE
-        );
+        let (dir, file) = (dir.display(), inputs::CAMPAIGN_FILE);
+        anyhow::bail!(crate::tr!(
+            "{dir}：不是检查活动文件夹（没有 {file}）",
+            "{dir}: not a campaign folder (no {file})"
+        ));
     }
     let text = inputs::read_text(&settings)?;
     let campaign = Campaign::from_toml(&text)

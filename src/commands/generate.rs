@@ -22,7 +22,10 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         "township" => vec![&township],
         "village" => vec![&village],
         "mixed" => vec![&township, &village],
-        other => bail!("unknown --kind \"{other}\": use township, village or mixed"),
+        other => bail!(crate::tr!(
+            "未知的 --kind “{other}”：请用 township、village 或 mixed",
+            "unknown --kind \"{other}\": use township, village or mixed"
+        )),
     };
     output::check_destination(&args.out, &[], args.force)?;
     let header = wide_header(&checklists, &[]);

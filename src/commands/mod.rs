@@ -57,11 +57,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
-/// Parses a date given on the command line, with the fix in the message.
+/// Parses a date given on the command line in any form a record takes (`2020-06-02`,
+/// `2020/6/2`, `2020年6月2日` …), with the fix in the message.
 fn parse_date(text: &str) -> Result<jiff::civil::Date> {
-    text.trim().parse::<jiff::civil::Date>().map_err(|e| {
-        anyhow::anyhow!("\"{text}\" is not a date: write it as YYYY-MM-DD, e.g. 2020-05-28 ({e})")
-    })
+    crate::record::value::parse_date(text).map_err(|why| anyhow::anyhow!(why))
 }
 
 /// 星期一 … 星期日, or Monday … Sunday.

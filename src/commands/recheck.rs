@@ -17,10 +17,11 @@ use crate::render;
 pub fn run(args: &RecheckArgs) -> Result<Outcome> {
     let plan = inputs::plan(std::slice::from_ref(&args.campaign))?;
     if plan.campaign_dir.is_none() {
-        bail!(
-            "{}: recheck needs a campaign folder (with campaign.toml, sites/ and {RECHECKS_DIR}/)",
-            args.campaign.display()
-        );
+        let given = args.campaign.display();
+        bail!(crate::tr!(
+            "{given}：recheck 需要检查活动文件夹（含 campaign.toml、sites/ 和 {RECHECKS_DIR}/）",
+            "{given}: recheck needs a campaign folder (with campaign.toml, sites/ and {RECHECKS_DIR}/)"
+        ));
     }
     let as_of = super::as_of(args.as_of.as_deref())?;
     let loaded = inputs::load_calendar(

@@ -119,8 +119,10 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     }
     for (path, bytes) in &targets {
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)
-                .with_context(|| format!("{}: cannot create folder", dir.display()))?;
+            fs::create_dir_all(dir).with_context(|| {
+                let dir = dir.display();
+                crate::tr!("{dir}：无法创建文件夹", "{dir}: cannot create folder")
+            })?;
         }
         output::write_atomic(path, bytes)?;
     }
@@ -133,10 +135,11 @@ fn safe_relative(path: &Path) -> Result<&Path> {
     if path.components().all(|c| matches!(c, Component::Normal(_))) {
         Ok(path)
     } else {
-        Err(anyhow!(
-            "refusing to write {} outside the output folder",
-            path.display()
-        ))
+        let path = path.display();
+        Err(anyhow!(crate::tr!(
+            "拒绝写到输出文件夹之外：{path}",
+            "refusing to write {path} outside the output folder"
+        )))
     }
 }
 
@@ -171,7 +174,10 @@ fn digests(plan: &inputs::Plan, calendars: &[PathBuf]) -> Result<Vec<InputDigest
     paths.extend(plan.files.iter().map(|(p, _)| p.clone()));
     paths.extend(plan.rechecks.iter().map(|(p, _)| p.clone()));
     for path in paths {
-        let bytes = fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let bytes = fs::read(&path).with_context(|| {
+            let path = path.display();
+            crate::tr!("{path}：无法读取", "{path}: cannot read")
+        })?;
         digests.push(InputDigest {
             path: path.display().to_string(),
             sha256: hex(&Sha256::digest(&bytes)),

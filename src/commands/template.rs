@@ -22,13 +22,17 @@ use crate::template;
 pub fn run(args: &TemplateArgs) -> Result<Outcome> {
     // Refuse what cannot be written before doing any work.
     match (&args.out, args.format) {
-        (None, TemplateFormat::Xlsx) => bail!(
+        (None, TemplateFormat::Xlsx) => bail!(crate::tr!(
+            "--format xlsx 写的是 Excel 工作簿，不是文本：请用 --out 文件名，如 --out form.xlsx",
             "--format xlsx writes an Excel workbook, not text: give --out FILE, e.g. --out form.xlsx"
-        ),
-        (None, TemplateFormat::Xlsform) => bail!(
-            "--format xlsform writes an Excel workbook, not text: give --out FILE, e.g. --out {}-xlsform.xlsx",
-            args.kind
-        ),
+        )),
+        (None, TemplateFormat::Xlsform) => {
+            let kind = &args.kind;
+            bail!(crate::tr!(
+                "--format xlsform 写的是 Excel 工作簿，不是文本：请用 --out 文件名，如 --out {kind}-xlsform.xlsx",
+                "--format xlsform writes an Excel workbook, not text: give --out FILE, e.g. --out {kind}-xlsform.xlsx"
+            ))
+        }
         (Some(out), _) => check_out(out, &inputs_of(args), args.force)?,
         (None, _) => {}
     }
@@ -78,18 +82,22 @@ fn choose_checklist(args: &TemplateArgs) -> Result<Checklist> {
                     .map(|(k, _)| k.as_str())
                     .collect();
                 let known = if known.is_empty() {
-                    "none".to_owned()
+                    crate::tr!("无", "none")
                 } else {
                     known.join(", ")
                 };
                 match campaign_dir {
-                    Some(dir) => bail!(
-                        "no checklist for site kind \"{kind}\" in campaign {}: its kinds are {known}",
-                        dir.display()
-                    ),
-                    None => bail!(
+                    Some(dir) => {
+                        let dir = dir.display();
+                        bail!(crate::tr!(
+                            "活动 {dir} 中没有站点类型“{kind}”的清单：它的站点类型有 {known}",
+                            "no checklist for site kind \"{kind}\" in campaign {dir}: its kinds are {known}"
+                        ))
+                    }
+                    None => bail!(crate::tr!(
+                        "没有站点类型“{kind}”的内置清单：站点类型有 {known}（或用 --checklist 文件）",
                         "no built-in checklist for site kind \"{kind}\": the kinds are {known} (or give --checklist FILE)"
-                    ),
+                    )),
                 }
             };
             let spec = match source {
@@ -105,10 +113,11 @@ fn choose_checklist(args: &TemplateArgs) -> Result<Checklist> {
         }
     };
     if checklist.site_kind != kind {
-        bail!(
-            "{label}: this checklist is for site kind \"{}\", not \"{kind}\"",
-            checklist.site_kind
-        );
+        let own = &checklist.site_kind;
+        bail!(crate::tr!(
+            "{label}：这份清单用于站点类型“{own}”，不是“{kind}”",
+            "{label}: this checklist is for site kind \"{own}\", not \"{kind}\""
+        ));
     }
     Ok(checklist)
 }
@@ -116,11 +125,11 @@ fn choose_checklist(args: &TemplateArgs) -> Result<Checklist> {
 fn read_campaign(dir: &Path) -> Result<Campaign> {
     let settings = dir.join(inputs::CAMPAIGN_FILE);
     if !settings.is_file() {
-        bail!(
-            "{}: not a campaign folder (no {})",
-            dir.display(),
-            inputs::CAMPAIGN_FILE
-        );
+        let (dir, file) = (dir.display(), inputs::CAMPAIGN_FILE);
+        bail!(crate::tr!(
+            "{dir}：不是检查活动文件夹（没有 {file}）",
+            "{dir}: not a campaign folder (no {file})"
+        ));
     }
     let text = inputs::read_text(&settings)?;
     Campaign::from_toml(&text).map_err(|p| anyhow!(p.with_path(&settings.display().to_string())))
@@ -131,14 +140,19 @@ fn read_campaign(dir: &Path) -> Result<Campaign> {
 /// replace it.
 fn check_out(out: &Path, inputs: &[PathBuf], force: bool) -> Result<()> {
     if out.is_dir() {
-        bail!("{}: is a folder: give a file name", out.display());
+        let out = out.display();
+        bail!(crate::tr!(
+            "{out}：是文件夹：请给出文件名",
+            "{out}: is a folder: give a file name"
+        ));
     }
     let dir = match out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        bail!("{}: no such folder", dir.display());
+        let dir = dir.display();
+        bail!(crate::tr!("{dir}：文件夹不存在", "{dir}: no such folder"));
     }
     output::check_destination(out, inputs, force)
 }

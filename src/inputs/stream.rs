@@ -227,11 +227,11 @@ impl Plan {
             &mut |done| {
                 for (folded, id, at) in done.part {
                     if let Some(before) = first.get(&folded) {
-                        bail!(
-                            "{}: site id \"{id}\" is already used by {} (ids are compared ignoring case): give each site its own id",
-                            self.place(at),
-                            self.place(*before)
-                        );
+                        let (here, there) = (self.place(at), self.place(*before));
+                        bail!(crate::tr!(
+                            "{here}：站点编号“{id}”已被 {there} 使用（编号不区分大小写）：每个站点须有自己的编号",
+                            "{here}: site id \"{id}\" is already used by {there} (ids are compared ignoring case): give each site its own id"
+                        ));
                     }
                     first.insert(folded, at);
                 }
@@ -481,10 +481,11 @@ impl CsvSource<'_> {
             })?;
         }
         if sites == 0 {
-            bail!(
-                "{}: the sheet has a header but no sites: fill in one row per site",
-                self.origin
-            );
+            let origin = self.origin;
+            bail!(crate::tr!(
+                "{origin}：表格只有表头，没有站点：请每个站点填一行",
+                "{origin}: the sheet has a header but no sites: fill in one row per site"
+            ));
         }
         Ok(())
     }
@@ -496,7 +497,7 @@ impl CsvSource<'_> {
     ) -> Result<(StringRecord, Option<Chunk>)> {
         let mut chunk = match chunker.next_chunk().map_err(|e| self.chunk_error(e))? {
             Some(chunk) => chunk,
-            None => bail!("{}: the file has no header row", self.origin),
+            None => bail!(no_header(self.origin)),
         };
         loop {
             let mut rows = ChunkRows::new(&chunk);
@@ -521,11 +522,11 @@ impl CsvSource<'_> {
                 return Ok((header, (!rest.is_empty()).then_some(rest)));
             }
             if chunk.last {
-                bail!("{}: the file has no header row", self.origin);
+                bail!(no_header(self.origin));
             }
             match chunker.next_chunk().map_err(|e| self.chunk_error(e))? {
                 Some(next) => chunk = chunk.joined(&next),
-                None => bail!("{}: the file has no header row", self.origin),
+                None => bail!(no_header(self.origin)),
             }
         }
     }
@@ -560,7 +561,7 @@ impl CsvSource<'_> {
                 let next = chunker
                     .next_chunk()
                     .map_err(|e| self.chunk_error(e))?
-                    .ok_or_else(|| anyhow!("{}: the file ends inside a row", self.origin))?;
+                    .ok_or_else(|| anyhow!(ends_inside_row(self.origin)))?;
                 pending = Some(chunk.joined(&next));
                 continue;
             }
@@ -666,18 +667,18 @@ impl CsvSource<'_> {
                     .ok_or_else(|| anyhow!("{}: lost a chunk", self.origin))?;
                 chunker.recount(&chunk);
                 if chunk.data().len() > MAX_ROW_BYTES {
-                    bail!(
-                        "{}:{}: a row longer than {} MiB: is a quote (\") left open?",
-                        self.origin,
-                        chunk.first_line,
-                        MAX_ROW_BYTES / (1024 * 1024)
-                    );
+                    let (origin, line, max) =
+                        (self.origin, chunk.first_line, MAX_ROW_BYTES / (1024 * 1024));
+                    bail!(crate::tr!(
+                        "{origin}:{line}：这一行超过 {max} MiB：是不是有引号（\"）没有闭合？",
+                        "{origin}:{line}: a row longer than {max} MiB: is a quote (\") left open?"
+                    ));
                 }
                 if !chunks.contains_key(&(merge_seq + 1)) {
                     let next = chunker
                         .next_chunk()
                         .map_err(|e| self.chunk_error(e))?
-                        .ok_or_else(|| anyhow!("{}: the file ends inside a row", self.origin))?;
+                        .ok_or_else(|| anyhow!(ends_inside_row(self.origin)))?;
                     chunks.insert(next_seq, (Arc::new(next), usize::MAX, false));
                     next_seq += 1;
                 }
@@ -842,6 +843,22 @@ pub fn read_csv_bytes(
         Ok(())
     })?;
     Ok(sites)
+}
+
+/// "… the file ends inside a row".
+fn ends_inside_row(origin: &str) -> String {
+    crate::tr!(
+        "{origin}：文件在一行的中间结束",
+        "{origin}: the file ends inside a row"
+    )
+}
+
+/// "… the file has no header row".
+fn no_header(origin: &str) -> String {
+    crate::tr!(
+        "{origin}：文件没有表头行",
+        "{origin}: the file has no header row"
+    )
 }
 
 #[cfg(test)]

@@ -125,10 +125,15 @@ impl Campaign {
             Some((table, _)) => {
                 for (kind, value) in table.iter() {
                     match value.get_ref().as_str() {
-                        Some(s) if s.trim().is_empty() => problems.push(source.problem(
-                            value.span(),
-                            format!("checklist for `{}` is empty", kind.get_ref()),
-                        )),
+                        Some(s) if s.trim().is_empty() => {
+                            problems.push(source.problem(value.span(), {
+                                let kind = kind.get_ref();
+                                crate::tr!(
+                                    "`{kind}` 的清单是空的",
+                                    "checklist for `{kind}` is empty"
+                                )
+                            }))
+                        }
                         Some(s) => {
                             let src = match s.strip_prefix("builtin:") {
                                 Some(name) if builtin::text(name).is_some() => {
@@ -139,10 +144,13 @@ impl Campaign {
                                         builtin::CHECKLISTS.iter().map(|(n, _)| *n).collect();
                                     problems.push(source.problem(
                                         value.span(),
-                                        format!(
-                                            "no built-in checklist \"{name}\": built-in ones are {}",
-                                            known.join(", ")
-                                        ),
+                                        {
+                                            let known = known.join(", ");
+                                            crate::tr!(
+                                                "没有内置清单“{name}”：内置清单有 {known}",
+                                                "no built-in checklist \"{name}\": built-in ones are {known}"
+                                            )
+                                        },
                                     ));
                                     continue;
                                 }
@@ -150,13 +158,13 @@ impl Campaign {
                             };
                             checklists.push((kind.get_ref().to_string(), src));
                         }
-                        None => problems.push(source.problem(
-                            value.span(),
-                            format!(
-                                "checklist for `{}` must be a path or \"builtin:NAME\"",
-                                kind.get_ref()
-                            ),
-                        )),
+                        None => problems.push(source.problem(value.span(), {
+                            let kind = kind.get_ref();
+                            crate::tr!(
+                                "`{kind}` 的清单应为路径或 \"builtin:名称\"",
+                                "checklist for `{kind}` must be a path or \"builtin:NAME\""
+                            )
+                        })),
                     }
                 }
             }
@@ -166,44 +174,48 @@ impl Campaign {
         if let Some((table, _)) = fields.table("phases") {
             for (key, value) in table.iter() {
                 if !PHASES.contains(&key.get_ref().as_ref()) {
-                    problems.push(source.problem(
-                        key.span(),
-                        format!(
-                            "unknown phase `{}`: phases are {}",
-                            key.get_ref(),
-                            PHASES.join(", ")
-                        ),
-                    ));
+                    problems.push(source.problem(key.span(), {
+                        let (key, phases) = (key.get_ref(), PHASES.join(", "));
+                        crate::tr!(
+                            "未知的阶段 `{key}`：阶段有 {phases}",
+                            "unknown phase `{key}`: phases are {phases}"
+                        )
+                    }));
                     continue;
                 }
                 let Some(inner) = value.get_ref().as_table() else {
-                    problems.push(source.problem(
-                        value.span(),
-                        format!(
-                            "phase `{}` must be {{ start = DATE, end = DATE }}",
-                            key.get_ref()
-                        ),
-                    ));
+                    problems.push(source.problem(value.span(), {
+                        let key = key.get_ref();
+                        crate::tr!(
+                            "阶段 `{key}` 应写成 {{ start = 日期, end = 日期 }}",
+                            "phase `{key}` must be {{ start = DATE, end = DATE }}"
+                        )
+                    }));
                     continue;
                 };
                 let mut phase_fields = Fields::new(&source, inner, value.span());
                 let start = phase_fields.date("start");
                 let end = phase_fields.date("end");
                 match (start, end) {
-                    (Some(s), Some(e)) if s.get_ref() > e.get_ref() => {
-                        phase_fields.report(e.span(), "the phase ends before it starts")
-                    }
+                    (Some(s), Some(e)) if s.get_ref() > e.get_ref() => phase_fields.report(
+                        e.span(),
+                        crate::tr!("阶段的结束早于开始", "the phase ends before it starts"),
+                    ),
                     (Some(s), Some(e)) => phases.push(Phase {
                         key: key.get_ref().to_string(),
                         start: s.into_inner(),
                         end: e.into_inner(),
                     }),
-                    _ => phase_fields.report(
-                        value.span(),
-                        format!("phase `{}` needs `start` and `end` dates", key.get_ref()),
-                    ),
+                    _ => phase_fields.report(value.span(), {
+                        let key = key.get_ref();
+                        crate::tr!(
+                            "阶段 `{key}` 需要 `start` 和 `end` 两个日期",
+                            "phase `{key}` needs `start` and `end` dates"
+                        )
+                    }),
                 }
-                problems.extend(phase_fields.finish(&format!("phase `{}`", key.get_ref())));
+                let key = key.get_ref();
+                problems.extend(phase_fields.finish(&crate::tr!("阶段 `{key}`", "phase `{key}`")));
             }
         }
         phases.sort_by_key(|p| PHASES.iter().position(|k| *k == p.key));
@@ -235,7 +247,10 @@ fn positive(fields: &mut Fields<'_, '_>, key: &'static str, default: u32) -> u32
             _ => {
                 fields.report(
                     v.span(),
-                    format!("`{key}` must be a whole number from 1 to 1000"),
+                    crate::tr!(
+                        "`{key}` 应为 1 到 1000 的整数",
+                        "`{key}` must be a whole number from 1 to 1000"
+                    ),
                 );
                 default
             }

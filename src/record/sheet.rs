@@ -67,10 +67,17 @@ struct Gb18030ToUtf8<R> {
 
 /// Bytes that are neither UTF-8 nor GB18030, with the line they are on.
 #[derive(Debug, thiserror::Error)]
-#[error("bytes near offset {offset} are neither UTF-8 nor GBK/GB18030 text")]
+#[error("{}", undecodable(*.offset))]
 struct Undecodable {
     line: usize,
     offset: u64,
+}
+
+fn undecodable(offset: u64) -> String {
+    crate::tr!(
+        "第 {offset} 字节附近既不是 UTF-8 也不是 GBK/GB18030 文本",
+        "bytes near offset {offset} are neither UTF-8 nor GBK/GB18030 text"
+    )
 }
 
 impl<R: Read> Gb18030ToUtf8<R> {
@@ -169,12 +176,15 @@ pub fn open_csv_text(
     path: &Path,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<(Box<dyn Read>, Encoding)> {
-    let mut file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let mut file = File::open(path).with_context(|| cannot_open(path))?;
     let mut head = Vec::with_capacity(SNIFF);
     (&mut file)
         .take(SNIFF as u64)
         .read_to_end(&mut head)
-        .with_context(|| format!("{}: cannot read", path.display()))?;
+        .with_context(|| {
+            let shown = path.display();
+            crate::tr!("{shown}：无法读取", "{shown}: cannot read")
+        })?;
     let rest: Box<dyn Read> = match progress {
         Some(bar) => {
             bar.inc(head.len() as u64);
@@ -193,9 +203,10 @@ pub fn csv_text(
     label: &str,
 ) -> Result<(Box<dyn Read>, Encoding)> {
     if head.contains(&0) {
-        bail!(
+        bail!(crate::tr!(
+            "{label}：文件含 NUL 字节，不是文本 CSV（Excel 的“Unicode 文本”是 UTF-16）：请另存为“CSV UTF-8”或 CSV",
             "{label}: the file holds NUL bytes, so it is not a text CSV (Excel's \"Unicode text\" is UTF-16): save it as \"CSV UTF-8\" or CSV"
-        );
+        ));
     }
     let encoding = sniff(&head);
     let raw = BufReader::with_capacity(256 * 1024, Cursor::new(head).chain(rest));
@@ -211,7 +222,7 @@ pub const MAX_XLSX_CELLS: usize = 5_000_000;
 
 /// Opens one sheet of an xlsx workbook: `sheet`, or the first.
 pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
-    let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let file = File::open(path).with_context(|| cannot_open(path))?;
     xlsx_sheet(
         std::io::BufReader::new(file),
         sheet,
@@ -227,8 +238,12 @@ pub fn xlsx_sheet<RS: Read + std::io::Seek>(
     sheet: Option<&str>,
     label: &str,
 ) -> Result<Sheet> {
-    let mut workbook: Xlsx<RS> =
-        Xlsx::new(reader).map_err(|e| anyhow!("{label}: not a readable xlsx workbook: {e}"))?;
+    let mut workbook: Xlsx<RS> = Xlsx::new(reader).map_err(|e| {
+        anyhow!(crate::tr!(
+            "{label}：无法读取的 xlsx 工作簿：{e}",
+            "{label}: not a readable xlsx workbook: {e}"
+        ))
+    })?;
     let names = workbook.sheet_names();
     let name = match sheet {
         Some(wanted) => names
@@ -236,25 +251,31 @@ pub fn xlsx_sheet<RS: Read + std::io::Seek>(
             .find(|n| n.as_str() == wanted)
             .cloned()
             .ok_or_else(|| {
-                anyhow!(
-                    "{label}: no sheet \"{wanted}\": the sheets are {}",
-                    names.join(", ")
-                )
+                let names = names.join(", ");
+                anyhow!(crate::tr!(
+                    "{label}：没有工作表“{wanted}”：工作表有 {names}",
+                    "{label}: no sheet \"{wanted}\": the sheets are {names}"
+                ))
             })?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| anyhow!("{label}: the workbook has no sheets"))?,
+        None => names.first().cloned().ok_or_else(|| {
+            anyhow!(crate::tr!(
+                "{label}：工作簿里没有工作表",
+                "{label}: the workbook has no sheets"
+            ))
+        })?,
+    };
+    let unreadable = |e: &dyn std::fmt::Display| {
+        anyhow!(crate::tr!(
+            "{label}：无法读取工作表“{name}”：{e}",
+            "{label}: cannot read sheet \"{name}\": {e}"
+        ))
     };
     let mut cells = workbook
         .worksheet_cells_reader(&name)
-        .map_err(|e| anyhow!("{label}: cannot read sheet \"{name}\": {e}"))?;
+        .map_err(|e| unreadable(&e))?;
     let mut grid: std::collections::BTreeMap<u32, Vec<(u32, String)>> = Default::default();
     let mut count = 0usize;
-    while let Some(cell) = cells
-        .next_cell()
-        .map_err(|e| anyhow!("{label}: cannot read sheet \"{name}\": {e}"))?
-    {
+    while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
         let (r, c) = cell.get_position();
         let text = cell_text(&Data::from(cell.get_value().clone()))
             .map_err(|e| anyhow!("{label}:{}:{}: {e}", r + 1, c + 1))?;
@@ -262,17 +283,18 @@ pub fn xlsx_sheet<RS: Read + std::io::Seek>(
             continue;
         }
         if c as usize >= MAX_COLUMNS {
-            bail!(
-                "{label}:{}:{}: a cell beyond column {MAX_COLUMNS}: a form has far fewer columns",
-                r + 1,
-                c + 1
-            );
+            let (row, col) = (r + 1, c + 1);
+            bail!(crate::tr!(
+                "{label}:{row}:{col}：单元格超出第 {MAX_COLUMNS} 列：表单的列数远少于此",
+                "{label}:{row}:{col}: a cell beyond column {MAX_COLUMNS}: a form has far fewer columns"
+            ));
         }
         count += 1;
         if count > MAX_XLSX_CELLS {
-            bail!(
+            bail!(crate::tr!(
+                "{label}：填写的单元格超过 {MAX_XLSX_CELLS} 个：这么大的表请另存为 CSV（边读边查）",
                 "{label}: more than {MAX_XLSX_CELLS} filled cells: save a sheet this large as CSV, which is read as it goes"
-            );
+            ));
         }
         grid.entry(r).or_default().push((c, text));
     }
@@ -311,7 +333,12 @@ fn cell_text(cell: &Data) -> Result<String, String> {
         Data::DateTime(dt) => date_from_excel_serial(dt.as_f64().floor())?.to_string(),
         Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_owned(),
         Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => return Err(format!("the cell holds the spreadsheet error {e:?}")),
+        Data::Error(e) => {
+            return Err(crate::tr!(
+                "单元格是表格错误值 {e:?}",
+                "the cell holds the spreadsheet error {e:?}"
+            ));
+        }
     })
 }
 
@@ -332,10 +359,11 @@ impl Sheet {
 /// than a form can have.
 pub fn check_row_limits(row: &impl Cells, line: usize, origin: &str) -> Result<()> {
     if row.count() > MAX_COLUMNS {
-        bail!(
-            "{origin}:{line}: the row has {} columns, more than the {MAX_COLUMNS} a form can have",
-            row.count()
-        );
+        let n = row.count();
+        bail!(crate::tr!(
+            "{origin}:{line}：这一行有 {n} 列，超过表单最多的 {MAX_COLUMNS} 列",
+            "{origin}:{line}: the row has {n} columns, more than the {MAX_COLUMNS} a form can have"
+        ));
     }
     // No cell can be longer than the whole row: most rows are looked at no further.
     if row.byte_len() <= MAX_CELL {
@@ -344,10 +372,11 @@ pub fn check_row_limits(row: &impl Cells, line: usize, origin: &str) -> Result<(
     let long = (0..row.count())
         .find_map(|i| Some((i, row.bytes(i)?.len())).filter(|(_, n)| *n > MAX_CELL));
     if let Some((i, len)) = long {
-        bail!(
-            "{origin}:{line}:{}: a cell of {len} bytes, longer than the {MAX_CELL} a cell may hold: is this the right file?",
-            i + 1,
-        );
+        let col = i + 1;
+        bail!(crate::tr!(
+            "{origin}:{line}:{col}：单元格有 {len} 字节，超过上限 {MAX_CELL}：请确认文件是否选对",
+            "{origin}:{line}:{col}: a cell of {len} bytes, longer than the {MAX_CELL} a cell may hold: is this the right file?"
+        ));
     }
     Ok(())
 }
@@ -380,30 +409,46 @@ fn csv_error(err: csv::Error, row: usize, encoding: Encoding, path: &Path) -> an
     match err.kind() {
         csv::ErrorKind::Utf8 { pos, .. } => {
             let row = pos.as_ref().map_or(row, |p| p.line() as usize);
-            anyhow!(
+            anyhow!(crate::tr!(
+                "{path}:{row}：这一行不是有效的 UTF-8 文本：请另存为 UTF-8（或 GBK）编码的 CSV",
                 "{path}:{row}: the row is not valid UTF-8 text: save the file as UTF-8 (or GBK) CSV"
-            )
+            ))
         }
         csv::ErrorKind::Io(e) if e.kind() == io::ErrorKind::InvalidData => {
             match e
                 .get_ref()
                 .and_then(|inner| inner.downcast_ref::<Undecodable>())
             {
-                Some(bad) => anyhow!(
-                    "{path}:{}: {bad}: save the file as UTF-8 or GBK CSV",
-                    bad.line
-                ),
-                None => anyhow!(
-                    "{path}:{row}: the text is not valid {}: save the file as UTF-8 or GBK CSV",
-                    match encoding {
+                Some(bad) => {
+                    let line = bad.line;
+                    anyhow!(crate::tr!(
+                        "{path}:{line}：{bad}：请另存为 UTF-8 或 GBK 编码的 CSV",
+                        "{path}:{line}: {bad}: save the file as UTF-8 or GBK CSV"
+                    ))
+                }
+                None => {
+                    let encoding = match encoding {
                         Encoding::Gb18030 => "GBK/GB18030",
                         _ => "UTF-8",
-                    }
-                ),
+                    };
+                    anyhow!(crate::tr!(
+                        "{path}:{row}：文本不是有效的 {encoding}：请另存为 UTF-8 或 GBK 编码的 CSV",
+                        "{path}:{row}: the text is not valid {encoding}: save the file as UTF-8 or GBK CSV"
+                    ))
+                }
             }
         }
-        _ => anyhow!("{path}:{row}: cannot read the CSV: {err}"),
+        _ => anyhow!(crate::tr!(
+            "{path}:{row}：无法读取 CSV：{err}",
+            "{path}:{row}: cannot read the CSV: {err}"
+        )),
     }
+}
+
+/// "… cannot open" for a file that would not open.
+fn cannot_open(path: &Path) -> String {
+    let shown = path.display();
+    crate::tr!("{shown}：无法打开", "{shown}: cannot open")
 }
 
 /// What a file holds, by its first bytes and then its extension.
@@ -423,7 +468,8 @@ pub fn detect(path: &Path) -> Result<FileFormat> {
     let mut magic = [0u8; 4];
     let n = File::open(path)
         .and_then(|mut f| f.read(&mut magic))
-        .with_context(|| format!("{}: cannot open", path.display()))?;
+        .with_context(|| cannot_open(path))?;
+    let shown = path.display();
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -432,28 +478,28 @@ pub fn detect(path: &Path) -> Result<FileFormat> {
     if n == 4 && magic == *b"PK\x03\x04" {
         return match ext.as_str() {
             "xlsx" | "xlsm" | "" => Ok(FileFormat::Xlsx),
-            "xls" | "ods" => bail!(
-                "{}: only .xlsx workbooks are read: save it as .xlsx",
-                path.display()
-            ),
+            "xls" | "ods" => bail!(crate::tr!(
+                "{shown}：只读取 .xlsx 工作簿：请另存为 .xlsx",
+                "{shown}: only .xlsx workbooks are read: save it as .xlsx"
+            )),
             _ => Ok(FileFormat::Xlsx),
         };
     }
     match ext.as_str() {
         "toml" => Ok(FileFormat::Toml),
         "csv" | "txt" => Ok(FileFormat::Csv),
-        "xlsx" | "xlsm" => bail!(
-            "{}: not an xlsx workbook (it is not a zip file): was it saved as .xlsx?",
-            path.display()
-        ),
-        "xls" => bail!(
-            "{}: old .xls workbooks are not read: save it as .xlsx or CSV",
-            path.display()
-        ),
-        _ => bail!(
-            "{}: unknown kind of file: records are .toml, .csv or .xlsx",
-            path.display()
-        ),
+        "xlsx" | "xlsm" => bail!(crate::tr!(
+            "{shown}：不是 xlsx 工作簿（不是 zip 文件）：是否另存为了 .xlsx？",
+            "{shown}: not an xlsx workbook (it is not a zip file): was it saved as .xlsx?"
+        )),
+        "xls" => bail!(crate::tr!(
+            "{shown}：不读取旧的 .xls 工作簿：请另存为 .xlsx 或 CSV",
+            "{shown}: old .xls workbooks are not read: save it as .xlsx or CSV"
+        )),
+        _ => bail!(crate::tr!(
+            "{shown}：不认识的文件类型：检查记录应为 .toml、.csv 或 .xlsx",
+            "{shown}: unknown kind of file: records are .toml, .csv or .xlsx"
+        )),
     }
 }
 

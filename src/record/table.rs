@@ -49,15 +49,24 @@ impl CellError {
     /// `path:row:col: header (A1): message`, the one-line form every reader error takes.
     pub fn located(&self, path: &str) -> String {
         match (self.column, &self.header) {
-            (Some(col), Some(header)) => format!(
-                "{path}:{}:{col}: {header} ({}{}): {}",
-                self.row,
-                column_letters(col),
-                self.row,
-                self.message
-            ),
-            (Some(col), None) => format!("{path}:{}:{col}: {}", self.row, self.message),
-            _ => format!("{path}:{}: {}", self.row, self.message),
+            (Some(col), Some(header)) => {
+                let (row, letters, message) = (self.row, column_letters(col), &self.message);
+                crate::tr!(
+                    "{path}:{row}:{col}：{header}（{letters}{row}）：{message}",
+                    "{path}:{row}:{col}: {header} ({letters}{row}): {message}"
+                )
+            }
+            (Some(col), None) => {
+                let (row, message) = (self.row, &self.message);
+                crate::tr!(
+                    "{path}:{row}:{col}：{message}",
+                    "{path}:{row}:{col}: {message}"
+                )
+            }
+            _ => {
+                let (row, message) = (self.row, &self.message);
+                crate::tr!("{path}:{row}：{message}", "{path}:{row}: {message}")
+            }
         }
     }
 }
@@ -204,7 +213,8 @@ impl Wide {
             let column = classify(&name, checklists).map_err(error)?;
             if column != Column::Ignored {
                 if let Some(first) = seen.insert(name.clone(), i + 1) {
-                    return Err(error(format!(
+                    return Err(error(crate::tr!(
+                        "列“{name}”出现了两次（第一次在第 {first} 列）",
                         "column \"{name}\" appears twice (first in column {first})"
                     )));
                 }
@@ -218,15 +228,18 @@ impl Wide {
                     row: 1,
                     column: None,
                     header: None,
-                    message: format!(
-                        "no `{field}` column: a wide form needs the columns {}",
-                        SITE_COLUMNS
+                    message: {
+                        let needed = SITE_COLUMNS
                             .iter()
                             .filter(|(f, _)| *f != "village")
                             .map(|(f, _)| *f)
                             .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                            .join(", ");
+                        crate::tr!(
+                            "没有 `{field}` 列：每站一行的表格须有这些列：{needed}",
+                            "no `{field}` column: a wide form needs the columns {needed}"
+                        )
+                    },
                 });
             }
         }
@@ -511,11 +524,13 @@ impl Wide {
                 row: row_number,
                 column: None,
                 header: None,
-                message: format!(
-                    "the row has {} cells but the header only {} columns",
-                    row.len(),
-                    self.columns.len()
-                ),
+                message: {
+                    let (cells, columns) = (row.len(), self.columns.len());
+                    crate::tr!(
+                        "这一行有 {cells} 个单元格，而表头只有 {columns} 列",
+                        "the row has {cells} cells but the header only {columns} columns"
+                    )
+                },
             });
         }
         let cell = |field: usize| -> (usize, &str) {
@@ -538,10 +553,13 @@ impl Wide {
                     row: row_number,
                     column: Some(col),
                     header: Some("kind".to_owned()),
-                    message: format!(
-                        "no checklist for site kind \"{kind}\": this run has checklists for {}",
-                        kinds(checklists)
-                    ),
+                    message: {
+                        let known = kinds(checklists);
+                        crate::tr!(
+                            "没有站点类型“{kind}”的清单：本次运行的清单适用于 {known}",
+                            "no checklist for site kind \"{kind}\": this run has checklists for {known}"
+                        )
+                    },
                 }
             })?;
         let mut observations: BTreeMap<String, Observation> = BTreeMap::new();
@@ -561,9 +579,10 @@ impl Wide {
             match column {
                 Column::Item(id) => {
                     let Some(item) = item_of[i].map(|n| &checklist.items[n]) else {
-                        return Err(at(format!(
-                            "item `{id}` is not in checklist {} for site kind \"{kind}\"",
-                            checklist.id
+                        let list = &checklist.id;
+                        return Err(at(crate::tr!(
+                            "站点类型“{kind}”的清单 {list} 中没有项目 `{id}`",
+                            "item `{id}` is not in checklist {list} for site kind \"{kind}\""
                         )));
                     };
                     if let Some(observation) = observation_of(item, text).map_err(at)? {
@@ -687,18 +706,15 @@ fn unknown(id: &str, checklists: &[Checklist]) -> String {
         .iter()
         .flat_map(|c| c.items.iter().map(|i| i.id.as_str()));
     let site = SITE_COLUMNS.iter().map(|(f, _)| *f);
-    let hint = closest(id, ids.chain(site))
-        .map(|n| format!("; did you mean `{n}`?"))
-        .unwrap_or_default();
-    format!(
-        "unknown column \"{id}\": not a site column nor an item of {}{hint}",
-        {
-            checklists
-                .iter()
-                .map(|c| c.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
+    let hint = crate::source::did_you_mean(closest(id, ids.chain(site)));
+    let lists = checklists
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    crate::tr!(
+        "不认识的列“{id}”：既不是站点信息列，也不是 {lists} 的项目{hint}",
+        "unknown column \"{id}\": not a site column nor an item of {lists}{hint}"
     )
 }
 
@@ -746,20 +762,26 @@ fn attach(
 ) -> Result<(), (String, String)> {
     for (id, note) in notes {
         if checklist.item(&id).is_none() {
-            return Err((
-                id.clone(),
-                format!("item `{id}` is not in checklist {}", checklist.id),
-            ));
+            return Err((id.clone(), {
+                let list = &checklist.id;
+                crate::tr!(
+                    "清单 {list} 中没有项目 `{id}`",
+                    "item `{id}` is not in checklist {list}"
+                )
+            }));
         }
         let obs = observations.entry(id).or_insert_with(pending);
         obs.note = Some(note);
     }
     for (id, paths) in evidence {
         if checklist.item(&id).is_none() {
-            return Err((
-                id.clone(),
-                format!("item `{id}` is not in checklist {}", checklist.id),
-            ));
+            return Err((id.clone(), {
+                let list = &checklist.id;
+                crate::tr!(
+                    "清单 {list} 中没有项目 `{id}`",
+                    "item `{id}` is not in checklist {list}"
+                )
+            }));
         }
         observations
             .entry(id)
@@ -798,29 +820,45 @@ impl SiteFields {
             header: Some(field.to_owned()),
             message,
         };
-        let required = |what: &str| error(format!("`{field}` is empty: give {what}"));
+        let required = |zh: &str, en: &str| {
+            error(crate::tr!(
+                "`{field}` 是空的：请填写{zh}",
+                "`{field}` is empty: give {en}"
+            ))
+        };
         match field {
             "id" => {
                 if text.is_empty() {
-                    return Err(required("the site id, e.g. chengguan"));
+                    return Err(required(
+                        "站点编号，如 chengguan",
+                        "the site id, e.g. chengguan",
+                    ));
                 }
                 if let Some(problem) = super::toml::site_id_problem(text) {
                     return Err(error(problem));
                 }
                 self.id = text.to_owned();
             }
-            "name" if text.is_empty() => return Err(required("the site's name")),
+            "name" if text.is_empty() => return Err(required("站点名称", "the site's name")),
             "name" => self.name = text.to_owned(),
-            "kind" if text.is_empty() => return Err(required("the kind of site, e.g. township")),
+            "kind" if text.is_empty() => {
+                return Err(required(
+                    "站点类型，如 township",
+                    "the kind of site, e.g. township",
+                ));
+            }
             "kind" => self.kind = text.to_owned(),
-            "township" if text.is_empty() => return Err(required("the township")),
+            "township" if text.is_empty() => return Err(required("乡镇", "the township")),
             "township" => self.township = text.to_owned(),
             "village" => self.village = (!text.is_empty()).then(|| text.to_owned()),
             "inspected_on" if text.is_empty() => {
-                return Err(required("the inspection date, e.g. 2020-06-02"));
+                return Err(required(
+                    "检查日期，如 2020-06-02",
+                    "the inspection date, e.g. 2020-06-02",
+                ));
             }
             "inspected_on" => self.inspected_on = Some(value::parse_date(text).map_err(error)?),
-            "inspectors" if text.is_empty() => return Err(required("who inspected")),
+            "inspectors" if text.is_empty() => return Err(required("检查人员", "who inspected")),
             "inspectors" => self.inspectors = value::split_list(text),
             _ => {}
         }
@@ -894,7 +932,7 @@ impl Long {
                 row: row_number,
                 column: col("site_id"),
                 header: Some("site_id".into()),
-                message: "`site_id` is empty".into(),
+                message: crate::tr!("`site_id` 是空的", "`site_id` is empty"),
             });
         }
         if item.is_empty() {
@@ -902,7 +940,10 @@ impl Long {
                 row: row_number,
                 column: col("item"),
                 header: Some("item".into()),
-                message: "`item` is empty: give an item id or a site field".into(),
+                message: crate::tr!(
+                    "`item` 是空的：请填写项目编号或站点信息字段",
+                    "`item` is empty: give an item id or a site field"
+                ),
             });
         }
         let value = self.get(row, "value").to_owned();
@@ -954,7 +995,8 @@ impl Long {
                         row: site.first_row,
                         column: None,
                         header: Some(field.to_string()),
-                        message: format!(
+                        message: crate::tr!(
+                            "站点“{id}”没有 `{field}` 行：请加一行 `{id},{field},…`",
                             "site \"{id}\" has no `{field}` row: add a row `{id},{field},…`"
                         ),
                     });
@@ -972,25 +1014,26 @@ impl Long {
                     row: site.first_row,
                     column: value_col,
                     header: Some("kind".into()),
-                    message: format!(
-                        "no checklist for site kind \"{kind}\": this run has checklists for {}",
-                        kinds(checklists)
-                    ),
+                    message: {
+                        let known = kinds(checklists);
+                        crate::tr!(
+                            "没有站点类型“{kind}”的清单：本次运行的清单适用于 {known}",
+                            "no checklist for site kind \"{kind}\": this run has checklists for {known}"
+                        )
+                    },
                 })?;
             let mut observations = BTreeMap::new();
             for (item_id, value, note, evidence, row) in site.items {
                 let Some(item) = checklist.item(&item_id) else {
-                    let hint = checklist
-                        .nearest_item(&item_id)
-                        .map(|n| format!("; did you mean `{n}`?"))
-                        .unwrap_or_default();
+                    let hint = crate::source::did_you_mean(checklist.nearest_item(&item_id));
+                    let list = &checklist.id;
                     return Err(CellError {
                         row,
                         column: item_col,
                         header: Some("item".into()),
-                        message: format!(
-                            "unknown item `{item_id}` for checklist {}{hint}",
-                            checklist.id
+                        message: crate::tr!(
+                            "清单 {list} 中没有项目 `{item_id}`{hint}",
+                            "unknown item `{item_id}` for checklist {list}{hint}"
                         ),
                     });
                 };
@@ -1004,9 +1047,10 @@ impl Long {
                     // The long layout keeps the reason of 不适用 in the note column.
                     Some(Entry::NotApplicable(reason)) if reason.is_empty() => {
                         if note.is_empty() {
-                            return Err(at(
-                                "`不适用` needs a reason: put it in the note column".into()
-                            ));
+                            return Err(at(crate::tr!(
+                                "`不适用` 需写明理由：请写在 note 列",
+                                "`不适用` needs a reason: put it in the note column"
+                            )));
                         }
                         Some(Entry::NotApplicable(note.clone()))
                     }
@@ -1022,7 +1066,8 @@ impl Long {
                     continue;
                 }
                 if observations.insert(item_id.clone(), obs).is_some() {
-                    return Err(at(format!(
+                    return Err(at(crate::tr!(
+                        "站点“{id}”的项目 `{item_id}` 填了两次",
                         "item `{item_id}` of site \"{id}\" is given twice"
                     )));
                 }

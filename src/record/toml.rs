@@ -73,15 +73,22 @@ const RESERVED: &[&str] = &["con", "prn", "aux", "nul"];
 /// are at most 64 characters, and are not names Windows reserves for devices.
 pub fn site_id_problem(id: &str) -> Option<String> {
     if !shaped(id) {
-        return Some(format!(
+        return Some(crate::tr!(
+            "站点编号“{id}”只能用英文字母、数字、- 和 _（如 chengguan）",
             "site id \"{id}\" may use only ASCII letters, digits, - and _ (e.g. chengguan)"
         ));
     }
     if id.len() > 64 {
-        return Some(format!("site id \"{id}\" is longer than 64 characters"));
+        return Some(crate::tr!(
+            "站点编号“{id}”超过 64 个字符",
+            "site id \"{id}\" is longer than 64 characters"
+        ));
     }
     reserved(id).then(|| {
-        format!("site id \"{id}\" is a name Windows reserves for a device: choose another id")
+        crate::tr!(
+            "站点编号“{id}”是 Windows 保留的设备名：请换一个编号",
+            "site id \"{id}\" is a name Windows reserves for a device: choose another id"
+        )
     })
 }
 
@@ -108,7 +115,10 @@ pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record
     if inspected_on.is_none() && !doc.get_ref().contains_key("inspected_on") {
         fields.report(
             doc.span(),
-            "missing key `inspected_on` (the inspection date, e.g. 2020-06-02)",
+            crate::tr!(
+                "缺少 `inspected_on`（检查日期，如 2020-06-02）",
+                "missing key `inspected_on` (the inspection date, e.g. 2020-06-02)"
+            ),
         );
     }
     let inspectors = fields.strings("inspectors").unwrap_or_default();
@@ -117,7 +127,10 @@ pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record
     {
         fields.report(
             doc.span(),
-            "missing key `inspectors` (who inspected, e.g. [\"张伟\", \"李娜\"])",
+            crate::tr!(
+                "缺少 `inspectors`（检查人员，如 [\"张伟\", \"李娜\"]）",
+                "missing key `inspectors` (who inspected, e.g. [\"张伟\", \"李娜\"])"
+            ),
         );
     }
 
@@ -125,12 +138,12 @@ pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record
         let found = checklists.iter().find(|c| &c.site_kind == k.get_ref());
         if found.is_none() && !k.get_ref().is_empty() {
             let known: Vec<&str> = checklists.iter().map(|c| c.site_kind.as_str()).collect();
+            let (kind, known) = (k.get_ref(), known.join(", "));
             fields.report(
                 k.span(),
-                format!(
-                    "no checklist for site kind \"{}\": this run has checklists for {}",
-                    k.get_ref(),
-                    known.join(", ")
+                crate::tr!(
+                    "没有站点类型“{kind}”的清单：本次运行的清单适用于 {known}",
+                    "no checklist for site kind \"{kind}\": this run has checklists for {known}"
                 ),
             );
         }
@@ -154,17 +167,25 @@ pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record
             if !doc.get_ref().contains_key("observations") {
                 fields.report(
                     doc.span(),
-                    "missing `[observations]`: record what was found, keyed by item id",
+                    crate::tr!(
+                        "缺少 `[observations]`：请按项目编号记录检查所见",
+                        "missing `[observations]`: record what was found, keyed by item id"
+                    ),
                 );
             }
         }
     }
-    problems.extend(fields.finish("the record"));
+    problems.extend(fields.finish(&crate::tr!("检查记录", "the record")));
     problems.sort_by_key(|p| (p.line, p.column));
     if !problems.is_empty() {
         return Err(Problems(problems));
     }
-    let incomplete = || Problems(vec![source.problem(0..0, "the record is incomplete")]);
+    let incomplete = || {
+        Problems(vec![source.problem(
+            0..0,
+            crate::tr!("检查记录不完整", "the record is incomplete"),
+        )])
+    };
     Ok(Record {
         origin: origin.to_owned(),
         id: id.ok_or_else(incomplete)?.into_inner(),
@@ -213,16 +234,13 @@ impl<'a, 's> Walker<'a, 's> {
             } else if let (DeValue::Table(inner), true) = (value.get_ref(), self.is_prefix(&id)) {
                 self.walk(&format!("{id}."), inner);
             } else {
-                let hint = self
-                    .checklist
-                    .nearest_item(&id)
-                    .map(|n| format!("; did you mean `{n}`?"))
-                    .unwrap_or_default();
+                let hint = crate::source::did_you_mean(self.checklist.nearest_item(&id));
+                let list = &self.checklist.id;
                 self.report(
                     key.span(),
-                    format!(
-                        "unknown item `{id}` for checklist {}{hint}",
-                        self.checklist.id
+                    crate::tr!(
+                        "清单 {list} 中没有项目 `{id}`{hint}",
+                        "unknown item `{id}` for checklist {list}{hint}"
                     ),
                 );
             }
@@ -248,14 +266,20 @@ impl<'a, 's> Walker<'a, 's> {
             Ok(raw) => raw,
             Err(found) => {
                 let expected = item.kind.value_hint();
-                self.report(span, format!("`{id}`: expected {expected}, found {found}"));
+                self.report(
+                    span,
+                    crate::tr!(
+                        "`{id}`：应为{expected}，实为{found}",
+                        "`{id}`: expected {expected}, found {found}"
+                    ),
+                );
                 return None;
             }
         };
         match item.kind.accept(raw) {
             Ok(v) => Some(v),
             Err(message) => {
-                self.report(span, format!("`{id}`: {message}"));
+                self.report(span, crate::tr!("`{id}`：{message}", "`{id}`: {message}"));
                 None
             }
         }
@@ -281,20 +305,23 @@ impl<'a, 's> Walker<'a, 's> {
                             Some(s) => out.push(s.to_owned()),
                             None => fields.report(
                                 element.span(),
-                                format!("`{id}`: evidence must be file paths (strings)"),
+                                crate::tr!(
+                                    "`{id}`：evidence 应为文件路径（字符串）",
+                                    "`{id}`: evidence must be file paths (strings)"
+                                ),
                             ),
                         }
                     }
                     out
                 }
                 other => {
-                    fields.report(
-                        e.span(),
-                        format!(
-                            "`{id}`: evidence must be a path or a list of paths, found {}",
-                            type_name(other)
-                        ),
-                    );
+                    fields.report(e.span(), {
+                        let found = type_name(other);
+                        crate::tr!(
+                            "`{id}`：evidence 应为一个路径或路径列表，实为{found}",
+                            "`{id}`: evidence must be a path or a list of paths, found {found}"
+                        )
+                    });
                     Vec::new()
                 }
             },
@@ -304,7 +331,10 @@ impl<'a, 's> Walker<'a, 's> {
             (Some(_), Some(na)) => {
                 fields.report(
                     na.span(),
-                    format!("`{id}`: give either `value` or `not_applicable`, not both"),
+                    crate::tr!(
+                        "`{id}`：`value` 和 `not_applicable` 只能写一个",
+                        "`{id}`: give either `value` or `not_applicable`, not both"
+                    ),
                 );
                 None
             }
@@ -312,7 +342,10 @@ impl<'a, 's> Walker<'a, 's> {
             (None, Some(na)) if na.get_ref().trim().is_empty() => {
                 fields.report(
                     na.span(),
-                    format!("`{id}`: `not_applicable` needs a reason"),
+                    crate::tr!(
+                        "`{id}`：`not_applicable` 需写明理由",
+                        "`{id}`: `not_applicable` needs a reason"
+                    ),
                 );
                 None
             }
@@ -321,12 +354,16 @@ impl<'a, 's> Walker<'a, 's> {
             (None, None) => {
                 fields.report(
                     span,
-                    format!("`{id}`: give `value`, or `not_applicable` with a reason"),
+                    crate::tr!(
+                        "`{id}`：请写 `value`，或写 `not_applicable` 并注明理由",
+                        "`{id}`: give `value`, or `not_applicable` with a reason"
+                    ),
                 );
                 None
             }
         };
-        let problems = fields.finish(&format!(
+        let problems = fields.finish(&crate::tr!(
+            "`{id}`（可用的键：value、note、evidence、not_applicable）",
             "`{id}` (keys: value, note, evidence, not_applicable)"
         ));
         let ok = problems.is_empty();

@@ -58,8 +58,12 @@ const UNIT_GROUPS: &[&[&str]] = &[&["m²", "㎡", "m2", "平方米", "平米", "
 const QUOTE_LIMIT: usize = 40;
 
 /// The accepted date forms, for messages.
-const DATE_FORMS: &str =
-    "2020-06-02, 2020/6/2, 2020.6.2, 2020年6月2日 or an Excel serial number such as 43984";
+fn date_forms() -> String {
+    crate::tr!(
+        "2020-06-02、2020/6/2、2020.6.2、2020年6月2日或 Excel 日期序号（如 43984）",
+        "2020-06-02, 2020/6/2, 2020.6.2, 2020年6月2日 or an Excel serial number such as 43984"
+    )
+}
 
 /// The first Excel serial (1900-01-01) and the last (9999-12-31).
 const SERIAL_RANGE: std::ops::RangeInclusive<f64> = 1.0..=2_958_465.0;
@@ -89,9 +93,10 @@ pub fn parse_cell(kind: &Kind, text: &str) -> Result<Cell, String> {
     // as a value it would be a puzzling "not a number" or, worse, a list holding 不适用.
     // Free text is taken as written: that is what a text item is for.
     if !matches!(kind, Kind::Text(_)) && misplaced_not_applicable(text) {
-        return Err(format!(
-            "{} starts with 不适用 but has no colon before the reason: write 不适用：reason, or 不适用 alone",
-            quote(text)
+        let q = quote(text);
+        return Err(crate::tr!(
+            "{q} 以“不适用”开头，但理由前没有冒号：请写“不适用：理由”，或只写“不适用”",
+            "{q} starts with 不适用 but has no colon before the reason: write 不适用：reason, or 不适用 alone"
         ));
     }
     let raw = match kind {
@@ -101,9 +106,10 @@ pub fn parse_cell(kind: &Kind, text: &str) -> Result<Cell, String> {
         Kind::YesNo(_) => match parse_yes_no(text) {
             Some(b) => Raw::Bool(b),
             None => {
-                return Err(format!(
-                    "{} is not a yes/no answer: write 是 or 否 (also accepted: 有 无 √ × ✓ ✗ ✔ ✘ Y N yes no true false, in any case)",
-                    quote(text)
+                let q = quote(text);
+                return Err(crate::tr!(
+                    "{q} 不是“是/否”的回答：请写 是 或 否（也可写 有 无 √ × ✓ ✗ ✔ ✘ Y N yes no true false，不分大小写）",
+                    "{q} is not a yes/no answer: write 是 or 否 (also accepted: 有 无 √ × ✓ ✗ ✔ ✘ Y N yes no true false, in any case)"
                 ));
             }
         },
@@ -159,27 +165,38 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     let half = to_half_width(text);
     let q = quote(text);
     if half.is_empty() {
-        return Err(format!("no date given: write e.g. {DATE_FORMS}"));
+        let forms = date_forms();
+        return Err(crate::tr!(
+            "没有填日期：请写 {forms}",
+            "no date given: write e.g. {forms}"
+        ));
     }
     if let Some((whole, fraction)) = serial_text(&half) {
         if fraction.bytes().any(|b| b != b'0') {
-            return Err(format!(
+            return Err(crate::tr!(
+                "{q} 不是日期：Excel 日期序号须为整天（小数部分是时刻），如 43984 即 2020-06-02",
                 "{q} is not a date: an Excel serial number must be a whole day (a fraction is a time of day), e.g. 43984 for 2020-06-02"
             ));
         }
         // Digits always parse; too many of them give infinity, which is out of range.
         let serial = whole.parse::<f64>().unwrap_or(f64::INFINITY);
-        return serial_date(serial).map_err(|why| format!("{q} is not a date: {why}"));
+        return serial_date(serial)
+            .map_err(|why| crate::tr!("{q} 不是日期：{why}", "{q} is not a date: {why}"));
     }
     let Some(parts) = date_parts(&half) else {
         if half.contains(':') {
-            return Err(format!(
+            return Err(crate::tr!(
+                "{q} 带有时刻：只写日期，如 2020-06-02",
                 "{q} has a time of day: write the date alone, e.g. 2020-06-02"
             ));
         }
-        return Err(format!("{q} is not a date: write e.g. {DATE_FORMS}"));
+        let forms = date_forms();
+        return Err(crate::tr!(
+            "{q} 不是日期：请写 {forms}",
+            "{q} is not a date: write e.g. {forms}"
+        ));
     };
-    civil_date(parts).map_err(|why| format!("{q} is not a date: {why}"))
+    civil_date(parts).map_err(|why| crate::tr!("{q} 不是日期：{why}", "{q} is not a date: {why}"))
 }
 
 /// A canonical `YYYY-MM-DD` date, read without allocating: the form every export writes.
@@ -463,14 +480,21 @@ enum Flaw {
 impl Flaw {
     /// The explanation added to "… is not a number", if any.
     fn reason(self) -> Option<&'static str> {
+        let lang = crate::lang::messages();
         match self {
             Flaw::NotANumber => None,
-            Flaw::BadCommas => Some("commas may only group thousands, as in 1,234.5"),
-            Flaw::Exponent => {
-                Some("scientific notation (1e3) is not accepted, write the number in full")
+            Flaw::BadCommas => Some(lang.pick(
+                "逗号只能用作千位分隔，如 1,234.5",
+                "commas may only group thousands, as in 1,234.5",
+            )),
+            Flaw::Exponent => Some(lang.pick(
+                "不接受科学计数法（1e3），请写出完整数字",
+                "scientific notation (1e3) is not accepted, write the number in full",
+            )),
+            Flaw::NotFinite => {
+                Some(lang.pick("不接受 NaN 和无穷大", "NaN and infinity are not accepted"))
             }
-            Flaw::NotFinite => Some("NaN and infinity are not accepted"),
-            Flaw::TooLarge => Some("it is too large"),
+            Flaw::TooLarge => Some(lang.pick("数字太大", "it is too large")),
         }
     }
 }
@@ -598,11 +622,11 @@ fn is_area(unit: &str) -> bool {
 fn number_examples(unit: &str) -> String {
     let unit = unit.trim();
     if is_area(unit) {
-        "62.5, 60㎡ or 60平方米".to_owned()
+        crate::tr!("62.5、60㎡ 或 60平方米", "62.5, 60㎡ or 60平方米")
     } else if unit.is_empty() {
-        "62.5 or 60".to_owned()
+        crate::tr!("62.5 或 60", "62.5 or 60")
     } else {
-        format!("62.5 or 60 {unit}")
+        crate::tr!("62.5 或 60 {unit}", "62.5 or 60 {unit}")
     }
 }
 
@@ -612,15 +636,22 @@ fn parse_number(text: &str, unit: &str) -> Result<Raw, String> {
     let q = quote(text);
     let examples = number_examples(unit);
     let not_a_number = |flaw: Flaw| match flaw.reason() {
-        Some(reason) => format!("{q} is not a number in {unit}: {reason}; write e.g. {examples}"),
-        None => format!("{q} is not a number in {unit}: write e.g. {examples}"),
+        Some(reason) => crate::tr!(
+            "{q} 不是以 {unit} 计的数字：{reason}；请写如 {examples}",
+            "{q} is not a number in {unit}: {reason}; write e.g. {examples}"
+        ),
+        None => crate::tr!(
+            "{q} 不是以 {unit} 计的数字：请写如 {examples}",
+            "{q} is not a number in {unit}: write e.g. {examples}"
+        ),
     };
     let numeral = scan_numeral(&half).map_err(not_a_number)?;
     let n = numeral.value().map_err(not_a_number)?;
     if !numeral.rest.is_empty() && !same_unit(numeral.rest, unit) {
-        return Err(format!(
-            "{q} has {} after the number, which is not this item's unit ({unit}): write e.g. {examples}",
-            quote(numeral.rest)
+        let after = quote(numeral.rest);
+        return Err(crate::tr!(
+            "{q} 的数字后面是 {after}，不是本项的单位（{unit}）：请写如 {examples}",
+            "{q} has {after} after the number, which is not this item's unit ({unit}): write e.g. {examples}"
         ));
     }
     Ok(Raw::Float(n))
@@ -636,9 +667,12 @@ fn parse_count(text: &str, unit: &str) -> Result<Raw, String> {
     let of_unit = if unit.is_empty() {
         String::new()
     } else {
-        format!(" of {unit}")
+        crate::tr!("（以 {unit} 计）", " of {unit}")
     };
-    let examples = format!("2, ２{word}, 4{word} or 两{word}");
+    let examples = crate::tr!(
+        "2、２{word}、4{word} 或 两{word}",
+        "2, ２{word}, 4{word} or 两{word}"
+    );
     let (raw, rest) = match scan_numeral(&half) {
         Ok(numeral) => match numeral.count() {
             Ok(raw) => (raw, numeral.rest),
@@ -657,14 +691,14 @@ fn parse_count(text: &str, unit: &str) -> Result<Raw, String> {
             words.push(unit);
         }
         let item_unit = if unit.is_empty() {
-            "this item has no unit".to_owned()
+            crate::tr!("本项没有单位", "this item has no unit")
         } else {
-            format!("this item counts in {unit}")
+            crate::tr!("本项以 {unit} 计", "this item counts in {unit}")
         };
-        return Err(format!(
-            "{q} has {} after the number, which is not a measure word ({item_unit}): write a whole number, optionally followed by {}",
-            quote(rest),
-            words.join(" ")
+        let (after, words) = (quote(rest), words.join(" "));
+        return Err(crate::tr!(
+            "{q} 的数字后面是 {after}，不是量词（{item_unit}）：请写整数，后面可跟 {words}",
+            "{q} has {after} after the number, which is not a measure word ({item_unit}): write a whole number, optionally followed by {words}"
         ));
     }
     Ok(raw)
@@ -672,10 +706,14 @@ fn parse_count(text: &str, unit: &str) -> Result<Raw, String> {
 
 fn not_a_count(q: &str, of_unit: &str, flaw: Flaw, examples: &str) -> String {
     match flaw.reason() {
-        Some(reason) => {
-            format!("{q} is not a whole number{of_unit}: {reason}; write e.g. {examples}")
-        }
-        None => format!("{q} is not a whole number{of_unit}: write e.g. {examples}"),
+        Some(reason) => crate::tr!(
+            "{q} 不是整数{of_unit}：{reason}；请写如 {examples}",
+            "{q} is not a whole number{of_unit}: {reason}; write e.g. {examples}"
+        ),
+        None => crate::tr!(
+            "{q} 不是整数{of_unit}：请写如 {examples}",
+            "{q} is not a whole number{of_unit}: write e.g. {examples}"
+        ),
     }
 }
 
@@ -723,26 +761,26 @@ fn serial_text(half: &str) -> Option<(&str, &str)> {
 /// The date of a serial, or why there is none (completing "… is not a date: ").
 fn serial_date(serial: f64) -> Result<Date, String> {
     if !serial.is_finite() || !SERIAL_RANGE.contains(&serial) {
-        return Err(
+        return Err(crate::tr!(
+            "Excel 日期序号从 1（1900-01-01）到 2958465（9999-12-31）；请写如 2020-06-02",
             "Excel serial numbers run from 1 (1900-01-01) to 2958465 (9999-12-31); write e.g. 2020-06-02"
-                .to_owned(),
-        );
+        ));
     }
     if serial.fract() != 0.0 {
-        return Err(
+        return Err(crate::tr!(
+            "Excel 日期序号须为整天（小数部分是时刻），如 43984 即 2020-06-02",
             "an Excel serial number must be a whole day (a fraction is a time of day), e.g. 43984 for 2020-06-02"
-                .to_owned(),
-        );
+        ));
     }
     // In range and whole, so the conversion is exact.
     let days = serial as i64;
     let epoch = match days.cmp(&FICTITIOUS_LEAP_DAY) {
         std::cmp::Ordering::Less => EPOCH_BEFORE_LEAP_DAY,
         std::cmp::Ordering::Equal => {
-            return Err(
+            return Err(crate::tr!(
+                "Excel 日期序号 60 是 1900-02-29，Excel 计了这一天，但它并不存在；请直接写日期",
                 "Excel's serial 60 is 1900-02-29, a day Excel counts but that never existed; write the date itself"
-                    .to_owned(),
-            );
+            ));
         }
         std::cmp::Ordering::Greater => EPOCH_AFTER_LEAP_DAY,
     };
@@ -812,17 +850,18 @@ fn civil_date((year, month, day): (&str, &str, &str)) -> Result<Date, String> {
         "November",
         "December",
     ];
-    let bad = || "its digits are unreadable".to_owned();
+    let bad = || crate::tr!("数字无法识别", "its digits are unreadable");
     let y: i16 = year.parse().map_err(|_| bad())?;
     let m: i8 = month.parse().map_err(|_| bad())?;
     let d: i8 = day.parse().map_err(|_| bad())?;
     let Some(name) = usize::try_from(m - 1).ok().and_then(|i| MONTHS.get(i)) else {
-        return Err(format!("there is no month {m}"));
+        return Err(crate::tr!("没有 {m} 月", "there is no month {m}"));
     };
     let first = Date::new(y, m, 1).map_err(|e| e.to_string())?;
     let days = first.days_in_month();
     if d < 1 || d > days {
-        return Err(format!(
+        return Err(crate::tr!(
+            "没有 {year}-{m:02}-{d:02} 这一天（{year} 年 {m} 月只有 {days} 天）",
             "there is no {year}-{m:02}-{d:02} ({name} {year} has {days} days)"
         ));
     }

@@ -59,12 +59,18 @@ pub fn read(text: &str) -> Result<Vec<Waiver>, Problems> {
         Some(value) => match value.get_ref().as_array() {
             None => top.report(
                 value.span(),
-                "`waivers` must be an array of tables `[[waivers]]`",
+                crate::tr!(
+                    "`waivers` 应为表数组 `[[waivers]]`",
+                    "`waivers` must be an array of tables `[[waivers]]`"
+                ),
             ),
             Some(array) => {
                 for entry in array.iter() {
                     let Some(table) = entry.get_ref().as_table() else {
-                        problems.push(source.problem(entry.span(), "each waiver must be a table"));
+                        problems.push(source.problem(
+                            entry.span(),
+                            crate::tr!("每项豁免应为一个表", "each waiver must be a table"),
+                        ));
                         continue;
                     };
                     let mut fields = Fields::new(&source, table, entry.span());
@@ -82,14 +88,23 @@ pub fn read(text: &str) -> Result<Vec<Waiver>, Problems> {
                         if !present && !table.contains_key(key) {
                             fields.report(
                                 entry.span(),
-                                format!("missing key `{key}` (a date like 2020-06-10)"),
+                                crate::tr!(
+                                    "缺少 `{key}`（日期，如 2020-06-10）",
+                                    "missing key `{key}` (a date like 2020-06-10)"
+                                ),
                             );
                         }
                     }
                     if let (Some(on), Some(ex)) = (&approved_on, &expires)
                         && ex.get_ref() <= on.get_ref()
                     {
-                        fields.report(ex.span(), "`expires` must come after `approved_on`");
+                        fields.report(
+                            ex.span(),
+                            crate::tr!(
+                                "`expires` 应晚于 `approved_on`",
+                                "`expires` must come after `approved_on`"
+                            ),
+                        );
                     }
                     if let (Some(s), Some(i)) = (&site, &item)
                         && let Some(first) = waivers
@@ -98,16 +113,17 @@ pub fn read(text: &str) -> Result<Vec<Waiver>, Problems> {
                     {
                         fields.report(
                             entry.span(),
-                            format!(
-                                "a second waiver for {} / {} (the first is at line {}): keep one per site and item",
-                                s.get_ref(),
-                                i.get_ref(),
-                                first.line
-                            ),
+                            {
+                                let (site, item, line) = (s.get_ref(), i.get_ref(), first.line);
+                                crate::tr!(
+                                    "{site} / {item} 的第二项豁免（第一项在第 {line} 行）：每个站点的每个项目只保留一项",
+                                    "a second waiver for {site} / {item} (the first is at line {line}): keep one per site and item"
+                                )
+                            },
                         );
                     }
                     let ok = fields.problems.is_empty();
-                    problems.extend(fields.finish("a waiver"));
+                    problems.extend(fields.finish(&crate::tr!("豁免", "a waiver")));
                     if let (
                         true,
                         Some(site),
@@ -132,7 +148,7 @@ pub fn read(text: &str) -> Result<Vec<Waiver>, Problems> {
             }
         },
     }
-    problems.extend(top.finish("the waivers file"));
+    problems.extend(top.finish(&crate::tr!("豁免文件", "the waivers file")));
     problems.sort_by_key(|p| (p.line, p.column));
     if problems.is_empty() {
         Ok(waivers)

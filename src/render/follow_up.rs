@@ -1,4 +1,5 @@
-//! The follow-up of `yanshou recheck` as a table, JSON or CSV.
+//! The follow-up of `yanshou recheck` as a table, JSON or CSV. The JSON and the CSV are
+//! documented in `docs/output/recheck.md` (kept true by `tests/output_docs.rs`).
 
 use std::io::{self, Write};
 
@@ -143,6 +144,7 @@ fn table(
 
 #[derive(Serialize)]
 struct Doc<'a> {
+    schema_version: u32,
     as_of: String,
     sites: Vec<SiteJson<'a>>,
 }
@@ -151,6 +153,8 @@ struct Doc<'a> {
 struct SiteJson<'a> {
     id: &'a str,
     name: &'a str,
+    /// As in `check` and `rank`: a site is its id, name and kind in every document.
+    kind: &'a str,
     inspected_on: String,
     due: Option<String>,
     due_provisional: bool,
@@ -168,7 +172,8 @@ struct ItemJson<'a> {
     status: &'static str,
     before: Option<String>,
     after: Option<String>,
-    waiver: Option<String>,
+    /// The same object as `check`'s findings carry; the waiver in words is the table's.
+    waiver: Option<super::json::WaiverJson<'a>>,
 }
 
 fn json(
@@ -178,12 +183,14 @@ fn json(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let doc = Doc {
+        schema_version: super::SCHEMA_VERSION,
         as_of: as_of.to_string(),
         sites: followed
             .iter()
             .map(|f| SiteJson {
                 id: &f.before.record.id,
                 name: &f.before.record.name,
+                kind: &f.before.record.kind,
                 inspected_on: f.before.record.inspected_on.to_string(),
                 due: f.before.due.map(|d| d.value().to_string()),
                 due_provisional: f.before.due.is_some_and(|d| d.is_provisional()),
@@ -200,7 +207,11 @@ fn json(
                         status: i.status.code(),
                         before: shown(Some(i.before), lang),
                         after: shown(i.after, lang),
-                        waiver: i.after.unwrap_or(i.before).waiver_note(lang),
+                        waiver: i
+                            .after
+                            .unwrap_or(i.before)
+                            .waiver
+                            .map(super::json::WaiverJson::of),
                     })
                     .collect(),
             })

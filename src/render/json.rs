@@ -1,16 +1,19 @@
-//! JSON for scripts. The shape is documented in `docs/json.md` and is stable: fields are
-//! only ever added. Verdicts and statuses are ASCII words; observed values keep their type.
+//! JSON for scripts. The shape is documented in `docs/output/check.md` (kept true by
+//! `tests/output_docs.rs`) and is stable: the document opens with `schema_version`
+//! ([`super::SCHEMA_VERSION`]), and within a version fields are only ever added. Verdicts
+//! and statuses are ASCII words; observed values keep their type.
 
 use std::any::Any;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::Renderer;
+use super::{Renderer, SCHEMA_VERSION};
 use crate::audit::{Outcome, Run, SiteResult, Totals, Verdict};
 use crate::checklist::{Severity, Value};
 use crate::lang::Lang;
 use crate::points::Points;
+use crate::record::waiver::Waiver;
 
 /// The JSON renderer: one document, written as the sites come.
 pub struct Json {
@@ -199,12 +202,25 @@ struct Finding<'a> {
     due_provisional: bool,
 }
 
+/// A waiver as every JSON document writes it (`check`'s findings, `recheck`'s items).
 #[derive(Serialize)]
-struct WaiverJson<'a> {
+pub(crate) struct WaiverJson<'a> {
     reason: &'a str,
     approved_by: &'a str,
     approved_on: String,
     expires: String,
+}
+
+impl<'a> WaiverJson<'a> {
+    /// The JSON of `waiver`: ISO dates, texts as approved.
+    pub(crate) fn of(w: &'a Waiver) -> WaiverJson<'a> {
+        WaiverJson {
+            reason: &w.reason,
+            approved_by: &w.approved_by,
+            approved_on: w.approved_on.to_string(),
+            expires: w.expires.to_string(),
+        }
+    }
 }
 
 fn observed(value: Option<&Value>) -> serde_json::Value {
@@ -239,12 +255,7 @@ fn finding<'a>(site: &SiteResult<'a>, o: &'a Outcome<'a>, lang: Lang) -> Finding
         reason,
         note: o.note(),
         evidence: o.evidence(),
-        waiver: o.waiver.map(|w| WaiverJson {
-            reason: &w.reason,
-            approved_by: &w.approved_by,
-            approved_on: w.approved_on.to_string(),
-            expires: w.expires.to_string(),
-        }),
+        waiver: o.waiver.map(WaiverJson::of),
         due: site.due.map(|d| d.value().to_string()),
         due_provisional: site.due.is_some_and(|d| d.is_provisional()),
     }
@@ -311,7 +322,10 @@ impl Renderer for Json {
                 })
                 .collect(),
         };
-        out.write_all(b"{\n  \"campaign\": ")?;
+        write!(
+            out,
+            "{{\n  \"schema_version\": {SCHEMA_VERSION},\n  \"campaign\": "
+        )?;
         write_nested(&campaign, 1, out)?;
         out.write_all(b",\n  \"sites\": [")
     }

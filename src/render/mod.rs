@@ -27,6 +27,13 @@ pub use table::{checklist_table, grid};
 // that take the guard off again.
 pub use crate::record::value::{defuse, undefuse};
 
+/// The version of the shape of every JSON document yanshou writes (`check`, `rank`,
+/// `recheck` and `deadline` with `--format json`), written as its first key,
+/// `schema_version`, so that scripts can pin it. Fields are only ever added within a
+/// version; a key renamed or removed, or a value whose type changes, raises it. The shapes
+/// are documented in docs/output/.
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// Writes the results of a run in one format.
 pub trait Renderer: Send {
     /// Writes what comes before the first site.

@@ -1,4 +1,5 @@
-//! The ranking of `yanshou rank` as a table, JSON or CSV.
+//! The ranking of `yanshou rank` as a table, JSON or CSV. The JSON and the CSV are
+//! documented in `docs/output/rank.md` (kept true by `tests/output_docs.rs`).
 
 use std::io::{self, Write};
 
@@ -115,6 +116,7 @@ fn table(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::
 
 #[derive(Serialize)]
 struct RankDoc<'a> {
+    schema_version: u32,
     demonstration: Vec<&'a str>,
     wanted: usize,
     demonstrated_kind: &'a str,
@@ -140,6 +142,7 @@ struct RankRow<'a> {
 
 fn json(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     let doc = RankDoc {
+        schema_version: super::SCHEMA_VERSION,
         demonstration: ranking.demonstration().map(|p| p.entry.id()).collect(),
         wanted: ranking.wanted,
         demonstrated_kind: &ranking.kind,

@@ -73,9 +73,12 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         let mut doc = Writer::new(report.lang);
         doc.notice(report, notice, false);
         let id = &notice.site.record.id;
-        let bytes = doc
-            .finish()
-            .with_context(|| format!("writing the rectification notice of site {id}"))?;
+        let bytes = doc.finish().with_context(|| {
+            crate::tr!(
+                "生成站点 {id} 的整改通知书",
+                "writing the rectification notice of site {id}"
+            )
+        })?;
         let name = format!("{}.docx", names.claim(id));
         files.push((PathBuf::from(FOLDER).join(name), bytes));
     }
@@ -86,9 +89,12 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     for (i, notice) in notices.iter().enumerate() {
         all.notice(report, notice, i > 0);
     }
-    let bytes = all
-        .finish()
-        .context("writing the document of all notices")?;
+    let bytes = all.finish().with_context(|| {
+        crate::tr!(
+            "生成全部整改通知书的合订文档",
+            "writing the document of all notices"
+        )
+    })?;
     files.push((PathBuf::from(FOLDER).join(ALL_FILE), bytes));
     Ok(files)
 }
@@ -353,9 +359,15 @@ impl Writer {
         xml.settings = patch(&xml.settings, "</w:compat>", THEME_LANGUAGE, false);
         xml.font_table = patch(&xml.font_table, "</w:fonts>", CHINESE_FONTS, true);
         let mut out = Cursor::new(Vec::new());
-        xml.pack(&mut out).context("packing the document")?;
+        xml.pack(&mut out)
+            .with_context(|| crate::tr!("打包文档", "packing the document"))?;
         let mut bytes = out.into_inner();
-        fix_zip_times(&mut bytes).context("fixing the document's zip entry times")?;
+        fix_zip_times(&mut bytes).with_context(|| {
+            crate::tr!(
+                "修正文档中 zip 条目的时间",
+                "fixing the document's zip entry times"
+            )
+        })?;
         Ok(bytes)
     }
 }
@@ -561,7 +573,8 @@ fn set_u16(bytes: &mut [u8], at: usize, value: u16) -> Option<()> {
 /// central directory record, to 2020-01-01 00:00. The zip library stamps the current time
 /// when built with its `time` feature, which another crate in the build may switch on.
 fn fix_zip_times(zip: &mut [u8]) -> Result<()> {
-    fix_times(zip).context("not a zip archive as expected")
+    fix_times(zip)
+        .with_context(|| crate::tr!("不是预期的 zip 压缩包", "not a zip archive as expected"))
 }
 
 fn fix_times(zip: &mut [u8]) -> Option<()> {

@@ -103,13 +103,16 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
 
     let follow_ups = wording::follow_ups(report);
     let mut summary = Sheet::new(names.claim(summary_sheet_name(lang)), &styles)?;
-    summary_sheet(&mut summary, report, &follow_ups).context("writing the summary sheet")?;
+    summary_sheet(&mut summary, report, &follow_ups)
+        .with_context(|| crate::tr!("写入汇总表", "writing the summary sheet"))?;
     let mut findings = Sheet::new(names.claim(findings_sheet_name(lang)), &styles)?;
-    findings_sheet(&mut findings, report).context("writing the findings sheet")?;
+    findings_sheet(&mut findings, report)
+        .with_context(|| crate::tr!("写入问题清单表", "writing the findings sheet"))?;
     let mut sheets = vec![summary.finish()?, findings.finish()?];
     if !follow_ups.is_empty() {
         let mut sheet = Sheet::new(names.claim(follow_up_sheet_name(lang)), &styles)?;
-        follow_up_sheet(&mut sheet, report, &follow_ups).context("writing the follow-up sheet")?;
+        follow_up_sheet(&mut sheet, report, &follow_ups)
+            .with_context(|| crate::tr!("写入复查表", "writing the follow-up sheet"))?;
         sheets.push(sheet.finish()?);
     }
 
@@ -127,8 +130,9 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
                 .map(|n| n.number.as_str()),
             follow_up: follow_ups.iter().find(|f| f.before.record.id == id),
         };
-        site_sheet(&mut sheet, report, site, &facts)
-            .with_context(|| format!("writing the sheet of site {id}"))?;
+        site_sheet(&mut sheet, report, site, &facts).with_context(|| {
+            crate::tr!("写入站点 {id} 的工作表", "writing the sheet of site {id}")
+        })?;
         sheets.push(sheet.finish()?);
     }
     let title = report.title();
@@ -385,11 +389,14 @@ impl<'s> Sheet<'s> {
 }
 
 fn excel_date(d: Date) -> Result<ExcelDateTime> {
-    let year = u16::try_from(d.year()).context("year out of range")?;
-    let month = u8::try_from(d.month()).context("month out of range")?;
-    let day = u8::try_from(d.day()).context("day out of range")?;
+    let year =
+        u16::try_from(d.year()).with_context(|| crate::tr!("年份超出范围", "year out of range"))?;
+    let month = u8::try_from(d.month())
+        .with_context(|| crate::tr!("月份超出范围", "month out of range"))?;
+    let day = u8::try_from(d.day())
+        .with_context(|| crate::tr!("日期的“日”超出范围", "day out of range"))?;
     ExcelDateTime::from_ymd(year, month, day)
-        .with_context(|| format!("{d} cannot be an Excel date"))
+        .with_context(|| crate::tr!("{d} 无法写成 Excel 日期", "{d} cannot be an Excel date"))
 }
 
 /// Lines `text` takes wrapped in a column `width` characters wide.
@@ -459,7 +466,12 @@ fn cut_utf16(text: &str, limit: usize) -> &str {
 }
 
 fn col(i: usize) -> Result<u16> {
-    u16::try_from(i).context("too many columns for one worksheet")
+    u16::try_from(i).with_context(|| {
+        crate::tr!(
+            "列太多，一张工作表放不下",
+            "too many columns for one worksheet"
+        )
+    })
 }
 
 fn yes_no(b: bool, lang: Lang) -> &'static str {
@@ -997,9 +1009,12 @@ fn follow_up_sheet(
             sheet.text(row, 11, &after, Style::Text)?;
             let waiver = wording::follow_up_waiver(report, &r.id, item, lang);
             sheet.text(row, 12, waiver.as_deref().unwrap_or(""), Style::Text)?;
-            row = row
-                .checked_add(1)
-                .context("too many follow-ups for one worksheet")?;
+            row = row.checked_add(1).with_context(|| {
+                crate::tr!(
+                    "复查项太多，一张工作表放不下",
+                    "too many follow-ups for one worksheet"
+                )
+            })?;
         }
     }
     let ws = &mut sheet.sheet;
@@ -1041,9 +1056,12 @@ fn findings_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
             sheet.text(row, 14, rectify, Style::Centre)?;
             sheet.text(row, 15, &note(o, lang), Style::Text)?;
             sheet.text(row, 16, &o.evidence().join("\n"), Style::Text)?;
-            row = row
-                .checked_add(1)
-                .context("too many findings for one worksheet")?;
+            row = row.checked_add(1).with_context(|| {
+                crate::tr!(
+                    "问题太多，一张工作表放不下",
+                    "too many findings for one worksheet"
+                )
+            })?;
         }
     }
     let ws = &mut sheet.sheet;

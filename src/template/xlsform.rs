@@ -189,17 +189,18 @@ fn build(checklist: &Checklist) -> Result<(Vec<Question>, Vec<Choice>)> {
         if q.name.is_empty() {
             continue;
         }
-        if !is_xml_name(&q.name) {
-            bail!(
-                "`{}` cannot be a field name in an XLSForm: start with a letter or _, then use letters, digits, _, - and .",
-                q.name
-            );
+        let name = &q.name;
+        if !is_xml_name(name) {
+            bail!(crate::tr!(
+                "`{name}` 不能作 XLSForm 的字段名：须以字母或 _ 开头，其后只用字母、数字、_、- 和 .",
+                "`{name}` cannot be a field name in an XLSForm: start with a letter or _, then use letters, digits, _, - and ."
+            ));
         }
-        if !names.insert(&q.name) {
-            bail!(
-                "`{}` is used twice in the form (an item id the same as a site field or a clause group): rename the item in the checklist",
-                q.name
-            );
+        if !names.insert(name) {
+            bail!(crate::tr!(
+                "`{name}` 在表单中出现了两次（项目编号与站点字段或条款分组同名）：请在清单中给该项目改名",
+                "`{name}` is used twice in the form (an item id the same as a site field or a clause group): rename the item in the checklist"
+            ));
         }
     }
     Ok((questions, choices))

@@ -58,21 +58,24 @@ pub fn records_workbook(
     let mut sheet = records_sheet(checklists, header, lang)?;
     for (i, row) in rows.iter().enumerate() {
         if row.len() > header.len() {
-            bail!(
-                "record row {} has {} cells but the header has {} columns",
-                i + 1,
-                row.len(),
-                header.len()
-            );
+            let (number, cells, columns) = (i + 1, row.len(), header.len());
+            bail!(crate::tr!(
+                "第 {number} 条记录有 {cells} 格，但表头只有 {columns} 列",
+                "record row {number} has {cells} cells but the header has {columns} columns"
+            ));
         }
         let r = data_row(i)?;
         for (c, cell) in row.iter().enumerate() {
             if cell.is_empty() {
                 continue;
             }
-            sheet
-                .write_string(r, col_num(c)?, cell)
-                .with_context(|| format!("writing record row {}, column `{}`", i + 1, header[c]))?;
+            sheet.write_string(r, col_num(c)?, cell).with_context(|| {
+                let (number, column) = (i + 1, &header[c]);
+                crate::tr!(
+                    "写入第 {number} 条记录的 `{column}` 列",
+                    "writing record row {number}, column `{column}`"
+                )
+            })?;
         }
     }
     if !rows.is_empty() && !header.is_empty() {
@@ -210,12 +213,13 @@ fn annotate(
         let validation = match checklist.item(key) {
             Some(item) => {
                 sheet.insert_note(0, col, &item_note(item, lang))?;
-                item_validation(item, lang)
-                    .with_context(|| format!("data validation of item `{key}`"))?
+                item_validation(item, lang).with_context(|| {
+                    crate::tr!("项目 `{key}` 的数据验证", "data validation of item `{key}`")
+                })?
             }
-            None => match site_validation(key, checklist, lang)
-                .with_context(|| format!("data validation of column `{key}`"))?
-            {
+            None => match site_validation(key, checklist, lang).with_context(|| {
+                crate::tr!("`{key}` 列的数据验证", "data validation of column `{key}`")
+            })? {
                 Some(validation) => validation,
                 None => continue,
             },
@@ -467,12 +471,22 @@ fn data_row(i: usize) -> Result<u32> {
     u32::try_from(i)
         .ok()
         .and_then(|i| i.checked_add(FIRST_DATA_ROW))
-        .context("too many records for one worksheet")
+        .with_context(|| {
+            crate::tr!(
+                "记录太多，一张工作表放不下",
+                "too many records for one worksheet"
+            )
+        })
 }
 
 /// A column index as the library takes it; Excel has 16,384 columns.
 pub(super) fn col_num(i: usize) -> Result<u16> {
-    u16::try_from(i).context("too many columns for one worksheet")
+    u16::try_from(i).with_context(|| {
+        crate::tr!(
+            "列太多，一张工作表放不下",
+            "too many columns for one worksheet"
+        )
+    })
 }
 
 #[cfg(test)]

@@ -49,7 +49,10 @@ impl Count {
             if *value.get_ref() < 0 {
                 f.report(
                     value.span(),
-                    format!("`{key}` of a count cannot be negative"),
+                    crate::tr!(
+                        "count 类型的 `{key}` 不能为负数",
+                        "`{key}` of a count cannot be negative"
+                    ),
                 );
                 return None;
             }
@@ -90,20 +93,24 @@ pub(super) fn accept_count(raw: Raw, unit: &str) -> Result<Value, String> {
     let unit_hint = if unit.is_empty() {
         String::new()
     } else {
-        format!(" ({unit})")
+        crate::tr!("（{unit}）", " ({unit})")
     };
     let n = match raw {
         Raw::Integer(i) => i,
         Raw::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => f as i64,
         other => {
-            return Err(format!(
-                "expected a whole number{unit_hint}, found {}",
-                other.describe()
+            let found = other.describe();
+            return Err(crate::tr!(
+                "应为整数{unit_hint}，实为{found}",
+                "expected a whole number{unit_hint}, found {found}"
             ));
         }
     };
     if n < 0 {
-        return Err(format!("a count{unit_hint} cannot be negative, found {n}"));
+        return Err(crate::tr!(
+            "数量{unit_hint}不能为负数，实为 {n}",
+            "a count{unit_hint} cannot be negative, found {n}"
+        ));
     }
     Ok(Value::Count(n))
 }

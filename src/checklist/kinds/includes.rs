@@ -69,7 +69,13 @@ impl Includes {
             None => {
                 if fields.take("members").is_none() {
                     let span = fields.span();
-                    fields.report(span, "missing key `members`");
+                    fields.report(
+                        span,
+                        crate::tr!(
+                            "缺少 `members`（须包含的事项列表）",
+                            "missing key `members`"
+                        ),
+                    );
                 }
                 return None;
             }
@@ -78,16 +84,31 @@ impl Includes {
         for member in &members {
             let name = member.get_ref().trim();
             if name.is_empty() {
-                fields.report(member.span(), "a member of `members` is empty");
+                fields.report(
+                    member.span(),
+                    crate::tr!("`members` 中有一项是空的", "a member of `members` is empty"),
+                );
             } else if seen.iter().any(|s| s == name) {
-                fields.report(member.span(), format!("member \"{name}\" is listed twice"));
+                fields.report(
+                    member.span(),
+                    crate::tr!(
+                        "“{name}”在 `members` 中列了两次",
+                        "member \"{name}\" is listed twice"
+                    ),
+                );
             } else {
                 seen.push(name.to_owned());
             }
         }
         if seen.is_empty() {
             let span = fields.span();
-            fields.report(span, "`members` must list at least one member");
+            fields.report(
+                span,
+                crate::tr!(
+                    "`members` 至少要列一项",
+                    "`members` must list at least one member"
+                ),
+            );
             return None;
         }
         let deduct_per_missing = match deduct {
@@ -97,7 +118,10 @@ impl Includes {
                 _ => {
                     fields.report(
                         d.span(),
-                        "`deduct_per_missing` must be a positive number of points in tenths (e.g. 1 or 0.5)",
+                        crate::tr!(
+                            "`deduct_per_missing` 应为正的分值，最多一位小数（如 1 或 0.5）",
+                            "`deduct_per_missing` must be a positive number of points in tenths (e.g. 1 or 0.5)"
+                        ),
                     );
                     return None;
                 }
@@ -124,11 +148,14 @@ impl Includes {
                 }
                 Ok(Value::Set(set))
             }
-            other => Err(format!(
-                "expected a list of what was found, e.g. [\"{}\"], found {}",
-                self.members.first().map_or("", String::as_str),
-                other.describe()
-            )),
+            other => {
+                let first = self.members.first().map_or("", String::as_str);
+                let found = other.describe();
+                Err(crate::tr!(
+                    "应为所见事项的列表，如 [\"{first}\"]，实为{found}",
+                    "expected a list of what was found, e.g. [\"{first}\"], found {found}"
+                ))
+            }
         }
     }
 

@@ -87,11 +87,11 @@ impl Raw {
     /// What the value looks like, for "found …" in messages.
     pub fn describe(&self) -> String {
         match self {
-            Raw::Integer(i) => format!("the number {i}"),
-            Raw::Float(f) => format!("the number {f}"),
+            Raw::Integer(i) => crate::tr!("数字 {i}", "the number {i}"),
+            Raw::Float(f) => crate::tr!("数字 {f}", "the number {f}"),
             Raw::Bool(b) => format!("{b}"),
-            Raw::Text(t) => format!("the text \"{t}\""),
-            Raw::List(_) => "a list".to_owned(),
+            Raw::Text(t) => crate::tr!("文字“{t}”", "the text \"{t}\""),
+            Raw::List(_) => crate::tr!("列表", "a list"),
         }
     }
 }
@@ -218,11 +218,17 @@ impl Kind {
     /// What a value of this kind looks like, for "expected …" in messages.
     pub fn value_hint(&self) -> String {
         match self {
-            Kind::Number(k) => format!("a number in {}", k.unit),
-            Kind::Count(_) | Kind::Rule(_) => "a whole number".to_owned(),
-            Kind::YesNo(_) => "true or false".to_owned(),
-            Kind::Includes(_) => "a list of texts, e.g. [\"民政局\", \"人社局\"]".to_owned(),
-            Kind::Text(_) => "a text in quotes".to_owned(),
+            Kind::Number(k) => {
+                let unit = &k.unit;
+                crate::tr!("以 {unit} 计的数字", "a number in {unit}")
+            }
+            Kind::Count(_) | Kind::Rule(_) => crate::tr!("整数", "a whole number"),
+            Kind::YesNo(_) => crate::tr!(" true 或 false", "true or false"),
+            Kind::Includes(_) => crate::tr!(
+                "文字列表，如 [\"民政局\", \"人社局\"]",
+                "a list of texts, e.g. [\"民政局\", \"人社局\"]"
+            ),
+            Kind::Text(_) => crate::tr!("加引号的文字", "a text in quotes"),
         }
     }
 
@@ -299,11 +305,23 @@ fn bounds<T: PartialOrd + Copy>(
     match (&min, &max) {
         (None, None) => {
             let span = fields.span();
-            fields.report(span, "give `min`, `max` or both");
+            fields.report(
+                span,
+                crate::tr!(
+                    "请写明 `min`、`max`，或两者都写",
+                    "give `min`, `max` or both"
+                ),
+            );
             None
         }
         (Some(lo), Some(hi)) if lo.get_ref() > hi.get_ref() => {
-            fields.report(hi.span(), "`max` is below `min`: the range is empty");
+            fields.report(
+                hi.span(),
+                crate::tr!(
+                    "`max` 小于 `min`：范围是空的",
+                    "`max` is below `min`: the range is empty"
+                ),
+            );
             None
         }
         _ => Some((min.map(|v| v.into_inner()), max.map(|v| v.into_inner()))),
@@ -326,7 +344,7 @@ pub(crate) mod testing {
             .map(|s| s.into_inner())
             .unwrap_or_default();
         let kind = Kind::parse(&name, &mut fields);
-        let problems = fields.finish("the item");
+        let problems = fields.finish(&crate::tr!("项目", "the item"));
         match kind {
             Some(kind) if problems.is_empty() => Ok(kind),
             _ => Err(problems.into_iter().map(|p| p.message).collect()),

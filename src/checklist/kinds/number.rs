@@ -43,7 +43,10 @@ impl Number {
         let (min, max) = bounds(fields, |f, key| {
             let value = f.number(key)?;
             if !value.get_ref().is_finite() {
-                f.report(value.span(), format!("`{key}` must be a finite number"));
+                f.report(
+                    value.span(),
+                    crate::tr!("`{key}` 应为有限数字", "`{key}` must be a finite number"),
+                );
                 return None;
             }
             Some(value)
@@ -60,24 +63,25 @@ impl Number {
             Raw::Integer(i) => i as f64,
             Raw::Float(f) => f,
             other => {
-                return Err(format!(
-                    "expected a number in {} (e.g. 62.5), found {}",
-                    self.unit,
-                    other.describe()
+                let (unit, found) = (&self.unit, other.describe());
+                return Err(crate::tr!(
+                    "应为以 {unit} 计的数字（如 62.5），实为{found}",
+                    "expected a number in {unit} (e.g. 62.5), found {found}"
                 ));
             }
         };
         if !n.is_finite() {
-            return Err(format!(
-                "expected a finite number in {}, found {n}",
-                self.unit
+            let unit = &self.unit;
+            return Err(crate::tr!(
+                "应为以 {unit} 计的有限数字，实为 {n}",
+                "expected a finite number in {unit}, found {n}"
             ));
         }
         if n < 0.0 {
-            return Err(format!(
-                "a measurement in {} cannot be negative, found {}",
-                self.unit,
-                format_number(n)
+            let (unit, n) = (&self.unit, format_number(n));
+            return Err(crate::tr!(
+                "以 {unit} 计的量不能为负数，实为 {n}",
+                "a measurement in {unit} cannot be negative, found {n}"
             ));
         }
         Ok(Value::Number(n))

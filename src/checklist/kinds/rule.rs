@@ -113,19 +113,25 @@ impl Rule {
             None => 1.0,
             Some(f) if f.get_ref().is_finite() && *f.get_ref() >= 0.0 => f.into_inner(),
             Some(f) => {
-                fields.report(f.span(), "`factor` must be a finite, non-negative number");
+                fields.report(
+                    f.span(),
+                    crate::tr!(
+                        "`factor` 应为非负的有限数字",
+                        "`factor` must be a finite, non-negative number"
+                    ),
+                );
                 return None;
             }
         };
         let op = op?;
         let Some(&(_, parsed)) = Op::ALL.iter().find(|(s, _)| s == op.get_ref()) else {
             let known: Vec<&str> = Op::ALL.iter().map(|(s, _)| *s).collect();
+            let (shown, known) = (op.get_ref(), known.join(" "));
             fields.report(
                 op.span(),
-                format!(
-                    "unknown `op` \"{}\": use one of {}",
-                    op.get_ref(),
-                    known.join(" ")
+                crate::tr!(
+                    "未知的 `op`“{shown}”：请用 {known} 之一",
+                    "unknown `op` \"{shown}\": use one of {known}"
                 ),
             );
             return None;
@@ -146,7 +152,10 @@ impl Rule {
                 if f.is_finite() && f >= 0.0 {
                     Ok(Value::Number(f))
                 } else {
-                    Err(format!("expected a non-negative number, found {f}"))
+                    Err(crate::tr!(
+                        "应为非负数，实为 {f}",
+                        "expected a non-negative number, found {f}"
+                    ))
                 }
             }
             other => accept_count(other, &self.unit),

@@ -171,7 +171,13 @@ impl Text {
         let trial = fill(pattern.get_ref(), &|_| Some("X".to_owned()));
         if let Err(err) = Regex::new(&trial) {
             let message = err.to_string().replace('\n', " ");
-            fields.report(pattern.span(), format!("invalid `pattern`: {message}"));
+            fields.report(
+                pattern.span(),
+                crate::tr!(
+                    "`pattern` 不是有效的正则表达式：{message}",
+                    "invalid `pattern`: {message}"
+                ),
+            );
             return None;
         }
         let has_placeholder = PLACEHOLDERS
@@ -194,7 +200,13 @@ impl Text {
     pub(super) fn accept(&self, raw: Raw) -> Result<Value, String> {
         match raw {
             Raw::Text(t) => Ok(Value::Text(t.trim().to_owned())),
-            other => Err(format!("expected text, found {}", other.describe())),
+            other => {
+                let found = other.describe();
+                Err(crate::tr!(
+                    "应为文字，实为{found}",
+                    "expected text, found {found}"
+                ))
+            }
         }
     }
 

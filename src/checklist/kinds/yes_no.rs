@@ -38,10 +38,13 @@ impl YesNo {
     pub(super) fn accept(&self, raw: Raw) -> Result<Value, String> {
         match raw {
             Raw::Bool(b) => Ok(Value::Bool(b)),
-            other => Err(format!(
-                "expected true or false, found {}",
-                other.describe()
-            )),
+            other => {
+                let found = other.describe();
+                Err(crate::tr!(
+                    "应为 true 或 false，实为{found}",
+                    "expected true or false, found {found}"
+                ))
+            }
         }
     }
 
