@@ -58,13 +58,15 @@ impl DatingError {
     }
 }
 
-/// Gives a site not accepted its deadline: `working_days` after the inspection day.
+/// Gives a site with something to fix its deadline: `working_days` after the inspection
+/// day. The working days run for failed mandatory items (clause 4.2, ruling 14): a site
+/// that is only incomplete (待补查) is told what to record, not given a deadline.
 pub fn date_site(
     site: &mut SiteResult<'_>,
     calendar: &Calendar,
     working_days: u32,
 ) -> Result<(), Box<DatingError>> {
-    if site.verdict == Verdict::Pass {
+    if site.verdict == Verdict::Pass || !site.outcomes.iter().any(|o| o.needs_rectification()) {
         site.due = None;
         return Ok(());
     }

@@ -74,18 +74,70 @@ pub struct Outcome<'a> {
     pub undetermined: Option<String>,
     /// The waiver that applies to this failed item, when it is waived.
     pub waiver: Option<&'a Waiver>,
+    /// The record marks the item not applicable, which its checklist does not allow
+    /// (ruling 10): the item is judged as not met.
+    pub not_applicable_refused: bool,
+    /// Answers of a failed `includes` item that name no member (nor an alias of one), each
+    /// with the missing member it is closest to, if any (ruling 11).
+    pub unrecognised: Vec<(String, Option<String>)>,
 }
 
 impl Outcome<'_> {
     /// The recorded value as a reader sees it, or empty.
     pub fn observed(&self, lang: Lang) -> String {
         match (self.value, self.observation.map(|o| &o.entry)) {
+            (Some(v), _) if !self.unrecognised.is_empty() => {
+                format!(
+                    "{}{}",
+                    self.item.kind.show(v, lang),
+                    self.unrecognised_note(lang)
+                )
+            }
             (Some(v), _) => self.item.kind.show(v, lang),
+            (None, Some(Entry::NotApplicable(reason))) if self.not_applicable_refused => match lang
+            {
+                Lang::Zh => format!(
+                    "不适用：{reason}（不认可：本项不得记为不适用，只能由县里批准豁免，记入 waivers.toml）"
+                ),
+                Lang::En => format!(
+                    "not applicable: {reason} (not accepted: an inspector may not mark this item not applicable; only a county waiver in waivers.toml excuses it)"
+                ),
+            },
             (None, Some(Entry::NotApplicable(reason))) => {
                 format!("{}{reason}", lang.pick("不适用：", "not applicable: "))
             }
             _ => String::new(),
         }
+    }
+
+    /// The answers that name no member, as a failed item shows them: one close to a
+    /// missing member is a likely misspelling ("未识别：“人设局”（是不是“人社局”？）"); any
+    /// other is something else the site has, allowed and not counted (等 closes nothing,
+    /// ruling 3: "另有（清单未列）：税务局").
+    fn unrecognised_note(&self, lang: Lang) -> String {
+        let mut near = Vec::new();
+        let mut other = Vec::new();
+        for (answer, member) in &self.unrecognised {
+            match (member, lang) {
+                (Some(m), Lang::Zh) => near.push(format!("“{answer}”（是不是“{m}”？）")),
+                (Some(m), Lang::En) => near.push(format!("\"{answer}\" (did you mean \"{m}\"?)")),
+                (None, _) => other.push(answer.as_str()),
+            }
+        }
+        let mut note = String::new();
+        if !near.is_empty() {
+            note.push_str(&match lang {
+                Lang::Zh => format!("（未识别，不计入：{}）", near.join("、")),
+                Lang::En => format!(" (not recognised, not counted: {})", near.join(", ")),
+            });
+        }
+        if !other.is_empty() {
+            note.push_str(&match lang {
+                Lang::Zh => format!("（另有，清单未列：{}）", other.join("、")),
+                Lang::En => format!(" (also present, not on the list: {})", other.join(", ")),
+            });
+        }
+        note
     }
 
     /// Whether this outcome is a rectification item: a failed mandatory requirement.
@@ -360,6 +412,8 @@ impl<'a> Outcome<'a> {
             expected: String::new(),
             undetermined: None,
             waiver: None,
+            not_applicable_refused: false,
+            unrecognised: Vec::new(),
         }
     }
 }
@@ -382,12 +436,20 @@ fn judge_item<'a>(
         expected: String::new(),
         undetermined: None,
         waiver: None,
+        not_applicable_refused: false,
+        unrecognised: Vec::new(),
     };
     match observation.map(|o| &o.entry) {
         None | Some(Entry::Pending) => {}
-        Some(Entry::NotApplicable(_)) => {
+        Some(Entry::NotApplicable(_)) if item.not_applicable.allowed() => {
             outcome.status = Status::NotApplicable;
             outcome.lost = Points::ZERO;
+        }
+        // An exemption the checklist does not grant is no exemption: the requirement is
+        // not met, and only the county's waiver can excuse it.
+        Some(Entry::NotApplicable(_)) => {
+            outcome.status = Status::Fail;
+            outcome.not_applicable_refused = true;
         }
         Some(Entry::Value(value)) => {
             outcome.value = Some(value);
@@ -404,6 +466,11 @@ fn judge_item<'a>(
                     outcome.lost = lost;
                     outcome.earned = item.points - lost;
                     outcome.missing = missing;
+                    if let (crate::checklist::Kind::Includes(inc), Value::Set(found)) =
+                        (&item.kind, value)
+                    {
+                        outcome.unrecognised = inc.unrecognised(found);
+                    }
                 }
                 Judgement::Undetermined { reason } => outcome.undetermined = Some(reason),
             }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::kinds::{KIND_NAMES, Kind};
-use super::{Checklist, Clause, GradeBand, Item, Severity};
+use super::{Checklist, Clause, GradeBand, Item, NotApplicable, Severity};
 use crate::points::Points;
 use crate::source::{Fields, Problem, Problems, Source, nearest, type_name};
 
@@ -446,6 +446,15 @@ fn read_items(
         };
         let help = fields.required_string("help");
         let help_en = fields.string("help_en");
+        let may_not_apply = fields.boolean("may_not_apply");
+        let because = fields.string("may_not_apply_because");
+        let not_applicable = not_applicable_policy(
+            &mut fields,
+            severity,
+            may_not_apply.as_ref(),
+            because,
+            entry.span(),
+        );
         let kind_name = fields.required_string("kind");
         let kind = kind_name.as_ref().and_then(|name| {
             if KIND_NAMES.contains(&name.get_ref().as_str()) {
@@ -505,6 +514,7 @@ fn read_items(
                 title_en: title_en.map(|t| t.into_inner()),
                 kind,
                 severity,
+                not_applicable,
                 points,
                 help: help.into_inner(),
                 help_en: help_en.map(|h| h.into_inner()),
@@ -611,5 +621,59 @@ fn cross_check(
                 ),
             ));
         }
+    }
+}
+
+/// The not-applicable policy of an item (ruling 10): `may_not_apply` defaults to true for an
+/// advisory item and false for a mandatory one; a mandatory item that may not apply says
+/// why in `may_not_apply_because`, which is meaningless without it.
+fn not_applicable_policy(
+    fields: &mut Fields<'_, '_>,
+    severity: Option<Severity>,
+    may_not_apply: Option<&toml::Spanned<bool>>,
+    because: Option<toml::Spanned<String>>,
+    span: std::ops::Range<usize>,
+) -> NotApplicable {
+    let allowed = match may_not_apply {
+        Some(v) => *v.get_ref(),
+        None => severity == Some(Severity::Advisory),
+    };
+    let because = because.filter(|b| {
+        if b.get_ref().trim().is_empty() {
+            fields.report(
+                b.span(),
+                crate::tr!(
+                    "`may_not_apply_because` 不能为空",
+                    "`may_not_apply_because` must not be empty"
+                ),
+            );
+            return false;
+        }
+        true
+    });
+    if !allowed {
+        if let Some(b) = &because {
+            fields.report(
+                b.span(),
+                crate::tr!(
+                    "`may_not_apply_because` 只用于可以不适用的项目：请同时写 `may_not_apply = true`，或删去这一行",
+                    "`may_not_apply_because` is for items that may not apply: add `may_not_apply = true`, or remove it"
+                ),
+            );
+        }
+        return NotApplicable::Refused;
+    }
+    if severity == Some(Severity::Mandatory) && because.is_none() {
+        let at = may_not_apply.map_or(span, toml::Spanned::span);
+        fields.report(
+            at,
+            crate::tr!(
+                "强制项目允许不适用时须写明理由：请加 `may_not_apply_because = \"…\"`（规则 10：标准本身不给豁免）",
+                "a mandatory item that may not apply needs the reason: add `may_not_apply_because = \"…\"` (ruling 10: the standard grants no exemption)"
+            ),
+        );
+    }
+    NotApplicable::Allowed {
+        because: because.map(toml::Spanned::into_inner),
     }
 }

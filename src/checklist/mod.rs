@@ -104,6 +104,28 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Whether an inspector may record an item as not applicable (ruling 10): the checklist's
+/// to allow, never the inspector's alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotApplicable {
+    /// A not-applicable answer is not accepted: the item is judged as not met. Only a
+    /// county waiver (`waivers.toml`) excuses a mandatory item.
+    Refused,
+    /// The item may not apply at a site, for the reason the checklist gives (required of a
+    /// mandatory item; an advisory item may allow it without one).
+    Allowed {
+        /// Why the checklist lets this item not apply, as its authors wrote it.
+        because: Option<String>,
+    },
+}
+
+impl NotApplicable {
+    /// Whether a not-applicable answer is accepted.
+    pub fn allowed(&self) -> bool {
+        matches!(self, NotApplicable::Allowed { .. })
+    }
+}
+
 /// One requirement an inspector checks on site.
 #[derive(Clone, Debug)]
 pub struct Item {
@@ -119,6 +141,9 @@ pub struct Item {
     pub kind: Kind,
     /// Mandatory or advisory.
     pub severity: Severity,
+    /// Whether the item may be recorded as not applicable (`may_not_apply`; by default
+    /// advisory items may, mandatory ones may not).
+    pub not_applicable: NotApplicable,
     /// Points the item is worth.
     pub points: Points,
     /// How to check it on site, in Chinese.

@@ -23,6 +23,11 @@ fn common_item_properties() -> Map<String, Value> {
         "points".into(),
         json!({ "type": "number", "minimum": 0, "multipleOf": 0.1 }),
     );
+    props.insert("may_not_apply".into(), json!({ "type": "boolean", "description": "whether an inspector may record the item not applicable (ruling 10); default: true for advisory items, false for mandatory ones" }));
+    props.insert(
+        "may_not_apply_because".into(),
+        text("why the item may not apply at a site; required when a mandatory item may not apply"),
+    );
     props.insert("help".into(), text("how to check it on site, in Chinese"));
     props.insert(
         "help_en".into(),

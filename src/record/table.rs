@@ -8,7 +8,7 @@ use std::ops::Range;
 use csv::StringRecord;
 
 use super::cells::Cells;
-use super::value::{self, Cell, padded};
+use super::value::{self, padded};
 use super::{Entry, Observation, Record};
 use crate::checklist::{Checklist, Kind, Value};
 use crate::source::closest;
@@ -427,7 +427,9 @@ impl Wide {
             let held = canonical(&item.kind, cell).map(|quick| match quick {
                 Quick::Value(v) => Held::Value(v),
                 Quick::Text(text) => Held::Judged(match &item.kind {
-                    Kind::Text(k) => k.judge_text(text, &site) == Judgement::Pass,
+                    Kind::Text(k) => {
+                        k.judge_text(text, &site, crate::lang::Lang::Zh) == Judgement::Pass
+                    }
                     _ => false,
                 }),
                 Quick::Members(text) if in_order.as_deref() == Some(text) => Held::Judged(true),
@@ -720,11 +722,7 @@ fn unknown(id: &str, checklists: &[Checklist]) -> String {
 
 /// An item's cell as an entry: `None` when empty, else a value or not applicable.
 fn entry_of(item: &crate::checklist::Item, text: &str) -> Result<Option<Entry>, String> {
-    match value::parse_cell(&item.kind, text)? {
-        Cell::Empty => Ok(None),
-        Cell::NotApplicable(reason) => Ok(Some(Entry::NotApplicable(reason))),
-        Cell::Value(raw) => item.kind.accept(raw).map(|v| Some(Entry::Value(v))),
-    }
+    value::entry_of(&item.kind, text)
 }
 
 /// An item's cell of the wide layout as an observation, `None` when empty: how both the

@@ -222,11 +222,14 @@ impl<'a, 's> Walker<'a, 's> {
             if self.checklist.item(&id).is_some() {
                 let observation = match value.get_ref() {
                     DeValue::Table(detail) => self.detailed(&id, detail, value.span()),
-                    plain => self.accept(&id, plain, value.span()).map(|v| Observation {
-                        entry: Entry::Value(v),
-                        note: None,
-                        evidence: Vec::new(),
-                    }),
+                    plain => self
+                        .accept(&id, plain, value.span())
+                        .flatten()
+                        .map(|entry| Observation {
+                            entry,
+                            note: None,
+                            evidence: Vec::new(),
+                        }),
                 };
                 if let Some(observation) = observation {
                     self.out.insert(id, observation);
@@ -255,29 +258,36 @@ impl<'a, 's> Walker<'a, 's> {
             .any(|i| i.id.starts_with(&prefix))
     }
 
+    /// One value of the record as the entry it records. A TOML string is read as a
+    /// spreadsheet cell is (`"60㎡"`, `"是"`, `"民政局、人社局"`, `"不适用：…"`): the same text
+    /// means the same in every format. A TOML number, boolean or list keeps its type.
+    /// `Ok(None)` for an empty string: not recorded, as an empty cell.
     fn accept(
         &mut self,
         id: &str,
         value: &DeValue<'s>,
         span: std::ops::Range<usize>,
-    ) -> Option<crate::checklist::Value> {
+    ) -> Option<Option<Entry>> {
         let item = self.checklist.item(id)?;
-        let raw = match raw_of(value) {
-            Ok(raw) => raw,
-            Err(found) => {
-                let expected = item.kind.value_hint();
-                self.report(
-                    span,
-                    crate::tr!(
-                        "`{id}`：应为{expected}，实为{found}",
-                        "`{id}`: expected {expected}, found {found}"
-                    ),
-                );
-                return None;
-            }
+        let read = match value {
+            DeValue::String(text) => crate::record::value::entry_of(&item.kind, text),
+            other => match raw_of(other) {
+                Ok(raw) => item.kind.accept(raw).map(|v| Some(Entry::Value(v))),
+                Err(found) => {
+                    let expected = item.kind.value_hint();
+                    self.report(
+                        span,
+                        crate::tr!(
+                            "`{id}`：应为{expected}，实为{found}",
+                            "`{id}`: expected {expected}, found {found}"
+                        ),
+                    );
+                    return None;
+                }
+            },
         };
-        match item.kind.accept(raw) {
-            Ok(v) => Some(v),
+        match read {
+            Ok(entry) => Some(entry),
             Err(message) => {
                 self.report(span, crate::tr!("`{id}`：{message}", "`{id}`: {message}"));
                 None
@@ -338,7 +348,10 @@ impl<'a, 's> Walker<'a, 's> {
                 );
                 None
             }
-            (Some(v), None) => self.accept(id, v.get_ref(), v.span()).map(Entry::Value),
+            // An empty value with a note or evidence is pending, like the note alone.
+            (Some(v), None) => self
+                .accept(id, v.get_ref(), v.span())
+                .map(|entry| entry.unwrap_or(Entry::Pending)),
             (None, Some(na)) if na.get_ref().trim().is_empty() => {
                 fields.report(
                     na.span(),

@@ -153,6 +153,19 @@ pub fn format_not_applicable(reason: &str) -> String {
     }
 }
 
+/// A typed text — a cell of any sheet, or a string in a TOML record — as the entry it
+/// records: `None` when empty, else a value of `kind` or not applicable. Every reader goes
+/// through here, so one text means one thing whatever the file (`60㎡`, `是`, `２个`,
+/// `民政局、人社局`, `不适用：…`).
+pub fn entry_of(kind: &Kind, text: &str) -> Result<Option<crate::record::Entry>, String> {
+    use crate::record::Entry;
+    match parse_cell(kind, text)? {
+        Cell::Empty => Ok(None),
+        Cell::NotApplicable(reason) => Ok(Some(Entry::NotApplicable(reason))),
+        Cell::Value(raw) => kind.accept(raw).map(|v| Some(Entry::Value(v))),
+    }
+}
+
 /// Reads a date: `2020-06-02`, `2020/6/2`, `2020.6.2`, `2020年6月2日` (spaces allowed
 /// around the parts, `号` for `日`, which may also be left out), full-width digits, and
 /// Excel serial numbers (`43984`, also `43984.0`; see [`date_from_excel_serial`]).

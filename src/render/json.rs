@@ -194,12 +194,21 @@ struct Finding<'a> {
     points: Points,
     points_lost: Points,
     missing: &'a [String],
+    unrecognised: Vec<Unrecognised<'a>>,
     reason: Option<&'a str>,
+    not_applicable_refused: bool,
     note: Option<&'a str>,
     evidence: &'a [String],
     waiver: Option<WaiverJson<'a>>,
     due: Option<String>,
     due_provisional: bool,
+}
+
+/// An answer of a failed `includes` item that names no member.
+#[derive(Serialize)]
+struct Unrecognised<'a> {
+    answer: &'a str,
+    did_you_mean: Option<&'a str>,
 }
 
 /// A waiver as every JSON document writes it (`check`'s findings, `recheck`'s items).
@@ -252,7 +261,16 @@ fn finding<'a>(site: &SiteResult<'a>, o: &'a Outcome<'a>, lang: Lang) -> Finding
         points: o.item.points,
         points_lost: o.lost,
         missing: &o.missing,
+        unrecognised: o
+            .unrecognised
+            .iter()
+            .map(|(answer, near)| Unrecognised {
+                answer,
+                did_you_mean: near.as_deref(),
+            })
+            .collect(),
         reason,
+        not_applicable_refused: o.not_applicable_refused,
         note: o.note(),
         evidence: o.evidence(),
         waiver: o.waiver.map(WaiverJson::of),

@@ -8,7 +8,7 @@ use comfy_table::{Cell, CellAlignment, ContentArrangement, Table as Grid};
 
 use super::Renderer;
 use crate::audit::{Run, SiteResult, Totals};
-use crate::checklist::Checklist;
+use crate::checklist::{Checklist, NotApplicable};
 use crate::lang::Lang;
 use crate::points::Points;
 
@@ -330,6 +330,22 @@ impl Renderer for Table {
     }
 }
 
+/// Whether an item may be recorded as not applicable, as the checklist table shows it.
+fn not_applicable_policy(policy: &NotApplicable, lang: Lang) -> String {
+    match policy {
+        NotApplicable::Refused => lang
+            .pick("不得（须县里豁免）", "no (county waiver only)")
+            .to_owned(),
+        NotApplicable::Allowed { because: None } => lang.pick("可", "yes").to_owned(),
+        NotApplicable::Allowed {
+            because: Some(reason),
+        } => match lang {
+            Lang::Zh => format!("可：{reason}"),
+            Lang::En => format!("yes: {reason}"),
+        },
+    }
+}
+
 /// A checklist as a table an inspector can print and take on site.
 pub fn checklist_table(checklist: &Checklist, lang: Lang) -> String {
     let mut grid = grid(vec![
@@ -340,6 +356,7 @@ pub fn checklist_table(checklist: &Checklist, lang: Lang) -> String {
         lang.pick("要求", "expected"),
         lang.pick("类别", "severity"),
         lang.pick("分值", "points"),
+        lang.pick("可否不适用", "may not apply"),
         lang.pick("检查方法", "how to check"),
     ]);
     for item in &checklist.items {
@@ -351,6 +368,7 @@ pub fn checklist_table(checklist: &Checklist, lang: Lang) -> String {
             Cell::new(item.kind.expected(None, lang)),
             Cell::new(item.severity.label(lang)),
             Cell::new(item.points.to_string()),
+            Cell::new(not_applicable_policy(&item.not_applicable, lang)),
             Cell::new(item.help_text(lang)),
         ]);
     }

@@ -562,8 +562,8 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
             body.push_str(&format!(
                 "<p class=\"muted\">{}</p>\n",
                 escape(lang.pick(
-                    "待补查站点在期限内补齐未记录的强制项并接受复查；有不合格强制项的，同时按整改通知书整改。",
-                    "Incomplete sites have the same deadline to have their unrecorded mandatory items checked; any failed mandatory item is rectified as its notice says."
+                    "待补查站点须补查未记录的强制项（见各站点页），不计整改期限；其中有不合格强制项的，按整改通知书在期限内整改。",
+                    "Incomplete sites must have their unrecorded mandatory items recorded (see each site page), with no rectification deadline; any failed mandatory item is rectified by its deadline, as its notice says."
                 ))
             ));
         }

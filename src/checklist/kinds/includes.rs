@@ -4,10 +4,15 @@
 //! kind = "includes"
 //! members = ["民政局", "人社局", "医保局", "公安局", "市场监管局"]
 //! deduct_per_missing = 1   # optional: 扣分 per missing member, floored at zero (扣完为止)
+//! aliases = { "人社局" = ["人力资源和社会保障局"] }   # optional: other names of a member
 //! ```
 //!
 //! Observed: a list of what was found. Members beyond the list are allowed (等 closes
 //! nothing, ruling 3). Without `deduct_per_missing`, any missing member loses all points.
+//! A member may be recorded by any of its aliases (ruling 11: words, not spellings); the
+//! list keeps what the inspector wrote. When the item fails, an answer that is neither a
+//! member nor an alias is shown as not recognised, with the missing member it is closest
+//! to, so a misspelling is corrected in the record rather than failed.
 
 use super::{Judgement, Raw, Value};
 use crate::lang::Lang;
@@ -22,6 +27,8 @@ pub struct Includes {
     members: Vec<String>,
     /// Points deducted per missing member; `None` for all-or-nothing.
     deduct_per_missing: Option<Points>,
+    /// Other names of members, each with its member: `(alias, member index)`.
+    aliases: Vec<(String, usize)>,
     /// What the item expects, in Chinese and in English, worded once when the checklist is
     /// read: every site missing a member shows it.
     expected: [String; 2],
@@ -36,8 +43,61 @@ impl Includes {
         Includes {
             members,
             deduct_per_missing,
+            aliases: Vec::new(),
             expected,
         }
+    }
+
+    /// These settings, a member also recorded by its aliases: `(member, aliases)`.
+    pub fn with_aliases(mut self, aliases: Vec<(String, Vec<String>)>) -> Includes {
+        for (member, names) in aliases {
+            if let Some(i) = self.members.iter().position(|m| *m == member) {
+                self.aliases.extend(names.into_iter().map(|n| (n, i)));
+            }
+        }
+        self
+    }
+
+    /// The other names of `member`.
+    pub fn aliases_of<'s>(&'s self, member: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        let i = self.members.iter().position(|m| m == member);
+        self.aliases
+            .iter()
+            .filter(move |(_, m)| Some(*m) == i)
+            .map(|(a, _)| a.as_str())
+    }
+
+    /// The member an answer names, by its own name or an alias.
+    fn member_of(&self, answer: &str) -> Option<usize> {
+        self.members.iter().position(|m| m == answer).or_else(|| {
+            self.aliases
+                .iter()
+                .find(|(a, _)| a == answer)
+                .map(|(_, i)| *i)
+        })
+    }
+
+    /// The answers of `found` that name no member: each with the missing member it is
+    /// closest to, when one is close enough to be a likely misspelling.
+    pub fn unrecognised(&self, found: &[String]) -> Vec<(String, Option<String>)> {
+        let named: Vec<usize> = found.iter().filter_map(|a| self.member_of(a)).collect();
+        let missing: Vec<&str> = (0..self.members.len())
+            .filter(|i| !named.contains(i))
+            .map(|i| self.members[i].as_str())
+            .collect();
+        found
+            .iter()
+            .filter(|a| self.member_of(a).is_none())
+            .map(|a| {
+                let near = missing
+                    .iter()
+                    .map(|m| (strsim::levenshtein(a, m), *m))
+                    .filter(|(d, m)| *d <= (m.chars().count() / 2).max(1))
+                    .min()
+                    .map(|(_, m)| m.to_owned());
+                (a.clone(), near)
+            })
+            .collect()
     }
 
     /// The members that must be present, in the standard's order.
@@ -56,7 +116,8 @@ impl Includes {
         (
             json!({
                 "members": { "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1, "uniqueItems": true, "description": "members that must be present; others are allowed" },
-                "deduct_per_missing": { "type": "number", "exclusiveMinimum": 0, "description": "points off per missing member, floored at zero (扣完为止)" }
+                "deduct_per_missing": { "type": "number", "exclusiveMinimum": 0, "description": "points off per missing member, floored at zero (扣完为止)" },
+                "aliases": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 }, "description": "other names a member may be recorded by: member = [names] (ruling 11)" }
             }),
             &["members"],
         )
@@ -127,7 +188,8 @@ impl Includes {
                 }
             },
         };
-        Some(Includes::new(seen, deduct_per_missing))
+        let aliases = parse_aliases(fields, &seen)?;
+        Some(Includes::new(seen, deduct_per_missing).with_aliases(aliases))
     }
 
     pub(super) fn accept(&self, raw: Raw) -> Result<Value, String> {
@@ -166,8 +228,9 @@ impl Includes {
         let missing: Vec<String> = self
             .members
             .iter()
-            .filter(|m| !found.contains(m))
-            .cloned()
+            .enumerate()
+            .filter(|(i, _)| !found.iter().any(|a| self.member_of(a) == Some(*i)))
+            .map(|(_, m)| m.clone())
             .collect();
         if missing.is_empty() {
             return Judgement::Pass;
@@ -183,6 +246,71 @@ impl Includes {
             Lang::En => en.clone(),
         }
     }
+}
+
+/// The `aliases` table: each key a member, each value the other names it may be recorded
+/// by. A name given to two members, or that is itself a member, would make an answer
+/// ambiguous: refused. `None` after reporting a problem.
+fn parse_aliases(
+    fields: &mut Fields<'_, '_>,
+    members: &[String],
+) -> Option<Vec<(String, Vec<String>)>> {
+    let Some((table, _)) = fields.table("aliases") else {
+        return Some(Vec::new());
+    };
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut ok = true;
+    for (key, value) in table.iter() {
+        let member = key.get_ref().to_string();
+        if !members.contains(&member) {
+            let hint = crate::source::did_you_mean(crate::source::closest(
+                &member,
+                members.iter().map(String::as_str),
+            ));
+            fields.report(
+                key.span(),
+                crate::tr!(
+                    "`aliases` 的“{member}”不是 `members` 中的一项{hint}",
+                    "`aliases` names \"{member}\", which is not one of `members`{hint}"
+                ),
+            );
+            ok = false;
+            continue;
+        }
+        let names: Option<Vec<String>> = value.get_ref().as_array().and_then(|a| {
+            a.iter()
+                .map(|n| n.get_ref().as_str().map(|s| s.trim().to_owned()))
+                .collect()
+        });
+        let Some(names) = names.filter(|n| !n.is_empty() && n.iter().all(|s| !s.is_empty())) else {
+            fields.report(
+                value.span(),
+                crate::tr!(
+                    "“{member}”的别名应为非空的文字列表，如 [\"全称\"]",
+                    "the aliases of \"{member}\" must be a list of texts, e.g. [\"full name\"]"
+                ),
+            );
+            ok = false;
+            continue;
+        };
+        for name in &names {
+            let taken = members.contains(name)
+                || out.iter().any(|(_, others)| others.contains(name))
+                || names.iter().filter(|n| *n == name).count() > 1;
+            if taken {
+                fields.report(
+                    value.span(),
+                    crate::tr!(
+                        "别名“{name}”重复，或本身就是一项：每个名称只能指一项",
+                        "alias \"{name}\" is given twice or is a member itself: a name must name one member"
+                    ),
+                );
+                ok = false;
+            }
+        }
+        out.push((member, names));
+    }
+    ok.then_some(out)
 }
 
 /// What an `includes` item of `members` expects, in `lang`.

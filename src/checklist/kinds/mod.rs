@@ -180,7 +180,7 @@ impl Kind {
             Kind::Count(k) => k.judge(value),
             Kind::YesNo(k) => k.judge(value),
             Kind::Includes(k) => k.judge(value),
-            Kind::Text(k) => k.judge(value, facts),
+            Kind::Text(k) => k.judge(value, facts, lang),
             Kind::Rule(k) => k.judge(value, facts, lang),
         }
     }

@@ -9,10 +9,18 @@
 //! `{township}`, `{village}`, `{name}` and `{id}` in the pattern stand for the site's own
 //! fields, escaped, so "the township's own name followed by 便民服务中心" (ruling 5) is one
 //! pattern for every township. Observed text is trimmed before matching.
+//!
+//! ```toml
+//! aliases = ["黑字白底"]    # optional: other wordings accepted as the same answer (ruling 11)
+//! # optional: what a substituted field must itself look like; the record's `name` must then
+//! # also contain it. Otherwise the item cannot be judged until the record is corrected.
+//! field_patterns = { township = { pattern = "^.+(乡|镇|街道|办事处)$", description = "乡镇（办）的名称，以乡、镇、街道或办事处结尾" } }
+//! ```
 
 use regex_lite::Regex;
 
 use super::{Facts, Judgement, Raw, Value};
+use crate::lang::Lang;
 use crate::source::Fields;
 
 /// The site fields a pattern may refer to.
@@ -25,6 +33,10 @@ pub struct Text {
     pub pattern: String,
     /// What to show as expected, placeholders included.
     pub example: Option<String>,
+    /// Other whole answers accepted as the same, placeholders included.
+    pub aliases: Vec<String>,
+    /// What substituted site fields must look like: `(field, pattern, description)`.
+    field_patterns: Vec<(&'static str, Regex, String)>,
     /// The compiled pattern when it has no placeholders, so it is compiled once.
     fixed: Option<Regex>,
     /// The pattern as plain text when it is nothing but text, placeholders and anchors, so
@@ -146,7 +158,16 @@ impl Literal {
 
 impl PartialEq for Text {
     fn eq(&self, other: &Text) -> bool {
-        self.pattern == other.pattern && self.example == other.example
+        let shapes = |t: &Text| -> Vec<(&str, String, String)> {
+            t.field_patterns
+                .iter()
+                .map(|(f, re, d)| (*f, re.as_str().to_owned(), d.clone()))
+                .collect()
+        };
+        self.pattern == other.pattern
+            && self.example == other.example
+            && self.aliases == other.aliases
+            && shapes(self) == shapes(other)
     }
 }
 
@@ -157,7 +178,9 @@ impl Text {
         (
             json!({
                 "pattern": { "type": "string", "description": "regex-lite pattern; {township} {village} {name} {id} stand for the site's fields" },
-                "example": { "type": "string", "description": "what readers are shown as expected" }
+                "example": { "type": "string", "description": "what readers are shown as expected" },
+                "aliases": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "other whole answers accepted as the same (ruling 11); placeholders allowed" },
+                "field_patterns": { "type": "object", "additionalProperties": { "type": "object", "properties": { "pattern": { "type": "string" }, "description": { "type": "string" } }, "required": ["pattern", "description"], "additionalProperties": false }, "description": "what a substituted site field must look like ({township} must be a township's name); the record's name must contain it too" }
             }),
             &["pattern"],
         )
@@ -189,9 +212,19 @@ impl Text {
             Regex::new(pattern.get_ref()).ok()
         };
         let literal = Literal::of(pattern.get_ref());
+        let aliases = fields
+            .strings("aliases")
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.into_inner().trim().to_owned())
+            .filter(|a| !a.is_empty())
+            .collect();
+        let field_patterns = parse_field_patterns(fields)?;
         Some(Text {
             pattern: pattern.into_inner(),
             example,
+            aliases,
+            field_patterns,
             fixed,
             literal,
         })
@@ -210,17 +243,65 @@ impl Text {
         }
     }
 
-    pub(super) fn judge(&self, value: &Value, facts: &dyn Facts) -> Judgement {
+    pub(super) fn judge(&self, value: &Value, facts: &dyn Facts, lang: Lang) -> Judgement {
         match value {
-            Value::Text(text) => self.judge_text(text, facts),
+            Value::Text(text) => self.judge_text(text, facts, lang),
             _ => Judgement::fail(),
         }
     }
 
     /// Judges text as accepted (trimmed): what [`Kind::judge`](super::Kind::judge) does
     /// with [`Value::Text`], for a reader that has the text but no value to own it.
-    pub fn judge_text(&self, text: &str, facts: &dyn Facts) -> Judgement {
-        let matched = match (&self.literal, &self.fixed) {
+    pub fn judge_text(&self, text: &str, facts: &dyn Facts, lang: Lang) -> Judgement {
+        if let Some(reason) = self.unfit_field(facts, lang) {
+            return Judgement::Undetermined { reason };
+        }
+        if self.pattern_matches(text, facts)
+            || self
+                .aliases
+                .iter()
+                .any(|a| fill(a, &|f| facts.site_field(f).map(str::to_owned)) == text)
+        {
+            Judgement::Pass
+        } else {
+            Judgement::fail()
+        }
+    }
+
+    /// Why the site's fields cannot be put into the pattern: a declared field that does
+    /// not have its shape (`township = "梨园"`), or that the site's name does not contain.
+    fn unfit_field(&self, facts: &dyn Facts, lang: Lang) -> Option<String> {
+        for (field, re, description) in &self.field_patterns {
+            let value = facts.site_field(field).unwrap_or("").trim();
+            if !re.is_match(value) {
+                return Some(match lang {
+                    Lang::Zh => {
+                        format!("记录的 {field}“{value}”不是{description}：请改正检查记录后再判定")
+                    }
+                    Lang::En => format!(
+                        "the record's {field} \"{value}\" is not {description}: correct the record to judge this item"
+                    ),
+                });
+            }
+            if let Some(name) = facts.site_field("name")
+                && *field != "name"
+                && !name.contains(value)
+            {
+                return Some(match lang {
+                    Lang::Zh => format!(
+                        "记录的名称“{name}”中没有其 {field}“{value}”：请核对检查记录的 {field} 与 name 后再判定"
+                    ),
+                    Lang::En => format!(
+                        "the record's name \"{name}\" does not contain its {field} \"{value}\": check the record's {field} and name to judge this item"
+                    ),
+                });
+            }
+        }
+        None
+    }
+
+    fn pattern_matches(&self, text: &str, facts: &dyn Facts) -> bool {
+        match (&self.literal, &self.fixed) {
             (Some(literal), _) => literal.matches(text, facts),
             (None, Some(re)) => re.is_match(text),
             (None, None) => {
@@ -229,11 +310,6 @@ impl Text {
                 });
                 Regex::new(&pattern).is_ok_and(|re| re.is_match(text))
             }
-        };
-        if matched {
-            Judgement::Pass
-        } else {
-            Judgement::fail()
         }
     }
 
@@ -244,6 +320,62 @@ impl Text {
             None => shown.to_owned(),
         }
     }
+}
+
+/// The `field_patterns` table: each key a placeholder field, each value
+/// `{ pattern = "…", description = "…" }`.
+fn parse_field_patterns(fields: &mut Fields<'_, '_>) -> Option<Vec<(&'static str, Regex, String)>> {
+    let Some((table, _)) = fields.table("field_patterns") else {
+        return Some(Vec::new());
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (key, value) in table.iter() {
+        let name = key.get_ref().to_string();
+        let Some(field) = PLACEHOLDERS.iter().find(|p| **p == name) else {
+            let known = PLACEHOLDERS.join(", ");
+            fields.report(
+                key.span(),
+                crate::tr!(
+                    "`field_patterns` 的“{name}”不是可代入的站点字段（{known}）",
+                    "`field_patterns` names \"{name}\", not a site field a pattern can use ({known})"
+                ),
+            );
+            ok = false;
+            continue;
+        };
+        let shape = value.get_ref().as_table().and_then(|t| {
+            let pattern = t.get("pattern")?.get_ref().as_str()?.to_owned();
+            let description = t.get("description")?.get_ref().as_str()?.trim().to_owned();
+            (t.len() == 2 && !description.is_empty()).then_some((pattern, description))
+        });
+        let Some((pattern, description)) = shape else {
+            fields.report(
+                value.span(),
+                crate::tr!(
+                    "`field_patterns` 的每一项应写成 {{ pattern = \"…\", description = \"…\" }}",
+                    "each `field_patterns` entry must be {{ pattern = \"…\", description = \"…\" }}"
+                ),
+            );
+            ok = false;
+            continue;
+        };
+        match Regex::new(&pattern) {
+            Ok(re) => out.push((*field, re, description)),
+            Err(err) => {
+                let message = err.to_string().replace('\n', " ");
+                fields.report(
+                    value.span(),
+                    crate::tr!(
+                        "`field_patterns.{name}` 不是有效的正则表达式：{message}",
+                        "invalid `field_patterns.{name}`: {message}"
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
 }
 
 /// Replaces `{field}` placeholders. An unknown site field leaves the placeholder as it is,
