@@ -52,7 +52,7 @@ impl Cli {
 pub enum Command {
     /// Score inspection records and give each site its verdict and findings.
     #[command(
-        after_help = "Reads TOML records, CSV and xlsx sheets (one row per site or per observation) and campaign folders.\nExit codes: 0 every site accepted; 1 some site not accepted (rectify or incomplete); 2 bad input or usage.\nExamples:\n  yanshou check examples/puyang-2020 --as-of 2020-06-30\n  yanshou check examples/puyang-2020 --format json\n  yanshou check inspections.xlsx --sheet 乡镇\n  yanshou check site.toml --lang en"
+        after_help = "Reads TOML records, CSV and xlsx sheets (one row per site or per observation) and campaign folders.\nExit codes: 0 every site accepted; 1 some site not accepted (rectify or incomplete); 2 bad input or usage (a record that cannot be read is listed in the output and the others are judged).\nExamples:\n  yanshou check examples/puyang-2020 --as-of 2020-06-30\n  yanshou check examples/puyang-2020 --format json\n  yanshou check inspections.xlsx --sheet 乡镇\n  yanshou check site.toml --lang en"
     )]
     Check(CheckArgs),
     /// Lint or show a checklist.
@@ -73,12 +73,12 @@ pub enum Command {
     Recheck(RecheckArgs),
     /// Rank sites and name the demonstration sites (clause 4.2).
     #[command(
-        after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible; ties break on fewer advisory misses, then site id.\nCSV: one row per site, best first (every site, whatever --top). JSON and CSV are documented in docs/output/rank.md.\nExit codes: 0 every demonstration site chosen; 1 fewer eligible sites than demonstration sites wanted; 2 bad input or usage.\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv"
+        after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible; ties break on fewer advisory misses, then site id.\nCSV: one row per site, best first (every site, whatever --top). JSON and CSV are documented in docs/output/rank.md.\nExit codes: 0 every demonstration site chosen; 1 fewer eligible sites than demonstration sites wanted; 2 bad input or usage (the sites that could be read are still ranked).\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv"
     )]
     Rank(RankArgs),
     /// Write the campaign summary, a page per site and rectification notices.
     #[command(
-        after_help = "Exit codes: 0 reports written, whatever the verdicts (failing sites get notices); 2 bad input, usage, or an output that exists without --force.\nExamples:\n  yanshou report examples/puyang-2020 --out out\n  yanshou report examples/puyang-2020 --out out --format html,docx,xlsx,md\n  yanshou report examples/puyang-2020 --out out-en --lang en"
+        after_help = "Exit codes: 0 reports written, whatever the verdicts (failing sites get notices); 2 bad input, usage, or an output that exists without --force (a report of the records that could be read is written and says so on its first page).\nExamples:\n  yanshou report examples/puyang-2020 --out out\n  yanshou report examples/puyang-2020 --out out --format html,docx,xlsx,md\n  yanshou report examples/puyang-2020 --out out-en --lang en"
     )]
     Report(ReportArgs),
     /// Write a blank inspection form for a kind of site, made from its checklist.
@@ -88,7 +88,7 @@ pub enum Command {
     Template(TemplateArgs),
     /// Convert or merge records between TOML, CSV and xlsx without loss.
     #[command(
-        after_help = "A campaign folder converts its records only: waivers.toml, rechecks/ and campaign.toml stay where they are.\nExit codes: 0 records converted; 2 bad input, usage, an output that is an input, or exists without --force.\nExamples:\n  yanshou convert examples/puyang-2020 --to csv --out all.csv\n  yanshou convert all.csv --to toml --out sites/\n  yanshou convert a.xlsx b.csv --to xlsx --out merged.xlsx"
+        after_help = "A campaign folder converts its records only: waivers.toml, rechecks/ and campaign.toml stay where they are.\nExit codes: 0 records converted; 2 bad input (every record that cannot be read is listed, and nothing is written), usage, an output that is an input, or exists without --force.\nExamples:\n  yanshou convert examples/puyang-2020 --to csv --out all.csv\n  yanshou convert all.csv --to toml --out sites/\n  yanshou convert a.xlsx b.csv --to xlsx --out merged.xlsx"
     )]
     Convert(ConvertArgs),
     /// Write deterministic synthetic inspection data (wide CSV) for demos and benchmarks.
@@ -140,6 +140,14 @@ pub struct CheckArgs {
     /// (default: today).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// Also write a manifest of the run to FILE (JSON: yanshou's version, each checklist's
+    /// id and version, every input file with its SHA-256), whatever the --format: what the
+    /// JSON output carries in `provenance`. Never over an existing file without --force.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Replace an existing --manifest file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `generate`.

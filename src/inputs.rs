@@ -41,6 +41,20 @@ pub struct Inputs {
     pub checklists: Vec<Checklist>,
     /// The records in the order [`Plan::for_each_record`] gives them.
     pub records: Vec<Record>,
+    /// The records that could not be read, in the same order: the others are all here.
+    pub unread: Vec<crate::audit::UnreadRecord>,
+}
+
+impl Inputs {
+    /// Every record read, or an error listing every one that could not be: for commands
+    /// that must not work from part of the input (`convert` writes all or nothing).
+    pub fn complete(self) -> Result<Inputs> {
+        if self.unread.is_empty() {
+            return Ok(self);
+        }
+        let lines: Vec<&str> = self.unread.iter().map(|u| u.message.as_str()).collect();
+        bail!(lines.join("\n"))
+    }
 }
 
 impl Inputs {
@@ -241,15 +255,20 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
     })
 }
 
+/// What [`read_sheet`] hands on for each data row: its site, or why the row cannot be
+/// read, with its row number.
+pub type SheetRows<'a> = dyn FnMut(Result<Incoming, anyhow::Error>, usize) -> Result<()> + 'a;
+
 /// Reads every site of an xlsx sheet (wide or long layout, told by its header), handing
-/// each with its row (0 for the long layout) to `each`. CSV files are read in chunks by
-/// [`Plan::for_each_part`], through the same [`WideRows`] and [`long_records`].
+/// each with its row (0 for the long layout) to `each`, or why a row cannot be read. CSV
+/// files are read in chunks by [`Plan::for_each_part`], through the same [`WideRows`] and
+/// [`long_records`].
 pub fn read_sheet(
     mut sheet: sheet::Sheet,
     origin: &str,
     checklists: &[Checklist],
     fast: bool,
-    each: &mut dyn FnMut(Incoming, usize) -> Result<()>,
+    each: &mut SheetRows<'_>,
 ) -> Result<usize> {
     let file = Path::new(origin);
     let mut row = StringRecord::new();
@@ -267,7 +286,7 @@ pub fn read_sheet(
         let records = long_records(long, origin, checklists)?;
         let sites = records.len();
         for record in records {
-            each(Incoming::Full(record), 0)?;
+            each(Ok(Incoming::Full(record)), 0)?;
         }
         return Ok(sites);
     }
@@ -283,14 +302,22 @@ pub fn read_sheet(
     let mut sites = 0;
     let mut quick = QuickRead::new(origin);
     while let Some(n) = sheet.next_row(&mut row, file)? {
-        if let Some(site) = rows.site(
+        match rows.site(
             row.as_byte_record(),
             n,
             std::mem::take(&mut first),
             &mut quick,
-        )? {
-            sites += 1;
-            each(site, n)?;
+        ) {
+            Ok(Some(site)) => {
+                sites += 1;
+                each(Ok(site), n)?;
+            }
+            Ok(None) => {}
+            // A row that cannot be read: the caller's to keep or to stop at.
+            Err(e) => {
+                sites += 1;
+                each(Err(e), n)?;
+            }
         }
     }
     if sites == 0 {
@@ -450,20 +477,35 @@ impl Plan {
     }
 
     /// Reads every record in full and hands it to `each`, one at a time, in the order of
-    /// [`Plan::for_each_part`].
+    /// [`Plan::for_each_part`]; gives the records that could not be read (every other one
+    /// is read).
     pub fn for_each_record(
         &self,
         options: &ReadOptions<'_>,
         mut each: impl FnMut(Record) -> Result<()>,
-    ) -> Result<()> {
-        struct Collect;
-        impl SiteWork for Collect {
-            type Part = Vec<Record>;
-            fn part(&self) -> Vec<Record> {
-                Vec::new()
+    ) -> Result<Vec<crate::audit::UnreadRecord>> {
+        struct Collect<'p>(&'p Plan);
+        type Records = (Vec<Record>, Vec<crate::audit::UnreadRecord>);
+        impl SiteWork for Collect<'_> {
+            type Part = Records;
+            fn part(&self) -> Records {
+                (Vec::new(), Vec::new())
             }
-            fn site(&self, site: Incoming<'_>, _: At, part: &mut Vec<Record>) -> Result<()> {
-                part.push(site.into_record());
+            fn site(&self, site: Incoming<'_>, _: At, part: &mut Records) -> Result<()> {
+                part.0.push(site.into_record());
+                Ok(())
+            }
+            fn unread(&self, error: anyhow::Error, at: At, part: &mut Records) -> Result<()> {
+                part.1.push(crate::audit::UnreadRecord {
+                    origin: self
+                        .0
+                        .files
+                        .get(at.file)
+                        .map(|(p, _)| p.display().to_string())
+                        .unwrap_or_default(),
+                    row: at.row,
+                    message: crate::commands::one_line(&error),
+                });
                 Ok(())
             }
         }
@@ -471,9 +513,12 @@ impl Plan {
             fast: false,
             ..options.clone()
         };
-        self.for_each_part(&full, &Collect, |records| {
+        let mut unread = Vec::new();
+        self.for_each_part(&full, &Collect(self), |(records, bad)| {
+            unread.extend(bad);
             records.into_iter().try_for_each(&mut each)
-        })
+        })?;
+        Ok(unread)
     }
 
     /// The settings of this plan (campaign, checklists, waivers, re-inspection files)
@@ -549,7 +594,7 @@ impl Plan {
     /// Reads every record into memory, for commands that need them all at once.
     pub fn read_all(self, options: &ReadOptions<'_>) -> Result<Inputs> {
         let mut records = Vec::new();
-        self.for_each_record(options, |r| {
+        let unread = self.for_each_record(options, |r| {
             records.push(r);
             Ok(())
         })?;
@@ -558,6 +603,7 @@ impl Plan {
             campaign_dir: self.campaign_dir,
             checklists: self.checklists,
             records,
+            unread,
         })
     }
 }
@@ -583,7 +629,7 @@ fn progress_bar(file: &Path, format: FileFormat, wanted: bool) -> Option<indicat
 
 /// Gathers inputs from the paths given on the command line, every record read.
 pub fn gather(paths: &[PathBuf]) -> Result<Inputs> {
-    plan(paths)?.read_all(&ReadOptions::default())
+    plan(paths)?.read_all(&ReadOptions::default())?.complete()
 }
 
 fn load_checklists(campaign: &Campaign, dir: Option<&Path>) -> Result<Vec<Checklist>> {
@@ -633,7 +679,10 @@ pub fn read_rechecks(plan: &Plan, followup: &[std::path::PathBuf]) -> Result<Vec
         files,
         ..plan.clone_settings()
     };
-    Ok(recheck_plan.read_all(&ReadOptions::default())?.records)
+    Ok(recheck_plan
+        .read_all(&ReadOptions::default())?
+        .complete()?
+        .records)
 }
 
 /// Each site's record as re-inspected: the inspection's observations with the
@@ -733,4 +782,64 @@ fn located(label: &str, err: &CalendarError) -> String {
         (Some((line, column)), Some(problem)) => format!("{label}:{line}:{column}: {problem}"),
         _ => format!("{label}: {err}"),
     }
+}
+
+pub use crate::audit::InputDigest;
+
+/// SHA-256 of every input of `plan`: campaign settings, checklist and calendar files
+/// (`calendars` are the `--calendar` files), waivers, records and re-inspections, in
+/// that order. Files are hashed as they are read, a block at a time.
+pub fn digests(plan: &Plan, calendars: &[PathBuf]) -> Result<Vec<InputDigest>> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let mut paths: Vec<PathBuf> = Vec::new();
+    if let Some(dir) = &plan.campaign_dir {
+        paths.push(dir.join(CAMPAIGN_FILE));
+        if let Some(cal) = &plan.campaign.calendar {
+            paths.push(dir.join(cal));
+        }
+    }
+    let mut digests = Vec::new();
+    for (_, source) in &plan.campaign.checklists {
+        match source {
+            ChecklistSource::Builtin(name) => {
+                let text = builtin::text(name).unwrap_or_default();
+                digests.push(InputDigest {
+                    path: format!("builtin:{name}"),
+                    sha256: hex(&Sha256::digest(text.as_bytes())),
+                });
+            }
+            ChecklistSource::Path(rel) => paths.push(
+                plan.campaign_dir
+                    .as_ref()
+                    .map_or_else(|| PathBuf::from(rel), |d| d.join(rel)),
+            ),
+        }
+    }
+    paths.extend(calendars.iter().cloned());
+    paths.extend(plan.waivers_file.iter().cloned());
+    paths.extend(plan.files.iter().map(|(p, _)| p.clone()));
+    paths.extend(plan.rechecks.iter().map(|(p, _)| p.clone()));
+    for path in paths {
+        let cannot = || {
+            let shown = path.display();
+            crate::tr!("{shown}：无法读取", "{shown}: cannot read")
+        };
+        let mut file = fs::File::open(&path).with_context(cannot)?;
+        let mut hasher = Sha256::new();
+        let mut block = vec![0u8; 64 * 1024];
+        loop {
+            let n = file.read(&mut block).with_context(cannot)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&block[..n]);
+        }
+        digests.push(InputDigest {
+            path: path.display().to_string(),
+            sha256: hex(&hasher.finalize()),
+        });
+    }
+    Ok(digests)
 }

@@ -51,32 +51,17 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(Outcome::AllAccepted) => ExitCode::SUCCESS,
         Ok(Outcome::NotAllAccepted) => ExitCode::from(1),
+        Ok(Outcome::InputsUnread) => ExitCode::from(2),
         Err(err) => {
             if is_broken_pipe(&err) {
                 // `yanshou check … | head` is normal use, not an error.
                 return ExitCode::SUCCESS;
             }
             let mut stderr = io::stderr().lock();
-            let _ = writeln!(stderr, "yanshou: {}", chain(&err));
+            let _ = writeln!(stderr, "yanshou: {}", commands::one_line(&err));
             ExitCode::from(2)
         }
     }
-}
-
-/// The error and its causes on one line, outermost first, skipping causes whose text the
-/// outer message already carries.
-fn chain(err: &anyhow::Error) -> String {
-    let mut text = String::new();
-    for cause in err.chain() {
-        let part = cause.to_string();
-        if !text.contains(&part) {
-            if !text.is_empty() {
-                text.push_str(": ");
-            }
-            text.push_str(&part);
-        }
-    }
-    text
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -428,3 +428,227 @@ fn a_site_that_is_only_incomplete_gets_no_deadline() {
         "the failed floor area has its 20 working days"
     );
 }
+
+// ---------------------------------------------------------------- 6. ties
+
+#[test]
+fn the_tie_at_the_last_demonstration_place_is_stated() {
+    let out = yanshou()
+        .args([
+            "rank",
+            "examples/puyang-2020",
+            "--as-of",
+            "2020-06-30",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tie = &doc["tie"];
+    assert_eq!(tie["percent"], 99, "{doc}");
+    assert_eq!(tie["broken_by"], "site_id");
+    let sites: Vec<(&str, bool)> = tie["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s["chosen"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(sites, [("bagongqiao", true), ("wuxing", false)]);
+    let out = yanshou()
+        .args(["rank", "examples/puyang-2020", "--as-of", "2020-06-30"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.contains("并列：2 个合格站点得分率同为 99%"),
+        "{table}"
+    );
+}
+
+#[test]
+fn an_advisory_item_that_does_not_apply_never_lifts_a_site_above_one_that_has_it() {
+    // The same miss elsewhere weighs more on the smaller maximum of the site whose hall
+    // cannot be opened: it ranks below the site that has the open hall (percentage of the
+    // applicable maximum), and ties with it only when nothing else is missed.
+    let dir = Scratch::new("fidelity", "na-rank");
+    // Ids in the other order, so that the id cannot be what ranks the site with the hall
+    // first: at 99.5 % and 99.49 % both round to 99.5 %.
+    let with_hall = PASS
+        .replace("id = \"fixture-pass\"", "id = \"b-hall\"")
+        .replace("\"阅览宣传处\"]", "]");
+    let without = with_hall
+        .replace("id = \"b-hall\"", "id = \"a-no-hall\"")
+        .replace(
+            "site.open_hall = true",
+            "site.open_hall = { not_applicable = \"租用旧楼\" }",
+        );
+    fs::write(dir.join("a.toml"), &with_hall).unwrap();
+    fs::write(dir.join("b.toml"), &without).unwrap();
+    let out = yanshou()
+        .current_dir(&*dir)
+        .args(["rank", "a.toml", "b.toml", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let order: Vec<&str> = doc["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["b-hall", "a-no-hall"], "{doc}");
+    assert!(doc["ranking"][0]["max_score"].as_f64() > doc["ranking"][1]["max_score"].as_f64());
+}
+
+// ---------------------------------------------------------------- 7. one bad record
+
+fn campaign_with_a_bad_record(dir: &Path) {
+    fs::create_dir_all(dir.join("c/sites")).unwrap();
+    fs::write(dir.join("c/campaign.toml"), "name = \"x\"\n").unwrap();
+    fs::write(dir.join("c/sites/a.toml"), PASS).unwrap();
+    fs::write(
+        dir.join("c/sites/b.toml"),
+        PASS.replace("id = \"fixture-pass\"", "id = \"bad\"")
+            .replace("site.floor_area = 86.5", "site.floor_area = -5"),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("c/sites/c.toml"),
+        PASS.replace("id = \"fixture-pass\"", "id = \"third\""),
+    )
+    .unwrap();
+}
+
+#[test]
+fn one_bad_record_never_hides_the_others() {
+    let dir = Scratch::new("fidelity", "bad-record");
+    campaign_with_a_bad_record(&dir);
+    for format in ["json", "csv", "table"] {
+        let out = yanshou()
+            .current_dir(&*dir)
+            .args(["check", "c", "--format", format, "--lang", "en"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains("c/sites/b.toml:"), "{stderr}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        match format {
+            "json" => {
+                let doc: Value = serde_json::from_str(&stdout).expect("a whole document");
+                assert_eq!(doc["sites"].as_array().unwrap().len(), 2);
+                assert_eq!(doc["errors"][0]["record"], "c/sites/b.toml");
+                assert!(
+                    doc["errors"][0]["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("cannot be negative")
+                );
+            }
+            "csv" => {
+                let mut reader = csv::Reader::from_reader(stdout.as_bytes());
+                let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+                assert!(rows.iter().any(|r| &r[0] == "fixture-pass"));
+                assert!(rows.iter().any(|r| &r[0] == "third"));
+                let error = rows
+                    .iter()
+                    .find(|r| &r[8] == "error")
+                    .expect("an error row");
+                assert!(error[20].contains("b.toml"), "{error:?}");
+            }
+            _ => {
+                assert!(stdout.contains("1 records could not be read"), "{stdout}");
+                assert!(stdout.contains("2 sites: 2 pass"), "{stdout}");
+            }
+        }
+    }
+    // rank ranks the others and says which could not be read.
+    let out = yanshou()
+        .current_dir(&*dir)
+        .args(["rank", "c", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["ranking"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["errors"].as_array().unwrap().len(), 1);
+    // A report of part of a campaign says so on its first page.
+    let out = yanshou()
+        .current_dir(&*dir)
+        .args(["report", "c", "--format", "md", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let summary = fs::read_to_string(dir.join("out/md/summary.md")).unwrap();
+    let first = summary.lines().take(4).collect::<Vec<_>>().join("\n");
+    assert!(first.contains("1 份检查记录未能读取"), "{first}");
+    // convert converts all or nothing.
+    let out = yanshou()
+        .current_dir(&*dir)
+        .args(["convert", "c", "--to", "csv", "--out", "all.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.join("all.csv").exists());
+}
+
+// ---------------------------------------------------------------- 8. traceability
+
+#[test]
+fn check_says_what_its_verdicts_were_made_from() {
+    let dir = Scratch::new("fidelity", "provenance");
+    fs::write(dir.join("a.toml"), PASS).unwrap();
+    let doc = check(&dir, &["a.toml"]);
+    assert_eq!(
+        doc["provenance"]["yanshou_version"],
+        env!("CARGO_PKG_VERSION")
+    );
+    let inputs = doc["provenance"]["inputs"].as_array().unwrap();
+    let record = inputs.iter().find(|i| i["path"] == "a.toml").unwrap();
+    // The SHA-256 of the record's bytes, as sha256sum gives it.
+    use sha2::Digest;
+    let want: String = sha2::Sha256::digest(PASS.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(record["sha256"], want);
+    assert!(
+        inputs
+            .iter()
+            .any(|i| i["path"] == "builtin:puyang-2020/township")
+    );
+    // The same for a CSV run, as a manifest beside it.
+    let out = yanshou()
+        .current_dir(&*dir)
+        .args([
+            "check",
+            "a.toml",
+            "--format",
+            "csv",
+            "--manifest",
+            "run.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let manifest: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
+    assert_eq!(manifest["inputs"], doc["provenance"]["inputs"]);
+    assert_eq!(manifest["checklists"][0]["id"], "puyang-2020-township");
+    assert_eq!(manifest["checklists"][0]["version"], "2020.10-1");
+    // Never over an existing file.
+    let again = yanshou()
+        .current_dir(&*dir)
+        .args([
+            "check",
+            "a.toml",
+            "--format",
+            "csv",
+            "--manifest",
+            "run.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+}

@@ -24,6 +24,16 @@ use crate::calendar::YearSpan;
 use crate::checklist::Checklist;
 use crate::record::campaign::Campaign;
 
+/// An input file and the SHA-256 of its bytes: what a verdict was made from, for the
+/// outputs that prove it (reports, `check --format json`, `--manifest`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct InputDigest {
+    /// The path as given (or `builtin:NAME` for a checklist compiled in).
+    pub path: String,
+    /// Lowercase hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
 /// What every site of one run is judged in: the campaign, its checklists and its phases.
 #[derive(Clone, Debug)]
 pub struct Run<'a> {
@@ -33,6 +43,9 @@ pub struct Run<'a> {
     pub checklists: &'a [Checklist],
     /// The campaign's phases with their working days.
     pub phases: Vec<PhaseSpan>,
+    /// The inputs with their digests, where the output carries them (empty otherwise: a
+    /// large CSV is not read twice for a table).
+    pub inputs: Vec<InputDigest>,
 }
 
 impl Run<'_> {
@@ -71,6 +84,19 @@ pub struct Totals {
     pub expired: Vec<(crate::record::waiver::Waiver, String)>,
     /// The provisional years any deadline of these sites was counted over.
     pub provisional: Option<YearSpan>,
+    /// Records that could not be read: the others are judged, and the run says which.
+    pub unread: Vec<UnreadRecord>,
+}
+
+/// A record (a file, or a row of a sheet) that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnreadRecord {
+    /// The file.
+    pub origin: String,
+    /// The row of a sheet, 0 for a whole file.
+    pub row: usize,
+    /// What is wrong, located, in one line: what the reader said.
+    pub message: String,
 }
 
 impl Totals {
@@ -104,6 +130,7 @@ impl Totals {
         self.late.extend(later.late);
         self.expired.extend(later.expired);
         self.provisional = YearSpan::join_opt(self.provisional, later.provisional);
+        self.unread.extend(later.unread);
     }
 
     /// How many sites got `verdict`.

@@ -1,8 +1,8 @@
 //! Ranking sites and choosing demonstration sites (clause 4.2, ruling 9): only sites that
 //! passed are eligible, and only sites of the kind the campaign demonstrates (the county
 //! picks two 便民服务中心, township centres). Sites are ordered by percentage of their
-//! applicable maximum, then by fewer advisory misses, then by id, so the order is fully
-//! determined by the records.
+//! applicable maximum, then by the larger maximum, then by fewer advisory misses, then by
+//! id, so the order is fully determined by the records.
 
 use serde::Serialize;
 
@@ -153,6 +153,43 @@ impl Ineligible {
     }
 }
 
+/// Eligible sites sharing the percentage of the last demonstration place, not all chosen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tie {
+    /// The shared percentage, in tenths.
+    pub percent_tenths: u32,
+    /// The tied sites, in ranking order, chosen or not.
+    pub sites: Vec<TiedSite>,
+    /// What ordered them.
+    pub broken_by: TieBreak,
+}
+
+/// A site of a [`Tie`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TiedSite {
+    /// Site id.
+    pub id: String,
+    /// Site name.
+    pub name: String,
+    /// Whether it was chosen.
+    pub chosen: bool,
+    /// Its advisory items that lost points.
+    pub advisory_misses: usize,
+}
+
+/// The rule that chose among tied sites: the ranking's order after the percentage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TieBreak {
+    /// The larger applicable maximum: fewer items recorded not applicable.
+    ApplicableMaximum,
+    /// Fewer advisory items that lost points.
+    AdvisoryMisses,
+    /// Nothing in the records told them apart: their site ids, in order. A county that
+    /// wants another rule decides and records it.
+    SiteId,
+}
+
 /// One place in the ranking.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Place {
@@ -211,14 +248,18 @@ impl FromIterator<Entry> for Entrants {
     }
 }
 
-/// What sites are sorted by before their whole ids: score and advisory misses packed in
-/// one number, then the id's first eight bytes, so that most comparisons touch no string
-/// (most sites tie on score).
+/// What sites are sorted by before their whole ids: the percentage, then the larger
+/// applicable maximum, then fewer advisory misses, packed in one number, then the id's
+/// first eight bytes, so that most comparisons touch no string (most sites tie on score).
+///
+/// The maximum comes second so that an item recorded not applicable never lifts a site
+/// above one that has the item: the same misses weigh more on a smaller maximum, and at a
+/// percentage rounded to the same tenth the site with more to show ranks first.
 fn sort_key(e: &Entry) -> (u64, u64) {
     let score = u64::from(u32::MAX - e.percent_tenths) << 32;
-    let misses = u64::try_from(e.advisory_misses)
-        .map_or(u64::from(u32::MAX), |m| m.min(u64::from(u32::MAX)));
-    (score | misses, id_prefix(e.id()))
+    let max = u64::from(e.max_score.tenths()).min(0xffff);
+    let misses = u64::try_from(e.advisory_misses).map_or(0xffff, |m| m.min(0xffff));
+    (score | (0xffff - max) << 16 | misses, id_prefix(e.id()))
 }
 
 /// The ranking of a campaign. Two rankings are equal when they rank the same places in
@@ -326,6 +367,43 @@ impl Ranking {
     /// How many sites were eligible.
     pub fn eligible(&self) -> usize {
         self.eligible
+    }
+
+    /// The tie at the last demonstration place, if eligible sites share its percentage
+    /// but not all of them were chosen (ruling 13): the sites tied, and what chose among
+    /// them. `None` when the choice is clear.
+    pub fn tie(&self) -> Option<Tie> {
+        let last = self.demonstration().last()?;
+        let percent = last.entry.percent_tenths;
+        let eligible_at = |p: &&Place| p.ineligible.is_none() && p.entry.percent_tenths == percent;
+        // Places are in order, so the tied ones are together: walk from the first of them.
+        let tied: Vec<&Place> = self
+            .places()
+            .skip_while(|p| p.entry.percent_tenths > percent)
+            .take_while(|p| p.entry.percent_tenths == percent)
+            .filter(eligible_at)
+            .collect();
+        let first_left = tied.iter().find(|p| !p.demonstration)?;
+        let broken_by = if last.entry.max_score > first_left.entry.max_score {
+            TieBreak::ApplicableMaximum
+        } else if last.entry.advisory_misses < first_left.entry.advisory_misses {
+            TieBreak::AdvisoryMisses
+        } else {
+            TieBreak::SiteId
+        };
+        Some(Tie {
+            percent_tenths: percent,
+            sites: tied
+                .iter()
+                .map(|p| TiedSite {
+                    id: p.entry.id().to_owned(),
+                    name: p.entry.name().to_owned(),
+                    chosen: p.demonstration,
+                    advisory_misses: p.entry.advisory_misses,
+                })
+                .collect(),
+            broken_by,
+        })
     }
 
     /// Says plainly when fewer sites are eligible than demonstration sites are wanted.

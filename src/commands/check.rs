@@ -25,10 +25,26 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     )?;
     let calendar = &loaded.calendar;
     let campaign = &plan.campaign;
+    // What the verdicts were made from: hashed only where it is written (JSON, a
+    // manifest), so a large CSV is not read twice for a table.
+    let wants_digests = args.format == Format::Json || args.manifest.is_some();
+    let digests = if wants_digests {
+        inputs::digests(&plan, &args.calendar)?
+    } else {
+        Vec::new()
+    };
+    if let Some(path) = &args.manifest {
+        crate::output::check_destination(path, &args.paths, args.force)?;
+        let manifest = render::Manifest::of(&plan.checklists, &digests);
+        let mut text = serde_json::to_vec_pretty(&manifest)?;
+        text.push(b'\n');
+        crate::output::write_atomic(path, &text)?;
+    }
     let run = Run {
         campaign,
         checklists: &plan.checklists,
         phases: audit::phase_spans(campaign, calendar)?,
+        inputs: digests,
     };
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
@@ -54,6 +70,9 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     plan.for_each_part(&options, &work, |part| {
         // Warnings go to stderr in file order, before the sites they follow are flushed.
         io::stderr().lock().write_all(&part.notices)?;
+        for unread in &part.totals.unread {
+            writeln!(io::stderr().lock(), "yanshou: {}", unread.message)?;
+        }
         totals.merge(part.totals);
         waived_sites.extend(part.waived);
         work.written
@@ -70,7 +89,9 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         calendar,
         args.lang,
     );
-    Ok(if totals.all_accepted() {
+    Ok(if !totals.unread.is_empty() {
+        Outcome::InputsUnread
+    } else if totals.all_accepted() {
         Outcome::AllAccepted
     } else {
         Outcome::NotAllAccepted
@@ -134,6 +155,15 @@ impl SiteWork for Checking<'_> {
             warn_late(&mut part.notices, run, &site, lang);
         }
         part.renderer.site(run, &site, &mut part.written)?;
+        Ok(())
+    }
+
+    /// One bad record never hides the others: it is kept, said on stderr and in the
+    /// output, and the run goes on (exit 2 at the end).
+    fn unread(&self, error: anyhow::Error, at: At, part: &mut Part) -> Result<()> {
+        part.totals
+            .unread
+            .push(super::unread_record(self.plan, &error, at));
         Ok(())
     }
 }

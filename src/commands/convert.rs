@@ -21,7 +21,8 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         progress: true,
         fast: false,
     };
-    let inputs = plan.read_all(&options)?;
+    // Converting part of the records would lose the rest: all of them, or nothing.
+    let inputs = plan.read_all(&options)?.complete()?;
     let checklist_of = |kind: &str| -> Result<&Checklist> {
         inputs
             .checklist_for(kind)

@@ -29,6 +29,25 @@ pub enum Outcome {
     AllAccepted,
     /// Exit 1: some site is not accepted (rectify or incomplete).
     NotAllAccepted,
+    /// Exit 2: some input could not be read; what could be read was judged and written,
+    /// and every error was reported on stderr and in the output.
+    InputsUnread,
+}
+
+/// An error and its causes on one line, outermost first, skipping causes whose text the
+/// outer message already carries: how every error is shown.
+pub fn one_line(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+    }
+    text
 }
 
 /// Runs the command the user asked for.
@@ -144,6 +163,19 @@ fn judge_incoming<'a>(
         ),
         Incoming::Full(record) => audit::evaluate_with(checklist, record, lang, detail),
     })
+}
+
+/// A record that could not be read, as every command keeps it.
+fn unread_record(plan: &Plan, error: &anyhow::Error, at: crate::inputs::At) -> audit::UnreadRecord {
+    audit::UnreadRecord {
+        origin: plan
+            .files
+            .get(at.file)
+            .map(|(p, _)| p.display().to_string())
+            .unwrap_or_default(),
+        row: at.row,
+        message: one_line(error),
+    }
 }
 
 /// The shared passes of each checklist of `plan`, for [`judge_incoming`].

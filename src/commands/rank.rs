@@ -31,8 +31,13 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
     };
     let mut entrants = Entrants::default();
     let mut waived = HashSet::new();
+    let mut unread = Vec::new();
     plan.for_each_part(&options, &work, |part| {
         io::stderr().lock().write_all(&part.notices)?;
+        for u in &part.unread {
+            writeln!(io::stderr().lock(), "yanshou: {}", u.message)?;
+        }
+        unread.extend(part.unread);
         entrants.append(part.entrants);
         waived.extend(part.waived);
         Ok(())
@@ -49,22 +54,35 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    render::ranking::write(&ranking, &kind_label, args.format, args.lang, &mut out)?;
+    render::ranking::write(
+        &ranking,
+        &kind_label,
+        &unread,
+        args.format,
+        args.lang,
+        &mut out,
+    )?;
     out.flush()?;
     let shortfall = ranking.shortfall(args.lang);
     // The process ends here: a ranking of many sites is left to the operating system to
     // reclaim rather than freed string by string (one per site, allocated on the reading
     // threads, which glibc frees slowly from another thread).
     std::mem::forget(ranking);
+    let shortfall_given = shortfall.is_some();
     if let Some(shortfall) = shortfall {
         let _ = writeln!(
             io::stderr(),
             "{}{shortfall}",
             args.lang.pick("注意：", "warning: ")
         );
-        return Ok(Outcome::NotAllAccepted);
     }
-    Ok(Outcome::AllAccepted)
+    Ok(if !unread.is_empty() {
+        Outcome::InputsUnread
+    } else if shortfall_given {
+        Outcome::NotAllAccepted
+    } else {
+        Outcome::AllAccepted
+    })
 }
 
 /// What `rank` keeps of each site, on whichever thread reads it.
@@ -80,6 +98,7 @@ struct Part {
     entrants: Entrants,
     notices: Vec<u8>,
     waived: HashSet<String>,
+    unread: Vec<crate::audit::UnreadRecord>,
 }
 
 impl SiteWork for Ranking<'_> {
@@ -90,6 +109,7 @@ impl SiteWork for Ranking<'_> {
             entrants: Entrants::default(),
             notices: Vec::new(),
             waived: HashSet::new(),
+            unread: Vec::new(),
         }
     }
 
@@ -101,6 +121,13 @@ impl SiteWork for Ranking<'_> {
         let (waived, notices) = (&mut part.waived, &mut part.notices);
         super::waive_and_warn(self.plan, &mut site, self.as_of, self.lang, waived, notices)?;
         part.entrants.push(Entry::of(&site));
+        Ok(())
+    }
+
+    /// A record that cannot be read is left out of the ranking, and said (exit 2).
+    fn unread(&self, error: anyhow::Error, at: At, part: &mut Part) -> Result<()> {
+        part.unread
+            .push(super::unread_record(self.plan, &error, at));
         Ok(())
     }
 }

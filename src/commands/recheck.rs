@@ -35,6 +35,9 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
         ..plan.clone_settings()
     }
     .read_all(&ReadOptions::default())?;
+    for u in &inputs.unread {
+        writeln!(io::stderr().lock(), "yanshou: {}", u.message)?;
+    }
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
 
     let mut seen = std::collections::HashSet::new();
@@ -78,7 +81,9 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
     let mut out = BufWriter::new(stdout.lock());
     render::follow_up::write(&followed, as_of, args.format, args.lang, &mut out)?;
     out.flush()?;
-    Ok(if followed.iter().all(|f| f.verdict() == Verdict::Pass) {
+    Ok(if !inputs.unread.is_empty() {
+        Outcome::InputsUnread
+    } else if followed.iter().all(|f| f.verdict() == Verdict::Pass) {
         Outcome::AllAccepted
     } else {
         Outcome::NotAllAccepted

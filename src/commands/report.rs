@@ -5,22 +5,19 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
-use sha2::{Digest, Sha256};
 
 use super::Outcome;
 use crate::audit::rank::{Entry, Ranking};
 use crate::audit::{self, Run};
-use crate::checklist::builtin;
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::inputs::{self, CAMPAIGN_FILE, ReadOptions};
+use crate::inputs::{self, ReadOptions};
 use crate::output;
-use crate::record::campaign::ChecklistSource;
-use crate::report::{self, InputDigest, Report};
+use crate::report::{self, Report};
 
 /// Runs `report`.
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let plan = inputs::plan(&args.inputs)?;
-    let digests = digests(&plan, &args.calendar)?;
+    let digests = inputs::digests(&plan, &args.calendar)?;
     let loaded = inputs::load_calendar(
         Some(&plan.campaign),
         plan.campaign_dir.as_deref(),
@@ -33,11 +30,19 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     };
     let settings = plan.clone_settings();
     let inputs = plan.read_all(&options)?;
+    for unread in &inputs.unread {
+        let _ = std::io::Write::write_fmt(
+            &mut std::io::stderr(),
+            format_args!("yanshou: {}\n", unread.message),
+        );
+    }
     let campaign = &inputs.campaign;
     let run = Run {
         campaign,
         checklists: &inputs.checklists,
         phases: audit::phase_spans(campaign, &loaded.calendar)?,
+        // The report lists its inputs itself, from `digests` (made before reading).
+        inputs: Vec::new(),
     };
     let as_of = super::as_of(args.as_of.as_deref())?;
     let mut waived = std::collections::HashSet::new();
@@ -97,6 +102,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         as_of,
         waivers: &settings.waivers,
         rechecked,
+        unread: &inputs.unread,
     };
 
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
@@ -126,7 +132,12 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         }
         output::write_atomic(path, bytes)?;
     }
-    Ok(Outcome::AllAccepted)
+    // Written, and said on the first page; but the run had bad input.
+    Ok(if report.unread.is_empty() {
+        Outcome::AllAccepted
+    } else {
+        Outcome::InputsUnread
+    })
 }
 
 /// A renderer's relative path, refused if it could leave the output folder.
@@ -141,51 +152,4 @@ fn safe_relative(path: &Path) -> Result<&Path> {
             "refusing to write {path} outside the output folder"
         )))
     }
-}
-
-/// SHA-256 of every input: campaign settings, checklist and calendar files, records.
-fn digests(plan: &inputs::Plan, calendars: &[PathBuf]) -> Result<Vec<InputDigest>> {
-    let mut paths: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = &plan.campaign_dir {
-        paths.push(dir.join(CAMPAIGN_FILE));
-        if let Some(cal) = &plan.campaign.calendar {
-            paths.push(dir.join(cal));
-        }
-    }
-    let mut digests = Vec::new();
-    for (_, source) in &plan.campaign.checklists {
-        match source {
-            ChecklistSource::Builtin(name) => {
-                let text = builtin::text(name).unwrap_or_default();
-                digests.push(InputDigest {
-                    path: format!("builtin:{name}"),
-                    sha256: hex(&Sha256::digest(text.as_bytes())),
-                });
-            }
-            ChecklistSource::Path(rel) => paths.push(
-                plan.campaign_dir
-                    .as_ref()
-                    .map_or_else(|| PathBuf::from(rel), |d| d.join(rel)),
-            ),
-        }
-    }
-    paths.extend(calendars.iter().cloned());
-    paths.extend(plan.waivers_file.iter().cloned());
-    paths.extend(plan.files.iter().map(|(p, _)| p.clone()));
-    paths.extend(plan.rechecks.iter().map(|(p, _)| p.clone()));
-    for path in paths {
-        let bytes = fs::read(&path).with_context(|| {
-            let path = path.display();
-            crate::tr!("{path}：无法读取", "{path}: cannot read")
-        })?;
-        digests.push(InputDigest {
-            path: path.display().to_string(),
-            sha256: hex(&Sha256::digest(&bytes)),
-        });
-    }
-    Ok(digests)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -39,6 +39,25 @@ pub trait SiteWork: Sync {
     fn part(&self) -> Self::Part;
     /// Takes one site into `part`. An error stops the run after the sites before it.
     fn site(&self, site: Incoming<'_>, at: At, part: &mut Self::Part) -> Result<()>;
+    /// A record (a file, or a row of a sheet) that could not be read, at `at`. By default
+    /// the error stops the run; a command that judges every record it can keeps it in
+    /// `part` and returns `Ok`, and the reading goes on with the next record.
+    fn unread(&self, error: anyhow::Error, at: At, part: &mut Self::Part) -> Result<()> {
+        let _ = (at, part);
+        Err(error)
+    }
+}
+
+/// Marks an error that must stop the run — the work's own (judging a site, merging a
+/// part) rather than a record's that could not be read. Its text is empty, so an error's
+/// one-line form is unchanged.
+#[derive(Debug)]
+struct Fatal;
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Ok(())
+    }
 }
 
 /// Bytes per chunk: large enough that handing chunks between threads costs nothing, small
@@ -87,6 +106,8 @@ struct Done<P> {
     /// A hash of each site's id (ignoring case), in order.
     ids: Vec<u64>,
     sites: usize,
+    /// Records of the part that could not be read (kept in the part by the work).
+    unread: usize,
     error: Option<anyhow::Error>,
     aligned: bool,
 }
@@ -187,6 +208,10 @@ impl SiteWork for Duplicates<'_> {
         }
         Ok(())
     }
+    /// The first read already told the work about every record it could not read.
+    fn unread(&self, _: anyhow::Error, _: At, _: &mut Self::Part) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl Plan {
@@ -261,17 +286,31 @@ impl Plan {
         work: &W,
         merge: &mut dyn FnMut(Done<W::Part>) -> Result<()>,
     ) -> Result<()> {
+        // What merging a part says stops the run, whatever file it happens in.
+        let merge = &mut |done: Done<W::Part>| merge(done).map_err(|e| e.context(Fatal));
         let mut records = Vec::new();
+        let mut unreadable = Batch::new(work);
         for (index, (file, format)) in self.files.iter().enumerate() {
             if *format != FileFormat::Toml {
                 continue;
             }
-            let text = read_text(file)?;
             let origin = file.display().to_string();
-            let record = record::toml::read(&text, &origin, &self.checklists)
-                .map_err(|p| anyhow!(p.with_path(&origin)))?;
-            records.push((index, record));
+            let read = read_text(file).and_then(|text| {
+                record::toml::read(&text, &origin, &self.checklists)
+                    .map_err(|p| anyhow!(p.with_path(&origin)))
+            });
+            match read {
+                Ok(record) => records.push((index, record)),
+                Err(e) => unreadable.unread(
+                    e,
+                    At {
+                        file: index,
+                        row: 0,
+                    },
+                ),
+            }
         }
+        unreadable.flush(merge)?;
         records.sort_by_cached_key(|(_, r)| {
             let kind = self.checklists.iter().position(|c| c.site_kind == r.kind);
             (kind, r.id.clone())
@@ -294,32 +333,41 @@ impl Plan {
             match format {
                 FileFormat::Toml => continue,
                 FileFormat::Csv => {
-                    let (text, encoding) = sheet::open_csv_text(file, bar.as_ref())?;
-                    let size = std::fs::metadata(file).map_or(0, |m| m.len());
-                    let source = CsvSource {
-                        origin: &origin,
-                        file: index,
-                        encoding,
-                        checklists: &self.checklists,
-                        fast: options.fast,
-                    };
-                    let chunk = chunk_bytes();
-                    source.read(text, chunk, workers_for(size, chunk), work, merge)?;
+                    let read =
+                        sheet::open_csv_text(file, bar.as_ref()).and_then(|(text, encoding)| {
+                            let size = std::fs::metadata(file).map_or(0, |m| m.len());
+                            let source = CsvSource {
+                                origin: &origin,
+                                file: index,
+                                encoding,
+                                checklists: &self.checklists,
+                                fast: options.fast,
+                            };
+                            let chunk = chunk_bytes();
+                            source.read(text, chunk, workers_for(size, chunk), work, merge)
+                        });
+                    self.unreadable_file(read, index, work, merge)?;
                 }
                 FileFormat::Xlsx => {
-                    let sheet = sheet::open_xlsx(file, options.sheet)?;
                     let mut batch = Batch::new(work);
-                    super::read_sheet(
-                        sheet,
-                        &origin,
-                        &self.checklists,
-                        options.fast,
-                        &mut |incoming, row| {
-                            batch.add(incoming, At { file: index, row });
-                            batch.flush_if_full(merge)
-                        },
-                    )?;
+                    let read = sheet::open_xlsx(file, options.sheet).and_then(|sheet| {
+                        super::read_sheet(
+                            sheet,
+                            &origin,
+                            &self.checklists,
+                            options.fast,
+                            &mut |incoming, row| {
+                                let at = At { file: index, row };
+                                match incoming {
+                                    Ok(site) => batch.add(site, at),
+                                    Err(error) => batch.unread(error, at),
+                                }
+                                batch.flush_if_full(merge)
+                            },
+                        )
+                    });
                     batch.flush(merge)?;
+                    self.unreadable_file(read.map(|_| ()), index, work, merge)?;
                 }
             }
             if let Some(bar) = bar {
@@ -327,6 +375,28 @@ impl Plan {
             }
         }
         Ok(())
+    }
+}
+
+impl Plan {
+    /// A file that could not be read (or read to its end) is one unread record, at its row
+    /// 0: the work may keep it and go on with the next file.
+    fn unreadable_file<W: SiteWork>(
+        &self,
+        read: Result<()>,
+        file: usize,
+        work: &W,
+        merge: &mut dyn FnMut(Done<W::Part>) -> Result<()>,
+    ) -> Result<()> {
+        let Err(error) = read else {
+            return Ok(());
+        };
+        if error.downcast_ref::<Fatal>().is_some() {
+            return Err(error);
+        }
+        let mut batch = Batch::new(work);
+        batch.unread(error, At { file, row: 0 });
+        batch.flush(merge)
     }
 }
 
@@ -351,8 +421,20 @@ impl<'w, W: SiteWork> Batch<'w, W> {
         self.done.ids.push(id_hash(&site.record().id));
         self.done.sites += 1;
         if let Err(e) = self.work.site(site, at, &mut self.done.part) {
-            self.done.error = Some(e);
+            self.done.error = Some(e.context(Fatal));
         }
+    }
+
+    /// A record that could not be read, handed to the work (which may stop the run).
+    fn unread(&mut self, error: anyhow::Error, at: At) {
+        if self.done.error.is_some() {
+            return;
+        }
+        if let Err(e) = self.work.unread(error, at, &mut self.done.part) {
+            self.done.error = Some(e.context(Fatal));
+        }
+        // The part must be handed on even without sites: it holds the error.
+        self.done.unread += 1;
     }
 
     fn flush_if_full(&mut self, merge: &mut dyn FnMut(Done<W::Part>) -> Result<()>) -> Result<()> {
@@ -365,7 +447,7 @@ impl<'w, W: SiteWork> Batch<'w, W> {
     fn flush(&mut self, merge: &mut dyn FnMut(Done<W::Part>) -> Result<()>) -> Result<()> {
         let mut done = std::mem::replace(&mut self.done, empty_done(self.work, 0, 0));
         let error = done.error.take();
-        if done.sites > 0 {
+        if done.sites > 0 || done.unread > 0 {
             merge(done)?;
         }
         error.map_or(Ok(()), Err)
@@ -379,6 +461,7 @@ fn empty_done<W: SiteWork>(work: &W, seq: usize, job: usize) -> Done<W::Part> {
         part: work.part(),
         ids: Vec::new(),
         sites: 0,
+        unread: 0,
         error: None,
         aligned: true,
     }
@@ -780,20 +863,27 @@ impl<P> Judging<'_, P> {
         let origin = self.rows.origin;
         let first = std::mem::take(&mut self.first);
         let done = &mut self.done;
-        let judged = check_row_limits(row, line, origin).and_then(|()| {
-            match self.rows.site(row, line, first, &mut self.quick)? {
-                Some(site) => {
-                    done.sites += 1;
-                    done.ids.push(id_hash(&site.record().id));
-                    let at = At {
-                        file: self.file,
-                        row: line,
-                    };
-                    work.site(site, at, &mut done.part)
-                }
-                None => Ok(()),
+        let at = At {
+            file: self.file,
+            row: line,
+        };
+        let read = check_row_limits(row, line, origin)
+            .and_then(|()| self.rows.site(row, line, first, &mut self.quick));
+        let judged = match read {
+            Ok(Some(site)) => {
+                done.sites += 1;
+                done.ids.push(id_hash(&site.record().id));
+                work.site(site, at, &mut done.part)
+                    .map_err(|e| e.context(Fatal))
             }
-        });
+            Ok(None) => Ok(()),
+            // A row that cannot be read is the work's to keep or to stop at.
+            Err(e) => {
+                done.unread += 1;
+                work.unread(e, at, &mut done.part)
+                    .map_err(|e| e.context(Fatal))
+            }
+        };
         match judged {
             Ok(()) => true,
             Err(e) => {

@@ -128,6 +128,11 @@ const SITE_COLUMNS: usize = 11;
 /// result.
 const DATE: usize = 4;
 const _: () = assert!(matches!(HEADER[DATE].as_bytes(), b"inspected_on"));
+/// The columns an unreadable record's row fills.
+const VERDICT: usize = 8;
+const NOTE: usize = 20;
+const _: () = assert!(matches!(HEADER[VERDICT].as_bytes(), b"verdict"));
+const _: () = assert!(matches!(HEADER[NOTE].as_bytes(), b"note"));
 /// What follows the site's columns on the row of a site without findings: the finding
 /// columns, empty, and the row's end.
 const NO_FINDING: [u8; HEADER.len() - SITE_COLUMNS + 1] = {
@@ -280,8 +285,18 @@ impl Renderer for Csv {
         Ok(())
     }
 
-    fn finish(&mut self, _run: &Run<'_>, _totals: &Totals, _out: &mut dyn Write) -> io::Result<()> {
-        Ok(())
+    /// A record that could not be read is a row of its own at the end: its file in
+    /// `site_id`'s place is unknown, so `verdict` is `error` and `note` holds the message.
+    fn finish(&mut self, _run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+        let mut rows = Vec::new();
+        for u in &totals.unread {
+            let mut cells = vec![String::new(); HEADER.len()];
+            cells[VERDICT] = "error".to_owned();
+            cells[NOTE] = u.message.clone();
+            push_row(&mut rows, cells.iter().map(String::as_bytes));
+        }
+        to_csv(&mut rows, 0);
+        out.write_all(&rows)
     }
 
     fn part(&self) -> Box<dyn Renderer> {

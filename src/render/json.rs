@@ -121,6 +121,21 @@ struct Warning<'a> {
     message: String,
 }
 
+/// The tool and the inputs of a run, each input with its SHA-256.
+#[derive(Serialize)]
+struct Provenance<'a> {
+    yanshou_version: &'static str,
+    inputs: &'a [crate::audit::InputDigest],
+}
+
+/// A record that could not be read.
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    record: &'a str,
+    row: Option<usize>,
+    message: &'a str,
+}
+
 #[derive(Serialize)]
 struct Phase<'a> {
     key: &'a str,
@@ -345,6 +360,13 @@ impl Renderer for Json {
             "{{\n  \"schema_version\": {SCHEMA_VERSION},\n  \"campaign\": "
         )?;
         write_nested(&campaign, 1, out)?;
+        // What the verdicts were made from.
+        let provenance = Provenance {
+            yanshou_version: env!("CARGO_PKG_VERSION"),
+            inputs: &run.inputs,
+        };
+        out.write_all(b",\n  \"provenance\": ")?;
+        write_nested(&provenance, 1, out)?;
         out.write_all(b",\n  \"sites\": [")
     }
 
@@ -388,6 +410,18 @@ impl Renderer for Json {
         write_nested(&summary, 1, out)?;
         out.write_all(b",\n  \"warnings\": ")?;
         write_nested(&warnings, 1, out)?;
+        // Records that could not be read: the document is still whole, and says so.
+        let errors: Vec<ErrorJson<'_>> = totals
+            .unread
+            .iter()
+            .map(|u| ErrorJson {
+                record: &u.origin,
+                row: (u.row > 0).then_some(u.row),
+                message: &u.message,
+            })
+            .collect();
+        out.write_all(b",\n  \"errors\": ")?;
+        write_nested(&errors, 1, out)?;
         out.write_all(b"\n}\n")
     }
 

@@ -59,6 +59,45 @@ pub trait Renderer: Send {
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
 }
 
+/// What a run was made from, in every JSON output that proves a verdict (`check`'s
+/// `provenance`, `check --manifest`): the tool's version, the checklists, the inputs.
+#[derive(serde::Serialize)]
+pub struct Manifest<'a> {
+    schema_version: u32,
+    yanshou_version: &'static str,
+    checklists: Vec<ManifestChecklist<'a>>,
+    inputs: &'a [crate::audit::InputDigest],
+}
+
+#[derive(serde::Serialize)]
+struct ManifestChecklist<'a> {
+    site_kind: &'a str,
+    id: &'a str,
+    version: &'a str,
+}
+
+impl<'a> Manifest<'a> {
+    /// The manifest of a run of `checklists` over `inputs`.
+    pub fn of(
+        checklists: &'a [crate::checklist::Checklist],
+        inputs: &'a [crate::audit::InputDigest],
+    ) -> Manifest<'a> {
+        Manifest {
+            schema_version: SCHEMA_VERSION,
+            yanshou_version: env!("CARGO_PKG_VERSION"),
+            checklists: checklists
+                .iter()
+                .map(|c| ManifestChecklist {
+                    site_kind: &c.site_kind,
+                    id: &c.id,
+                    version: &c.version,
+                })
+                .collect(),
+            inputs,
+        }
+    }
+}
+
 /// What a provisional deadline or count says beside it, everywhere it appears: which
 /// years' holiday notices it waits for ("暂定，待国务院公布 2027 年放假安排后确认").
 /// docs/calendar.md measures how far such a date has fallen from the official one.

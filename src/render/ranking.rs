@@ -7,7 +7,8 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Table};
 use serde::Serialize;
 
-use crate::audit::rank::Ranking;
+use crate::audit::UnreadRecord;
+use crate::audit::rank::{Ranking, Tie, TieBreak};
 use crate::cli::Format;
 use crate::lang::Lang;
 use crate::points::Points;
@@ -16,14 +17,58 @@ use crate::points::Points;
 pub fn write(
     ranking: &Ranking,
     kind: &str,
+    unread: &[UnreadRecord],
     format: Format,
     lang: Lang,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Table => table(ranking, kind, lang, out),
-        Format::Json => json(ranking, kind, lang, out),
+        Format::Table => table(ranking, kind, unread, lang, out),
+        Format::Json => json(ranking, kind, unread, lang, out),
         Format::Csv => csv(ranking, kind, lang, out),
+    }
+}
+
+/// The tie at the last demonstration place, in words (ruling 13): which sites tie, which
+/// were chosen, and by what rule.
+pub fn tie_text(tie: &Tie, lang: Lang) -> String {
+    let percent = Points::from_tenths(tie.percent_tenths);
+    let n = tie.sites.len();
+    let sites: Vec<String> = tie
+        .sites
+        .iter()
+        .map(|t| match (t.chosen, lang) {
+            (true, Lang::Zh) => format!("{}（{}，入选）", t.name, t.id),
+            (false, Lang::Zh) => format!("{}（{}）", t.name, t.id),
+            (true, Lang::En) => format!("{} ({}, chosen)", t.name, t.id),
+            (false, Lang::En) => format!("{} ({})", t.name, t.id),
+        })
+        .collect();
+    match (tie.broken_by, lang) {
+        (TieBreak::ApplicableMaximum, Lang::Zh) => format!(
+            "并列：{n} 个合格站点得分率同为 {percent}%，争最后一个示范点名额：{}；按适用满分较高者（记为不适用的项目较少）入选。",
+            sites.join("、")
+        ),
+        (TieBreak::ApplicableMaximum, Lang::En) => format!(
+            "Tie: {n} accepted sites share {percent}% for the last demonstration place: {}; the one with the larger applicable maximum (fewer items not applicable) was chosen.",
+            sites.join(", ")
+        ),
+        (TieBreak::AdvisoryMisses, Lang::Zh) => format!(
+            "并列：{n} 个合格站点得分率同为 {percent}%，争最后一个示范点名额：{}；按建议项失分较少者入选。",
+            sites.join("、")
+        ),
+        (TieBreak::SiteId, Lang::Zh) => format!(
+            "并列：{n} 个合格站点得分率同为 {percent}%，建议项失分也相同，争最后一个示范点名额：{}；记录无法区分，暂按站点编号顺序入选，请县里裁定。",
+            sites.join("、")
+        ),
+        (TieBreak::AdvisoryMisses, Lang::En) => format!(
+            "Tie: {n} accepted sites share {percent}% for the last demonstration place: {}; the one with fewer advisory misses was chosen.",
+            sites.join(", ")
+        ),
+        (TieBreak::SiteId, Lang::En) => format!(
+            "Tie: {n} accepted sites share {percent}% and their advisory misses for the last demonstration place: {}; the records cannot tell them apart, so they were taken in site-id order: the county should decide.",
+            sites.join(", ")
+        ),
     }
 }
 
@@ -37,7 +82,13 @@ fn reason(place: &crate::audit::rank::Place, kind: &str, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
-fn table(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+fn table(
+    ranking: &Ranking,
+    kind: &str,
+    unread: &[UnreadRecord],
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut grid = Table::new();
     grid.load_style(UTF8_FULL_CONDENSED).set_header(vec![
         lang.pick("名次", "rank"),
@@ -111,7 +162,19 @@ fn table(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::
                 chosen.join(", ")
             }
         ),
+    }?;
+    if let Some(tie) = ranking.tie() {
+        writeln!(out, "{}", tie_text(&tie, lang))?;
     }
+    for u in unread {
+        writeln!(
+            out,
+            "{}{}",
+            lang.pick("未能读取（未参加排名）：", "not read (not ranked): "),
+            u.message
+        )?;
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -121,7 +184,34 @@ struct RankDoc<'a> {
     wanted: usize,
     demonstrated_kind: &'a str,
     shortfall: Option<String>,
+    tie: Option<TieJson<'a>>,
     ranking: Vec<RankRow<'a>>,
+    errors: Vec<ErrorJson<'a>>,
+}
+
+/// The tie at the last demonstration place.
+#[derive(Serialize)]
+struct TieJson<'a> {
+    percent: Points,
+    broken_by: TieBreak,
+    text: String,
+    sites: Vec<TiedJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct TiedJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    chosen: bool,
+    advisory_misses: usize,
+}
+
+/// A record that could not be read, as check writes it.
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    record: &'a str,
+    row: Option<usize>,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -140,8 +230,38 @@ struct RankRow<'a> {
     reason: Option<String>,
 }
 
-fn json(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+fn json(
+    ranking: &Ranking,
+    kind: &str,
+    unread: &[UnreadRecord],
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let tie = ranking.tie();
     let doc = RankDoc {
+        tie: tie.as_ref().map(|t| TieJson {
+            percent: Points::from_tenths(t.percent_tenths),
+            broken_by: t.broken_by,
+            text: tie_text(t, lang),
+            sites: t
+                .sites
+                .iter()
+                .map(|s| TiedJson {
+                    id: &s.id,
+                    name: &s.name,
+                    chosen: s.chosen,
+                    advisory_misses: s.advisory_misses,
+                })
+                .collect(),
+        }),
+        errors: unread
+            .iter()
+            .map(|u| ErrorJson {
+                record: &u.origin,
+                row: (u.row > 0).then_some(u.row),
+                message: &u.message,
+            })
+            .collect(),
         schema_version: super::SCHEMA_VERSION,
         demonstration: ranking.demonstration().map(|p| p.entry.id()).collect(),
         wanted: ranking.wanted,

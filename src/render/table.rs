@@ -314,6 +314,23 @@ impl Renderer for Table {
             write!(out, "{block}")?;
         }
         writeln!(out)?;
+        if !totals.unread.is_empty() {
+            let n = totals.unread.len();
+            writeln!(
+                out,
+                "{}",
+                match lang {
+                    Lang::Zh => format!("未能读取的记录 {n} 份（未计入本表，改正后重新检查）："),
+                    Lang::En => format!(
+                        "{n} records could not be read (not in this table; correct them and check again):"
+                    ),
+                }
+            )?;
+            for u in &totals.unread {
+                writeln!(out, "  {}", u.message.replace('\n', "\n  "))?;
+            }
+            writeln!(out)?;
+        }
         let (pass, rectify, incomplete) = (totals.pass, totals.rectify, totals.incomplete);
         match lang {
             Lang::Zh => writeln!(

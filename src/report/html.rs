@@ -318,6 +318,12 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
         .map(|s| (s.record.id.as_str(), s))
         .collect();
     let mut body = format!("<h1>{}</h1>\n", escape(&report.title()));
+    if let Some(warning) = wording::partial_campaign(report) {
+        body.push_str(&format!(
+            "<p class=\"warning\"><strong>{}</strong></p>\n",
+            escape(&warning)
+        ));
+    }
 
     // The campaign.
     let mut rows: Vec<(&str, String)> = Vec::new();
@@ -438,6 +444,12 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
             ));
         }
         body.push_str("</ol>\n");
+    }
+    if let Some(tie) = report.ranking.tie() {
+        body.push_str(&format!(
+            "<p class=\"warning\">{}</p>\n",
+            escape(&crate::render::ranking::tie_text(&tie, lang))
+        ));
     }
     if let Some(shortfall) = report.ranking.shortfall(lang) {
         body.push_str(&format!(

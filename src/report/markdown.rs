@@ -146,6 +146,9 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
         .map(|s| (s.record.id.as_str(), s))
         .collect();
     let mut out = format!("# {}\n\n", md_escape(&report.title()));
+    if let Some(warning) = wording::partial_campaign(report) {
+        out.push_str(&format!("**{}**\n\n", md_escape(&warning)));
+    }
     let sep = lang.pick("：", ": ");
     if !campaign.name.is_empty() {
         out.push_str(&format!(
@@ -263,6 +266,12 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
             ));
         }
         out.push('\n');
+    }
+    if let Some(tie) = report.ranking.tie() {
+        out.push_str(&format!(
+            "> {}\n\n",
+            md_escape(&crate::render::ranking::tie_text(&tie, lang))
+        ));
     }
     if let Some(shortfall) = report.ranking.shortfall(lang) {
         out.push_str(&format!("> {}\n\n", md_escape(&shortfall)));

@@ -23,14 +23,7 @@ use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::waiver::Waiver;
 
-/// One input file and its SHA-256, so a report can be shown to come from unaltered inputs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InputDigest {
-    /// The path as given.
-    pub path: String,
-    /// Lowercase hex SHA-256 of the file's bytes.
-    pub sha256: String,
-}
+pub use crate::inputs::InputDigest;
 
 /// Everything a report shows.
 pub struct Report<'a> {
@@ -51,6 +44,9 @@ pub struct Report<'a> {
     /// The sites as re-inspected (their records with the re-inspections laid over),
     /// judged like `sites`; empty when there were no re-inspections.
     pub rechecked: Vec<SiteResult<'a>>,
+    /// Records that could not be read: the report is of the others, and its first page
+    /// says so.
+    pub unread: &'a [crate::audit::UnreadRecord],
 }
 
 /// Where a waiver stands on the report's day.

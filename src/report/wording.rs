@@ -251,6 +251,36 @@ pub fn due_text(report: &Report<'_>, due: Deadline) -> String {
     }
 }
 
+/// The warning on a report's first page when records could not be read, or `None`: a
+/// report of part of a campaign must say so where it is first read.
+pub fn partial_campaign(report: &Report<'_>) -> Option<String> {
+    if report.unread.is_empty() {
+        return None;
+    }
+    let n = report.unread.len();
+    let files: Vec<String> = report
+        .unread
+        .iter()
+        .map(|u| {
+            if u.row > 0 {
+                format!("{}:{}", u.origin, u.row)
+            } else {
+                u.origin.clone()
+            }
+        })
+        .collect();
+    Some(match report.lang {
+        Lang::Zh => format!(
+            "注意：{n} 份检查记录未能读取，本报告不含这些站点，统计和排名均不完整：{}。请改正后重新生成报告。",
+            files.join("、")
+        ),
+        Lang::En => format!(
+            "Warning: {n} inspection records could not be read; this report leaves their sites out, and its counts and ranking are incomplete: {}. Correct them and make the report again.",
+            files.join(", ")
+        ),
+    })
+}
+
 /// The line under a table of deadlines when some are provisional, or `None`.
 pub fn provisional_footnote(report: &Report<'_>) -> Option<String> {
     let span = report

@@ -538,7 +538,11 @@ fn summary_sheet(
     let mut row: u32 = 0;
     sheet.text(row, 0, &report.title(), Style::Title)?;
     sheet.sheet.set_row_height(row, 24.0)?;
-    row += 2;
+    row += 1;
+    if let Some(warning) = wording::partial_campaign(report) {
+        sheet.text(row, 0, &warning, Style::Text)?;
+    }
+    row += 1;
 
     // Facts: the label from column A runs on over the empty B, the value stands in C.
     let mut facts: Vec<(&str, String)> = Vec::new();
