@@ -304,3 +304,77 @@ fn a_recheck_of_an_unknown_site_or_before_the_inspection_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("早于检查日期 2020-06-02"));
 }
+
+/// Ruling 16: a result as of a day uses only what is dated on or before it.
+#[test]
+fn the_judging_day_bounds_what_is_known() {
+    let out = yanshou()
+        .args([
+            "check",
+            "examples/puyang-2020",
+            "--as-of",
+            "2020-06-05",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = doc["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        !ids.contains(&"baigang") && !ids.contains(&"haitong"),
+        "{ids:?}"
+    );
+    assert_eq!(ids.len(), 12);
+    let later = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| {
+            w["message"]
+                .as_str()
+                .unwrap()
+                .contains("after the judging day")
+        })
+        .count();
+    assert_eq!(later, 12);
+
+    // Re-inspections after the day had not happened: luhe's (07-10) and haitong's (07-17).
+    let doc = recheck("2020-06-20");
+    assert_eq!(
+        status(&doc, "luhe", "org.trainees").as_deref(),
+        Some("pending"),
+        "{doc}"
+    );
+    assert_eq!(
+        status(&doc, "haitong", "equipment.office").as_deref(),
+        Some("pending")
+    );
+    assert_eq!(site(&doc, "luhe")["rechecked_on"], Value::Null);
+
+    // No notice for a site not yet inspected on the report's day.
+    let scratch = Scratch::new("followup", "judging-day");
+    let dir = scratch.join("out");
+    let out = yanshou()
+        .args([
+            "report",
+            "examples/puyang-2020",
+            "--as-of",
+            "2020-06-05",
+            "--format",
+            "md",
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(dir.join("md/notices/liutun.md").exists());
+    assert!(!dir.join("md/notices/baigang.md").exists());
+    assert!(!dir.join("md/notices/haitong.md").exists());
+}

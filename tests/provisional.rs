@@ -19,7 +19,15 @@ fn yanshou() -> Command {
 
 fn check_json(extra: &[&str]) -> (Value, String, Option<i32>) {
     let out = yanshou()
-        .args(["check", LATE, PASSING, "--format", "json"])
+        .args([
+            "check",
+            LATE,
+            PASSING,
+            "--format",
+            "json",
+            "--as-of",
+            "2026-12-31",
+        ])
         .args(extra)
         .output()
         .unwrap();
@@ -78,7 +86,10 @@ fn the_official_year_makes_the_same_run_final() {
 
 #[test]
 fn the_table_the_report_and_the_notice_carry_the_caveat() {
-    let out = yanshou().args(["check", LATE]).output().unwrap();
+    let out = yanshou()
+        .args(["check", LATE, "--as-of", "2026-12-31"])
+        .output()
+        .unwrap();
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("2027-01-18（暂定）"), "{table}");
     assert!(
@@ -88,7 +99,15 @@ fn the_table_the_report_and_the_notice_carry_the_caveat() {
 
     let dir = common::Scratch::new("provisional", "report");
     let status = yanshou()
-        .args(["report", LATE, "--format", "html,md", "--out"])
+        .args([
+            "report",
+            LATE,
+            "--as-of",
+            "2026-12-31",
+            "--format",
+            "html,md",
+            "--out",
+        ])
         .arg(dir.join("out"))
         .output()
         .unwrap();

@@ -80,6 +80,9 @@ pub struct Totals {
     pub incomplete: usize,
     /// Sites inspected outside the acceptance phase.
     pub late: Vec<LateInspection>,
+    /// Records dated after the judging day, left out (ruling 16): what has not happened
+    /// yet on that day is not known on it.
+    pub after_judging_day: Vec<LateInspection>,
     /// Waivers that had run out on the day judged, each with the record it concerns.
     pub expired: Vec<(crate::record::waiver::Waiver, String)>,
     /// The provisional years any deadline of these sites was counted over.
@@ -128,6 +131,7 @@ impl Totals {
         self.rectify += later.rectify;
         self.incomplete += later.incomplete;
         self.late.extend(later.late);
+        self.after_judging_day.extend(later.after_judging_day);
         self.expired.extend(later.expired);
         self.provisional = YearSpan::join_opt(self.provisional, later.provisional);
         self.unread.extend(later.unread);

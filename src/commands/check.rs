@@ -136,6 +136,18 @@ impl SiteWork for Checking<'_> {
 
     fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Part) -> Result<()> {
         let (plan, run, lang) = (self.plan, self.run, self.lang);
+        // Ruling 16: an inspection after the judging day has not happened yet on it.
+        if super::after_judging_day(incoming.record(), self.as_of, lang, &mut part.notices) {
+            let r = incoming.record();
+            // Known to the run, so its waivers name a site of the run.
+            part.waived.insert(r.id.clone());
+            part.totals.after_judging_day.push(audit::LateInspection {
+                site: r.id.clone(),
+                origin: r.origin.clone(),
+                inspected_on: r.inspected_on,
+            });
+            return Ok(());
+        }
         let mut site =
             super::judge_incoming(plan, &incoming, lang, Detail::Findings, &self.all_passed)?;
         let (waived, notices) = (&mut part.waived, &mut part.notices);

@@ -165,6 +165,53 @@ fn judge_incoming<'a>(
     })
 }
 
+/// Whether `record` is dated after the judging day, and so left out (ruling 16: a result
+/// as of a day uses only what is dated on or before it); if so, a warning says it.
+fn after_judging_day(
+    record: &crate::record::Record,
+    as_of: jiff::civil::Date,
+    lang: Lang,
+    notices: &mut dyn Write,
+) -> bool {
+    if record.inspected_on <= as_of {
+        return false;
+    }
+    let (origin, on) = (&record.origin, record.inspected_on);
+    let _ = match lang {
+        Lang::Zh => writeln!(
+            notices,
+            "注意：{origin}：检查日期 {on} 晚于评定日 {as_of}，未计入（评定日之后的记录当日尚未发生）"
+        ),
+        Lang::En => writeln!(
+            notices,
+            "warning: {origin}: inspected on {on}, after the judging day {as_of}: not counted (what is dated later had not happened on that day)"
+        ),
+    };
+    true
+}
+
+/// Leaves out the records dated after the judging day (ruling 16), each said on stderr;
+/// their sites stay known to the run (`seen`), so their waivers are not "unknown sites".
+/// Gives how many were left out.
+fn drop_after_judging_day(
+    records: &mut Vec<crate::record::Record>,
+    as_of: jiff::civil::Date,
+    lang: Lang,
+    seen: &mut HashSet<String>,
+) -> usize {
+    let before = records.len();
+    let stderr = &mut std::io::stderr().lock();
+    records.retain(|r| {
+        if after_judging_day(r, as_of, lang, stderr) {
+            seen.insert(r.id.clone());
+            false
+        } else {
+            true
+        }
+    });
+    before - records.len()
+}
+
 /// A record that could not be read, as every command keeps it.
 fn unread_record(plan: &Plan, error: &anyhow::Error, at: crate::inputs::At) -> audit::UnreadRecord {
     audit::UnreadRecord {

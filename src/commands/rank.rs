@@ -114,6 +114,11 @@ impl SiteWork for Ranking<'_> {
     }
 
     fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Part) -> Result<()> {
+        // Ruling 16, as check has it.
+        if super::after_judging_day(incoming.record(), self.as_of, self.lang, &mut part.notices) {
+            part.waived.insert(incoming.record().id.clone());
+            return Ok(());
+        }
         // Ranking reads scores and verdicts only: no finding is worded.
         let (plan, lang) = (self.plan, self.lang);
         let mut site =

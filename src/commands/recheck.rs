@@ -29,18 +29,22 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
         plan.campaign_dir.as_deref(),
         &args.calendar,
     )?;
-    let rechecks = inputs::read_rechecks(&plan, &args.followup)?;
+    let mut rechecks = inputs::read_rechecks(&plan, &args.followup)?;
     let inputs = Plan {
         files: plan.files.clone(),
         ..plan.clone_settings()
     }
     .read_all(&ReadOptions::default())?;
+    let mut inputs = inputs;
+    let mut seen = std::collections::HashSet::new();
+    // Ruling 16: what is dated after the judging day had not happened on it.
+    super::drop_after_judging_day(&mut inputs.records, as_of, args.lang, &mut seen);
+    super::drop_after_judging_day(&mut rechecks, as_of, args.lang, &mut Default::default());
     for u in &inputs.unread {
         writeln!(io::stderr().lock(), "yanshou: {}", u.message)?;
     }
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
 
-    let mut seen = std::collections::HashSet::new();
     let mut befores = Vec::with_capacity(inputs.records.len());
     for record in &inputs.records {
         let mut site = audit::evaluate(checklist_of(&inputs, record)?, record, args.lang);

@@ -29,7 +29,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         fast: false,
     };
     let settings = plan.clone_settings();
-    let inputs = plan.read_all(&options)?;
+    let mut inputs = plan.read_all(&options)?;
     for unread in &inputs.unread {
         let _ = std::io::Write::write_fmt(
             &mut std::io::stderr(),
@@ -46,6 +46,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     };
     let as_of = super::as_of(args.as_of.as_deref())?;
     let mut waived = std::collections::HashSet::new();
+    super::drop_after_judging_day(&mut inputs.records, as_of, args.lang, &mut waived);
     let mut sites = Vec::with_capacity(inputs.records.len());
     for record in &inputs.records {
         let checklist = inputs.checklist_for(&record.kind).ok_or_else(|| {
@@ -72,7 +73,8 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         .chain(run.phases.iter().map(|p| p.working_days.provisional()))
         .fold(None, crate::calendar::YearSpan::join_opt);
     super::warn_provisional(provisional, &loaded.calendar, args.lang);
-    let rechecks = inputs::read_rechecks(&settings, &[])?;
+    let mut rechecks = inputs::read_rechecks(&settings, &[])?;
+    super::drop_after_judging_day(&mut rechecks, as_of, args.lang, &mut Default::default());
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
     let mut rechecked = Vec::with_capacity(merged.len());
     for record in &merged {

@@ -404,7 +404,15 @@ impl Renderer for Json {
                 w.item, w.approved_by, w.approved_on, w.expires
             ),
         });
-        let warnings: Vec<Warning<'_>> = late.chain(expired).collect();
+        let future = totals.after_judging_day.iter().map(|later| Warning {
+            site: &later.site,
+            record: &later.origin,
+            message: format!(
+                "inspected on {}, after the judging day: not counted",
+                later.inspected_on
+            ),
+        });
+        let warnings: Vec<Warning<'_>> = future.chain(late).chain(expired).collect();
         let close = if self.sites == 0 { "]" } else { "\n  ]" };
         write!(out, "{close},\n  \"summary\": ")?;
         write_nested(&summary, 1, out)?;
