@@ -73,7 +73,7 @@ pub enum Command {
     Recheck(RecheckArgs),
     /// Rank sites and name the demonstration sites (clause 4.2).
     #[command(
-        after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible; ties break on fewer advisory misses, then site id.\nCSV: one row per site, best first (every site, whatever --top). JSON and CSV are documented in docs/output/rank.md.\nExit codes: 0 every demonstration site chosen; 1 fewer eligible sites than demonstration sites wanted; 2 bad input or usage (the sites that could be read are still ranked).\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv"
+        after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible. Sites rank by percentage of\ntheir applicable maximum, then the larger maximum (an item not applicable never lifts a site), then fewer\nadvisory misses, then site id; a tie at the last demonstration place is stated with the rule that broke it.\nCSV: one row per site, best first (every site, whatever --top). JSON and CSV are documented in docs/output/rank.md.\nExit codes: 0 every demonstration site chosen; 1 fewer eligible sites than demonstration sites wanted; 2 bad input or usage (the sites that could be read are still ranked).\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv"
     )]
     Rank(RankArgs),
     /// Write the campaign summary, a page per site and rectification notices.
