@@ -652,3 +652,54 @@ fn check_says_what_its_verdicts_were_made_from() {
         .unwrap();
     assert_eq!(again.status.code(), Some(2));
 }
+
+#[test]
+fn a_campaign_may_set_the_tie_break_order() {
+    let dir = Scratch::new("fidelity", "tie-break");
+    fs::create_dir_all(dir.join("c/sites")).unwrap();
+    // Two accepted sites alike but for their ids and inspection days.
+    fs::write(
+        dir.join("c/sites/a.toml"),
+        PASS.replace("id = \"fixture-pass\"", "id = \"a-late\"")
+            .replace("inspected_on = 2020-06-02", "inspected_on = 2020-06-10"),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("c/sites/b.toml"),
+        PASS.replace("id = \"fixture-pass\"", "id = \"b-early\""),
+    )
+    .unwrap();
+    let chosen = |settings: &str| {
+        fs::write(dir.join("c/campaign.toml"), settings).unwrap();
+        let out = yanshou()
+            .current_dir(&*dir)
+            .args(["rank", "c", "--format", "json"])
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            doc["demonstration"][0].clone(),
+            doc["tie"]["broken_by"].clone(),
+        )
+    };
+    assert_eq!(
+        chosen("name = \"x\"\ndemonstration_sites = 1\n"),
+        (Value::from("a-late"), Value::from("site_id"))
+    );
+    assert_eq!(
+        chosen("name = \"x\"\ndemonstration_sites = 1\ntie_break = [\"inspected_on\"]\n"),
+        (Value::from("b-early"), Value::from("inspected_on"))
+    );
+    fs::write(
+        dir.join("c/campaign.toml"),
+        "name = \"x\"\ntie_break = [\"earliest\"]\n",
+    )
+    .unwrap();
+    let out = yanshou()
+        .current_dir(&*dir)
+        .args(["rank", "c", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a tie-break rule"));
+}

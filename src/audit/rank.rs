@@ -16,9 +16,11 @@ pub struct Entry {
     /// Id, name and kind end to end: one allocation per site rather than three, as a
     /// ranking holds every site of the input.
     text: String,
-    /// Where the name and the kind start in `text`.
-    name_at: usize,
-    kind_at: usize,
+    /// Where the name and the kind start in `text` (u32: a place is kept small).
+    name_at: u32,
+    kind_at: u32,
+    /// The day the site was inspected, for a campaign that breaks ties by it.
+    pub inspected_on: jiff::civil::Date,
     /// Points earned.
     pub score: Points,
     /// Applicable maximum.
@@ -41,6 +43,7 @@ impl Entry {
             percent_tenths: site.score.percent_tenths,
             verdict: site.verdict,
             advisory_misses: site.advisory_misses(),
+            inspected_on: r.inspected_on,
             ..Entry::named(&r.id, &r.name, &r.kind)
         }
     }
@@ -52,10 +55,13 @@ impl Entry {
         text.push_str(id);
         text.push_str(name);
         text.push_str(kind);
+        // Ids and names are cut to sensible lengths by the readers (cells of 64 KiB).
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Entry {
             text,
-            name_at: id.len(),
-            kind_at: id.len() + name.len(),
+            name_at: at(id.len()),
+            kind_at: at(id.len() + name.len()),
+            inspected_on: jiff::civil::Date::MIN,
             score: Points::ZERO,
             max_score: Points::ZERO,
             percent_tenths: 0,
@@ -66,17 +72,17 @@ impl Entry {
 
     /// Site id.
     pub fn id(&self) -> &str {
-        &self.text[..self.name_at]
+        &self.text[..self.name_at as usize]
     }
 
     /// Site name.
     pub fn name(&self) -> &str {
-        &self.text[self.name_at..self.kind_at]
+        &self.text[self.name_at as usize..self.kind_at as usize]
     }
 
     /// Kind of site.
     pub fn kind(&self) -> &str {
-        &self.text[self.kind_at..]
+        &self.text[self.kind_at as usize..]
     }
 }
 
@@ -88,8 +94,8 @@ type Key = (u64, u64, usize);
 /// from 0 to 1000 tenths, so counting takes one pass; `None`, with `keys` untouched, when
 /// the scores are too spread to count (they then need a plain sort).
 fn by_score(keys: &mut Vec<Key>) -> Option<Vec<usize>> {
-    // The packed key holds `u32::MAX - percent` above the advisory misses.
-    let rank_of = |key: &Key| key.0 >> 32;
+    // The packed key holds the percentage in its top 16 bits ([`sort_key`]).
+    let rank_of = |key: &Key| key.0 >> 48;
     let best = keys.iter().map(rank_of).min()?;
     let spread = keys.iter().map(|k| rank_of(k) - best).max().unwrap_or(0);
     if spread > 100_000 {
@@ -185,9 +191,30 @@ pub enum TieBreak {
     ApplicableMaximum,
     /// Fewer advisory items that lost points.
     AdvisoryMisses,
+    /// The earlier inspection.
+    InspectedOn,
     /// Nothing in the records told them apart: their site ids, in order. A county that
     /// wants another rule decides and records it.
     SiteId,
+}
+
+impl TieBreak {
+    /// The criteria a campaign may order (`tie_break` in campaign.toml), by their names.
+    pub const CONFIGURABLE: &[(&str, TieBreak)] = &[
+        ("advisory_misses", TieBreak::AdvisoryMisses),
+        ("inspected_on", TieBreak::InspectedOn),
+    ];
+
+    /// The order when the campaign sets none: fewer advisory misses, then the site id.
+    pub const DEFAULT_ORDER: &[TieBreak] = &[TieBreak::AdvisoryMisses];
+
+    /// A configurable criterion by its name.
+    pub fn named(name: &str) -> Option<TieBreak> {
+        TieBreak::CONFIGURABLE
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
+    }
 }
 
 /// One place in the ranking.
@@ -206,17 +233,34 @@ pub struct Place {
 /// Sites gathered for a ranking as they are read, each with its sort key worked out at
 /// once, on the reading thread and while the entry is at hand, so that ranking a country's
 /// sites does not walk them all again to find their keys.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Entrants {
     places: Vec<Place>,
     /// For each place, in order: [`sort_key`] and the place's index.
     keys: Vec<Key>,
+    /// The tie-break criteria after the percentage and the maximum.
+    order: Vec<TieBreak>,
+}
+
+impl Default for Entrants {
+    fn default() -> Entrants {
+        Entrants::ordered(TieBreak::DEFAULT_ORDER)
+    }
 }
 
 impl Entrants {
+    /// No sites yet, to be ranked with the tie-break criteria `order` (at most two are used).
+    pub fn ordered(order: &[TieBreak]) -> Entrants {
+        Entrants {
+            places: Vec::new(),
+            keys: Vec::new(),
+            order: order.iter().copied().take(2).collect(),
+        }
+    }
+
     /// Adds a site, after those gathered so far.
     pub fn push(&mut self, entry: Entry) {
-        let (score, id) = sort_key(&entry);
+        let (score, id) = sort_key(&entry, &self.order);
         self.keys.push((score, id, self.places.len()));
         self.places.push(Place {
             rank: 0,
@@ -249,17 +293,38 @@ impl FromIterator<Entry> for Entrants {
 }
 
 /// What sites are sorted by before their whole ids: the percentage, then the larger
-/// applicable maximum, then fewer advisory misses, packed in one number, then the id's
-/// first eight bytes, so that most comparisons touch no string (most sites tie on score).
+/// applicable maximum, then the campaign's tie-break criteria (at most two), packed in one
+/// number, 16 bits each; then the id's first eight bytes, so that most comparisons touch
+/// no string (most sites tie on score).
 ///
 /// The maximum comes second so that an item recorded not applicable never lifts a site
 /// above one that has the item: the same misses weigh more on a smaller maximum, and at a
 /// percentage rounded to the same tenth the site with more to show ranks first.
-fn sort_key(e: &Entry) -> (u64, u64) {
-    let score = u64::from(u32::MAX - e.percent_tenths) << 32;
-    let max = u64::from(e.max_score.tenths()).min(0xffff);
-    let misses = u64::try_from(e.advisory_misses).map_or(0xffff, |m| m.min(0xffff));
-    (score | (0xffff - max) << 16 | misses, id_prefix(e.id()))
+fn sort_key(e: &Entry, order: &[TieBreak]) -> (u64, u64) {
+    let percent = 0xffff - u64::from(e.percent_tenths).min(0xffff);
+    let max = 0xffff - u64::from(e.max_score.tenths()).min(0xffff);
+    let mut key = percent << 48 | max << 32;
+    for (i, criterion) in order.iter().take(2).enumerate() {
+        key |= criterion_key(e, *criterion) << (16 - 16 * i);
+    }
+    (key, id_prefix(e.id()))
+}
+
+/// A tie-break criterion as 16 bits, smaller first.
+fn criterion_key(e: &Entry, criterion: TieBreak) -> u64 {
+    match criterion {
+        TieBreak::AdvisoryMisses => {
+            u64::try_from(e.advisory_misses).map_or(0xffff, |m| m.min(0xffff))
+        }
+        // Days from 2000-01-01: earlier first, for 179 years.
+        TieBreak::InspectedOn => {
+            let epoch = jiff::civil::date(2000, 1, 1);
+            epoch.until(e.inspected_on).map_or(0, |span| {
+                u64::try_from(span.get_days()).unwrap_or(0).min(0xffff)
+            })
+        }
+        TieBreak::ApplicableMaximum | TieBreak::SiteId => 0,
+    }
 }
 
 /// The ranking of a campaign. Two rankings are equal when they rank the same places in
@@ -279,6 +344,8 @@ pub struct Ranking {
     pub wanted: usize,
     /// The kind of site demonstrated.
     pub kind: String,
+    /// The tie-break criteria after the percentage and the maximum.
+    tie_order: Vec<TieBreak>,
 }
 
 impl PartialEq for Ranking {
@@ -295,12 +362,22 @@ impl Ranking {
         Ranking::of(entries.into_iter().collect(), wanted, kind)
     }
 
+    /// [`Ranking::new`] with the tie-break criteria `order` (the campaign's `tie_break`).
+    pub fn ordered(entries: Vec<Entry>, wanted: usize, kind: &str, order: &[TieBreak]) -> Ranking {
+        let mut entrants = Entrants::ordered(order);
+        for entry in entries {
+            entrants.push(entry);
+        }
+        Ranking::of(entrants, wanted, kind)
+    }
+
     /// [`Ranking::new`] of sites gathered as they were read: `rank` collects them without
     /// a vector of entries besides.
     pub fn of(entrants: Entrants, wanted: usize, kind: &str) -> Ranking {
         let Entrants {
             places: mut sites,
             mut keys,
+            order: tie_order,
         } = entrants;
         // Sorted as small keys rather than whole entries ([`sort_key`]), then by whole id.
         // Ids are unique (ignoring case, checked when reading), so no two entries tie and
@@ -351,6 +428,7 @@ impl Ranking {
             chosen,
             wanted,
             kind: kind.to_owned(),
+            tie_order,
         }
     }
 
@@ -386,10 +464,12 @@ impl Ranking {
         let first_left = tied.iter().find(|p| !p.demonstration)?;
         let broken_by = if last.entry.max_score > first_left.entry.max_score {
             TieBreak::ApplicableMaximum
-        } else if last.entry.advisory_misses < first_left.entry.advisory_misses {
-            TieBreak::AdvisoryMisses
         } else {
-            TieBreak::SiteId
+            self.tie_order
+                .iter()
+                .copied()
+                .find(|c| criterion_key(&last.entry, *c) < criterion_key(&first_left.entry, *c))
+                .unwrap_or(TieBreak::SiteId)
         };
         Some(Tie {
             percent_tenths: percent,

@@ -29,7 +29,7 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         as_of: super::as_of(args.as_of.as_deref())?,
         all_passed: super::all_passed(&plan),
     };
-    let mut entrants = Entrants::default();
+    let mut entrants = Entrants::ordered(&plan.campaign.tie_break);
     let mut waived = HashSet::new();
     let mut unread = Vec::new();
     plan.for_each_part(&options, &work, |part| {
@@ -106,7 +106,7 @@ impl SiteWork for Ranking<'_> {
 
     fn part(&self) -> Part {
         Part {
-            entrants: Entrants::default(),
+            entrants: Entrants::ordered(&self.plan.campaign.tie_break),
             notices: Vec::new(),
             waived: HashSet::new(),
             unread: Vec::new(),

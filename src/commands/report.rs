@@ -90,10 +90,11 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         let _ = audit::apply_waivers(&mut site, &settings.waivers, as_of);
         rechecked.push(site);
     }
-    let ranking = Ranking::new(
+    let ranking = Ranking::ordered(
         sites.iter().map(Entry::of).collect(),
         campaign.demonstration_sites as usize,
         campaign.demonstrated_kind(),
+        &campaign.tie_break,
     );
     let report = Report {
         run: &run,

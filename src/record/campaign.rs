@@ -44,6 +44,9 @@ pub struct Campaign {
     pub demonstration_kind: Option<String>,
     /// What rectification notice numbers start with, e.g. "濮验改"; "验收整改" when not set.
     pub notice_prefix: Option<String>,
+    /// How ties of percentage and applicable maximum are broken before the site id
+    /// (`tie_break`, ruling 13); the default when not set is fewer advisory misses.
+    pub tie_break: Vec<crate::audit::rank::TieBreak>,
 }
 
 /// Where a checklist comes from.
@@ -89,6 +92,7 @@ impl Campaign {
             calendar: None,
             demonstration_kind: None,
             notice_prefix: None,
+            tie_break: crate::audit::rank::TieBreak::DEFAULT_ORDER.to_vec(),
         }
     }
 
@@ -116,6 +120,7 @@ impl Campaign {
         let calendar = fields.string("calendar").map(|c| c.into_inner());
         let demonstration_kind = fields.string("demonstration_kind").map(|c| c.into_inner());
         let notice_prefix = fields.string("notice_prefix").map(|c| c.into_inner());
+        let tie_break = tie_break(&mut fields);
         let working_days = positive(&mut fields, "rectification_working_days", 20);
         let demonstration = positive(&mut fields, "demonstration_sites", 2);
 
@@ -235,8 +240,52 @@ impl Campaign {
             calendar,
             demonstration_kind,
             notice_prefix,
+            tie_break,
         })
     }
+}
+
+/// `tie_break = ["inspected_on", "advisory_misses"]`: the order of the criteria that break
+/// a tie of percentage and applicable maximum, before the site id. Each at most once.
+fn tie_break(fields: &mut Fields<'_, '_>) -> Vec<crate::audit::rank::TieBreak> {
+    use crate::audit::rank::TieBreak;
+    let Some(names) = fields.strings("tie_break") else {
+        return TieBreak::DEFAULT_ORDER.to_vec();
+    };
+    let mut order = Vec::new();
+    for name in names {
+        match TieBreak::named(name.get_ref()) {
+            Some(t) if !order.contains(&t) => order.push(t),
+            Some(_) => {
+                let shown = name.get_ref();
+                fields.report(
+                    name.span(),
+                    crate::tr!(
+                        "`tie_break` 中“{shown}”写了两次",
+                        "`tie_break` lists \"{shown}\" twice"
+                    ),
+                );
+            }
+            None => {
+                let (shown, known) = (
+                    name.get_ref(),
+                    TieBreak::CONFIGURABLE
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+                fields.report(
+                    name.span(),
+                    crate::tr!(
+                        "`tie_break` 中的“{shown}”不是可用的并列规则：可用 {known}",
+                        "`tie_break` names \"{shown}\", not a tie-break rule: use {known}"
+                    ),
+                );
+            }
+        }
+    }
+    order
 }
 
 fn positive(fields: &mut Fields<'_, '_>, key: &'static str, default: u32) -> u32 {

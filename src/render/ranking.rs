@@ -53,6 +53,14 @@ pub fn tie_text(tie: &Tie, lang: Lang) -> String {
             "Tie: {n} accepted sites share {percent}% for the last demonstration place: {}; the one with the larger applicable maximum (fewer items not applicable) was chosen.",
             sites.join(", ")
         ),
+        (TieBreak::InspectedOn, Lang::Zh) => format!(
+            "并列：{n} 个合格站点得分率同为 {percent}%，争最后一个示范点名额：{}；按活动规定（tie_break），检查日期较早者入选。",
+            sites.join("、")
+        ),
+        (TieBreak::InspectedOn, Lang::En) => format!(
+            "Tie: {n} accepted sites share {percent}% for the last demonstration place: {}; as the campaign's tie_break says, the one inspected earlier was chosen.",
+            sites.join(", ")
+        ),
         (TieBreak::AdvisoryMisses, Lang::Zh) => format!(
             "并列：{n} 个合格站点得分率同为 {percent}%，争最后一个示范点名额：{}；按建议项失分较少者入选。",
             sites.join("、")
