@@ -573,6 +573,44 @@ fn one_bad_record_never_hides_the_others() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["ranking"].as_array().unwrap().len(), 2);
     assert_eq!(doc["errors"].as_array().unwrap().len(), 1);
+    let out = yanshou()
+        .current_dir(&*dir)
+        .args(["rank", "c", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let mut reader = csv::Reader::from_reader(&out.stdout[..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3, "two ranked sites and an error row");
+    assert_eq!(&rows[2][8], "error");
+    assert!(rows[2][11].contains("b.toml"), "{:?}", rows[2]);
+    // recheck follows up the others, and its documents say which record is missing.
+    for format in ["json", "csv", "table"] {
+        let out = yanshou()
+            .current_dir(&*dir)
+            .args(["recheck", "c", "--as-of", "2020-07-31", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        match format {
+            "json" => {
+                let doc: Value = serde_json::from_str(&stdout).expect("a whole document");
+                assert_eq!(doc["errors"][0]["record"], "c/sites/b.toml");
+            }
+            "csv" => {
+                let last = stdout.lines().last().unwrap();
+                assert!(
+                    last.contains(",error,") && last.contains("b.toml"),
+                    "{last}"
+                );
+            }
+            _ => assert!(
+                stdout.contains("未能读取（未计入）：c/sites/b.toml"),
+                "{stdout}"
+            ),
+        }
+    }
     // A report of part of a campaign says so on its first page.
     let out = yanshou()
         .current_dir(&*dir)

@@ -83,7 +83,14 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    render::follow_up::write(&followed, as_of, args.format, args.lang, &mut out)?;
+    render::follow_up::write(
+        &followed,
+        &inputs.unread,
+        as_of,
+        args.format,
+        args.lang,
+        &mut out,
+    )?;
     out.flush()?;
     Ok(if !inputs.unread.is_empty() {
         Outcome::InputsUnread

@@ -7,6 +7,7 @@ use comfy_table::Cell;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::audit::UnreadRecord;
 use crate::audit::recheck::{FollowUp, SiteFollowUp};
 use crate::cli::Format;
 use crate::lang::Lang;
@@ -14,15 +15,27 @@ use crate::lang::Lang;
 /// Writes the followed-up sites in `format`, as they stand on `as_of`.
 pub fn write(
     followed: &[SiteFollowUp<'_, '_>],
+    unread: &[UnreadRecord],
     as_of: Date,
     format: Format,
     lang: Lang,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Table => table(followed, as_of, lang, out),
-        Format::Json => json(followed, as_of, lang, out),
-        Format::Csv => csv(followed, lang, out),
+        Format::Table => {
+            table(followed, as_of, lang, out)?;
+            for u in unread {
+                writeln!(
+                    out,
+                    "{}{}",
+                    lang.pick("未能读取（未计入）：", "not read (not counted): "),
+                    u.message
+                )?;
+            }
+            Ok(())
+        }
+        Format::Json => json(followed, unread, as_of, lang, out),
+        Format::Csv => csv(followed, unread, lang, out),
     }
 }
 
@@ -147,6 +160,7 @@ struct Doc<'a> {
     schema_version: u32,
     as_of: String,
     sites: Vec<SiteJson<'a>>,
+    errors: Vec<super::json::ErrorJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -178,6 +192,7 @@ struct ItemJson<'a> {
 
 fn json(
     followed: &[SiteFollowUp<'_, '_>],
+    unread: &[UnreadRecord],
     as_of: Date,
     lang: Lang,
     out: &mut dyn Write,
@@ -216,12 +231,18 @@ fn json(
                     .collect(),
             })
             .collect(),
+        errors: unread.iter().map(super::json::ErrorJson::of).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
 
-fn csv(followed: &[SiteFollowUp<'_, '_>], lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+fn csv(
+    followed: &[SiteFollowUp<'_, '_>],
+    unread: &[UnreadRecord],
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);
     writer.write_record([
         "site_id",
@@ -274,6 +295,15 @@ fn csv(followed: &[SiteFollowUp<'_, '_>], lang: Lang, out: &mut dyn Write) -> io
             ];
             writer.write_record(fields.map(|f| crate::render::defuse(f).into_owned()))?;
         }
+    }
+    // A record that could not be read: a row of its own at the end, `verdict` and `status`
+    // `error`, the message in `before`.
+    for u in unread {
+        let mut row = vec![String::new(); 12];
+        row[5] = "error".to_owned();
+        row[8] = "error".to_owned();
+        row[9] = crate::render::defuse(&u.message).into_owned();
+        writer.write_record(&row)?;
     }
     writer.flush()?;
     Ok(())

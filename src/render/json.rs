@@ -128,12 +128,23 @@ struct Provenance<'a> {
     inputs: &'a [crate::audit::InputDigest],
 }
 
-/// A record that could not be read.
+/// A record that could not be read, as every document (check, rank, recheck) writes it.
 #[derive(Serialize)]
-struct ErrorJson<'a> {
+pub(crate) struct ErrorJson<'a> {
     record: &'a str,
     row: Option<usize>,
     message: &'a str,
+}
+
+impl<'a> ErrorJson<'a> {
+    /// The record as the documents write it: no row for a whole file.
+    pub(crate) fn of(u: &'a crate::audit::UnreadRecord) -> Self {
+        ErrorJson {
+            record: &u.origin,
+            row: (u.row > 0).then_some(u.row),
+            message: &u.message,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -419,15 +430,7 @@ impl Renderer for Json {
         out.write_all(b",\n  \"warnings\": ")?;
         write_nested(&warnings, 1, out)?;
         // Records that could not be read: the document is still whole, and says so.
-        let errors: Vec<ErrorJson<'_>> = totals
-            .unread
-            .iter()
-            .map(|u| ErrorJson {
-                record: &u.origin,
-                row: (u.row > 0).then_some(u.row),
-                message: &u.message,
-            })
-            .collect();
+        let errors: Vec<ErrorJson<'_>> = totals.unread.iter().map(ErrorJson::of).collect();
         out.write_all(b",\n  \"errors\": ")?;
         write_nested(&errors, 1, out)?;
         out.write_all(b"\n}\n")

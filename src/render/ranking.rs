@@ -25,7 +25,7 @@ pub fn write(
     match format {
         Format::Table => table(ranking, kind, unread, lang, out),
         Format::Json => json(ranking, kind, unread, lang, out),
-        Format::Csv => csv(ranking, kind, lang, out),
+        Format::Csv => csv(ranking, kind, unread, lang, out),
     }
 }
 
@@ -194,7 +194,7 @@ struct RankDoc<'a> {
     shortfall: Option<String>,
     tie: Option<TieJson<'a>>,
     ranking: Vec<RankRow<'a>>,
-    errors: Vec<ErrorJson<'a>>,
+    errors: Vec<super::json::ErrorJson<'a>>,
 }
 
 /// The tie at the last demonstration place.
@@ -212,14 +212,6 @@ struct TiedJson<'a> {
     name: &'a str,
     chosen: bool,
     advisory_misses: usize,
-}
-
-/// A record that could not be read, as check writes it.
-#[derive(Serialize)]
-struct ErrorJson<'a> {
-    record: &'a str,
-    row: Option<usize>,
-    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -262,14 +254,7 @@ fn json(
                 })
                 .collect(),
         }),
-        errors: unread
-            .iter()
-            .map(|u| ErrorJson {
-                record: &u.origin,
-                row: (u.row > 0).then_some(u.row),
-                message: &u.message,
-            })
-            .collect(),
+        errors: unread.iter().map(super::json::ErrorJson::of).collect(),
         schema_version: super::SCHEMA_VERSION,
         demonstration: ranking.demonstration().map(|p| p.entry.id()).collect(),
         wanted: ranking.wanted,
@@ -297,7 +282,13 @@ fn json(
     writeln!(out)
 }
 
-fn csv(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+fn csv(
+    ranking: &Ranking,
+    kind: &str,
+    unread: &[UnreadRecord],
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);
     writer.write_record([
         "rank",
@@ -332,6 +323,14 @@ fn csv(ranking: &Ranking, kind: &str, lang: Lang, out: &mut dyn Write) -> io::Re
             ]
             .map(|f| crate::render::defuse(&f).into_owned()),
         )?;
+    }
+    // A record that could not be read: a row of its own at the end, `verdict` `error`,
+    // the message in `reason`.
+    for u in unread {
+        let mut row = vec![String::new(); 12];
+        row[8] = "error".to_owned();
+        row[11] = crate::render::defuse(&u.message).into_owned();
+        writer.write_record(&row)?;
     }
     writer.flush()?;
     Ok(())
