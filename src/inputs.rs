@@ -279,7 +279,7 @@ pub fn read_sheet(
         ));
     };
     if table::is_long(&row) {
-        let mut long = table::Long::from_header(&row);
+        let mut long = table::Long::from_header(&row).map_err(|e| anyhow!(e.located(origin)))?;
         while let Some(n) = sheet.next_row(&mut row, file)? {
             long.push(&row, n).map_err(|e| anyhow!(e.located(origin)))?;
         }

@@ -623,7 +623,8 @@ impl CsvSource<'_> {
         work: &W,
         merge: &mut dyn FnMut(Done<W::Part>) -> Result<()>,
     ) -> Result<()> {
-        let mut long = table::Long::from_header(header);
+        let mut long =
+            table::Long::from_header(header).map_err(|e| anyhow!(e.located(self.origin)))?;
         let mut pending = first;
         let mut row = ByteRecord::new();
         loop {

@@ -100,7 +100,29 @@ enum Column {
     Item(String),
     Note(String),
     Evidence(String),
+    /// `group/item/choice`: one choice of a multiple choice, which form tools may export
+    /// beside the item's own column. The item's column holds the answer; alone, these
+    /// columns are refused (see [`Wide::from_header`]).
+    Choice(String),
+    /// Export metadata (`_uuid`, `start`, `meta/instanceID`…): carries no observation.
     Ignored,
+    /// A column without a header: a value under it is an error, never skipped.
+    Unnamed,
+}
+
+impl Column {
+    /// What the column holds, for telling two columns that hold the same thing apart from
+    /// two that merely share a spelling: `site.floor_area` and `grp/site.floor_area` are
+    /// one item. `None` for columns that hold nothing of their own.
+    fn holds(&self) -> Option<String> {
+        match self {
+            Column::Site(field) => Some(format!("site:{field}")),
+            Column::Item(id) => Some(id.clone()),
+            Column::Note(id) => Some(format!("{id}{NOTE_SUFFIX}")),
+            Column::Evidence(id) => Some(format!("{id}{EVIDENCE_SUFFIX}")),
+            Column::Choice(_) | Column::Ignored | Column::Unnamed => None,
+        }
+    }
 }
 
 /// The columns of a wide-layout file, read from its header.
@@ -175,8 +197,7 @@ fn runs(numbers: impl IntoIterator<Item = usize>) -> Vec<Range<usize>> {
 
 /// Columns that mobile collection tools add and that carry no observation.
 fn is_metadata(name: &str) -> bool {
-    name.is_empty()
-        || name.starts_with('_')
+    name.starts_with('_')
         || name.starts_with("meta/")
         || matches!(
             name,
@@ -201,7 +222,9 @@ impl Wide {
     /// Reads a header row. Unknown columns are errors naming the nearest item id.
     pub fn from_header(header: &StringRecord, checklists: &[Checklist]) -> Result<Wide, CellError> {
         let mut columns = Vec::with_capacity(header.len());
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        // Every header is resolved here, once, for every reader and command: two columns
+        // that hold the same thing would let the reader's order decide the answer.
+        let mut seen: BTreeMap<String, (usize, String)> = BTreeMap::new();
         for (i, raw) in header.iter().enumerate() {
             let name = raw.trim().trim_start_matches('\u{feff}').to_owned();
             let error = |message: String| CellError {
@@ -211,15 +234,41 @@ impl Wide {
                 message,
             };
             let column = classify(&name, checklists).map_err(error)?;
-            if column != Column::Ignored {
-                if let Some(first) = seen.insert(name.clone(), i + 1) {
-                    return Err(error(crate::tr!(
-                        "列“{name}”出现了两次（第一次在第 {first} 列）",
-                        "column \"{name}\" appears twice (first in column {first})"
-                    )));
+            if let Some(holds) = column.holds() {
+                if let Some((first, first_name)) = seen.insert(holds, (i + 1, name.clone())) {
+                    let letters = column_letters(first);
+                    return Err(error(if *first_name == name {
+                        crate::tr!(
+                            "列“{name}”出现了两次（第一次在第 {first} 列，{letters} 列）：请删去一列",
+                            "column \"{name}\" appears twice (first in column {first}, {letters}): delete one"
+                        )
+                    } else {
+                        crate::tr!(
+                            "列“{name}”与第 {first} 列（{letters} 列）“{first_name}”是同一项：请删去一列",
+                            "column \"{name}\" holds the same as column {first} ({letters}) \"{first_name}\": delete one"
+                        )
+                    }));
                 }
             }
             columns.push((column, name));
+        }
+        // A multiple choice exported only as one column per choice (1/0): reading it would
+        // need the export's choice names; leaving it unrecorded would fail the site in
+        // silence. The form tools can export the answer as one column.
+        for (i, (column, name)) in columns.iter().enumerate() {
+            if let Column::Choice(id) = column
+                && !columns.iter().any(|(c, _)| *c == Column::Item(id.clone()))
+            {
+                return Err(CellError {
+                    row: 1,
+                    column: Some(i + 1),
+                    header: Some(name.clone()),
+                    message: crate::tr!(
+                        "“{name}”是多选题 `{id}` 按选项拆开的列，而表中没有 `{id}` 本身的列：请导出时把多选题放在一列（KoboToolbox：导出设置“多选题”选“单列”；ODK Central：不勾选“拆分多选题”）",
+                        "\"{name}\" is one choice of the multiple choice `{id}`, and the sheet has no column `{id}` itself: export multiple choices as one column (KoboToolbox: export setting \"select_multiple: single column\"; ODK Central: leave \"split select multiple\" unticked)"
+                    ),
+                });
+            }
         }
         for (field, _) in SITE_COLUMNS {
             let optional = *field == "village";
@@ -304,7 +353,7 @@ impl Wide {
                             .iter()
                             .enumerate()
                             .filter(|(i, (c, _))| {
-                                !matches!(c, Column::Site(_) | Column::Ignored)
+                                !matches!(c, Column::Site(_) | Column::Ignored | Column::Choice(_))
                                     && item_of[*i].is_none()
                             })
                             .map(|(i, _)| i),
@@ -593,7 +642,14 @@ impl Wide {
                 }
                 Column::Note(id) => notes.push((id.clone(), text.trim().to_owned())),
                 Column::Evidence(id) => evidence.push((id.clone(), split_paths(text))),
-                Column::Site(_) | Column::Ignored => {}
+                Column::Unnamed => {
+                    let shown = text.trim();
+                    return Err(at(crate::tr!(
+                        "这一列没有列名，却填了“{shown}”：请在第一行写上它的列名（项目编号），或删去这个值",
+                        "this column has no header but holds \"{shown}\": write its name (an item id) in the first row, or delete the value"
+                    )));
+                }
+                Column::Site(_) | Column::Ignored | Column::Choice(_) => {}
             }
         }
         attach(&mut observations, checklist, notes, evidence).map_err(|(id, message)| {
@@ -674,6 +730,9 @@ fn classify(name: &str, checklists: &[Checklist]) -> Result<Column, String> {
     if let Some((field, _)) = SITE_COLUMNS.iter().find(|(f, _)| *f == name) {
         return Ok(Column::Site(field));
     }
+    if name.is_empty() {
+        return Ok(Column::Unnamed);
+    }
     if is_metadata(name) {
         return Ok(Column::Ignored);
     }
@@ -698,7 +757,7 @@ fn classify(name: &str, checklists: &[Checklist]) -> Result<Column, String> {
         return Ok(Column::Item(last.to_owned()));
     }
     if segments.len() >= 2 && item_exists(checklists, segments[segments.len() - 2]) {
-        return Ok(Column::Ignored);
+        return Ok(Column::Choice(segments[segments.len() - 2].to_owned()));
     }
     Err(unknown(last, checklists))
 }
@@ -883,6 +942,8 @@ impl SiteFields {
 #[derive(Debug)]
 pub struct Long {
     columns: BTreeMap<&'static str, usize>,
+    /// Columns without a header: a value under one is an error.
+    unnamed: Vec<usize>,
     sites: BTreeMap<String, LongSite>,
     order: Vec<String>,
 }
@@ -895,19 +956,36 @@ struct LongSite {
 }
 
 impl Long {
-    /// Reads a long-layout header.
-    pub fn from_header(header: &StringRecord) -> Long {
+    /// Reads a long-layout header ([`is_long`] has told it is one).
+    pub fn from_header(header: &StringRecord) -> Result<Long, CellError> {
         let mut columns = BTreeMap::new();
+        let mut unnamed = Vec::new();
         for (i, name) in header.iter().enumerate() {
-            if let Some(c) = LONG_COLUMNS.iter().find(|c| **c == name.trim()) {
-                columns.insert(*c, i);
+            let name = name.trim().trim_start_matches('\u{feff}');
+            match LONG_COLUMNS.iter().find(|c| **c == name) {
+                Some(c) => {
+                    if let Some(first) = columns.insert(*c, i) {
+                        let (first, letters) = (first + 1, column_letters(first + 1));
+                        return Err(CellError {
+                            row: 1,
+                            column: Some(i + 1),
+                            header: Some(name.to_owned()),
+                            message: crate::tr!(
+                                "列“{name}”出现了两次（第一次在第 {first} 列，{letters} 列）：请删去一列",
+                                "column \"{name}\" appears twice (first in column {first}, {letters}): delete one"
+                            ),
+                        });
+                    }
+                }
+                None => unnamed.push(i),
             }
         }
-        Long {
+        Ok(Long {
             columns,
+            unnamed,
             sites: BTreeMap::new(),
             order: Vec::new(),
-        }
+        })
     }
 
     fn get<'r>(&self, row: &'r StringRecord, column: &str) -> &'r str {
@@ -919,6 +997,20 @@ impl Long {
 
     /// Takes one row.
     pub fn push(&mut self, row: &StringRecord, row_number: usize) -> Result<(), CellError> {
+        for &i in &self.unnamed {
+            let shown = row.get(i).map_or("", str::trim);
+            if !shown.is_empty() {
+                return Err(CellError {
+                    row: row_number,
+                    column: Some(i + 1),
+                    header: None,
+                    message: crate::tr!(
+                        "这一列没有列名，却填了“{shown}”：请在第一行写上它的列名，或删去这个值",
+                        "this column has no header but holds \"{shown}\": write its name in the first row, or delete the value"
+                    ),
+                });
+            }
+        }
         let site = self.get(row, "site_id").to_owned();
         let item = self.get(row, "item").to_owned();
         if site.is_empty() && item.is_empty() {
@@ -950,11 +1042,23 @@ impl Long {
         if !self.sites.contains_key(&site) {
             self.order.push(site.clone());
         }
-        let entry = self.sites.entry(site).or_insert_with(|| LongSite {
+        let entry = self.sites.entry(site.clone()).or_insert_with(|| LongSite {
             first_row: row_number,
             ..LongSite::default()
         });
         if SITE_COLUMNS.iter().any(|(f, _)| *f == item) && item != "id" {
+            if let Some((_, _, first)) = entry.fields.iter().find(|(f, _, _)| *f == item) {
+                let (first, col) = (*first, self.columns.get("item").map(|i| i + 1));
+                return Err(CellError {
+                    row: row_number,
+                    column: col,
+                    header: Some("item".into()),
+                    message: crate::tr!(
+                        "站点“{site}”的 `{item}` 填了两次（第一次在第 {first} 行）：请删去一行",
+                        "`{item}` of site \"{site}\" is given twice (first in row {first}): delete one row"
+                    ),
+                });
+            }
             entry.fields.push((item, value, row_number));
         } else {
             entry.items.push((item, value, note, evidence, row_number));

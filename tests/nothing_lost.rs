@@ -1,0 +1,178 @@
+//! Nothing lost, nothing changed (issue #21): every column and every record is read once,
+//! the same way, by every reader and command, or refused with a located error.
+#![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use common::Scratch;
+
+fn yanshou() -> Command {
+    Command::cargo_bin("yanshou").unwrap()
+}
+
+const SITE: &str = "id,name,kind,township,inspected_on,inspectors";
+const ROW: &str = "chengguan,城关镇便民服务中心,township,城关镇,2020-06-02,张伟";
+
+/// Runs `args` in `dir`, returning the exit code and standard error.
+fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = yanshou()
+        .current_dir(dir)
+        .args(args)
+        .args(["--lang", "en"])
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
+/// `check` and `convert` both refuse `file`, and the error says `expected`.
+fn refused_everywhere(dir: &Path, file: &str, expected: &str) {
+    let (code, stderr) = run(dir, &["check", file]);
+    assert_eq!(code, Some(2), "check: {stderr}");
+    assert!(stderr.contains(expected), "check: {stderr}");
+    assert!(stderr.contains(file), "check names the file: {stderr}");
+    let (code, stderr) = run(dir, &["convert", file, "--to", "toml", "--out", "out"]);
+    assert_eq!(code, Some(2), "convert: {stderr}");
+    assert!(stderr.contains(expected), "convert: {stderr}");
+    assert!(!dir.join("out").exists(), "convert wrote nothing");
+}
+
+/// A one-sheet workbook of `rows`.
+fn xlsx(path: &Path, rows: &[&str]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.split(',').enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+// ---------------------------------------------------------------- 1. one header resolution
+
+#[test]
+fn two_columns_for_one_item_are_refused_by_every_reader() {
+    let dir = Scratch::new("nothing-lost", "two-columns");
+    let header = format!("{SITE},site.floor_area,grp/site.floor_area");
+    let row = format!("{ROW},50,80");
+    fs::write(dir.join("two.csv"), format!("{header}\n{row}\n")).unwrap();
+    refused_everywhere(
+        &dir,
+        "two.csv",
+        "column \"grp/site.floor_area\" holds the same as column 7 (G) \"site.floor_area\"",
+    );
+    xlsx(&dir.join("two.xlsx"), &[&header, &row]);
+    refused_everywhere(&dir, "two.xlsx", "holds the same as column 7 (G)");
+    // Two notes for one item: which one is the note?
+    let header = format!("{SITE},site.floor_area,site.floor_area#note,g/site.floor_area#note");
+    fs::write(
+        dir.join("notes.csv"),
+        format!("{header}\n{ROW},80,first,second\n"),
+    )
+    .unwrap();
+    refused_everywhere(&dir, "notes.csv", "holds the same as column 8 (H)");
+    // And a site field given twice.
+    fs::write(
+        dir.join("fields.csv"),
+        format!("{SITE},grp/township\n{ROW},梨园乡\n"),
+    )
+    .unwrap();
+    refused_everywhere(&dir, "fields.csv", "holds the same as column 4 (D)");
+}
+
+#[test]
+fn a_value_under_an_empty_header_is_an_error_and_empty_columns_are_not() {
+    let dir = Scratch::new("nothing-lost", "unnamed");
+    // Excel often saves a few empty columns after the last one: harmless while empty.
+    fs::write(
+        dir.join("trailing.csv"),
+        format!("{SITE},site.floor_area,,\n{ROW},80,,\n"),
+    )
+    .unwrap();
+    let (code, stderr) = run(&dir, &["check", "trailing.csv"]);
+    assert_ne!(code, Some(2), "{stderr}");
+    // The same file with a value in one of them: the value is an observation of nothing.
+    fs::write(
+        dir.join("value.csv"),
+        format!("{SITE},site.floor_area,,\n{ROW},80,,58\n"),
+    )
+    .unwrap();
+    refused_everywhere(
+        &dir,
+        "value.csv",
+        "this column has no header but holds \"58\"",
+    );
+    let (_, stderr) = run(&dir, &["check", "value.csv"]);
+    assert!(stderr.contains("value.csv:2:9"), "row and column: {stderr}");
+    // The long layout too.
+    fs::write(
+        dir.join("long.csv"),
+        "site_id,item,value,\nchengguan,site.floor_area,80,58\n",
+    )
+    .unwrap();
+    refused_everywhere(
+        &dir,
+        "long.csv",
+        "this column has no header but holds \"58\"",
+    );
+}
+
+#[test]
+fn a_multiple_choice_exported_only_per_choice_is_refused_naming_the_export_setting() {
+    let dir = Scratch::new("nothing-lost", "per-choice");
+    fs::write(
+        dir.join("choices.csv"),
+        format!("{SITE},c3/windows.departments/民政局,c3/windows.departments/人社局\n{ROW},1,0\n"),
+    )
+    .unwrap();
+    refused_everywhere(
+        &dir,
+        "choices.csv",
+        "is one choice of the multiple choice `windows.departments`",
+    );
+    let (_, stderr) = run(&dir, &["check", "choices.csv"]);
+    assert!(stderr.contains("single column"), "{stderr}");
+    // Beside the answer's own column, the per-choice columns repeat it: read the answer.
+    fs::write(
+        dir.join("both.csv"),
+        format!(
+            "{SITE},c3/windows.departments,c3/windows.departments/民政局\n{ROW},民政局 人社局,1\n"
+        ),
+    )
+    .unwrap();
+    let (code, stderr) = run(&dir, &["check", "both.csv"]);
+    assert_ne!(code, Some(2), "{stderr}");
+}
+
+#[test]
+fn the_long_layout_refuses_a_column_or_a_site_field_given_twice() {
+    let dir = Scratch::new("nothing-lost", "long-twice");
+    fs::write(
+        dir.join("cols.csv"),
+        "site_id,item,value,value\nchengguan,site.floor_area,50,80\n",
+    )
+    .unwrap();
+    refused_everywhere(&dir, "cols.csv", "column \"value\" appears twice");
+    fs::write(
+        dir.join("rows.csv"),
+        "site_id,item,value\n\
+         chengguan,name,城关镇便民服务中心\n\
+         chengguan,kind,township\n\
+         chengguan,township,城关镇\n\
+         chengguan,inspected_on,2020-06-02\n\
+         chengguan,inspectors,张伟\n\
+         chengguan,township,梨园乡\n",
+    )
+    .unwrap();
+    refused_everywhere(
+        &dir,
+        "rows.csv",
+        "`township` of site \"chengguan\" is given twice (first in row 4)",
+    );
+}
