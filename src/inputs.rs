@@ -148,12 +148,16 @@ pub struct Plan {
     pub waivers_file: Option<PathBuf>,
     /// Re-inspection record files (`rechecks/`), with their formats.
     pub rechecks: Vec<(PathBuf, FileFormat)>,
+    /// Files in the folders given that are not read though they might look like records,
+    /// each said in one line, for the command to warn of.
+    pub skipped: Vec<String>,
 }
 
 /// Finds the campaign, checklists and record files behind the paths given.
 pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
     let mut campaign: Option<(PathBuf, Campaign)> = None;
     let mut record_files: Vec<PathBuf> = Vec::new();
+    let mut skipped = Vec::new();
     for path in paths {
         let shown = path.display();
         let meta = fs::metadata(path).map_err(|e| match e.kind() {
@@ -187,10 +191,10 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
                         "{shown}: campaign folder has no {SITES_DIR}/ folder: put one record per site in {sites}"
                     ));
                 }
-                record_files.extend(record_files_in(&sites)?);
+                record_files.extend(record_files_in(&sites, &mut skipped)?);
                 campaign = Some((path.clone(), parsed));
             } else {
-                let found = record_files_in(path)?;
+                let found = record_files_in(path, &mut skipped)?;
                 if found.is_empty() {
                     bail!(crate::tr!(
                         "{shown}：这个文件夹里既没有 {CAMPAIGN_FILE}，也没有检查记录（.toml、.csv、.xlsx）",
@@ -238,7 +242,7 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
     if let Some(dir) = &campaign_dir {
         let folder = dir.join(RECHECKS_DIR);
         if folder.is_dir() {
-            for file in record_files_in(&folder)? {
+            for file in record_files_in(&folder, &mut skipped)? {
                 let format = sheet::detect(&file)?;
                 rechecks.push((file, format));
             }
@@ -252,6 +256,7 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
         waivers,
         waivers_file,
         rechecks,
+        skipped,
     })
 }
 
@@ -532,6 +537,7 @@ impl Plan {
             waivers: self.waivers.clone(),
             waivers_file: self.waivers_file.clone(),
             rechecks: self.rechecks.clone(),
+            skipped: Vec::new(),
         }
     }
 
@@ -658,12 +664,17 @@ fn load_checklists(campaign: &Campaign, dir: Option<&Path>) -> Result<Vec<Checkl
     Ok(out)
 }
 
-/// The re-inspection records: the campaign's `rechecks/` and any `--followup` paths.
-pub fn read_rechecks(plan: &Plan, followup: &[std::path::PathBuf]) -> Result<Vec<Record>> {
+/// The re-inspection records: the campaign's `rechecks/` and any `--followup` paths; what
+/// those folders hold and is not read is added to `skipped`.
+pub fn read_rechecks(
+    plan: &Plan,
+    followup: &[std::path::PathBuf],
+    skipped: &mut Vec<String>,
+) -> Result<Vec<Record>> {
     let mut files = plan.rechecks.clone();
     for path in followup {
         let found = if path.is_dir() {
-            record_files_in(path)?
+            record_files_in(path, skipped)?
         } else {
             vec![path.clone()]
         };
@@ -722,25 +733,105 @@ pub fn rechecked(records: &[Record], rechecks: &[Record]) -> Result<Vec<Record>>
     Ok(merged)
 }
 
-/// The record files (`.toml`, `.csv`, `.xlsx`) directly in `dir`, sorted by name so every
-/// run reads them in the same order.
-fn record_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
-    let shown = dir.display();
-    let cannot_list = || crate::tr!("{shown}：无法列出文件夹", "{shown}: cannot list folder");
-    let entries = fs::read_dir(dir).with_context(cannot_list)?;
+/// The record files (`.toml`, `.csv`, `.xlsx`) in `dir` and its subfolders (a county may
+/// keep one folder per township), sorted by path so every run reads them in the same order.
+/// Hidden files are read like any other. A link that points nowhere and an Excel lock file
+/// are errors: the first was meant to be a record, the second means a workbook is open,
+/// perhaps with unsaved changes. A spreadsheet yanshou does not read (`.xls`, `.xlsm`…)
+/// is said in `skipped`; other files (photos, scans, documents) lie there unread.
+fn record_files_in(dir: &Path, skipped: &mut Vec<String>) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    for entry in entries {
-        let path = entry.with_context(cannot_list)?.path();
-        let wanted = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "toml" | "csv" | "xlsx"));
-        if wanted && path.is_file() {
-            files.push(path);
-        }
-    }
+    let mut visited = Vec::new();
+    walk(dir, 0, &mut visited, &mut files, skipped)?;
     files.sort();
     Ok(files)
+}
+
+/// How deep [`record_files_in`] goes: deeper is a link loop or a mistake.
+const MAX_DEPTH: usize = 8;
+
+fn walk(
+    dir: &Path,
+    depth: usize,
+    visited: &mut Vec<PathBuf>,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<String>,
+) -> Result<()> {
+    let shown = dir.display();
+    // A folder linked into itself would be read for ever.
+    if let Ok(real) = fs::canonicalize(dir) {
+        if visited.contains(&real) {
+            bail!(crate::tr!(
+                "{shown}：文件夹链接回到了自己的上级：请删去这个链接",
+                "{shown}: the folder links back to a folder above it: remove the link"
+            ));
+        }
+        visited.push(real);
+    }
+    if depth > MAX_DEPTH {
+        bail!(crate::tr!(
+            "{shown}：文件夹嵌套超过 {MAX_DEPTH} 层：请把检查记录放得浅一些",
+            "{shown}: folders nested more than {MAX_DEPTH} deep: keep the records nearer the top"
+        ));
+    }
+    let cannot_list = || crate::tr!("{shown}：无法列出文件夹", "{shown}: cannot list folder");
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir).with_context(cannot_list)? {
+        entries.push(entry.with_context(cannot_list)?.path());
+    }
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let shown = path.display();
+        let meta = match fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(_) if fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) => {
+                let target = fs::read_link(&path)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                bail!(crate::tr!(
+                    "{shown}：链接指向不存在的 {target}：请改正或删去这个链接",
+                    "{shown}: the link points to {target}, which does not exist: fix or remove the link"
+                ));
+            }
+            Err(e) => bail!(crate::tr!(
+                "{shown}：无法打开：{e}",
+                "{shown}: cannot open: {e}"
+            )),
+        };
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        let record = matches!(extension.as_str(), "toml" | "csv" | "xlsx");
+        if meta.is_dir() {
+            walk(&path, depth + 1, visited, files, skipped)?;
+        } else if name.starts_with("~$") && record {
+            // Not a record, and a sign that a workbook beside it is open, perhaps with
+            // unsaved changes. (Excel shortens long names in it, so the workbook is not named.)
+            bail!(crate::tr!(
+                "{shown}：这是 Excel/WPS 打开工作簿时留下的锁文件：请保存并关闭这个文件夹里打开着的工作簿后再运行（关闭后锁文件自动消失）",
+                "{shown}: the lock file Excel/WPS leaves while a workbook is open: save and close the open workbook of this folder, then run again (the lock file then goes away)"
+            ));
+        } else if record && meta.is_file() {
+            files.push(path);
+        } else if record {
+            bail!(crate::tr!(
+                "{shown}：不是普通文件（是管道或设备？）：请放入检查记录文件",
+                "{shown}: not a regular file (a pipe or a device?): put a record file there"
+            ));
+        } else if matches!(extension.as_str(), "xls" | "xlsm" | "xlsb" | "ods" | "et") {
+            skipped.push(crate::tr!(
+                "{shown}：yanshou 不读这种表格，未读取：请另存为 .xlsx 或 .csv",
+                "{shown}: yanshou does not read this kind of spreadsheet, not read: save it as .xlsx or .csv"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The working-day calendar of a run and where its data came from.

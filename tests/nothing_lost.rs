@@ -176,3 +176,148 @@ fn the_long_layout_refuses_a_column_or_a_site_field_given_twice() {
         "`township` of site \"chengguan\" is given twice (first in row 4)",
     );
 }
+
+// ---------------------------------------------------------------- 2. every record read or refused
+
+/// A copy of the example campaign in `dir/c`, for tests that change its folders.
+fn example_copy(dir: &Path) -> std::path::PathBuf {
+    let to = dir.join("c");
+    copy_dir(Path::new("examples/puyang-2020"), &to);
+    to
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// The site ids `check` judged, in its order.
+fn judged(dir: &Path) -> Vec<String> {
+    let out = yanshou()
+        .current_dir(dir)
+        .args(["check", "c", "--as-of", "2020-06-30", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The record files `check` read, in the order its provenance lists them.
+fn read_order(dir: &Path) -> Vec<String> {
+    let out = yanshou()
+        .current_dir(dir)
+        .args(["check", "c", "--as-of", "2020-06-30", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["provenance"]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["path"].as_str())
+        .filter(|p| p.starts_with("c/sites/"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn records_in_subfolders_are_read_in_path_order() {
+    let dir = Scratch::new("nothing-lost", "subfolders");
+    let c = example_copy(&dir);
+    let flat = judged(&dir);
+    // The village stations moved into a folder of their own, and one township deeper still.
+    fs::create_dir_all(c.join("sites/村/梨园")).unwrap();
+    for id in [
+        "chengguan-dongguan",
+        "qingzu-xixinzhuang",
+        "hubuzhai-nanjie",
+    ] {
+        fs::rename(
+            c.join(format!("sites/{id}.toml")),
+            c.join(format!("sites/村/{id}.toml")),
+        )
+        .unwrap();
+    }
+    fs::rename(
+        c.join("sites/liyuan-beijie.toml"),
+        c.join("sites/村/梨园/liyuan-beijie.toml"),
+    )
+    .unwrap();
+    let nested = judged(&dir);
+    assert_eq!(
+        nested, flat,
+        "every record is still read, and judged the same"
+    );
+    // The files are read in the order of their paths, name by name (the sites are then
+    // listed by kind and id, whatever the files).
+    let read = read_order(&dir);
+    let mut by_path: Vec<std::path::PathBuf> = read.iter().map(std::path::PathBuf::from).collect();
+    by_path.sort();
+    assert_eq!(
+        read,
+        by_path
+            .iter()
+            .map(|p| p.to_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(read.last().unwrap(), "c/sites/村/梨园/liyuan-beijie.toml");
+    assert_eq!(read[read.len() - 2], "c/sites/村/qingzu-xixinzhuang.toml");
+    // The same twice: the order is the paths', not the file system's.
+    assert_eq!(judged(&dir), nested);
+    assert_eq!(read_order(&dir), read);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_and_an_excel_lock_file_are_errors_and_an_xls_is_said() {
+    let dir = Scratch::new("nothing-lost", "links");
+    let c = example_copy(&dir);
+    std::os::unix::fs::symlink("../../elsewhere/gone.toml", c.join("sites/gone.toml")).unwrap();
+    let (code, stderr) = run(&dir, &["check", "c", "--as-of", "2020-06-30"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "c/sites/gone.toml: the link points to ../../elsewhere/gone.toml, which does not exist"
+        ),
+        "{stderr}"
+    );
+    fs::remove_file(c.join("sites/gone.toml")).unwrap();
+    // A link to a real record is read.
+    fs::rename(c.join("sites/zian.toml"), dir.join("zian.toml")).unwrap();
+    std::os::unix::fs::symlink("../../zian.toml", c.join("sites/zian.toml")).unwrap();
+    assert!(judged(&dir).contains(&"zian".to_owned()));
+    fs::write(c.join("sites/~$乡镇检查表.xlsx"), b"\x0bowner-file").unwrap();
+    let (code, stderr) = run(&dir, &["check", "c", "--as-of", "2020-06-30"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the lock file Excel/WPS leaves"),
+        "{stderr}"
+    );
+    fs::remove_file(c.join("sites/~$乡镇检查表.xlsx")).unwrap();
+    fs::write(c.join("sites/old.xls"), b"\xd0\xcf\x11\xe0").unwrap();
+    let (code, stderr) = run(&dir, &["check", "c", "--as-of", "2020-06-30"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("warning: c/sites/old.xls: yanshou does not read this kind of spreadsheet"),
+        "{stderr}"
+    );
+}

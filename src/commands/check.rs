@@ -17,7 +17,7 @@ use crate::render::{self, Renderer};
 
 /// Runs `check`.
 pub fn run(args: &CheckArgs) -> Result<Outcome> {
-    let plan = inputs::plan(&args.paths)?;
+    let plan = super::plan(&args.paths)?;
     let loaded = inputs::load_calendar(
         Some(&plan.campaign),
         plan.campaign_dir.as_deref(),

@@ -15,7 +15,7 @@ use crate::record::write;
 
 /// Runs `convert`.
 pub fn run(args: &ConvertArgs) -> Result<Outcome> {
-    let plan = inputs::plan(&args.inputs)?;
+    let plan = super::plan(&args.inputs)?;
     let options = ReadOptions {
         sheet: args.sheet.as_deref(),
         progress: true,

@@ -97,6 +97,22 @@ fn weekday_name(date: jiff::civil::Date, lang: crate::lang::Lang) -> &'static st
     lang.pick(zh, en)
 }
 
+/// Finds the inputs behind `paths` ([`crate::inputs::plan`]) and warns on stderr of what
+/// their folders hold and is not read.
+fn plan(paths: &[std::path::PathBuf]) -> anyhow::Result<crate::inputs::Plan> {
+    let plan = crate::inputs::plan(paths)?;
+    warn_skipped(&plan.skipped);
+    Ok(plan)
+}
+
+/// One warning line per file left out of a folder.
+fn warn_skipped(skipped: &[String]) {
+    let mut stderr = std::io::stderr().lock();
+    for line in skipped {
+        let _ = writeln!(stderr, "{}{line}", crate::tr!("注意：", "warning: "));
+    }
+}
+
 /// Says on stderr, once a run, which years a provisional date or count rests on and how
 /// to make it final: the dates themselves carry the caveat wherever they are shown.
 fn warn_provisional(

@@ -10,13 +10,13 @@ use super::Outcome;
 use crate::audit::rank::{self, Entrants, Entry};
 use crate::audit::{AllPassed, Detail};
 use crate::cli::RankArgs;
-use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
+use crate::inputs::{At, Incoming, Plan, ReadOptions, SiteWork};
 use crate::lang::Lang;
 use crate::render;
 
 /// Runs `rank`.
 pub fn run(args: &RankArgs) -> Result<Outcome> {
-    let plan = inputs::plan(&args.inputs)?;
+    let plan = super::plan(&args.inputs)?;
     let options = ReadOptions {
         sheet: args.sheet.as_deref(),
         progress: true,

@@ -15,7 +15,7 @@ use crate::render;
 
 /// Runs `recheck`.
 pub fn run(args: &RecheckArgs) -> Result<Outcome> {
-    let plan = inputs::plan(std::slice::from_ref(&args.campaign))?;
+    let plan = super::plan(std::slice::from_ref(&args.campaign))?;
     if plan.campaign_dir.is_none() {
         let given = args.campaign.display();
         bail!(crate::tr!(
@@ -29,7 +29,9 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
         plan.campaign_dir.as_deref(),
         &args.calendar,
     )?;
-    let mut rechecks = inputs::read_rechecks(&plan, &args.followup)?;
+    let mut skipped = Vec::new();
+    let mut rechecks = inputs::read_rechecks(&plan, &args.followup, &mut skipped)?;
+    super::warn_skipped(&skipped);
     let inputs = Plan {
         files: plan.files.clone(),
         ..plan.clone_settings()

@@ -16,7 +16,7 @@ use crate::report::{self, Report};
 
 /// Runs `report`.
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
-    let plan = inputs::plan(&args.inputs)?;
+    let plan = super::plan(&args.inputs)?;
     let digests = inputs::digests(&plan, &args.calendar)?;
     let loaded = inputs::load_calendar(
         Some(&plan.campaign),
@@ -73,7 +73,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         .chain(run.phases.iter().map(|p| p.working_days.provisional()))
         .fold(None, crate::calendar::YearSpan::join_opt);
     super::warn_provisional(provisional, &loaded.calendar, args.lang);
-    let mut rechecks = inputs::read_rechecks(&settings, &[])?;
+    let mut rechecks = inputs::read_rechecks(&settings, &[], &mut Vec::new())?;
     super::drop_after_judging_day(&mut rechecks, as_of, args.lang, &mut Default::default());
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
     let mut rechecked = Vec::with_capacity(merged.len());
