@@ -321,3 +321,191 @@ fn a_dangling_link_and_an_excel_lock_file_are_errors_and_an_xls_is_said() {
         "{stderr}"
     );
 }
+
+// ---------------------------------------------------------------- 3. convert is lossless or refuses
+
+/// Texts that have tripped readers: separators, quotes, formula starts, NBSP, line breaks,
+/// not-applicable look-alikes, the "nothing found" marker, and nothing at all.
+fn nasty_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let pieces = prop::sample::select(vec![
+        "、",
+        ",",
+        ";",
+        "；",
+        "/",
+        "\n",
+        "\r",
+        "\r\n",
+        "\t",
+        "'",
+        "''",
+        "=",
+        "-",
+        "+",
+        "@",
+        "\"",
+        " ",
+        "\u{a0}",
+        "不适用",
+        "不适用：",
+        "N/A: ",
+        "NA",
+        "无",
+        "a",
+        "城关",
+        "：",
+        "#",
+        "\\",
+        "民政局",
+        "}",
+        "",
+    ]);
+    prop::collection::vec(pieces, 0..6).prop_map(|p| p.concat())
+}
+
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+fn strings(list: &[String]) -> String {
+    let items: Vec<String> = list.iter().map(|s| quoted(s)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// A township record whose texts are `texts`, in TOML.
+fn nasty_record(
+    t: &[String],
+    inspectors: &[String],
+    members: &[String],
+    paths: &[String],
+) -> String {
+    format!(
+        "id = \"chengguan\"\nname = {}\nkind = \"township\"\ntownship = {}\n\
+         inspected_on = 2020-06-02\ninspectors = {}\n\n[observations]\n\
+         site.floor_area = 60.0\n\
+         sign.name = {{ value = {}, note = {}, evidence = {} }}\n\
+         disclosure.board_colours = {}\n\
+         windows.departments = {}\n\
+         amenities.optional = {{ not_applicable = {} }}\n\
+         service.leader = {{ note = {} }}\n",
+        quoted(&format!("城关{}", t[0])),
+        quoted(&format!("城关镇{}", t[1])),
+        strings(inspectors),
+        quoted(&t[2]),
+        quoted(&t[3]),
+        strings(paths),
+        quoted(&t[4]),
+        strings(members),
+        quoted(&format!("理由{}", t[5])),
+        quoted(&format!("备注{}", t[6])),
+    )
+}
+
+/// `convert` of `from` into `to`: the exit code and standard error.
+fn convert(dir: &Path, from: &str, to: &str, extra: &[&str], out: &str) -> (Option<i32>, String) {
+    let out = yanshou()
+        .current_dir(dir)
+        .args([
+            "convert", from, "--to", to, "--out", out, "--force", "--lang", "en",
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 40,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Every record the TOML reader accepts converts to every format and back into the
+    /// same record, or convert refuses, naming the value and writing nothing.
+    #[test]
+    fn every_record_converts_and_back_unchanged_or_is_refused(
+        texts in proptest::collection::vec(nasty_text(), 7),
+        inspectors in proptest::collection::vec(nasty_text(), 1..3),
+        members in proptest::collection::vec(nasty_text(), 0..3),
+        paths in proptest::collection::vec(nasty_text(), 0..3),
+    ) {
+        let dir = Scratch::new("nothing-lost", "round-trip");
+        let mut members = members;
+        members.push("人社局".to_owned());
+        fs::write(dir.join("a.toml"), nasty_record(&texts, &inspectors, &members, &paths)).unwrap();
+        let (code, _) = convert(&dir, "a.toml", "toml", &[], "n");
+        // Only what a reader accepts must survive.
+        proptest::prop_assume!(code == Some(0));
+        let normal = fs::read_to_string(dir.join("n/chengguan.toml")).unwrap();
+        for (to, extra, file) in [
+            ("csv", &[][..], "o.csv"),
+            ("csv", &["--layout", "long"][..], "o-long.csv"),
+            ("xlsx", &[][..], "o.xlsx"),
+        ] {
+            let (code, stderr) = convert(&dir, "a.toml", to, extra, file);
+            if code == Some(2) {
+                proptest::prop_assert!(stderr.contains("cannot be written as"), "{}", stderr);
+                proptest::prop_assert!(!dir.join(file).exists());
+                continue;
+            }
+            proptest::prop_assert_eq!(code, Some(0), "{}", stderr);
+            let back = format!("back-{file}");
+            let (code, stderr) = convert(&dir, file, "toml", &[], &back);
+            proptest::prop_assert_eq!(code, Some(0), "{}", stderr);
+            let again = fs::read_to_string(dir.join(&back).join("chengguan.toml")).unwrap();
+            proptest::prop_assert_eq!(&again, &normal, "{} {:?}", file, extra);
+        }
+    }
+}
+
+/// What `check` says of the one site of `file`: every field but the record's path.
+fn verdict(dir: &Path, file: &str) -> serde_json::Value {
+    let out = yanshou()
+        .current_dir(dir)
+        .args(["check", file, "--format", "json", "--as-of", "2020-06-30"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut site = json["sites"][0].clone();
+    assert!(site["score"].is_number(), "{file}: {json}");
+    site.as_object_mut().unwrap().remove("record");
+    site
+}
+
+/// The cases the issue found: each is judged the same from TOML and from every format it
+/// converts to, or convert refuses it.
+#[test]
+fn the_texts_that_changed_verdicts_in_conversion_no_longer_do() {
+    let dir = Scratch::new("nothing-lost", "issue-cases");
+    let texts: Vec<String> = ["", "", "N/A: 旧牌已拆除", "", " ", "a", "b"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let record = nasty_record(
+        &texts,
+        &["张伟;李娜".to_owned()],
+        &["民政局/人社局".to_owned()],
+        &["照片/a;b.jpg".to_owned()],
+    );
+    fs::write(dir.join("a.toml"), record).unwrap();
+    let from_toml = verdict(&dir, "a.toml");
+    for (to, extra, file) in [
+        ("csv", &[][..], "o.csv"),
+        ("csv", &["--layout", "long"][..], "o-long.csv"),
+        ("xlsx", &[][..], "o.xlsx"),
+        ("toml", &[][..], "o"),
+    ] {
+        let (code, stderr) = convert(&dir, "a.toml", to, extra, file);
+        assert_eq!(code, Some(0), "{to}: {stderr}");
+        assert_eq!(verdict(&dir, file), from_toml, "{file}");
+    }
+    // A CSV `不适用` with no reason is refused, not written as a TOML answer TOML refuses.
+    let csv = format!("{SITE},site.open_hall\n{ROW},不适用\n");
+    fs::write(dir.join("na.csv"), csv).unwrap();
+    refused_everywhere(&dir, "na.csv", "不适用");
+    // An inspector list of blanks is refused by TOML as by CSV.
+    let blank = nasty_record(&texts, &["  ".to_owned()], &[], &[]);
+    fs::write(dir.join("blank.toml"), blank).unwrap();
+    refused_everywhere(&dir, "blank.toml", "inspectors");
+}

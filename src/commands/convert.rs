@@ -8,9 +8,10 @@ use anyhow::{Context, Result, bail};
 use super::Outcome;
 use crate::checklist::Checklist;
 use crate::cli::{ConvertArgs, ConvertFormat, Layout};
-use crate::inputs::{self, ReadOptions};
+use crate::inputs::{self, Plan, ReadOptions};
 use crate::lang::Lang;
 use crate::output;
+use crate::record::Record;
 use crate::record::write;
 
 /// Runs `convert`.
@@ -22,6 +23,7 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         fast: false,
     };
     // Converting part of the records would lose the rest: all of them, or nothing.
+    let settings = plan.clone_settings();
     let inputs = plan.read_all(&options)?.complete()?;
     let checklist_of = |kind: &str| -> Result<&Checklist> {
         inputs
@@ -50,6 +52,14 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
                 output::check_destination(&path, &args.inputs, args.force)?;
                 files.push((path, write::to_toml(record, checklist_of(&record.kind)?)));
             }
+            let written: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|(path, text)| {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    (name.into_owned(), text.as_bytes().to_vec())
+                })
+                .collect();
+            reads_back(&settings, &inputs.records, &written, "TOML")?;
             for (path, text) in files {
                 output::write_atomic(&path, text.as_bytes())?;
             }
@@ -70,6 +80,12 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
                 }
                 writer.flush()?;
             }
+            reads_back(
+                &settings,
+                &inputs.records,
+                &[("records.csv".into(), bytes.clone())],
+                "CSV",
+            )?;
             output::write_atomic(&args.out, &bytes)?;
         }
         ConvertFormat::Xlsx => {
@@ -78,6 +94,12 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
             let checklists: Vec<&Checklist> = inputs.checklists.iter().collect();
             let bytes =
                 crate::template::xlsx::records_workbook(&checklists, &rows, &header, Lang::Zh)?;
+            reads_back(
+                &settings,
+                &inputs.records,
+                &[("records.xlsx".into(), bytes.clone())],
+                "xlsx",
+            )?;
             output::write_atomic(&args.out, &bytes)?;
         }
     }
@@ -104,4 +126,100 @@ fn table(inputs: &inputs::Inputs, layout: Layout) -> Result<(Vec<String>, Vec<Ve
         }
     }
     Ok((header, rows))
+}
+
+/// Reads what convert is about to write with the same readers as every command, and refuses
+/// (writing nothing) unless every record reads back as it was read: a value the format
+/// cannot hold is named rather than changed in silence. The files are read from a private
+/// temporary folder, removed afterwards.
+fn reads_back(
+    settings: &Plan,
+    records: &[Record],
+    files: &[(String, Vec<u8>)],
+    format: &str,
+) -> Result<()> {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("yanshou-convert-{}-{n}", std::process::id()));
+    let result = (|| -> Result<Vec<Record>> {
+        fs::create_dir_all(&dir)?;
+        let mut paths = Vec::with_capacity(files.len());
+        for (name, bytes) in files {
+            let path = dir.join(name);
+            fs::write(&path, bytes)?;
+            let format = crate::record::sheet::detect(&path)?;
+            paths.push((path, format));
+        }
+        let plan = Plan {
+            files: paths,
+            ..settings.clone_settings()
+        };
+        Ok(plan.read_all(&ReadOptions::default())?.complete()?.records)
+    })();
+    let _ = fs::remove_dir_all(&dir);
+    let back = result.map_err(|e| {
+        let e = super::one_line(&e);
+        anyhow::anyhow!(crate::tr!(
+            "写成 {format} 后读不回来，未写出任何文件（{e}）：这是 yanshou 的缺陷，请报告",
+            "the {format} written does not read back, so nothing was written ({e}): this is a bug in yanshou, please report it"
+        ))
+    })?;
+    for record in records {
+        let again = back.iter().find(|r| r.id == record.id);
+        let difference = match again {
+            None => Some(("id".to_owned(), format!("{:?}", record.id), String::new())),
+            Some(again) => difference(record, again),
+        };
+        if let Some((what, was, now)) = difference {
+            let (origin, id) = (&record.origin, &record.id);
+            bail!(crate::tr!(
+                "{origin}：站点“{id}”的 {what} 无法写成 {format} 而不改变：原为 {was}，读回为 {now}；未写出任何文件：请改用 TOML，或修改这个值",
+                "{origin}: {what} of site \"{id}\" cannot be written as {format} unchanged: it is {was}, and would read back as {now}; nothing was written: convert to TOML, or change the value"
+            ));
+        }
+    }
+    if back.len() != records.len() {
+        let (wrote, read) = (records.len(), back.len());
+        bail!(crate::tr!(
+            "写成 {format} 的 {wrote} 个站点读回为 {read} 个：未写出任何文件",
+            "the {wrote} sites written as {format} read back as {read}: nothing was written"
+        ));
+    }
+    Ok(())
+}
+
+/// The first field or item in which two readings of a site differ: its name, and both
+/// values as Rust shows them (quotes and escapes make spaces and line breaks visible).
+fn difference(a: &Record, b: &Record) -> Option<(String, String, String)> {
+    let show = |v: &dyn std::fmt::Debug| format!("{v:?}");
+    let fields: [(&str, String, String); 7] = [
+        ("id", show(&a.id), show(&b.id)),
+        ("name", show(&a.name), show(&b.name)),
+        ("kind", show(&a.kind), show(&b.kind)),
+        ("township", show(&a.township), show(&b.township)),
+        ("village", show(&a.village), show(&b.village)),
+        ("inspected_on", show(&a.inspected_on), show(&b.inspected_on)),
+        (
+            "inspectors",
+            show(&a.inspectors.names()),
+            show(&b.inspectors.names()),
+        ),
+    ];
+    if let Some((field, was, now)) = fields.into_iter().find(|(_, x, y)| x != y) {
+        return Some((format!("`{field}`"), was, now));
+    }
+    let items = a.observations.keys().chain(b.observations.keys());
+    for item in items {
+        let (x, y) = (a.observations.get(item), b.observations.get(item));
+        if x != y {
+            let shown = |o: Option<&crate::record::Observation>| {
+                o.map_or_else(
+                    || crate::tr!("（未记录）", "(not recorded)"),
+                    write::observation_toml,
+                )
+            };
+            return Some((format!("`{item}`"), shown(x), shown(y)));
+        }
+    }
+    None
 }

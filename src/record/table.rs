@@ -793,16 +793,33 @@ fn observation_of(
     if text.trim().is_empty() {
         return Ok(None);
     }
-    Ok(entry_of(item, text)?.map(|entry| Observation {
+    let entry = entry_of(item, text)?;
+    if matches!(&entry, Some(Entry::NotApplicable(reason)) if reason.is_empty()) {
+        return Err(value::no_reason_given());
+    }
+    Ok(entry.map(|entry| Observation {
         entry,
         note: None,
         evidence: Vec::new(),
     }))
 }
 
-/// Evidence paths: one per line or separated by `;`.
-fn split_paths(text: &str) -> Vec<String> {
-    text.split(['\n', ';', '；'])
+/// Evidence paths: one per line; in a cell on one line, separated by `;` or `；`. (So a
+/// path holding a `;` is written on a line of its own, see [`super::write`].)
+pub fn split_paths(text: &str) -> Vec<String> {
+    if text.contains(['\n', '\r']) {
+        return split_lines(text);
+    }
+    text.split([';', '；'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The lines of `text`, trimmed, blank ones dropped: evidence paths given one per line.
+pub fn split_lines(text: &str) -> Vec<String> {
+    text.split(['\n', '\r'])
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(str::to_owned)
@@ -1038,7 +1055,13 @@ impl Long {
         }
         let value = self.get(row, "value").to_owned();
         let note = self.get(row, "note").to_owned();
-        let evidence = self.get(row, "evidence").to_owned();
+        // Not trimmed: a line break tells how the paths are separated (see split_paths).
+        let evidence = self
+            .columns
+            .get("evidence")
+            .and_then(|&i| row.get(i))
+            .map_or("", value::undefuse)
+            .to_owned();
         if !self.sites.contains_key(&site) {
             self.order.push(site.clone());
         }
@@ -1555,12 +1578,23 @@ mod fast_path {
         let (wide, column, base) = clean_row(&village, text, "随便写");
         let checklists = [village];
         let (mut passed, mut quick) = (0, QuickRead::new("test"));
+        // Without a reason, not applicable is refused by the full reader, so never passes.
+        for cell in ["Ｎ／Ａ", "NA", "不适用"] {
+            let mut cells = base.clone();
+            cells[column] = cell.to_owned();
+            let row = StringRecord::from(cells);
+            assert!(wide.record(&row, 2, "test", &checklists).is_err(), "{cell}");
+            let quick_passed = wide
+                .quick_read(row.as_byte_record(), &checklists, &mut quick)
+                .is_some_and(|_| quick.passed[text]);
+            assert!(!quick_passed, "{cell}");
+        }
         for cell in [
-            "Ｎ／Ａ",
+            "Ｎ／Ａ：租用旧楼",
             "N/A：租用旧楼",
             "na: rented",
             "不适用：租用",
-            "NA",
+            "NA：租用",
             "随便写",
         ] {
             let mut cells = base.clone();

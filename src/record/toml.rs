@@ -103,7 +103,7 @@ pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record
     let id = fields.required_string("id");
     if let Some(id) = &id
         && !id.get_ref().is_empty()
-        && let Some(problem) = site_id_problem(id.get_ref())
+        && let Some(problem) = site_id_problem(id.get_ref().trim())
     {
         fields.report(id.span(), problem);
     }
@@ -121,7 +121,21 @@ pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record
             ),
         );
     }
+    let inspectors_span = doc.get_ref().get("inspectors").map(|v| v.span());
     let inspectors = fields.strings("inspectors").unwrap_or_default();
+    let nobody = inspectors
+        .iter()
+        .all(|i| crate::record::value::split_list(i.get_ref()).is_empty());
+    if let Some(span) = inspectors_span.filter(|_| nobody) {
+        // Present but naming nobody, as an empty cell would.
+        fields.report(
+            span,
+            crate::tr!(
+                "`inspectors` 是空的：请填写检查人员",
+                "`inspectors` is empty: name who inspected"
+            ),
+        );
+    }
     if inspectors.iter().all(|i| i.get_ref().trim().is_empty())
         && !doc.get_ref().contains_key("inspectors")
     {
@@ -135,7 +149,9 @@ pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record
     }
 
     let checklist = kind.as_ref().and_then(|k| {
-        let found = checklists.iter().find(|c| &c.site_kind == k.get_ref());
+        let found = checklists
+            .iter()
+            .find(|c| c.site_kind == k.get_ref().trim());
         if found.is_none() && !k.get_ref().is_empty() {
             let known: Vec<&str> = checklists.iter().map(|c| c.site_kind.as_str()).collect();
             let (kind, known) = (k.get_ref(), known.join(", "));
@@ -188,16 +204,17 @@ pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record
     };
     Ok(Record {
         origin: origin.to_owned(),
-        id: id.ok_or_else(incomplete)?.into_inner(),
-        name: name.ok_or_else(incomplete)?.into_inner(),
-        kind: kind.ok_or_else(incomplete)?.into_inner(),
-        township: township.ok_or_else(incomplete)?.into_inner(),
-        village: village.map(Spanned::into_inner),
+        // Trimmed as a cell is: a space typed before a name is not part of it.
+        id: trimmed(id.ok_or_else(incomplete)?),
+        name: trimmed(name.ok_or_else(incomplete)?),
+        kind: trimmed(kind.ok_or_else(incomplete)?),
+        township: trimmed(township.ok_or_else(incomplete)?),
+        village: village.map(trimmed).filter(|v| !v.is_empty()),
         inspected_on: inspected_on.ok_or_else(incomplete)?.into_inner(),
+        // Each name as a cell of names is read: `"张伟、李娜"` is two inspectors anywhere.
         inspectors: inspectors
-            .into_iter()
-            .map(Spanned::into_inner)
-            .filter(|i| !i.trim().is_empty())
+            .iter()
+            .flat_map(|i| crate::record::value::split_list(i.get_ref()))
             .collect::<Vec<_>>()
             .into(),
         observations,
@@ -270,7 +287,12 @@ impl<'a, 's> Walker<'a, 's> {
     ) -> Option<Option<Entry>> {
         let item = self.checklist.item(id)?;
         let read = match value {
-            DeValue::String(text) => crate::record::value::entry_of(&item.kind, text),
+            DeValue::String(text) => match crate::record::value::entry_of(&item.kind, text) {
+                Ok(Some(Entry::NotApplicable(reason))) if reason.is_empty() => {
+                    Err(crate::record::value::no_reason_given())
+                }
+                other => other,
+            },
             other => match raw_of(other) {
                 Ok(raw) => item.kind.accept(raw).map(|v| Some(Entry::Value(v))),
                 Err(found) => {
@@ -303,16 +325,21 @@ impl<'a, 's> Walker<'a, 's> {
     ) -> Option<Observation> {
         let mut fields = Fields::new(self.source, table, span.clone());
         let value = fields.take("value");
-        let note = fields.string("note").map(Spanned::into_inner);
+        // Trimmed, and a blank note is none, as in a cell.
+        let note = fields
+            .string("note")
+            .map(|n| n.get_ref().trim().to_owned())
+            .filter(|n| !n.is_empty());
         let evidence = match fields.take("evidence") {
             None => Vec::new(),
             Some(e) => match e.get_ref() {
-                DeValue::String(s) => vec![s.to_string()],
+                // Each path as a cell's would be read: trimmed, one per line.
+                DeValue::String(s) => crate::record::table::split_lines(s),
                 DeValue::Array(items) => {
                     let mut out = Vec::new();
                     for element in items.iter() {
                         match element.get_ref().as_str() {
-                            Some(s) => out.push(s.to_owned()),
+                            Some(s) => out.extend(crate::record::table::split_lines(s)),
                             None => fields.report(
                                 element.span(),
                                 crate::tr!(
@@ -362,7 +389,7 @@ impl<'a, 's> Walker<'a, 's> {
                 );
                 None
             }
-            (None, Some(na)) => Some(Entry::NotApplicable(na.into_inner())),
+            (None, Some(na)) => Some(Entry::NotApplicable(na.get_ref().trim().to_owned())),
             (None, None) if note.is_some() || !evidence.is_empty() => Some(Entry::Pending),
             (None, None) => {
                 fields.report(
@@ -390,6 +417,15 @@ impl<'a, 's> Walker<'a, 's> {
     }
 }
 
+/// A site field as a cell's is read: trimmed.
+fn trimmed(field: Spanned<String>) -> String {
+    let field = field.into_inner();
+    match crate::record::value::trim(&field) {
+        t if t.len() == field.len() => field,
+        t => t.to_owned(),
+    }
+}
+
 /// A TOML value as a raw observation. `Err` describes a value no kind accepts.
 fn raw_of(value: &DeValue<'_>) -> Result<Raw, String> {
     match value {
@@ -401,16 +437,19 @@ fn raw_of(value: &DeValue<'_>) -> Result<Raw, String> {
         DeValue::Float(_) => number_of(value)
             .map(Raw::Float)
             .ok_or_else(|| "an unreadable number".to_owned()),
-        DeValue::Array(items) => items
-            .iter()
-            .map(|e| {
-                e.get_ref()
+        // Each member as a cell's members are read: `"民政局、人社局"` is two members
+        // whichever file holds it.
+        DeValue::Array(items) => {
+            let mut members = Vec::with_capacity(items.len());
+            for e in items.iter() {
+                let text = e
+                    .get_ref()
                     .as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| format!("a list holding {}", type_name(e.get_ref())))
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Raw::List),
+                    .ok_or_else(|| format!("a list holding {}", type_name(e.get_ref())))?;
+                members.extend(crate::record::value::split_list(text));
+            }
+            Ok(Raw::List(members))
+        }
         other => Err(type_name(other).to_owned()),
     }
 }

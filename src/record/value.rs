@@ -123,9 +123,10 @@ pub fn parse_cell(kind: &Kind, text: &str) -> Result<Cell, String> {
 /// [`Kind::accept`] turns back into exactly `value`.
 ///
 /// Numbers are written without their unit and counts without a measure word, so a column
-/// reads the same whoever wrote it. Two kinds of value have no cell text that reads back:
-/// an empty or not-applicable-looking text (`""`, `N/A`), and a member of an `includes`
-/// set that holds a list separator (`A/B`).
+/// reads the same whoever wrote it. Every value a reader gives has a cell text that reads
+/// back: an empty or not-applicable-looking text (`""`, `N/A`) is read as unrecorded or not
+/// applicable in a TOML string too, and a TOML member holding a list separator (`A/B`) is
+/// split as a cell's would be.
 ///
 /// The kind is not consulted today, because every value carries its own shape; it is part
 /// of the signature so that a kind whose canonical text depends on its settings can be
@@ -164,6 +165,15 @@ pub fn entry_of(kind: &Kind, text: &str) -> Result<Option<crate::record::Entry>,
         Cell::NotApplicable(reason) => Ok(Some(Entry::NotApplicable(reason))),
         Cell::Value(raw) => kind.accept(raw).map(|v| Some(Entry::Value(v))),
     }
+}
+
+/// The error for `不适用` without a reason, in a cell or a TOML string: every reader asks
+/// for the reason, as the TOML `not_applicable` key does.
+pub fn no_reason_given() -> String {
+    crate::tr!(
+        "`不适用` 需写明理由：请写作“不适用：理由”",
+        "`不适用` needs a reason: write it as \"不适用：reason\""
+    )
 }
 
 /// Reads a date: `2020-06-02`, `2020/6/2`, `2020.6.2`, `2020年6月2日` (spaces allowed
@@ -471,6 +481,11 @@ fn format_list(members: &[String]) -> String {
         && (parse_list(member) != [member.as_str()] || not_applicable(member).is_some())
     {
         text.push('、');
+    }
+    // A list whose first member starts like not applicable (`不适用、人社局`) would be read
+    // as that, or refused: a leading separator keeps it a list.
+    if not_applicable(&text).is_some() || misplaced_not_applicable(&text) {
+        text.insert(0, '、');
     }
     text
 }
@@ -1493,20 +1508,23 @@ mod tests {
 
 /// A CSV cell that Excel and WPS will show as text, never run as a formula: text starting
 /// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (the OWASP advice
-/// against CSV injection). Plain numbers (`-3`, `+5`) are left alone. The readers take the
-/// `'` off again, so exported records read back unchanged.
+/// against CSV injection). Plain numbers (`-3`, `+5`) are left alone. So does text that
+/// [`undefuse`] would change (`'=x`, `''`): the readers take one `'` off again, so every
+/// exported text reads back unchanged.
 pub fn defuse(text: &str) -> Cow<'_, str> {
-    if starts_like_formula(text) && text.parse::<f64>().is_err() {
+    let formula = starts_like_formula(text) && text.parse::<f64>().is_err();
+    if formula || undefuse(text).len() != text.len() {
         Cow::Owned(format!("'{text}"))
     } else {
         Cow::Borrowed(text)
     }
 }
 
-/// Undoes [`defuse`] on a cell read from a spreadsheet.
+/// Undoes [`defuse`] on a cell read from a spreadsheet: one leading `'` comes off when a
+/// formula character or another `'` follows it.
 pub fn undefuse(text: &str) -> &str {
     match text.strip_prefix('\'') {
-        Some(rest) if starts_like_formula(rest) => rest,
+        Some(rest) if starts_like_formula(rest) || rest.starts_with('\'') => rest,
         _ => text,
     }
 }
@@ -1536,7 +1554,9 @@ mod defuse_tests {
         assert_eq!(defuse("-3"), "-3");
         assert_eq!(defuse("59.5"), "59.5");
         assert_eq!(defuse("城关镇"), "城关镇");
-        for text in ["=1+1", "-x", "plain", "-3", "'quoted"] {
+        for text in [
+            "=1+1", "-x", "plain", "-3", "'quoted", "'=x", "''", "'-3", "'",
+        ] {
             assert_eq!(undefuse(&defuse(text)), text);
         }
     }

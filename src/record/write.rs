@@ -29,7 +29,9 @@ fn toml_value(value: &Value) -> String {
     }
 }
 
-fn observation_toml(obs: &Observation) -> String {
+/// An observation as its TOML record writes it (`59.5`, `{ value = "…", note = "…" }`): how
+/// messages show one exactly.
+pub fn observation_toml(obs: &Observation) -> String {
     let plain = obs.note.is_none() && obs.evidence.is_empty();
     let mut parts = Vec::new();
     match &obs.entry {
@@ -135,7 +137,7 @@ pub fn wide_row(header: &[String], record: &Record, checklist: &Checklist) -> Ve
                 return record
                     .observations
                     .get(id)
-                    .map(|o| o.evidence.join("\n"))
+                    .map(|o| evidence_cell(&o.evidence))
                     .unwrap_or_default();
             }
             record
@@ -158,6 +160,18 @@ fn site_field(record: &Record, column: &str) -> Option<String> {
         "inspectors" => record.inspectors.join("、"),
         _ => return None,
     })
+}
+
+/// Evidence paths in one cell, one per line. A lone path holding `;` ends with a line break,
+/// so that it reads back as one path rather than as paths separated by `;`.
+fn evidence_cell(paths: &[String]) -> String {
+    let mut cell = paths.join("\n");
+    if let [path] = paths
+        && path.contains([';', '；'])
+    {
+        cell.push('\n');
+    }
+    cell
 }
 
 /// The header of the long layout.
@@ -192,7 +206,7 @@ pub fn long_rows(record: &Record, checklist: &Checklist) -> Vec<Vec<String>> {
             item.id.clone(),
             value,
             note,
-            obs.evidence.join("\n"),
+            evidence_cell(&obs.evidence),
         ]);
     }
     rows

@@ -65,7 +65,8 @@ fn push_cells<'c>(rows: &mut Vec<u8>, cells: impl IntoIterator<Item = &'c [u8]>)
         if i > 0 {
             rows.push(CELL_END);
         }
-        if starts_like_formula(cell) {
+        // Only a cell starting with a formula character or a `'` can need the guard.
+        if starts_like_formula(cell) || cell.first() == Some(&b'\'') {
             rows.extend_from_slice(defuse(&String::from_utf8_lossy(cell)).as_bytes());
         } else {
             rows.extend_from_slice(cell);

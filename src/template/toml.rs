@@ -278,6 +278,7 @@ mod tests {
         form.replace("id = \"\"", "id = \"chengguan\"")
             .replace("name = \"\"", "name = \"城关镇便民服务中心\"")
             .replace("township = \"\"", "township = \"城关镇\"")
+            .replace("inspectors = []", "inspectors = [\"张伟\"]")
     }
 
     #[test]

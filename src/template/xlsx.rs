@@ -69,6 +69,9 @@ pub fn records_workbook(
             if cell.is_empty() {
                 continue;
             }
+            // Guarded as in a CSV: the readers take the guard off whatever the format, so
+            // a text such as `'=x` survives the trip.
+            let cell = crate::record::value::defuse(cell);
             sheet.write_string(r, col_num(c)?, cell).with_context(|| {
                 let (number, column) = (i + 1, &header[c]);
                 crate::tr!(
@@ -624,7 +627,8 @@ mod tests {
         );
         assert_eq!(sheet.get((2, 4)), Some(&Data::String("59.5".into())));
         assert_eq!(sheet.get((2, 3)), Some(&Data::String("2020-06-02".into())));
-        assert_eq!(sheet.get((3, 1)), Some(&Data::String("=1+1".into())));
+        // Text that looks like a formula is guarded as in a CSV; the readers take the `'` off.
+        assert_eq!(sheet.get((3, 1)), Some(&Data::String("'=1+1".into())));
         assert_eq!(row_strings(&sheet, 3)[3], "");
     }
 
