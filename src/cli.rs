@@ -153,8 +153,8 @@ pub struct CheckArgs {
 /// Arguments of `generate`.
 #[derive(Debug, clap::Args)]
 pub struct GenerateArgs {
-    /// How many sites.
-    #[arg(long, value_name = "N")]
+    /// How many sites (at least 1: a file of no sites is a header every reader refuses).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub sites: u64,
     /// The seed: the same seed gives the same file.
     #[arg(long, value_name = "S", default_value_t = 1)]

@@ -391,8 +391,8 @@ fn is_blank(row: &impl Cells) -> bool {
 fn row_text(row: &impl Cells, line: usize, origin: &str) -> Result<StringRecord> {
     row.to_strings().ok_or_else(|| {
         anyhow!(crate::tr!(
-            "{origin}:{line}：这一行不是有效的 UTF-8 文本：请另存为 UTF-8（或 GBK）编码的 CSV",
-            "{origin}:{line}: the row is not valid UTF-8 text: save the file as UTF-8 (or GBK) CSV"
+            "{origin}:{line}：这一行不是有效的 UTF-8 文本，而文件按 UTF-8 读取（多半是从 GBK 文件粘贴来的行，一个文件混用了两种编码）：请把整个文件另存为“CSV UTF-8”",
+            "{origin}:{line}: the row is not valid UTF-8 text, in a file read as UTF-8 (most likely a row pasted from a GBK file, one file mixing two encodings): save the whole file as \"CSV UTF-8\""
         ))
     })
 }
@@ -418,7 +418,7 @@ fn check_waiver_items(waivers: &[Waiver], checklists: &[Checklist], label: &str)
             let ids = checklists
                 .iter()
                 .flat_map(|c| c.items.iter().map(|i| i.id.as_str()));
-            let hint = crate::source::did_you_mean(crate::source::closest(&w.item, ids));
+            let hint = crate::source::did_you_mean(crate::source::nearest(&w.item, ids));
             let (line, item) = (w.line, &w.item);
             bail!(crate::tr!(
                 "{label}:{line}：豁免了不存在的项目 `{item}`{hint}",
@@ -703,7 +703,7 @@ pub fn rechecked(records: &[Record], rechecks: &[Record]) -> Result<Vec<Record>>
     let mut merged = Vec::with_capacity(rechecks.len());
     for recheck in rechecks {
         let Some(original) = records.iter().find(|r| r.id == recheck.id) else {
-            let hint = crate::source::did_you_mean(crate::source::closest(
+            let hint = crate::source::did_you_mean(crate::source::nearest(
                 &recheck.id,
                 records.iter().map(|r| r.id.as_str()),
             ));

@@ -342,15 +342,6 @@ pub fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Opt
         .map(|(_, c)| c)
 }
 
-/// The closest candidate whatever the distance, for "did you mean" on ids where any
-/// suggestion helps more than none.
-pub fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
-    candidates
-        .map(|c| (strsim::levenshtein(word, c), c))
-        .min()
-        .map(|(_, c)| c)
-}
-
 /// The hint after an unknown name: "; did you mean `x`?", or nothing without a guess.
 pub fn did_you_mean(guess: Option<&str>) -> String {
     match guess {

@@ -509,3 +509,139 @@ fn the_texts_that_changed_verdicts_in_conversion_no_longer_do() {
     fs::write(dir.join("blank.toml"), blank).unwrap();
     refused_everywhere(&dir, "blank.toml", "inspectors");
 }
+
+// ---------------------------------------------------------------- 7. locations people can use
+
+#[test]
+fn a_gbk_row_in_a_utf8_file_is_blamed_on_that_row() {
+    let dir = Scratch::new("nothing-lost", "gbk-row");
+    let (gbk, _, _) =
+        encoding_rs::GBK.encode("b2,城关镇便民服务中心,township,城关镇,2020-06-02,李娜\n");
+    let mut bytes = format!("{SITE}\n{ROW}\n").into_bytes();
+    bytes.extend_from_slice(ROW.replace("chengguan", "b1").as_bytes());
+    bytes.push(b'\n');
+    bytes.extend_from_slice(&gbk);
+    fs::write(dir.join("mix.csv"), bytes).unwrap();
+    let (code, stderr) = run(&dir, &["check", "mix.csv"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("mix.csv:4:"), "{stderr}");
+    assert!(stderr.contains("two encodings"), "{stderr}");
+}
+
+#[test]
+fn a_guess_is_offered_only_when_it_is_close() {
+    let dir = Scratch::new("nothing-lost", "did-you-mean");
+    fs::write(
+        dir.join("near.csv"),
+        format!("{SITE},site.flor_area\n{ROW},60\n"),
+    )
+    .unwrap();
+    let (code, stderr) = run(&dir, &["check", "near.csv"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `site.floor_area`"),
+        "{stderr}"
+    );
+    fs::write(dir.join("far.csv"), format!("{SITE},remarks\n{ROW},60\n")).unwrap();
+    let (code, stderr) = run(&dir, &["check", "far.csv"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("unknown column \"remarks\""), "{stderr}");
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+}
+
+#[test]
+fn the_only_row_of_a_sheet_failing_is_its_error_not_no_sites() {
+    let dir = Scratch::new("nothing-lost", "one-bad-row");
+    fs::write(
+        dir.join("one.csv"),
+        format!("{SITE},site.floor_area\n{ROW},abc\n"),
+    )
+    .unwrap();
+    let (code, stderr) = run(&dir, &["check", "one.csv"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("one.csv:2:7"), "{stderr}");
+    assert!(!stderr.contains("no sites"), "{stderr}");
+}
+
+// ---------------------------------------------------------------- 8. values and dates held exactly
+
+#[test]
+fn a_decimal_rounding_to_the_bound_is_refused_not_passed() {
+    let dir = Scratch::new("nothing-lost", "decimal");
+    let long = "59.99999999999999999";
+    fs::write(
+        dir.join("a.csv"),
+        format!("{SITE},site.floor_area\n{ROW},{long}\n"),
+    )
+    .unwrap();
+    let (code, stderr) = run(&dir, &["check", "a.csv"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("a.csv:2:7") && stderr.contains("judged exactly"),
+        "{stderr}"
+    );
+    let texts: Vec<String> = (0..7).map(|_| String::new()).collect();
+    let record = nasty_record(&texts, &["张伟".to_owned()], &[], &[]).replace(
+        "site.floor_area = 60.0",
+        &format!("site.floor_area = {long}"),
+    );
+    fs::write(dir.join("a.toml"), record).unwrap();
+    let (code, stderr) = run(&dir, &["check", "a.toml"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("a.toml:9:19") && stderr.contains("judged exactly"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_inspection_date_no_calendar_holds_is_refused_and_a_later_one_said() {
+    let dir = Scratch::new("nothing-lost", "dates");
+    for (file, date) in [("old.csv", "0001-06-02"), ("far.csv", "2209-06-02")] {
+        let row = ROW.replace("2020-06-02", date);
+        fs::write(dir.join(file), format!("{SITE}\n{row}\n")).unwrap();
+        let (code, stderr) = run(&dir, &["check", file]);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains(&format!("{file}:2:5")), "{stderr}");
+        assert!(stderr.contains("between 2000 and 2099"), "{stderr}");
+    }
+    let row = ROW.replace("2020-06-02", "2099-06-02");
+    fs::write(dir.join("later.csv"), format!("{SITE}\n{row}\n")).unwrap();
+    let (code, stderr) = run(&dir, &["check", "later.csv", "--as-of", "2020/6/30"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("after the judging day 2020-06-30: not counted"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn as_of_takes_the_date_forms_of_records() {
+    let dir = Scratch::new("nothing-lost", "as-of");
+    fs::write(dir.join("a.csv"), format!("{SITE}\n{ROW}\n")).unwrap();
+    let judged = |as_of: &str| {
+        let out = yanshou()
+            .current_dir(&dir)
+            .args(["check", "a.csv", "--format", "json", "--as-of", as_of])
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), json["summary"].clone())
+    };
+    let iso = judged("2020-06-30");
+    assert_eq!(iso.1["sites"], 1, "{iso:?}");
+    assert_eq!(judged("2020/6/30"), iso);
+    assert_eq!(judged("2020-6-30"), iso);
+    assert_eq!(judged("2020年6月30日"), iso);
+    // The day before the inspection: it is not counted, whatever the form.
+    assert_eq!(judged("2020/6/1").1["sites"], 0);
+}
+
+#[test]
+fn generating_no_sites_is_refused() {
+    let dir = Scratch::new("nothing-lost", "generate-0");
+    let (code, stderr) = run(&dir, &["generate", "--sites", "0", "--out", "g.csv"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--sites"), "{stderr}");
+    assert!(!dir.join("g.csv").exists());
+}

@@ -556,7 +556,7 @@ fn cross_check(
         match items.iter().find(|other| other.id == of) {
             None if written.ids.iter().any(|id| id == of) => {}
             None => {
-                let hint = crate::source::closest(of, written.ids.iter().map(String::as_str))
+                let hint = crate::source::nearest(of, written.ids.iter().map(String::as_str))
                     .map(|n| crate::tr!("（是不是 `{n}`？）", " (did you mean `{n}`?)"))
                     .unwrap_or_default();
                 let id = &item.id;

@@ -200,8 +200,8 @@ impl Checklist {
         lang.pick_opt(&self.site_kind_name, self.site_kind_name_en.as_deref())
     }
 
-    /// The id of the item closest to `id`, for "did you mean".
+    /// The id of the item near enough to `id` to be its likely misspelling, for "did you mean".
     pub fn nearest_item(&self, id: &str) -> Option<&str> {
-        crate::source::closest(id, self.items.iter().map(|i| i.id.as_str()))
+        crate::source::nearest(id, self.items.iter().map(|i| i.id.as_str()))
     }
 }

@@ -520,7 +520,9 @@ impl CsvSource<'_> {
             .map_err(|e| anyhow!(e.located(self.origin)))?;
         let mut sites = 0usize;
         let mut counted = |done: Done<W::Part>| {
-            sites += done.sites;
+            // A row that could not be read is a site all the same: its error is said, not
+            // "no sites".
+            sites += done.sites + done.unread;
             merge(done)
         };
         if workers == 0 {

@@ -44,6 +44,18 @@ pub fn sniff(head: &[u8]) -> Encoding {
     match std::str::from_utf8(head) {
         Ok(_) => Encoding::Utf8,
         Err(e) if e.error_len().is_none() => Encoding::Utf8,
+        // Chinese text that is valid UTF-8 before the first byte that is not: a UTF-8 file
+        // with a row pasted from a GBK one, whose error then names that row. (GBK text is
+        // not valid UTF-8 for two characters running.)
+        Err(e)
+            if head[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b >= 0x80)
+                .count()
+                >= 6 =>
+        {
+            Encoding::Utf8
+        }
         Err(_) => Encoding::Gb18030,
     }
 }
@@ -410,8 +422,8 @@ fn csv_error(err: csv::Error, row: usize, encoding: Encoding, path: &Path) -> an
         csv::ErrorKind::Utf8 { pos, .. } => {
             let row = pos.as_ref().map_or(row, |p| p.line() as usize);
             anyhow!(crate::tr!(
-                "{path}:{row}：这一行不是有效的 UTF-8 文本：请另存为 UTF-8（或 GBK）编码的 CSV",
-                "{path}:{row}: the row is not valid UTF-8 text: save the file as UTF-8 (or GBK) CSV"
+                "{path}:{row}：这一行不是有效的 UTF-8 文本，而文件按 UTF-8 读取（多半是从 GBK 文件粘贴来的行，一个文件混用了两种编码）：请把整个文件另存为“CSV UTF-8”",
+                "{path}:{row}: the row is not valid UTF-8 text, in a file read as UTF-8 (most likely a row pasted from a GBK file, one file mixing two encodings): save the whole file as \"CSV UTF-8\""
             ))
         }
         csv::ErrorKind::Io(e) if e.kind() == io::ErrorKind::InvalidData => {

@@ -11,7 +11,6 @@ use super::cells::Cells;
 use super::value::{self, padded};
 use super::{Entry, Observation, Record};
 use crate::checklist::{Checklist, Kind, Value};
-use crate::source::closest;
 
 /// The site columns, in the order forms put them, with their Chinese titles.
 pub const SITE_COLUMNS: &[(&str, &str)] = &[
@@ -420,7 +419,7 @@ impl Wide {
         {
             return None;
         }
-        let inspected_on = value::iso_date(date)?;
+        let inspected_on = value::iso_date(date).filter(|d| value::inspection_date(*d).is_ok())?;
         let n = checklists.iter().position(|c| c.site_kind == kind)?;
         let checklist = &checklists[n];
         let plan = &self.plans[n];
@@ -688,7 +687,10 @@ fn canonical<'r>(kind: &Kind, text: &'r str) -> Option<Quick<'r>> {
     match kind {
         // Digits leave no room for white space at either end.
         Kind::Number(_) => {
+            // Up to 15 digits every decimal is held exactly; longer ones go to the full
+            // reading, which refuses what cannot be.
             let ok = text.bytes().next()?.is_ascii_digit()
+                && text.len() <= 15
                 && text.bytes().all(|b| b.is_ascii_digit() || b == b'.');
             ok.then(|| {
                 text.parse::<f64>()
@@ -767,7 +769,7 @@ fn unknown(id: &str, checklists: &[Checklist]) -> String {
         .iter()
         .flat_map(|c| c.items.iter().map(|i| i.id.as_str()));
     let site = SITE_COLUMNS.iter().map(|(f, _)| *f);
-    let hint = crate::source::did_you_mean(closest(id, ids.chain(site)));
+    let hint = crate::source::did_you_mean(crate::source::nearest(id, ids.chain(site)));
     let lists = checklists
         .iter()
         .map(|c| c.id.as_str())
@@ -931,7 +933,10 @@ impl SiteFields {
                     "the inspection date, e.g. 2020-06-02",
                 ));
             }
-            "inspected_on" => self.inspected_on = Some(value::parse_date(text).map_err(error)?),
+            "inspected_on" => {
+                let date = value::parse_date(text).and_then(value::inspection_date);
+                self.inspected_on = Some(date.map_err(error)?);
+            }
             "inspectors" if text.is_empty() => return Err(required("检查人员", "who inspected")),
             "inspectors" => self.inspectors = value::split_list(text),
             _ => {}

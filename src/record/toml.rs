@@ -111,7 +111,15 @@ pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record
     let kind = fields.required_string("kind");
     let township = fields.required_string("township");
     let village = fields.string("village");
-    let inspected_on = fields.date("inspected_on");
+    let inspected_on = fields.date("inspected_on").and_then(|date| {
+        match crate::record::value::inspection_date(*date.get_ref()) {
+            Ok(_) => Some(date),
+            Err(why) => {
+                fields.report(date.span(), why);
+                None
+            }
+        }
+    });
     if inspected_on.is_none() && !doc.get_ref().contains_key("inspected_on") {
         fields.report(
             doc.span(),
@@ -434,9 +442,25 @@ fn raw_of(value: &DeValue<'_>) -> Result<Raw, String> {
         DeValue::Integer(_) => integer_of(value)
             .map(Raw::Integer)
             .ok_or_else(|| "a whole number too large to use".to_owned()),
-        DeValue::Float(_) => number_of(value)
-            .map(Raw::Float)
-            .ok_or_else(|| "an unreadable number".to_owned()),
+        DeValue::Float(float) => {
+            let n = number_of(value).ok_or_else(|| "an unreadable number".to_owned())?;
+            // Held to the digits written, as a cell's number is.
+            let written = float.as_str().replace('_', "");
+            let (mantissa, exponent) = match written.split_once(['e', 'E']) {
+                Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
+                None => (written.as_str(), 0),
+            };
+            let mantissa = mantissa.trim_start_matches(['+', '-']);
+            let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+            if !n.is_finite() || crate::record::value::held_exactly(whole, fraction, exponent, n) {
+                Ok(Raw::Float(n))
+            } else {
+                Err(crate::tr!(
+                    "数字 {written}，位数太多，无法按所写的数值精确判定（请按实测精度填写，如 59.99）",
+                    "the number {written}, with more digits than can be judged exactly as written (write it to the precision measured, e.g. 59.99)"
+                ))
+            }
+        }
         // Each member as a cell's members are read: `"民政局、人社局"` is two members
         // whichever file holds it.
         DeValue::Array(items) => {

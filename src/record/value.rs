@@ -222,6 +222,23 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     civil_date(parts).map_err(|why| crate::tr!("{q} 不是日期：{why}", "{q} is not a date: {why}"))
 }
 
+/// The years an inspection may be dated in: those a working-day calendar can hold (2000 to
+/// 2099), so that a typed `0001` or `2209` is caught at reading instead of passing a site
+/// no deadline could ever be reckoned for.
+pub const INSPECTION_YEARS: std::ops::RangeInclusive<i16> = 2000..=2099;
+
+/// `date` as an inspection date, or why it cannot be one ([`INSPECTION_YEARS`]).
+pub fn inspection_date(date: Date) -> Result<Date, String> {
+    if INSPECTION_YEARS.contains(&date.year()) {
+        return Ok(date);
+    }
+    let (first, last) = (INSPECTION_YEARS.start(), INSPECTION_YEARS.end());
+    Err(crate::tr!(
+        "检查日期 {date} 不在 {first} 至 {last} 年之间（工作日历的范围）：请核对日期",
+        "the inspection date {date} is not between {first} and {last} (the working-day calendar's range): check the date"
+    ))
+}
+
 /// A canonical `YYYY-MM-DD` date, read without allocating: the form every export writes.
 pub fn iso_date(text: &str) -> Option<Date> {
     let b = text.as_bytes();
@@ -503,6 +520,8 @@ enum Flaw {
     NotFinite,
     /// More than a 64-bit number holds.
     TooLarge,
+    /// More digits than a judgement can hold exactly ([`held_exactly`]).
+    TooPrecise,
 }
 
 impl Flaw {
@@ -523,6 +542,10 @@ impl Flaw {
                 Some(lang.pick("不接受 NaN 和无穷大", "NaN and infinity are not accepted"))
             }
             Flaw::TooLarge => Some(lang.pick("数字太大", "it is too large")),
+            Flaw::TooPrecise => Some(lang.pick(
+                "位数太多，无法按所写的数值精确判定，请按实测精度填写",
+                "it has more digits than can be judged exactly as written, so write it to the precision measured",
+            )),
         }
     }
 }
@@ -541,9 +564,11 @@ struct Numeral<'t> {
 impl Numeral<'_> {
     fn value(&self) -> Result<f64, Flaw> {
         let sign = if self.negative { "-" } else { "" };
-        let text = format!("{sign}{}.{}", self.whole, self.fraction.unwrap_or(""));
+        let fraction = self.fraction.unwrap_or("");
+        let text = format!("{sign}{}.{fraction}", self.whole);
         match text.parse::<f64>() {
-            Ok(n) if n.is_finite() => Ok(n),
+            Ok(n) if n.is_finite() && held_exactly(&self.whole, fraction, 0, n) => Ok(n),
+            Ok(n) if n.is_finite() => Err(Flaw::TooPrecise),
             _ => Err(Flaw::TooLarge),
         }
     }
@@ -557,6 +582,45 @@ impl Numeral<'_> {
         let n = self.whole.parse::<i64>().map_err(|_| Flaw::TooLarge)?;
         Ok(Raw::Integer(if self.negative { -n } else { n }))
     }
+}
+
+/// Whether the decimal `whole.fraction` × 10^`exponent` (sign aside) is the shortest
+/// decimal of `n`: then it is held exactly as written, and, monotonic rounding being what it
+/// is, it compares with a bound as the written decimal does. `59.99999999999999999` is not
+/// (it is read as 60, and would pass `≥ 60`); `0.30000000000000004`, what a spreadsheet cell
+/// holding 0.1 + 0.2 gives, is.
+pub fn held_exactly(whole: &str, fraction: &str, exponent: i64, n: f64) -> bool {
+    // No finite `f64` has a shortest decimal this far from the point.
+    if exponent.unsigned_abs() > 400 {
+        return false;
+    }
+    let digits: String = whole.chars().chain(fraction.chars()).collect();
+    let point = whole.len() as i64 + exponent;
+    // The digits around the point, padded with zeros where the exponent moves it past them.
+    let (int, frac) = if point <= 0 {
+        (
+            String::new(),
+            format!("{}{digits}", "0".repeat(point.unsigned_abs() as usize)),
+        )
+    } else if point as usize >= digits.len() {
+        (
+            format!("{digits}{}", "0".repeat(point as usize - digits.len())),
+            String::new(),
+        )
+    } else {
+        let (a, b) = digits.split_at(point as usize);
+        (a.to_owned(), b.to_owned())
+    };
+    let int = int.trim_start_matches('0');
+    let frac = frac.trim_end_matches('0');
+    let written = match (int.is_empty(), frac.is_empty()) {
+        (true, true) => "0".to_owned(),
+        (true, false) => format!("0.{frac}"),
+        (false, true) => int.to_owned(),
+        (false, false) => format!("{int}.{frac}"),
+    };
+    // `Display` of an `f64` is its shortest round-trip decimal, never in scientific notation.
+    written == format!("{}", n.abs())
 }
 
 /// Reads the number at the start of `half` (already half-width and trimmed).
@@ -1054,6 +1118,23 @@ mod tests {
         let k = length();
         assert_eq!(raw(&k, "2.5m"), Raw::Float(2.5));
         assert_eq!(raw(&k, "2.5 米"), Raw::Float(2.5));
+    }
+
+    #[test]
+    fn a_decimal_is_judged_as_written_or_refused() {
+        let k = area();
+        // Read as 60 by rounding, it would pass `≥ 60`.
+        let err = error(&k, "59.99999999999999999");
+        assert!(err.contains("judged exactly as written"), "{err}");
+        assert!(error(&k, "60.00000000000000001").contains("exactly"));
+        // Zeros add no digits; what a spreadsheet's 0.1 + 0.2 holds is read as it is.
+        assert_eq!(raw(&k, "60.000000000000000000"), Raw::Float(60.0));
+        assert_eq!(raw(&k, "0060.50"), Raw::Float(60.5));
+        assert_eq!(raw(&k, "0.30000000000000004"), Raw::Float(0.1 + 0.2));
+        assert!(held_exactly("6", "", 1, 60.0));
+        assert!(held_exactly("", "5", -2, 0.005));
+        assert!(!held_exactly("5999999999999999999", "", -17, 60.0));
+        assert!(!held_exactly("1", "", -9999, 0.0));
     }
 
     #[test]

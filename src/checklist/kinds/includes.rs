@@ -263,7 +263,7 @@ fn parse_aliases(
     for (key, value) in table.iter() {
         let member = key.get_ref().to_string();
         if !members.contains(&member) {
-            let hint = crate::source::did_you_mean(crate::source::closest(
+            let hint = crate::source::did_you_mean(crate::source::nearest(
                 &member,
                 members.iter().map(String::as_str),
             ));
