@@ -645,3 +645,42 @@ fn generating_no_sites_is_refused() {
     assert!(stderr.contains("--sites"), "{stderr}");
     assert!(!dir.join("g.csv").exists());
 }
+
+#[test]
+fn a_row_with_line_breaks_in_its_cells_is_one_row_in_every_error() {
+    let dir = Scratch::new("nothing-lost", "multi-line");
+    // Two cells holding line breaks (Alt+Enter in Excel), then a bad area on the fourth
+    // row as a spreadsheet shows it, the seventh line of the file.
+    let text = format!(
+        "{SITE},\"site.floor_area\"\n{ROW},60\n\
+         b2,\"B\n\nC\",township,城关镇,2020-06-02,\"张伟\n李娜\",60\n\
+         b3,B3,township,城关镇,2020-06-02,张伟,-5\n"
+    );
+    fs::write(dir.join("ml.csv"), &text).unwrap();
+    for chunk in ["1048576", "16", "7"] {
+        let out = yanshou()
+            .current_dir(&dir)
+            .env("YANSHOU_CHUNK_BYTES", chunk)
+            .args(["check", "ml.csv", "--lang", "en"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("ml.csv:4:7: site.floor_area (G4)"),
+            "{chunk}: {stderr}"
+        );
+    }
+    // The long layout counts rows the same way.
+    let long = "site_id,item,value,note,evidence\n\
+                a,name,\"城关镇\n便民服务中心\",,\na,kind,township,,\n\
+                a,township,城关镇,,\na,inspected_on,2020-06-02,,\na,inspectors,张伟,,\n\
+                a,site.floor_area,abc,,\n";
+    fs::write(dir.join("long.csv"), long).unwrap();
+    let (code, stderr) = run(&dir, &["check", "long.csv"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("long.csv:7:3") && stderr.contains("(C7)"),
+        "{stderr}"
+    );
+}

@@ -117,15 +117,48 @@ fn a_bad_row_stops_the_run_at_that_row_whatever_the_threads() {
     let args = ["check", file, "--format", "csv", "--as-of", "2020-10-01"];
     let whole = run(&args, 0, 1 << 30);
     assert_eq!(whole.2, Some(2));
-    // The line the error names holds the bad cell.
-    let line: usize = whole
+    // The row the error names, as a spreadsheet numbers rows (a quoted cell's line breaks
+    // are inside its row), holds the bad cell.
+    let row: usize = whole
         .1
         .split(':')
         .nth(2)
         .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no line in {}", whole.1));
-    let nth_line = text.split('\n').nth(line - 1).unwrap();
-    assert!(nth_line.contains("六十平米"), "line {line}: {nth_line}");
+        .unwrap_or_else(|| panic!("no row in {}", whole.1));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut inside = 0;
+    let mut named = None;
+    for record in reader.records() {
+        let record = record.unwrap();
+        // The parser places a record where the previous one ended: before its line
+        // break and any blank lines.
+        let start = record.position().unwrap().byte() as usize;
+        let skipped = text.as_bytes()[start..]
+            .iter()
+            .take_while(|b| **b == b'\r' || **b == b'\n')
+            .filter(|b| **b == b'\n')
+            .count();
+        let line = 1
+            + text.as_bytes()[..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+            + skipped;
+        if line - inside == row {
+            named = Some(record.iter().collect::<Vec<_>>().join(","));
+        }
+        inside += record
+            .iter()
+            .map(|c| c.matches('\n').count())
+            .sum::<usize>();
+    }
+    assert!(inside > 0, "the file has quoted line breaks");
+    let named = named.unwrap_or_else(|| panic!("no row {row}: {}", whole.1));
+    assert!(named.contains("六十平米"), "row {row}: {named}");
+    assert!(whole.1.contains(&format!("（H{row}）")), "{}", whole.1);
     for (threads, chunk) in [(2, 300), (1, 5000), (0, 64)] {
         assert_eq!(run(&args, threads, chunk), whole, "{threads} threads");
     }

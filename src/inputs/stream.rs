@@ -603,7 +603,9 @@ impl CsvSource<'_> {
                     .iter()
                     .filter(|&&b| b == b'\n')
                     .count();
-                let rest = chunk.rest(end, chunk.first_line + breaks);
+                // The header is one row, however many lines its cells take.
+                let rows = breaks - crate::record::chunks::breaks_inside(&row);
+                let rest = chunk.rest(end, chunk.first_row + rows);
                 return Ok((header, (!rest.is_empty()).then_some(rest)));
             }
             if chunk.last {
@@ -754,7 +756,7 @@ impl CsvSource<'_> {
                 chunker.recount(&chunk);
                 if chunk.data().len() > MAX_ROW_BYTES {
                     let (origin, line, max) =
-                        (self.origin, chunk.first_line, MAX_ROW_BYTES / (1024 * 1024));
+                        (self.origin, chunk.first_row, MAX_ROW_BYTES / (1024 * 1024));
                     bail!(crate::tr!(
                         "{origin}:{line}：这一行超过 {max} MiB：是不是有引号（\"）没有闭合？",
                         "{origin}:{line}: a row longer than {max} MiB: is a quote (\") left open?"

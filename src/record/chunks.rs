@@ -29,8 +29,10 @@ pub struct Chunk {
     bytes: Vec<u8>,
     /// How many of `bytes` are the file's.
     len: usize,
-    /// The line of the file (from 1) on which the chunk starts.
-    pub first_line: usize,
+    /// The row (from 1) on which the chunk starts, as a spreadsheet numbers rows: the file's
+    /// lines, less the line breaks inside quoted cells before it (a cell written with
+    /// Alt+Enter is one row in Excel, and errors cite the row Excel shows).
+    pub first_row: usize,
     /// Whether the chunk runs to the end of the file.
     pub last: bool,
     /// How many times the chunker had been told its quote count was wrong when it cut
@@ -42,13 +44,13 @@ pub struct Chunk {
 }
 
 impl Chunk {
-    fn new(data: Vec<u8>, first_line: usize, last: bool) -> Chunk {
+    fn new(data: Vec<u8>, first_row: usize, last: bool) -> Chunk {
         let len = data.len();
-        Chunk::in_buffer(data, len, first_line, last)
+        Chunk::in_buffer(data, len, first_row, last)
     }
 
     /// The chunk of the first `len` bytes of `buffer`.
-    fn in_buffer(mut buffer: Vec<u8>, len: usize, first_line: usize, last: bool) -> Chunk {
+    fn in_buffer(mut buffer: Vec<u8>, len: usize, first_row: usize, last: bool) -> Chunk {
         if !last {
             match buffer.get_mut(len..len + SENTINEL.len()) {
                 Some(room) => room.copy_from_slice(SENTINEL),
@@ -61,7 +63,7 @@ impl Chunk {
         Chunk {
             bytes: buffer,
             len,
-            first_line,
+            first_row,
             last,
             epoch: 0,
             quote_free: false,
@@ -79,12 +81,6 @@ impl Chunk {
         &self.bytes[..self.len + sentinel]
     }
 
-    /// The lines this chunk's data holds (line breaks, quoted or not, as the CSV parser
-    /// counts them).
-    fn line_breaks(&self) -> usize {
-        count(self.data(), b'\n')
-    }
-
     /// This chunk followed by `next`: what to parse when this chunk's cut was wrong.
     pub fn joined(&self, next: &Chunk) -> Chunk {
         let mut data = Vec::with_capacity(self.len + next.parsed().len());
@@ -92,15 +88,15 @@ impl Chunk {
         data.extend_from_slice(next.data());
         Chunk {
             epoch: next.epoch,
-            ..Chunk::new(data, self.first_line, next.last)
+            ..Chunk::new(data, self.first_row, next.last)
         }
     }
 
-    /// The chunk without its first `at` bytes (a header already read), starting on `line`.
-    pub fn rest(&self, at: usize, line: usize) -> Chunk {
+    /// The chunk without its first `at` bytes (a header already read), starting on `row`.
+    pub fn rest(&self, at: usize, row: usize) -> Chunk {
         Chunk {
             epoch: self.epoch,
-            ..Chunk::new(self.data()[at.min(self.len)..].to_vec(), line, self.last)
+            ..Chunk::new(self.data()[at.min(self.len)..].to_vec(), row, self.last)
         }
     }
 
@@ -113,6 +109,79 @@ impl Chunk {
 /// How many times `byte` occurs in `bytes`.
 fn count(bytes: &[u8], byte: u8) -> usize {
     memchr::memchr_iter(byte, bytes).count()
+}
+
+/// Counts the rows a CSV text takes in a spreadsheet as it is handed out chunk by chunk:
+/// its line breaks, less those inside quoted cells. Quotes are told as the parser tells
+/// them (a cell is quoted only if a quote opens it; `""` inside one is a quote), and the
+/// count runs on across chunks, so it stays right when a cut fell inside a quoted cell.
+#[derive(Debug, Default)]
+struct RowCount {
+    /// Whether the text so far ends inside a quoted cell.
+    quoted: bool,
+    /// Whether the text so far ends just after the quote that closed a cell, where a quote
+    /// is the second of a `""` pair.
+    just_closed: bool,
+    /// Whether the text so far ends where a cell starts (the file's start, or after a comma
+    /// or line break).
+    at_cell_start: bool,
+}
+
+impl RowCount {
+    fn new() -> RowCount {
+        RowCount {
+            at_cell_start: true,
+            ..RowCount::default()
+        }
+    }
+
+    /// The rows `bytes`, the next bytes of the text, take.
+    fn rows(&mut self, bytes: &[u8], quote_free: bool) -> usize {
+        let breaks = count(bytes, b'\n');
+        if bytes.is_empty() || (quote_free && !self.quoted) {
+            self.just_closed = false;
+            self.at_cell_start = matches!(bytes.last(), Some(b',' | b'\n' | b'\r'));
+            return breaks;
+        }
+        let mut inside = 0;
+        let mut last = None;
+        for at in memchr::memchr2_iter(b'"', b'\n', bytes) {
+            // Just after the quote that closed a cell, a quote is the second of a `""`.
+            let after_close = self.just_closed
+                && match at.checked_sub(1) {
+                    None => true,
+                    Some(before) => last == Some(before),
+                };
+            let starts_cell = match at.checked_sub(1) {
+                None => self.at_cell_start,
+                Some(before) => matches!(bytes[before], b',' | b'\n' | b'\r'),
+            };
+            match bytes[at] {
+                b'"' if self.quoted => {
+                    self.quoted = false;
+                    self.just_closed = true;
+                }
+                b'"' if after_close || starts_cell => {
+                    self.quoted = true;
+                    self.just_closed = false;
+                }
+                b'"' => self.just_closed = false,
+                _ if self.quoted => inside += 1,
+                _ => self.just_closed = false,
+            }
+            last = Some(at);
+        }
+        let end = bytes.len() - 1;
+        self.just_closed = self.just_closed && last == Some(end);
+        self.at_cell_start = matches!(bytes[end], b',' | b'\n' | b'\r');
+        breaks - inside
+    }
+}
+
+/// The line breaks inside the cells of `row`: what a row read by the parser takes in lines
+/// beyond its one row.
+pub fn breaks_inside(row: &ByteRecord) -> usize {
+    row.iter().map(|cell| count(cell, b'\n')).sum()
 }
 
 /// Cuts a CSV text into [`Chunk`]s of about `size` bytes, each ending at a line break that
@@ -128,8 +197,9 @@ pub struct Chunker<R> {
     spare: Vec<Vec<u8>>,
     /// Whether the quotes before `carry` leave it inside a quoted cell.
     quoted: bool,
-    /// The line `carry` starts on.
-    line: usize,
+    /// The row `carry` starts on (see [`Chunk::first_row`]).
+    row: usize,
+    rows: RowCount,
     size: usize,
     /// The longest row accepted, so a quote left open cannot swallow the whole file.
     max_row: usize,
@@ -151,7 +221,8 @@ impl<R: Read> Chunker<R> {
             filled: 0,
             spare: Vec::new(),
             quoted: false,
-            line: 1,
+            row: 1,
+            rows: RowCount::new(),
             size: size.max(1),
             max_row,
             done: false,
@@ -171,11 +242,12 @@ impl<R: Read> Chunker<R> {
             self.fill(want)?;
             match self.cut() {
                 Some((cut, quote_free)) if cut < self.filled || self.done => {
+                    let rows = self.rows.rows(&self.carry[..cut], quote_free);
                     let buffer = self.take(cut);
                     let last = self.done && self.filled == 0;
                     // A cut is only made where the quotes before it are closed.
                     self.quoted = false;
-                    let mut chunk = self.hand_out(buffer, cut, last);
+                    let mut chunk = self.hand_out(buffer, cut, last, rows);
                     chunk.quote_free = quote_free;
                     return Ok(Some(chunk));
                 }
@@ -187,16 +259,17 @@ impl<R: Read> Chunker<R> {
                         return Ok(None);
                     }
                     let len = self.filled;
+                    let rows = self.rows.rows(&self.carry[..len], false);
                     let buffer = self.take(len);
                     self.quoted ^= count(&buffer[..len], b'"') % 2 == 1;
-                    return Ok(Some(self.hand_out(buffer, len, true)));
+                    return Ok(Some(self.hand_out(buffer, len, true, rows)));
                 }
                 None if self.filled >= self.max_row => {
                     return Err(io::Error::new(
                         io::ErrorKind::FileTooLarge,
                         format!(
                             "{}: a row longer than {} MiB: is a quote (\") left open?",
-                            self.line,
+                            self.row,
                             self.max_row / (1024 * 1024)
                         ),
                     ));
@@ -237,10 +310,10 @@ impl<R: Read> Chunker<R> {
         }
     }
 
-    fn hand_out(&mut self, buffer: Vec<u8>, len: usize, last: bool) -> Chunk {
-        let mut chunk = Chunk::in_buffer(buffer, len, self.line, last);
+    fn hand_out(&mut self, buffer: Vec<u8>, len: usize, last: bool, rows: usize) -> Chunk {
+        let mut chunk = Chunk::in_buffer(buffer, len, self.row, last);
         chunk.epoch = self.epoch;
-        self.line += chunk.line_breaks();
+        self.row += rows;
         chunk
     }
 
@@ -291,6 +364,8 @@ pub struct ChunkRows<'c> {
     /// Just after the last byte of the data that is not a line break.
     content_end: usize,
     aligned: Option<bool>,
+    /// Line breaks inside the cells of the rows read so far: lines, but not rows.
+    inside: usize,
 }
 
 impl<'c> ChunkRows<'c> {
@@ -310,6 +385,7 @@ impl<'c> ChunkRows<'c> {
             chunk,
             content_end,
             aligned: None,
+            inside: 0,
         }
     }
 
@@ -338,7 +414,10 @@ impl<'c> ChunkRows<'c> {
             .take_while(|&&b| b == b'\n' || b == b'\r')
             .filter(|&&b| b == b'\n')
             .count();
-        Some(self.chunk.first_line - 1 + position.line() as usize + skipped)
+        let row_number =
+            self.chunk.first_row - 1 + position.line() as usize + skipped - self.inside;
+        self.inside += breaks_inside(row);
+        Some(row_number)
     }
 
     /// Whether the chunk ended between two rows, so its rows are the file's rows; reads
@@ -382,7 +461,7 @@ impl<'c> PlainRows<'c> {
             // several instructions per byte of Chinese text, as much as the rest of the row.
             text: simdutf8::basic::from_utf8(data).ok()?,
             at: 0,
-            line: chunk.first_line,
+            line: chunk.first_row,
             returns: memchr::memchr(b'\r', data).is_some(),
         })
     }
@@ -530,7 +609,8 @@ mod tests {
     fn lines_count_crlf_blank_lines_and_quoted_breaks() {
         let text = b"h1,h2\r\na,b\r\n\r\n\"x\ny\",z\r\nlast,1";
         let lines: Vec<usize> = rows_whole(text).iter().map(|(l, _)| *l).collect();
-        assert_eq!(lines, [1, 2, 4, 6]);
+        // The quoted line break is inside row 4, as a spreadsheet shows it.
+        assert_eq!(lines, [1, 2, 4, 5]);
     }
 
     #[test]
@@ -612,10 +692,10 @@ mod tests {
         #[test]
         fn plain_rows_are_the_parsers_rows(
             cells in proptest::collection::vec("[a-c中 \n\r,]{0,6}", 0..40),
-            first_line in 1usize..5,
+            first_row in 1usize..5,
         ) {
             let text = cells.concat();
-            let chunk = Chunk::new(text.as_bytes().to_vec(), first_line, true);
+            let chunk = Chunk::new(text.as_bytes().to_vec(), first_row, true);
             let mut parsed = Vec::new();
             let (mut rows, mut row) = (ChunkRows::new(&chunk), ByteRecord::new());
             while let Some(line) = rows.next_row(&mut row) {
