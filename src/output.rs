@@ -62,7 +62,14 @@ pub fn check_folder_destination(out: &Path, inputs: &[PathBuf], force: bool) -> 
     let target = absolute(out);
     let shown = out.display();
     for input in inputs {
-        if absolute(input).starts_with(&target) {
+        let real = absolute(input);
+        if real == target {
+            bail!(crate::tr!(
+                "{shown}：这是本次运行的输入：请把输出写到别处",
+                "{shown}: this is an input of the run: write the output somewhere else"
+            ));
+        }
+        if real.starts_with(&target) {
             let input = input.display();
             bail!(crate::tr!(
                 "{shown}：其中有本次运行的输入 {input}：请把报告写到别处",
@@ -95,6 +102,29 @@ pub fn check_folder_destination(out: &Path, inputs: &[PathBuf], force: bool) -> 
                 )),
             }
         }
+    }
+}
+
+/// Refuses `out` as a folder to write files into, one by one (`convert --to toml`): one of
+/// `inputs`, a file, a link, a named pipe or a device. A folder that exists is filled; each
+/// file in it is checked by [`check_destination`].
+pub fn check_folder_to_fill(out: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let target = absolute(out);
+    let shown = out.display();
+    if inputs.iter().any(|input| absolute(input) == target) {
+        bail!(crate::tr!(
+            "{shown}：这是本次运行的输入：请把输出写到别处",
+            "{shown}: this is an input of the run: write the output somewhere else"
+        ));
+    }
+    match standing(out)? {
+        Standing::Nothing | Standing::Folder => Ok(()),
+        Standing::File => bail!(crate::tr!(
+            "{shown}：是文件：这里写的是文件夹，每个站点一份记录",
+            "{shown}: is a file: this writes a folder, one record per site"
+        )),
+        Standing::Link(to) => Err(link_refused(out, &to)),
+        Standing::Special(zh, en) => Err(special_refused(out, zh, en)),
     }
 }
 
@@ -371,6 +401,11 @@ impl StagedFolder {
     pub fn create(dest: &Path, inputs: &[PathBuf], force: bool) -> Result<StagedFolder> {
         check_folder_destination(dest, inputs, force)?;
         let (dir, name) = beside(dest);
+        // `--out reports/2020/june` makes the folders it is in, as it always did.
+        fs::create_dir_all(&dir).with_context(|| {
+            let dir = dir.display();
+            crate::tr!("{dir}：无法创建文件夹", "{dir}: cannot create folder")
+        })?;
         let temp = dir.join(format!(".{name}.yanshou-tmp-{}", std::process::id()));
         let mut pending = pending(Some(Pending::new(&temp, dest)));
         // Left by an earlier run of the same process id that was killed outright.

@@ -483,10 +483,12 @@ fn force_replaces_only_regular_files() {
             vec!["calendar", "import", &notice, "--out", special],
             vec!["check", &pass, "--manifest", special],
             vec!["report", &pass, "--out", special],
+            vec!["convert", &pass, "--to", "toml", "--out", special],
         ];
         for mut args in commands {
-            if args[0] == "report" && special == "folder" {
-                continue; // a folder not written by yanshou: its own test
+            let folder_out = args[0] == "report" || args.contains(&"toml");
+            if folder_out && special == "folder" {
+                continue; // a folder where a folder is written: the tests below
             }
             args.extend(["--force", "--lang", "en"]);
             let out = run(&dir, &args);
@@ -520,4 +522,30 @@ fn force_replaces_only_regular_files() {
             );
         }
     }
+}
+
+#[test]
+fn folders_are_still_made_and_filled() {
+    let dir = Scratch::new("failures", "folders");
+    let pass = pass_toml();
+    // The folders --out is in are made, as they always were.
+    let out = run(&dir, &["report", &pass, "--out", "a/b/out", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.join("a/b/out/html/index.html").is_file());
+    assert!(leftovers(&dir.join("a/b")).is_empty());
+    // convert --to toml fills a folder that exists, file by file.
+    fs::create_dir(dir.join("records")).unwrap();
+    fs::write(dir.join("records/mine.txt"), "mine").unwrap();
+    let out = run(
+        &dir,
+        &[
+            "convert", &pass, "--to", "toml", "--out", "records", "--lang", "en",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.join("records/fixture-pass.toml").is_file());
+    assert_eq!(
+        fs::read_to_string(dir.join("records/mine.txt")).unwrap(),
+        "mine"
+    );
 }
