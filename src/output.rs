@@ -492,7 +492,8 @@ impl StagedFolder {
             }
             return Err(e).with_context(cannot);
         }
-        pending.retain(|p| p.temp != self.temp);
+        // In place: an interrupt from now on has nothing to take back.
+        pending.retain(|p| p.temp != self.temp && !p.announces(&self.dest));
         self.temp = PathBuf::new();
         if let Some(old) = old {
             if let Err(e) = fs::remove_dir_all(&old) {
@@ -522,7 +523,24 @@ impl Drop for StagedFolder {
     }
 }
 
-/// A temporary file or folder being written, and the destination it stands for.
+/// Until dropped, an interrupt says that nothing was written to `dest`, if it was not yet:
+/// for a command that reads and renders a long time before it writes (`report`).
+pub struct Announced(PathBuf);
+
+/// Announces that `dest` is to be written; see [`Announced`].
+pub fn announce(dest: &Path) -> Announced {
+    let _pending = pending(Some(Pending::new(Path::new(""), dest)));
+    Announced(dest.to_path_buf())
+}
+
+impl Drop for Announced {
+    fn drop(&mut self) {
+        pending(None).retain(|p| !p.announces(&self.0));
+    }
+}
+
+/// A temporary file or folder being written (none for an [`Announced`] output), and the
+/// destination it stands for.
 struct Pending {
     temp: PathBuf,
     dest: PathBuf,
@@ -534,6 +552,11 @@ impl Pending {
             temp: temp.to_path_buf(),
             dest: dest.to_path_buf(),
         }
+    }
+
+    /// Whether this is the announcement of `dest`.
+    fn announces(&self, dest: &Path) -> bool {
+        self.temp.as_os_str().is_empty() && self.dest == dest
     }
 }
 
@@ -571,12 +594,17 @@ fn interrupted() {
             crate::tr!("yanshou：已中断", "yanshou: interrupted")
         );
     }
+    let mut said: Vec<&Path> = Vec::new();
     for p in pending.iter() {
-        let _ = if p.temp.is_dir() {
-            fs::remove_dir_all(&p.temp)
-        } else {
-            fs::remove_file(&p.temp)
-        };
+        if p.temp.is_dir() {
+            let _ = fs::remove_dir_all(&p.temp);
+        } else if !p.temp.as_os_str().is_empty() {
+            let _ = fs::remove_file(&p.temp);
+        }
+        if said.contains(&p.dest.as_path()) {
+            continue;
+        }
+        said.push(&p.dest);
         let dest = p.dest.display();
         let _ = writeln!(
             stderr,

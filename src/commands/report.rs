@@ -18,6 +18,8 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     // Before the long work of reading and rendering; checked again when the report is
     // moved into place.
     output::check_folder_destination(&args.out, &args.inputs, args.force)?;
+    // Ctrl-C while the report is read and rendered says that nothing was written, too.
+    let _announced = output::announce(&args.out);
     let plan = super::plan(&args.inputs)?;
     let digests = inputs::digests(&plan, &args.calendar)?;
     let loaded = inputs::load_calendar(
