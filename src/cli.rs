@@ -13,7 +13,7 @@ use crate::lang::Lang;
 #[derive(Debug, Parser)]
 #[command(name = "yanshou", version, about, long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 success (check: every site accepted); 1 a result scripts must notice (check: some site not accepted; each command's --help says its own rule); 2 bad input or usage, one located line on stderr; 101 a bug in yanshou."
+    after_help = "Exit codes: 0 success (check: every site accepted); 1 a result scripts must notice (check: some site not accepted; each command's --help says its own rule); 2 bad input or usage, one located line on stderr; 101 a bug in yanshou; 130 interrupted (Ctrl-C, SIGTERM: what was being written is removed); 141 standard output closed before the end (`| head`)."
 )]
 pub struct Cli {
     /// The command to run.
@@ -145,7 +145,8 @@ pub struct CheckArgs {
     /// JSON output carries in `provenance`. Never over an existing file without --force.
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
-    /// Replace an existing --manifest file.
+    /// Replace an existing --manifest file (a regular file only: a link, a pipe or a device
+    /// is refused).
     #[arg(long)]
     pub force: bool,
 }
@@ -166,7 +167,8 @@ pub struct GenerateArgs {
     /// roughly the national proportion).
     #[arg(long, value_name = "KIND", default_value = "township")]
     pub kind: String,
-    /// Replace FILE if it exists.
+    /// Replace FILE if it exists (a regular file only: a link, a pipe or a device is
+    /// refused).
     #[arg(long)]
     pub force: bool,
     /// Language of messages.
@@ -232,7 +234,8 @@ pub struct ReportArgs {
     /// Record files or campaign folders.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// The folder to write into.
+    /// The folder to write. It is built beside, in `.DIR.yanshou-tmp-PID`, and moved into
+    /// place once complete: a run that fails or is interrupted leaves no part of it.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Formats, comma-separated.
@@ -247,7 +250,8 @@ pub struct ReportArgs {
     /// The sheet to read from xlsx inputs (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Replace report files that exist.
+    /// Replace --out whole if it is a report folder yanshou wrote (it holds `.yanshou-report`
+    /// and nothing that file does not list); any other folder is refused.
     #[arg(long)]
     pub force: bool,
     /// The day waivers and deadlines are judged on (default: today).
@@ -289,7 +293,8 @@ pub struct TemplateArgs {
     /// Language of titles and help.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
-    /// Replace FILE if it exists.
+    /// Replace FILE if it exists (a regular file only: a link, a pipe or a device is
+    /// refused).
     #[arg(long)]
     pub force: bool,
 }
@@ -325,7 +330,8 @@ pub struct ConvertArgs {
     /// The sheet to read from xlsx inputs (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Replace outputs that exist.
+    /// Replace output files that exist (regular files only: a link, a pipe or a device is
+    /// refused).
     #[arg(long)]
     pub force: bool,
     /// Language of messages.
@@ -429,7 +435,8 @@ pub struct CalendarImportArgs {
     /// file without --force).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Replace an existing --out file.
+    /// Replace an existing --out file (a regular file only: a link, a pipe or a device is
+    /// refused).
     #[arg(long)]
     pub force: bool,
     /// Language of messages.

@@ -1,5 +1,6 @@
 //! The `yanshou` binary: parse arguments, run the command, print any error once, and map
-//! the outcome to an exit code scripts can trust (0 all accepted, 1 some not, 2 bad input).
+//! the outcome to an exit code scripts can trust (0 all accepted, 1 some not, 2 bad input,
+//! 141 standard output closed before the end, 130 interrupted).
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -39,7 +40,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             // clap prints help and version to stdout with success, usage errors to stderr.
-            let _ = err.print();
+            let printed = err.print();
+            if printed.is_err_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
+                return ExitCode::from(CLOSED_PIPE);
+            }
             return if err.use_stderr() {
                 ExitCode::from(2)
             } else {
@@ -48,15 +52,19 @@ fn main() -> ExitCode {
         }
     };
     yanshou::lang::set_messages(cli.lang());
-    match commands::run(cli) {
+    let outcome = commands::run(cli);
+    // `yanshou check … | head` is normal use, not an error: nothing to say. But the run did
+    // not finish, so it claims no verdict: 141, as if SIGPIPE had ended it (the shell's
+    // convention), whatever the error was wrapped in on its way here.
+    let closed = yanshou::output::stdout_closed();
+    if closed || outcome.as_ref().is_err_and(is_broken_pipe) {
+        return ExitCode::from(CLOSED_PIPE);
+    }
+    match outcome {
         Ok(Outcome::AllAccepted) => ExitCode::SUCCESS,
         Ok(Outcome::NotAllAccepted) => ExitCode::from(1),
         Ok(Outcome::InputsUnread) => ExitCode::from(2),
         Err(err) => {
-            if is_broken_pipe(&err) {
-                // `yanshou check … | head` is normal use, not an error.
-                return ExitCode::SUCCESS;
-            }
             let mut stderr = io::stderr().lock();
             let _ = writeln!(stderr, "yanshou: {}", commands::one_line(&err));
             ExitCode::from(2)
@@ -64,6 +72,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// The exit code of a run whose output was closed before it finished: 128 + SIGPIPE.
+const CLOSED_PIPE: u8 = 141;
+
+/// Whether `err` is a write to a closed pipe: stdout (also noted by
+/// [`yanshou::output::stdout_closed`]) or stderr.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause

@@ -60,7 +60,7 @@ fn print_years(
             ]);
         }
     }
-    let mut out = io::stdout().lock();
+    let mut out = crate::output::stdout();
     writeln!(out, "{years}")?;
     let last = calendar.last_official_day().ok_or_else(|| {
         anyhow!(crate::tr!(
@@ -122,7 +122,7 @@ fn print_year(calendar: &Calendar, sources: &[String], year: i16, lang: Lang) ->
     let total = calendar.working_days_between(first, last)?.value();
     let provisional = table.standing() == Standing::Provisional;
 
-    let mut out = io::stdout().lock();
+    let mut out = crate::output::stdout();
     let title = match (provisional, lang) {
         (false, _) => lang.pick("年法定节假日与调休", "holidays and make-up working days"),
         (true, Lang::Zh) => "年法定节假日（暂定：国务院尚未公布当年放假安排，不计调休）",
@@ -258,7 +258,7 @@ fn run_import(args: &CalendarImportArgs) -> Result<Outcome> {
                 };
             }
         }
-        None => io::stdout().lock().write_all(toml.as_bytes())?,
+        None => crate::output::stdout().write_all(toml.as_bytes())?,
     }
     Ok(Outcome::AllAccepted)
 }

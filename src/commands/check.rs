@@ -46,8 +46,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         phases: audit::phase_spans(campaign, calendar)?,
         inputs: digests,
     };
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
+    let mut out = BufWriter::with_capacity(256 * 1024, crate::output::stdout());
     let mut renderer = render::renderer(args.format, args.lang);
     renderer.begin(&run, &mut out)?;
     let work = Checking {

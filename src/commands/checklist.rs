@@ -1,6 +1,6 @@
 //! `yanshou checklist lint|show`: check a checklist file, or print it for the field.
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use anyhow::Result;
 
@@ -12,7 +12,7 @@ use crate::render;
 
 /// Runs a `checklist` subcommand.
 pub fn run(cmd: &ChecklistCommand) -> Result<Outcome> {
-    let mut out = io::stdout().lock();
+    let mut out = crate::output::stdout();
     match cmd {
         ChecklistCommand::Lint { file, lang } => {
             // Loading validates everything; problems come back as one located line each.

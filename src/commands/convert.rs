@@ -33,14 +33,7 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     match args.to {
         ConvertFormat::Toml => {
             // A folder of records: refuse to mix into an input folder or over existing files.
-            output::check_destination(&args.out, &args.inputs, true)?;
-            if args.out.is_file() {
-                let out = args.out.display();
-                bail!(crate::tr!(
-                    "{out}：是文件：--to toml 把每个站点写成文件夹里的一份记录",
-                    "{out}: is a file: --to toml writes one record per site into a folder"
-                ));
-            }
+            output::check_folder_to_fill(&args.out, &args.inputs)?;
             fs::create_dir_all(&args.out).with_context(|| {
                 let out = args.out.display();
                 crate::tr!("{out}：无法创建文件夹", "{out}: cannot create folder")

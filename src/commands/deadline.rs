@@ -1,7 +1,7 @@
 //! `yanshou deadline`: when a rectification is due, or how many working days lie between
 //! two dates.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -52,7 +52,7 @@ pub fn run(args: &DeadlineArgs) -> Result<Outcome> {
         &args.calendar,
     )?;
     let calendar = &loaded.calendar;
-    let mut out = io::stdout().lock();
+    let mut out = crate::output::stdout();
 
     if let Some(between) = &args.between {
         let (from, to) = (parse_date(&between[0])?, parse_date(&between[1])?);

@@ -1,10 +1,9 @@
 //! `yanshou generate`: synthetic inspection data in the wide CSV layout, written as it is
 //! made, so any number of sites takes constant memory.
 
-use std::fs;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::Outcome;
 use crate::checklist::Checklist;
@@ -29,11 +28,9 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     };
     output::check_destination(&args.out, &[], args.force)?;
     let header = wide_header(&checklists, &[]);
-    // Written beside the destination and renamed at the end, like every other output.
-    let temp = args.out.with_extension("csv.partial");
-    let file =
-        fs::File::create(&temp).with_context(|| format!("{}: cannot create", temp.display()))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
+    // Written beside the destination and renamed at the end, like every other output;
+    // removed if the run fails or is interrupted.
+    let mut out = output::PartialFile::create(&args.out)?;
     out.write_all("\u{feff}".as_bytes())?;
     let mut writer = csv::Writer::from_writer(&mut out);
     writer.write_record(&header)?;
@@ -48,12 +45,8 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     }
     writer.flush()?;
     drop(writer);
-    out.flush()?;
-    out.into_inner()
-        .map_err(|e| e.into_error())
-        .and_then(|f| f.sync_all())
-        .with_context(|| format!("{}: cannot write", temp.display()))?;
-    fs::rename(&temp, &args.out)
-        .with_context(|| format!("{}: cannot write", args.out.display()))?;
+    // Synced: a file of 600,000 sites is a long run to repeat after a crash.
+    out.sync_all()?;
+    out.commit()?;
     Ok(Outcome::AllAccepted)
 }

@@ -64,12 +64,15 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Report(args) => report::run(&args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "yanshou", &mut std::io::stdout());
+            // Into memory first: clap_complete panics on a write error, a closed pipe too.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "yanshou", &mut script);
+            crate::output::stdout().write_all(&script)?;
             Ok(Outcome::AllAccepted)
         }
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(command).render(&mut std::io::stdout())?;
+            clap_mangen::Man::new(command).render(&mut crate::output::stdout())?;
             Ok(Outcome::AllAccepted)
         }
         Command::Convert(args) => convert::run(&args),

@@ -52,8 +52,7 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         .checklist_for(&kind)
         .map_or(kind.clone(), |c| c.site_kind_label(args.lang).to_owned());
 
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(crate::output::stdout());
     render::ranking::write(
         &ranking,
         &kind_label,

@@ -83,8 +83,7 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
         .filter(|f| !f.items.is_empty() || f.after.is_some())
         .collect();
 
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(crate::output::stdout());
     render::follow_up::write(
         &followed,
         &inputs.unread,

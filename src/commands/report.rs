@@ -1,10 +1,9 @@
 //! `yanshou report`: the campaign summary, site pages and rectification notices, in the
 //! formats asked for, written into one folder.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 
 use super::Outcome;
 use crate::audit::rank::{Entry, Ranking};
@@ -16,6 +15,11 @@ use crate::report::{self, Report};
 
 /// Runs `report`.
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
+    // Before the long work of reading and rendering; checked again when the report is
+    // moved into place.
+    output::check_folder_destination(&args.out, &args.inputs, args.force)?;
+    // Ctrl-C while the report is read and rendered says that nothing was written, too.
+    let _announced = output::announce(&args.out);
     let plan = super::plan(&args.inputs)?;
     let digests = inputs::digests(&plan, &args.calendar)?;
     let loaded = inputs::load_calendar(
@@ -119,28 +123,54 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
             ReportFormat::Docx => report::docx::render(&report)?,
         });
     }
-    // Every destination is checked before the first file is written.
-    let mut targets = Vec::with_capacity(files.len());
-    for (relative, bytes) in files {
-        let path = args.out.join(safe_relative(&relative)?);
-        output::check_destination(&path, &args.inputs, args.force)?;
-        targets.push((path, bytes));
+    for (relative, _) in &files {
+        safe_relative(relative)?;
     }
-    for (path, bytes) in &targets {
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).with_context(|| {
-                let dir = dir.display();
-                crate::tr!("{dir}：无法创建文件夹", "{dir}: cannot create folder")
-            })?;
-        }
-        output::write_atomic(path, bytes)?;
-    }
+    // Built beside --out and moved into place whole: a run that fails or is interrupted
+    // halfway leaves no index linking pages that were never written.
+    write_folder(&args.out, &args.inputs, args.force, &files).map_err(|err| {
+        let (why, out) = (super::one_line(&err), args.out.display());
+        anyhow!(crate::tr!(
+            "{why}：{out} 未写入任何内容",
+            "{why}: nothing was written to {out}"
+        ))
+    })?;
     // Written, and said on the first page; but the run had bad input.
     Ok(if report.unread.is_empty() {
         Outcome::AllAccepted
     } else {
         Outcome::InputsUnread
     })
+}
+
+/// Writes `files` into a folder built beside `out`, then moves it into place.
+fn write_folder(
+    out: &Path,
+    inputs: &[PathBuf],
+    force: bool,
+    files: &[(PathBuf, Vec<u8>)],
+) -> Result<()> {
+    let mut folder = output::StagedFolder::create(out, inputs, force)?;
+    for (i, (relative, bytes)) in files.iter().enumerate() {
+        folder.write(relative, bytes)?;
+        if i == 0 {
+            halfway_for_tests()?;
+        }
+    }
+    folder.commit()
+}
+
+/// Lets `tests/failures.rs` stop a report halfway without racing it: with
+/// `YANSHOU_TEST_REPORT_HALFWAY=fail` the report fails after its first file, with `stall`
+/// it waits there for a signal.
+fn halfway_for_tests() -> Result<()> {
+    match std::env::var("YANSHOU_TEST_REPORT_HALFWAY").as_deref() {
+        Ok("fail") => Err(anyhow!("deliberate failure halfway, for the test suite")),
+        Ok("stall") => loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        },
+        _ => Ok(()),
+    }
 }
 
 /// A renderer's relative path, refused if it could leave the output folder.

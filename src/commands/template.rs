@@ -5,7 +5,7 @@
 //! the result on standard output or into `--out`, never replacing a file without
 //! `--force` and never leaving half a file behind.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
@@ -46,7 +46,7 @@ pub fn run(args: &TemplateArgs) -> Result<Outcome> {
     match &args.out {
         Some(path) => output::write_atomic(path, &bytes)?,
         None => {
-            let mut out = io::stdout().lock();
+            let mut out = crate::output::stdout();
             out.write_all(&bytes)?;
             out.flush()?;
         }
