@@ -42,7 +42,16 @@ pub const LONGEST_FIELD: usize = 64;
 /// The most site-specific regexes an item keeps. A county's townships are far fewer; a
 /// pattern of `{id}` or `{name}` would make one per site, and past this many those are
 /// compiled for each site again rather than filling memory over a large file.
-const MAX_COMPILED: usize = 512;
+const MAX_COMPILED: usize = 256;
+
+/// The most compiled program, in bytes as the regex library counts them for its size
+/// limit, that an item keeps: a pattern of many counted repetitions compiles to hundreds
+/// of kilobytes per township, and matching needs as much again per thread.
+const COMPILED_BUDGET: usize = 16 << 20;
+
+/// The regex library's own size limit (regex-lite's default, 10 MiB), under which every
+/// pattern is finally compiled: the probes below it only measure.
+const LIBRARY_SIZE_LIMIT: usize = 10 << 20;
 
 /// Settings of a `text` item.
 #[derive(Clone, Debug)]
@@ -115,32 +124,94 @@ impl PatternError {
 
 /// Regexes compiled from one item's pattern, by the pattern as filled in for a site, with
 /// the error of one that does not compile: each is compiled once, whichever thread of a
-/// large file meets it first. A copy starts empty (it would fill again as it is used).
+/// large file meets it first, up to [`MAX_COMPILED`] of them and [`COMPILED_BUDGET`]
+/// bytes. A copy starts empty (it would fill again as it is used).
 #[derive(Default)]
-struct Compiled(Mutex<HashMap<String, Result<Arc<Regex>, String>>>);
+struct Compiled(Mutex<Kept>);
+
+#[derive(Default)]
+struct Kept {
+    regexes: HashMap<String, Result<Arc<Regex>, String>>,
+    /// What the kept regexes are charged against the budget.
+    bytes: usize,
+    /// The bound the last regex kept compiled under: the next, the same pattern with
+    /// another name put in, likely compiles under it too, and is measured from there.
+    last: usize,
+    /// Whether a regex has been left out: from then on none is measured or kept, and a new
+    /// one costs what it always did, one compilation, and is dropped once used. (Holding on
+    /// to the last few as well, so that a site's reader and its judging share one, was
+    /// measured: freeing large regexes out of order cost more than compiling them again.)
+    full: bool,
+}
 
 impl Compiled {
     /// The regex of `pattern`, compiled now if it was not before.
     fn get(&self, pattern: &str) -> Result<Arc<Regex>, String> {
         let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(known) = lock().get(pattern) {
-            return known.clone();
-        }
+        let (from, full) = {
+            let kept = lock();
+            if let Some(known) = kept.regexes.get(pattern) {
+                return known.clone();
+            }
+            (kept.last, kept.full)
+        };
         // Compiled without the lock held, so other threads' sites of known townships go
         // on: two threads may both compile a new one, and one keeps it.
-        let made = Regex::new(pattern)
-            .map(Arc::new)
-            .map_err(|e| e.to_string().replace('\n', " "));
-        let mut known = lock();
-        if known.len() < MAX_COMPILED {
-            known.insert(pattern.to_owned(), made.clone());
+        if full {
+            return Regex::new(pattern)
+                .map(Arc::new)
+                .map_err(|e| e.to_string().replace('\n', " "));
+        }
+        let (made, bytes) = match compile(pattern, from) {
+            Ok((regex, bytes)) => (Ok(Arc::new(regex)), bytes),
+            Err(error) => (Err(error), 0),
+        };
+        let mut kept = lock();
+        if kept.regexes.len() < MAX_COMPILED && kept.bytes + bytes <= COMPILED_BUDGET {
+            if !kept.regexes.contains_key(pattern) {
+                kept.bytes += bytes;
+                kept.last = kept.last.max(bytes);
+                kept.regexes.insert(pattern.to_owned(), made.clone());
+            }
+        } else {
+            kept.full = true;
         }
         made
     }
 
     fn len(&self) -> usize {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .regexes
+            .len()
     }
+
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).bytes
+    }
+}
+
+/// Compiles `pattern` as [`Regex::new`] does, with a bound on its compiled size: the
+/// smallest power of two from `from` (at least 4 KiB) under which the library's size limit
+/// lets it compile — at most twice its size when it does not compile under `from` itself.
+/// The library says no more; a probe that is too small stops as soon as it is exceeded,
+/// so all of them cost at most about one more compilation.
+fn compile(pattern: &str, from: usize) -> Result<(Regex, usize), String> {
+    let mut limit = from.max(4 << 10);
+    while limit < LIBRARY_SIZE_LIMIT {
+        if let Ok(regex) = regex_lite::RegexBuilder::new(pattern)
+            .size_limit(limit)
+            .build()
+        {
+            return Ok((regex, limit));
+        }
+        limit *= 2;
+    }
+    Regex::new(pattern)
+        .map(|regex| (regex, LIBRARY_SIZE_LIMIT))
+        .map_err(|e| e.to_string().replace('\n', " "))
 }
 
 impl Clone for Compiled {
@@ -452,6 +523,12 @@ impl Text {
         self.compiled.len()
     }
 
+    /// What the regexes the item holds are charged against its budget.
+    #[cfg(test)]
+    fn compiled_bytes(&self) -> usize {
+        self.compiled.bytes()
+    }
+
     /// Why the site's fields cannot be put into the pattern: a declared field that does
     /// not have its shape (`township = "梨园"`), or that the site's name does not contain.
     fn unfit_field(&self, facts: &dyn Facts, lang: Lang) -> Option<String> {
@@ -708,6 +785,41 @@ mod tests {
         assert_eq!(k.compiled(), townships.len());
         // A copy of the item (a checklist cloned for another run) starts its own.
         assert_eq!(k.clone().compiled(), 0);
+    }
+
+    #[test]
+    fn the_regexes_an_item_keeps_are_bounded_in_size() {
+        // Some 300 KiB compiled per township: a few dozen would be far more than a county
+        // has, and more memory than a whole check of a large file otherwise takes.
+        let k = text_kind("kind = \"text\"\npattern = \"^{township}(?:[a-z]{0,100}){0,40}$\"\n");
+        let townships: Vec<&'static str> = (0..80).map(|i| &*format!("第{i}镇").leak()).collect();
+        for township in &townships {
+            let sign = format!("{township}abc");
+            assert_eq!(
+                k.judge_text(&sign, &Township(township), Lang::Zh),
+                Judgement::Pass
+            );
+            assert_eq!(
+                k.judge_text("x", &Township(township), Lang::Zh),
+                Judgement::fail()
+            );
+        }
+        let (kept, bytes) = (k.compiled(), k.compiled_bytes());
+        assert!(kept >= 8 && kept < townships.len(), "{kept} kept");
+        assert!(bytes <= super::COMPILED_BUDGET, "{bytes} bytes");
+        // Those past the budget are still judged, each compiled again.
+        let last = townships[townships.len() - 1];
+        assert_eq!(
+            k.judge_text(&format!("{last}zz"), &Township(last), Lang::Zh),
+            Judgement::Pass
+        );
+        // Small regexes are kept for many more sites.
+        let small =
+            text_kind("kind = \"text\"\npattern = \"^{township}(便民服务中心|便民服务站)$\"\n");
+        for township in &townships {
+            let _ = small.judge_text("x", &Township(township), Lang::Zh);
+        }
+        assert_eq!(small.compiled(), townships.len());
     }
 
     #[test]
