@@ -55,3 +55,34 @@ fn evaluate_one_site(bencher: divan::Bencher) {
         evaluate(&checklists[0], &records[i], Lang::Zh).score
     });
 }
+
+/// The township checklist with a sign pattern that is a real regex of `{township}`: the
+/// built-in one is plain text, compared as a string and never compiled. bench/pattern.sh
+/// measures the same pattern over a whole file.
+fn township_with_regex_sign() -> Checklist {
+    let text = builtin::text("puyang-2020/township")
+        .unwrap_or_default()
+        .replace(
+            "pattern = \"^{township}便民服务中心$\"",
+            "pattern = \"^{township}(?:人民政府)?(?:便民|政务)服务(?:中心|站)(?:[（(][^）)]{0,100}[）)]){0,50}$\"",
+        );
+    Checklist::from_toml(&text).unwrap_or_else(|p| panic!("{p}"))
+}
+
+/// One site judged against a `{township}` regex: compiled for the site's township, or
+/// taken from the item once its township has been seen.
+#[divan::bench]
+fn evaluate_one_site_regex_sign(bencher: divan::Bencher) {
+    let checklists = vec![township_with_regex_sign()];
+    let (header, rows) = rows(&checklists[0]);
+    let wide = Wide::from_header(&header, &checklists).unwrap_or_else(|e| panic!("{e:?}"));
+    let records: Vec<_> = rows
+        .iter()
+        .filter_map(|row| wide.record(row, 2, "bench", &checklists).ok())
+        .collect();
+    let mut i = 0;
+    bencher.bench_local(|| {
+        i = (i + 1) % records.len();
+        evaluate(&checklists[0], &records[i], Lang::Zh).score
+    });
+}

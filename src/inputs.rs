@@ -364,6 +364,11 @@ impl WideRows<'_> {
         // A row the fast path takes has a site id, so is not blank: only the others are
         // looked at for that.
         if self.fast && self.wide.quick_read(row, self.checklists, quick).is_some() {
+            judgeable(
+                &quick.record,
+                self.checklists,
+                &format!("{}:{line}", self.origin),
+            )?;
             return Ok(Some(Incoming::Quick(quick)));
         }
         if is_blank(row) {
@@ -374,7 +379,21 @@ impl WideRows<'_> {
             .wide
             .record(&text, line, self.origin, self.checklists)
             .map_err(|e| anyhow!(e.located(self.origin)))?;
+        judgeable(&full, self.checklists, &format!("{}:{line}", self.origin))?;
         Ok(Some(Incoming::Full(full)))
+    }
+}
+
+/// Refuses `record`, read at `place`, when its checklist cannot judge it: a pattern that does
+/// not compile with the site's fields put in ([`crate::audit::unjudgeable`]). Like a record
+/// that cannot be read, it is reported and the others are judged.
+pub(crate) fn judgeable(record: &Record, checklists: &[Checklist], place: &str) -> Result<()> {
+    let Some(checklist) = checklists.iter().find(|c| c.site_kind == record.kind) else {
+        return Ok(());
+    };
+    match crate::audit::unjudgeable(checklist, record) {
+        Some(why) => bail!(crate::tr!("{place}：{why}", "{place}: {why}")),
+        None => Ok(()),
     }
 }
 
@@ -402,6 +421,9 @@ fn long_records(long: table::Long, origin: &str, checklists: &[Checklist]) -> Re
     let records = long
         .finish(origin, checklists)
         .map_err(|e| anyhow!(e.located(origin)))?;
+    for record in &records {
+        judgeable(record, checklists, origin)?;
+    }
     if records.is_empty() {
         bail!(crate::tr!(
             "{origin}：表格只有表头，没有检查项",

@@ -258,6 +258,25 @@ impl Facts for RecordFacts<'_> {
     }
 }
 
+/// Why `record` cannot be judged against `checklist`, as a message naming the checklist,
+/// the item and the site: a `text` item it recorded a value for whose pattern does not
+/// compile with the site's fields put in. Readers refuse such a record as they refuse one
+/// they cannot read; [`evaluate`] would leave the item undetermined, saying the same.
+pub fn unjudgeable(checklist: &Checklist, record: &Record) -> Option<String> {
+    let facts = RecordFacts(record);
+    checklist.items.iter().find_map(|item| {
+        let crate::checklist::Kind::Text(text) = &item.kind else {
+            return None;
+        };
+        let observation = record.observations.get(&item.id)?;
+        if !matches!(observation.entry, Entry::Value(Value::Text(_))) {
+            return None;
+        }
+        let error = text.pattern_error(&facts)?;
+        Some(error.message(&checklist.id, &item.id, &record.id))
+    })
+}
+
 /// Judges `record` against `checklist`. `lang` is the language of the texts the outcomes
 /// carry (expected values, reasons).
 pub fn evaluate<'a>(checklist: &'a Checklist, record: &'a Record, lang: Lang) -> SiteResult<'a> {

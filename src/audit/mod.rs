@@ -14,7 +14,7 @@ mod score;
 pub use deadline::{DatingError, Deadline, PhaseSpan, date_site, is_late, phase_spans};
 pub use evaluate::{
     AllPassed, Detail, ExpiredWaiver, Outcome, Outcomes, SiteResult, Status, apply_waivers,
-    evaluate, evaluate_quick, evaluate_with,
+    evaluate, evaluate_quick, evaluate_with, unjudgeable,
 };
 pub use score::{Score, Verdict};
 

@@ -332,3 +332,69 @@ fn scores_alone_judge_as_findings_do_without_wording_them() {
     assert!(full.findings().all(|o| !o.expected.is_empty()));
     assert!(scores.outcomes.iter().all(|o| o.expected.is_empty()));
 }
+
+/// [`CHECKLIST`] with a sign item whose pattern, fine for short townships, grows too large
+/// to compile with a long one put in.
+fn with_heavy_sign() -> Checklist {
+    let text = CHECKLIST.replace("total_points = 20", "total_points = 24")
+        + r#"
+[[items]]
+id = "sign.name"
+clause = "3.1.1"
+title = "标牌"
+kind = "text"
+pattern = "^(?:{township}){1000}{10}$"
+severity = "mandatory"
+points = 4
+help = "抄"
+"#;
+    Checklist::from_toml(&text).unwrap()
+}
+
+#[test]
+fn a_pattern_that_does_not_compile_for_a_site_makes_it_unjudgeable() {
+    let c = with_heavy_sign();
+    let long = format!("{}镇", "城".repeat(39));
+    let observations = format!("{ALL_PASS}sign.name = \"{long}便民服务中心\"\n");
+    let mut r = record(&c, &observations);
+    r.township = long.clone();
+    let why = unjudgeable(&c, &r).expect("not judgeable");
+    for part in ["mini", "sign.name", "`t`", long.as_str(), "size limit"] {
+        assert!(why.contains(part), "{part:?} not in {why}");
+    }
+    // Evaluated all the same (by a caller that did not ask), the item is not judged: it is
+    // neither passed nor failed, and says why.
+    let result = evaluate(&c, &r, Lang::Zh);
+    let sign = status_of(&result, "sign.name");
+    assert_eq!(sign.status, Status::Unrecorded);
+    assert!(sign.undetermined.as_deref().unwrap_or("").contains(&long));
+    assert_eq!(result.verdict, Verdict::Incomplete);
+
+    // The short township compiles: the site is judged, and its sign fails.
+    let short = record(
+        &c,
+        &format!("{ALL_PASS}sign.name = \"城关镇便民服务中心\"\n"),
+    );
+    assert_eq!(unjudgeable(&c, &short), None);
+    assert_eq!(
+        status_of(&evaluate(&c, &short, Lang::Zh), "sign.name").status,
+        Status::Fail
+    );
+    // Unrecorded, the item needs no pattern.
+    r.observations.remove("sign.name");
+    assert_eq!(unjudgeable(&c, &r), None);
+}
+
+#[test]
+fn lint_finds_a_pattern_too_large_for_a_long_township() {
+    let problems = with_heavy_sign().lint();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let at = CHECKLIST.lines().count() + 7;
+    assert_eq!(
+        (problems[0].line, problems[0].column),
+        (at, 11),
+        "{problems:?}"
+    );
+    assert!(problems[0].message.contains("size limit"), "{problems:?}");
+    assert!(checklist().lint().is_empty());
+}

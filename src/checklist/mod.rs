@@ -18,7 +18,7 @@ pub use kinds::{Kind, Value};
 
 use crate::lang::Lang;
 use crate::points::Points;
-use crate::source::Problems;
+use crate::source::{Problem, Problems};
 
 /// A checklist: everything an inspection of one kind of site is judged against.
 #[derive(Clone, Debug)]
@@ -203,5 +203,27 @@ impl Checklist {
     /// The id of the item near enough to `id` to be its likely misspelling, for "did you mean".
     pub fn nearest_item(&self, id: &str) -> Option<&str> {
         crate::source::nearest(id, self.items.iter().map(|i| i.id.as_str()))
+    }
+
+    /// What `checklist lint` finds beyond what loading refuses: a `text` pattern that
+    /// compiles with the short trial fields of loading but not with the longest plausible
+    /// ones ([`kinds::Text::lint`]). Loading does not refuse it, as the sites of a run may
+    /// all have short names; the first long one would be an error.
+    pub fn lint(&self) -> Vec<Problem> {
+        self.items
+            .iter()
+            .filter_map(|item| match &item.kind {
+                Kind::Text(text) => {
+                    let message = text.lint(&item.id)?;
+                    let (line, column) = text.pattern_at();
+                    Some(Problem {
+                        line,
+                        column,
+                        message,
+                    })
+                }
+                _ => None,
+            })
+            .collect()
     }
 }

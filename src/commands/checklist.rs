@@ -17,6 +17,12 @@ pub fn run(cmd: &ChecklistCommand) -> Result<Outcome> {
         ChecklistCommand::Lint { file, lang } => {
             // Loading validates everything; problems come back as one located line each.
             let checklist = inputs::load_checklist(file)?;
+            // Then what loading lets pass but some site might not: patterns with the
+            // longest plausible names put in.
+            let problems = checklist.lint();
+            if !problems.is_empty() {
+                anyhow::bail!(crate::source::Problems(problems).with_path(file));
+            }
             let mandatory = checklist
                 .items
                 .iter()

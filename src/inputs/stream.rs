@@ -299,6 +299,9 @@ impl Plan {
                 record::toml::read(&text, &origin, &self.checklists)
                     .map_err(|p| anyhow!(p.with_path(&origin)))
             });
+            let read = read.and_then(|record| {
+                super::judgeable(&record, &self.checklists, &origin).map(|()| record)
+            });
             match read {
                 Ok(record) => records.push((index, record)),
                 Err(e) => unreadable.unread(

@@ -15,7 +15,7 @@ pub use count::Count;
 pub use includes::Includes;
 pub use number::Number;
 pub use rule::{Op, Rule};
-pub use text::Text;
+pub use text::{LONGEST_FIELD, PatternError, Text};
 pub use yes_no::YesNo;
 
 use crate::lang::Lang;

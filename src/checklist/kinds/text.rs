@@ -10,12 +10,21 @@
 //! fields, escaped, so "the township's own name followed by 便民服务中心" (ruling 5) is one
 //! pattern for every township. Observed text is trimmed before matching.
 //!
+//! A pattern that is more than text and anchors is a regex compiled with the site's fields
+//! put in: once per distinct result (a county has a handful of townships, a file may have
+//! many thousand sites of them), kept by the item. One that compiles with the trial fields
+//! of loading yet not with a site's (a counted repetition of `{township}` that grows too
+//! large for a long name) is a [`PatternError`], never a failed item.
+//!
 //! ```toml
 //! aliases = ["黑字白底"]    # optional: other wordings accepted as the same answer (ruling 11)
 //! # optional: what a substituted field must itself look like; the record's `name` must then
 //! # also contain it. Otherwise the item cannot be judged until the record is corrected.
 //! field_patterns = { township = { pattern = "^.+(乡|镇|街道|办事处)$", description = "乡镇（办）的名称，以乡、镇、街道或办事处结尾" } }
 //! ```
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use regex_lite::Regex;
 
@@ -25,6 +34,24 @@ use crate::source::Fields;
 
 /// The site fields a pattern may refer to.
 pub const PLACEHOLDERS: &[&str] = &["township", "village", "name", "id"];
+
+/// The longest site field `checklist lint` tries a pattern with, in characters: beyond any
+/// township, village or centre name in the country (the longest are about twenty).
+pub const LONGEST_FIELD: usize = 64;
+
+/// The most site-specific regexes an item keeps. A county's townships are far fewer; a
+/// pattern of `{id}` or `{name}` would make one per site, and past this many those are
+/// compiled for each site again rather than filling memory over a large file.
+const MAX_COMPILED: usize = 256;
+
+/// The most compiled program, in bytes as the regex library counts them for its size
+/// limit, that an item keeps: a pattern of many counted repetitions compiles to hundreds
+/// of kilobytes per township, and matching needs as much again per thread.
+const COMPILED_BUDGET: usize = 16 << 20;
+
+/// The regex library's own size limit (regex-lite's default, 10 MiB), under which every
+/// pattern is finally compiled: the probes below it only measure.
+const LIBRARY_SIZE_LIMIT: usize = 10 << 20;
 
 /// Settings of a `text` item.
 #[derive(Clone, Debug)]
@@ -42,6 +69,161 @@ pub struct Text {
     /// The pattern as plain text when it is nothing but text, placeholders and anchors, so
     /// it is judged by comparing strings rather than compiling a regex per site.
     literal: Option<Literal>,
+    /// Where the pattern is in the checklist file: 1-based line and column.
+    at: (usize, usize),
+    /// The regexes made from the pattern with sites' fields put in.
+    compiled: Compiled,
+}
+
+/// A pattern that does not compile with a site's fields put in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatternError {
+    /// The fields put in, in the order of [`PLACEHOLDERS`], with the site's values.
+    pub values: Vec<(&'static str, String)>,
+    /// The regex library's message.
+    pub error: String,
+}
+
+impl PatternError {
+    /// The fields put in, as `{township} = “城关镇”` (`"` in English).
+    fn shown(&self, lang: Lang) -> String {
+        let parts: Vec<String> = self
+            .values
+            .iter()
+            .map(|(field, value)| match lang {
+                Lang::Zh => format!("{{{field}}} = “{value}”"),
+                Lang::En => format!("{{{field}}} = \"{value}\""),
+            })
+            .collect();
+        parts.join(lang.pick("，", ", "))
+    }
+
+    /// The error for item `item` of checklist `checklist` at site `site`, with the fix,
+    /// in the language of messages.
+    pub fn message(&self, checklist: &str, item: &str, site: &str) -> String {
+        let (values, error) = (self.shown(crate::lang::messages()), &self.error);
+        crate::tr!(
+            "站点 `{site}`：清单 {checklist} 的项目 `{item}` 的 `pattern` 代入 {values} 后无法编译：{error}；代入的名称已按字面转义，请在清单里简化该 pattern（如减少重复次数），再用 yanshou checklist lint 检查",
+            "site `{site}`: the `pattern` of item `{item}` in checklist {checklist} does not compile with {values} put in: {error}; the name is put in literally (escaped): simplify the pattern in the checklist (fewer repetitions, say) and check it with yanshou checklist lint"
+        )
+    }
+
+    /// Why the item is not judged, for an evaluation that goes on regardless.
+    fn reason(&self, lang: Lang) -> String {
+        let (values, error) = (self.shown(lang), &self.error);
+        match lang {
+            Lang::Zh => format!(
+                "清单的 pattern 代入 {values} 后无法编译：{error}：请改写清单里的 pattern 后再判定"
+            ),
+            Lang::En => format!(
+                "the checklist's pattern does not compile with {values} put in: {error}: revise the pattern to judge this item"
+            ),
+        }
+    }
+}
+
+/// Regexes compiled from one item's pattern, by the pattern as filled in for a site, with
+/// the error of one that does not compile: each is compiled once, whichever thread of a
+/// large file meets it first, up to [`MAX_COMPILED`] of them and [`COMPILED_BUDGET`]
+/// bytes. A copy starts empty (it would fill again as it is used).
+#[derive(Default)]
+struct Compiled(Mutex<Kept>);
+
+#[derive(Default)]
+struct Kept {
+    regexes: HashMap<String, Result<Arc<Regex>, String>>,
+    /// What the kept regexes are charged against the budget.
+    bytes: usize,
+    /// The bound the last regex kept compiled under: the next, the same pattern with
+    /// another name put in, likely compiles under it too, and is measured from there.
+    last: usize,
+    /// Whether a regex has been left out: from then on none is measured or kept, and a new
+    /// one costs what it always did, one compilation, and is dropped once used. (Holding on
+    /// to the last few as well, so that a site's reader and its judging share one, was
+    /// measured: freeing large regexes out of order cost more than compiling them again.)
+    full: bool,
+}
+
+impl Compiled {
+    /// The regex of `pattern`, compiled now if it was not before.
+    fn get(&self, pattern: &str) -> Result<Arc<Regex>, String> {
+        let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let (from, full) = {
+            let kept = lock();
+            if let Some(known) = kept.regexes.get(pattern) {
+                return known.clone();
+            }
+            (kept.last, kept.full)
+        };
+        // Compiled without the lock held, so other threads' sites of known townships go
+        // on: two threads may both compile a new one, and one keeps it.
+        if full {
+            return Regex::new(pattern)
+                .map(Arc::new)
+                .map_err(|e| e.to_string().replace('\n', " "));
+        }
+        let (made, bytes) = match compile(pattern, from) {
+            Ok((regex, bytes)) => (Ok(Arc::new(regex)), bytes),
+            Err(error) => (Err(error), 0),
+        };
+        let mut kept = lock();
+        if kept.regexes.len() < MAX_COMPILED && kept.bytes + bytes <= COMPILED_BUDGET {
+            if !kept.regexes.contains_key(pattern) {
+                kept.bytes += bytes;
+                kept.last = kept.last.max(bytes);
+                kept.regexes.insert(pattern.to_owned(), made.clone());
+            }
+        } else {
+            kept.full = true;
+        }
+        made
+    }
+
+    fn len(&self) -> usize {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .regexes
+            .len()
+    }
+
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).bytes
+    }
+}
+
+/// Compiles `pattern` as [`Regex::new`] does, with a bound on its compiled size: the
+/// smallest power of two from `from` (at least 4 KiB) under which the library's size limit
+/// lets it compile — at most twice its size when it does not compile under `from` itself.
+/// The library says no more; a probe that is too small stops as soon as it is exceeded,
+/// so all of them cost at most about one more compilation.
+fn compile(pattern: &str, from: usize) -> Result<(Regex, usize), String> {
+    let mut limit = from.max(4 << 10);
+    while limit < LIBRARY_SIZE_LIMIT {
+        if let Ok(regex) = regex_lite::RegexBuilder::new(pattern)
+            .size_limit(limit)
+            .build()
+        {
+            return Ok((regex, limit));
+        }
+        limit *= 2;
+    }
+    Regex::new(pattern)
+        .map(|regex| (regex, LIBRARY_SIZE_LIMIT))
+        .map_err(|e| e.to_string().replace('\n', " "))
+}
+
+impl Clone for Compiled {
+    fn clone(&self) -> Compiled {
+        Compiled::default()
+    }
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Compiled({} regexes)", self.len())
+    }
 }
 
 /// A pattern that is literal text with optional `^`/`$` anchors.
@@ -212,6 +394,7 @@ impl Text {
             Regex::new(pattern.get_ref()).ok()
         };
         let literal = Literal::of(pattern.get_ref());
+        let at = fields.source().locate(pattern.span().start);
         let aliases = fields
             .strings("aliases")
             .unwrap_or_default()
@@ -227,6 +410,8 @@ impl Text {
             field_patterns,
             fixed,
             literal,
+            at,
+            compiled: Compiled::default(),
         })
     }
 
@@ -256,7 +441,15 @@ impl Text {
         if let Some(reason) = self.unfit_field(facts, lang) {
             return Judgement::Undetermined { reason };
         }
-        if self.pattern_matches(text, facts)
+        let matched = match self.pattern_matches(text, facts) {
+            Ok(matched) => matched,
+            Err(error) => {
+                return Judgement::Undetermined {
+                    reason: error.reason(lang),
+                };
+            }
+        };
+        if matched
             || self
                 .aliases
                 .iter()
@@ -266,6 +459,74 @@ impl Text {
         } else {
             Judgement::fail()
         }
+    }
+
+    /// Why this item cannot be judged at the site of `facts` whatever its value: its pattern
+    /// does not compile with the site's fields put in. `None` when it compiles, and when the
+    /// item is not judged by a regex of the site's fields at all (plain text, a pattern
+    /// without placeholders, or fields [`field_patterns`](Text) already refuse).
+    pub fn pattern_error(&self, facts: &dyn Facts) -> Option<PatternError> {
+        if self.literal.is_some() || self.fixed.is_some() {
+            return None;
+        }
+        if self.unfit_field(facts, Lang::En).is_some() {
+            return None;
+        }
+        self.site_regex(facts).err()
+    }
+
+    /// The pattern compiled with the site's fields put in, escaped: a name holding `(` or
+    /// `.` means itself. A field the site does not have stays a placeholder, escaped too, so
+    /// that it matches only itself, as in the plain-text form.
+    fn site_regex(&self, facts: &dyn Facts) -> Result<Arc<Regex>, PatternError> {
+        let pattern = fill(&self.pattern, &|field| {
+            Some(match facts.site_field(field) {
+                Some(value) => regex_lite::escape(value),
+                None => regex_lite::escape(&format!("{{{field}}}")),
+            })
+        });
+        self.compiled.get(&pattern).map_err(|error| PatternError {
+            values: PLACEHOLDERS
+                .iter()
+                .filter(|p| self.pattern.contains(&format!("{{{p}}}")))
+                .map(|p| (*p, facts.site_field(p).unwrap_or("").to_owned()))
+                .collect(),
+            error,
+        })
+    }
+
+    /// What `checklist lint` says of the pattern with the longest plausible fields put in
+    /// ([`LONGEST_FIELD`] Chinese characters each): a regex whose compiled size grows with
+    /// them may pass the trial of loading and yet be too large for some township.
+    pub fn lint(&self, item: &str) -> Option<String> {
+        if self.fixed.is_some() || self.literal.is_some() {
+            return None;
+        }
+        let long = regex_lite::escape(&"城".repeat(LONGEST_FIELD));
+        let trial = fill(&self.pattern, &|_| Some(long.clone()));
+        let error = Regex::new(&trial).err()?;
+        let (error, n) = (error.to_string().replace('\n', " "), LONGEST_FIELD);
+        Some(crate::tr!(
+            "项目 `{item}` 的 `pattern` 代入 {n} 个字的站点字段（如乡镇名称）后无法编译：{error}：请简化它（如减少重复次数），使它对任何名称都有效",
+            "the `pattern` of item `{item}` does not compile with site fields of {n} characters put in (a township's name, say): {error}: simplify it (fewer repetitions, say) so that it works for any name"
+        ))
+    }
+
+    /// Where the pattern is in its checklist file: 1-based line and column.
+    pub fn pattern_at(&self) -> (usize, usize) {
+        self.at
+    }
+
+    /// How many site-specific regexes the item holds.
+    #[cfg(test)]
+    fn compiled(&self) -> usize {
+        self.compiled.len()
+    }
+
+    /// What the regexes the item holds are charged against its budget.
+    #[cfg(test)]
+    fn compiled_bytes(&self) -> usize {
+        self.compiled.bytes()
     }
 
     /// Why the site's fields cannot be put into the pattern: a declared field that does
@@ -300,17 +561,12 @@ impl Text {
         None
     }
 
-    fn pattern_matches(&self, text: &str, facts: &dyn Facts) -> bool {
-        match (&self.literal, &self.fixed) {
+    fn pattern_matches(&self, text: &str, facts: &dyn Facts) -> Result<bool, PatternError> {
+        Ok(match (&self.literal, &self.fixed) {
             (Some(literal), _) => literal.matches(text, facts),
             (None, Some(re)) => re.is_match(text),
-            (None, None) => {
-                let pattern = fill(&self.pattern, &|field| {
-                    facts.site_field(field).map(regex_lite::escape)
-                });
-                Regex::new(&pattern).is_ok_and(|re| re.is_match(text))
-            }
-        }
+            (None, None) => self.site_regex(facts)?.is_match(text),
+        })
     }
 
     pub(super) fn expected(&self, facts: Option<&dyn Facts>) -> String {
@@ -496,6 +752,148 @@ mod tests {
         assert_eq!(k.judge(&v, &Township("x"), Lang::Zh), Judgement::Pass);
         let k = kind("kind = \"text\"\npattern = \"^便民\"\n").unwrap();
         assert_eq!(k.judge(&v, &Township("x"), Lang::Zh), Judgement::fail());
+    }
+
+    /// A pattern whose compiled program grows with the length of what is put in: fine for
+    /// "X" (the trial when the checklist is loaded) and for 城关镇, too large for a township
+    /// of 40 characters.
+    const HEAVY: &str = "kind = \"text\"\npattern = \"^(?:{township}){1000}{10}$\"\n";
+
+    fn text_kind(toml: &str) -> super::Text {
+        match kind(toml).unwrap() {
+            super::super::Kind::Text(t) => t,
+            other => panic!("not a text kind: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_regex_is_compiled_once_per_township() {
+        let k = text_kind("kind = \"text\"\npattern = \"^{township}(便民服务中心|便民服务站)$\"\n");
+        let townships = ["城关镇", "柳屯镇", "文留镇"];
+        for i in 0..300 {
+            let township = townships[i % townships.len()];
+            let sign = format!("{township}便民服务站");
+            assert_eq!(
+                k.judge_text(&sign, &Township(township), Lang::Zh),
+                Judgement::Pass
+            );
+            assert_eq!(
+                k.judge_text("城关镇服务站", &Township(township), Lang::Zh),
+                Judgement::fail()
+            );
+        }
+        assert_eq!(k.compiled(), townships.len());
+        // A copy of the item (a checklist cloned for another run) starts its own.
+        assert_eq!(k.clone().compiled(), 0);
+    }
+
+    #[test]
+    fn the_regexes_an_item_keeps_are_bounded_in_size() {
+        // Some 300 KiB compiled per township: a few dozen would be far more than a county
+        // has, and more memory than a whole check of a large file otherwise takes.
+        let k = text_kind("kind = \"text\"\npattern = \"^{township}(?:[a-z]{0,100}){0,40}$\"\n");
+        let townships: Vec<&'static str> = (0..80).map(|i| &*format!("第{i}镇").leak()).collect();
+        for township in &townships {
+            let sign = format!("{township}abc");
+            assert_eq!(
+                k.judge_text(&sign, &Township(township), Lang::Zh),
+                Judgement::Pass
+            );
+            assert_eq!(
+                k.judge_text("x", &Township(township), Lang::Zh),
+                Judgement::fail()
+            );
+        }
+        let (kept, bytes) = (k.compiled(), k.compiled_bytes());
+        assert!(kept >= 8 && kept < townships.len(), "{kept} kept");
+        assert!(bytes <= super::COMPILED_BUDGET, "{bytes} bytes");
+        // Those past the budget are still judged, each compiled again.
+        let last = townships[townships.len() - 1];
+        assert_eq!(
+            k.judge_text(&format!("{last}zz"), &Township(last), Lang::Zh),
+            Judgement::Pass
+        );
+        // Small regexes are kept for many more sites.
+        let small =
+            text_kind("kind = \"text\"\npattern = \"^{township}(便民服务中心|便民服务站)$\"\n");
+        for township in &townships {
+            let _ = small.judge_text("x", &Township(township), Lang::Zh);
+        }
+        assert_eq!(small.compiled(), townships.len());
+    }
+
+    #[test]
+    fn a_regex_that_does_not_compile_for_a_site_says_so_instead_of_failing() {
+        let k = text_kind(HEAVY);
+        let long = format!("{}镇", "城".repeat(39));
+        let judged = k.judge_text(
+            "城关镇便民服务中心",
+            &Township(long.clone().leak()),
+            Lang::Zh,
+        );
+        let Judgement::Undetermined { reason } = judged else {
+            panic!("judged {judged:?}");
+        };
+        assert!(
+            reason.contains(&long) && reason.contains("无法编译"),
+            "{reason}"
+        );
+        let error = k
+            .pattern_error(&Township(long.clone().leak()))
+            .expect("an error");
+        assert_eq!(error.values, vec![("township", long.clone())]);
+        assert!(error.error.contains("size limit"), "{error:?}");
+        // 城关镇 compiles, and is judged.
+        assert!(k.pattern_error(&Township("城关镇")).is_none());
+        assert_eq!(
+            k.judge_text("城关镇便民服务中心", &Township("城关镇"), Lang::Zh),
+            Judgement::fail()
+        );
+        // The error is remembered too: the second site is not compiled again.
+        assert_eq!(k.compiled(), 2);
+    }
+
+    #[test]
+    fn site_fields_are_escaped_in_regexes_too() {
+        let k = text_kind("kind = \"text\"\npattern = \"^{township}(便民服务中心|便民服务站)$\"\n");
+        let judge =
+            |sign: &str, township: &'static str| k.judge_text(sign, &Township(township), Lang::Zh);
+        assert_eq!(judge("城(关).镇便民服务站", "城(关).镇"), Judgement::Pass);
+        assert_eq!(judge("城关x镇便民服务站", "城(关).镇"), Judgement::fail());
+        assert_eq!(judge("城关镇便民服务站", "城关镇|.*"), Judgement::fail());
+        assert_eq!(judge("城关镇|x便民服务站", "城关镇|x"), Judgement::Pass);
+        assert!(k.pattern_error(&Township("[城关")).is_none());
+        assert!(k.pattern_error(&Township("{1000}")).is_none());
+    }
+
+    #[test]
+    fn an_unknown_field_in_a_regex_stays_a_placeholder_that_matches_only_itself() {
+        let k = text_kind("kind = \"text\"\npattern = \"^{village}(村|社区)$\"\n");
+        // The site has no village: the placeholder is not a regex repetition to fail on.
+        assert!(k.pattern_error(&Township("城关镇")).is_none());
+        assert_eq!(
+            k.judge_text("第一村", &Township("城关镇"), Lang::Zh),
+            Judgement::fail()
+        );
+    }
+
+    #[test]
+    fn lint_tries_the_longest_plausible_fields() {
+        let problem = text_kind(HEAVY).lint("sign.name").expect("a lint problem");
+        assert!(
+            problem.contains("64")
+                && problem.contains("size limit")
+                && problem.contains("`sign.name`"),
+            "{problem}"
+        );
+        for fine in [
+            SIGN,
+            "kind = \"text\"\npattern = \"^{township}(便民服务中心|便民服务站)$\"\n",
+            "kind = \"text\"\npattern = \"^白底黑字$\"\n",
+            "kind = \"text\"\npattern = \"^{name}（{id}）$\"\n",
+        ] {
+            assert_eq!(text_kind(fine).lint("sign.name"), None, "{fine}");
+        }
     }
 
     #[test]
