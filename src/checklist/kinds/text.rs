@@ -464,7 +464,7 @@ impl Text {
     /// Why this item cannot be judged at the site of `facts` whatever its value: its pattern
     /// does not compile with the site's fields put in. `None` when it compiles, and when the
     /// item is not judged by a regex of the site's fields at all (plain text, a pattern
-    /// without placeholders, or fields [`field_patterns`](Text) already refuse).
+    /// without placeholders, or fields its `field_patterns` already refuse).
     pub fn pattern_error(&self, facts: &dyn Facts) -> Option<PatternError> {
         if self.literal.is_some() || self.fixed.is_some() {
             return None;
