@@ -125,18 +125,7 @@ fn html_and_file_names_stay_inside_and_inert() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut files = Vec::new();
-    let mut stack = vec![dir.join("out")];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
+    let files = common::files_under(&dir.join("out"));
     // nothing left the output folder, and no file is named after a site's name
     assert!(!dir.join("x").exists() && !dir.parent().unwrap().join("x").exists());
     for file in &files {

@@ -2,20 +2,11 @@
 //! typed cells, the fast path) never panic; any chunk size reads the same records, and the
 //! fast path the same sites (and the observations it keeps) as the full reader.
 #![no_main]
-use std::sync::OnceLock;
+mod common;
 
+use common::checklists;
 use libfuzzer_sys::fuzz_target;
-use yanshou::checklist::{Checklist, builtin};
 
-fn checklists() -> &'static [Checklist] {
-    static LISTS: OnceLock<Vec<Checklist>> = OnceLock::new();
-    LISTS.get_or_init(|| {
-        builtin::CHECKLISTS
-            .iter()
-            .filter_map(|(_, text)| Checklist::from_toml(text).ok())
-            .collect()
-    })
-}
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks the chunk size, so cuts fall everywhere.

@@ -1,21 +1,12 @@
 //! The typed-value parser never panics, for every kind of the built-in checklists, and
 //! a value it accepts writes back to a cell that reads the same.
 #![no_main]
-use std::sync::OnceLock;
+mod common;
 
+use common::checklists;
 use libfuzzer_sys::fuzz_target;
-use yanshou::checklist::{Checklist, builtin};
 use yanshou::record::value::{Cell, format_value, parse_cell, parse_date, split_list};
 
-fn checklists() -> &'static [Checklist] {
-    static LISTS: OnceLock<Vec<Checklist>> = OnceLock::new();
-    LISTS.get_or_init(|| {
-        builtin::CHECKLISTS
-            .iter()
-            .filter_map(|(_, text)| Checklist::from_toml(text).ok())
-            .collect()
-    })
-}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -53,3 +53,22 @@ impl Drop for Scratch {
         }
     }
 }
+
+/// Every file under `dir`, at any depth, sorted.
+#[allow(dead_code)] // not every test file walks folders
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
