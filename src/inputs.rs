@@ -264,74 +264,97 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
 /// read, with its row number.
 pub type SheetRows<'a> = dyn FnMut(Result<Incoming, anyhow::Error>, usize) -> Result<()> + 'a;
 
-/// Reads every site of an xlsx sheet (wide or long layout, told by its header), handing
-/// each with its row (0 for the long layout) to `each`, or why a row cannot be read. CSV
+/// Reads every site of the sheet of records of an xlsx workbook (wide or long layout, told
+/// by its header), handing each with its row (0 for the long layout) to `each`, or why a
+/// row cannot be read. Rows are judged as they are read: the sheet is never held. CSV
 /// files are read in chunks by [`Plan::for_each_part`], through the same [`WideRows`] and
 /// [`long_records`].
-pub fn read_sheet(
-    mut sheet: sheet::Sheet,
+pub fn read_sheet<RS: std::io::Read + std::io::Seek>(
+    workbook: RS,
+    sheet: Option<&str>,
     origin: &str,
     checklists: &[Checklist],
     fast: bool,
     each: &mut SheetRows<'_>,
 ) -> Result<usize> {
-    let file = Path::new(origin);
-    let mut row = StringRecord::new();
-    let Some(_) = sheet.next_row(&mut row, file)? else {
-        bail!(crate::tr!(
+    /// What the rows read so far have made of the sheet.
+    enum Layout {
+        Header,
+        Long(table::Long),
+        Wide {
+            wide: table::Wide,
+            first: bool,
+            quick: Box<QuickRead>,
+        },
+    }
+    let mut layout = Layout::Header;
+    let mut sites = 0;
+    let mut row_of_sheet = |n: usize, row: &StringRecord| -> Result<()> {
+        match &mut layout {
+            Layout::Header if table::is_long(row) => {
+                layout = Layout::Long(
+                    table::Long::from_header(row).map_err(|e| anyhow!(e.located(origin)))?,
+                );
+            }
+            Layout::Header => {
+                layout = Layout::Wide {
+                    wide: table::Wide::from_header(row, checklists)
+                        .map_err(|e| anyhow!(e.located(origin)))?,
+                    first: true,
+                    quick: Box::new(QuickRead::new(origin)),
+                };
+            }
+            Layout::Long(long) => long.push(row, n).map_err(|e| anyhow!(e.located(origin)))?,
+            Layout::Wide { wide, first, quick } => {
+                let rows = WideRows {
+                    wide,
+                    origin,
+                    checklists,
+                    fast,
+                };
+                match rows.site(row.as_byte_record(), n, std::mem::take(first), quick) {
+                    Ok(Some(site)) => {
+                        sites += 1;
+                        each(Ok(site), n)?;
+                    }
+                    Ok(None) => {}
+                    // A row that cannot be read: the caller's to keep or to stop at.
+                    Err(e) => {
+                        sites += 1;
+                        each(Err(e), n)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    };
+    sheet::xlsx_rows(
+        workbook,
+        sheet,
+        origin,
+        sheet::Limits::WORKBOOK,
+        &table::is_record_header,
+        &mut row_of_sheet,
+    )?;
+    match layout {
+        Layout::Header => bail!(crate::tr!(
             "{origin}：文件没有表头行",
             "{origin}: the file has no header row"
-        ));
-    };
-    if table::is_long(&row) {
-        let mut long = table::Long::from_header(&row).map_err(|e| anyhow!(e.located(origin)))?;
-        while let Some(n) = sheet.next_row(&mut row, file)? {
-            long.push(&row, n).map_err(|e| anyhow!(e.located(origin)))?;
-        }
-        let records = long_records(long, origin, checklists)?;
-        let sites = records.len();
-        for record in records {
-            each(Ok(Incoming::Full(record)), 0)?;
-        }
-        return Ok(sites);
-    }
-    let wide =
-        table::Wide::from_header(&row, checklists).map_err(|e| anyhow!(e.located(origin)))?;
-    let rows = WideRows {
-        wide: &wide,
-        origin,
-        checklists,
-        fast,
-    };
-    let mut first = true;
-    let mut sites = 0;
-    let mut quick = QuickRead::new(origin);
-    while let Some(n) = sheet.next_row(&mut row, file)? {
-        match rows.site(
-            row.as_byte_record(),
-            n,
-            std::mem::take(&mut first),
-            &mut quick,
-        ) {
-            Ok(Some(site)) => {
-                sites += 1;
-                each(Ok(site), n)?;
+        )),
+        Layout::Long(long) => {
+            let records = long_records(long, origin, checklists)?;
+            let sites = records.len();
+            for record in records {
+                each(Ok(Incoming::Full(record)), 0)?;
             }
-            Ok(None) => {}
-            // A row that cannot be read: the caller's to keep or to stop at.
-            Err(e) => {
-                sites += 1;
-                each(Err(e), n)?;
-            }
+            Ok(sites)
         }
-    }
-    if sites == 0 {
-        bail!(crate::tr!(
+        Layout::Wide { .. } if sites == 0 => bail!(crate::tr!(
             "{origin}：表格只有表头，没有站点：请每个站点填一行",
             "{origin}: the sheet has a header but no sites: fill in one row per site"
-        ));
+        )),
+        Layout::Wide { .. } => Ok(sites),
     }
-    Ok(sites)
 }
 
 /// The data rows of a wide-layout sheet, read the same way whatever the file.

@@ -142,7 +142,10 @@ fn a_wrong_cell_names_file_row_column_and_item() {
 fn undecodable_bytes_are_an_error_naming_the_row() {
     let dir = scratch("bytes");
     let csv = dir.join("broken.csv");
-    let (gbk, _, _) = encoding_rs::GB18030.encode("id,name\n城关,中心\n");
+    // (A header it would refuse is the first error: errors come in the file's order.)
+    let (gbk, _, _) = encoding_rs::GB18030.encode(
+        "id,name,kind,township,inspected_on,inspectors\nchengguan,城关镇便民服务中心,township,城关镇,2020-06-02,张伟\n",
+    );
     let mut bytes = gbk.into_owned();
     bytes.extend_from_slice(b"x,\xFF\xFE\n");
     fs::write(&csv, bytes).unwrap();

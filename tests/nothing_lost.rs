@@ -179,6 +179,56 @@ fn the_long_layout_refuses_a_column_or_a_site_field_given_twice() {
 
 // ---------------------------------------------------------------- 2. every record read or refused
 
+#[test]
+fn a_workbook_with_two_sheets_of_records_is_refused_unless_one_is_named() {
+    let dir = Scratch::new("nothing-lost", "two-sheets");
+    // One sheet per township, as an office collects them, and a sheet of notes.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in [
+        ("说明", vec!["每个乡镇一个工作表".to_owned()]),
+        ("城关镇", vec![SITE.to_owned(), ROW.to_owned()]),
+        (
+            "鲁河镇",
+            vec![SITE.to_owned(), ROW.replace("chengguan", "luhe")],
+        ),
+    ] {
+        let sheet = book.add_worksheet().set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.split(',').enumerate() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    book.save(dir.join("county.xlsx")).unwrap();
+    // Today the first sheet (the notes) is read, and the two townships are never seen.
+    let (code, stderr) = run(&dir, &["check", "county.xlsx", "--format", "json"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("several sheets of records (城关镇、鲁河镇)") && stderr.contains("--sheet"),
+        "{stderr}"
+    );
+    let out = yanshou()
+        .current_dir(&*dir)
+        .args([
+            "check",
+            "county.xlsx",
+            "--sheet",
+            "鲁河镇",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = json["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["luhe"]);
+}
+
 /// A copy of the example campaign in `dir/c`, for tests that change its folders.
 fn example_copy(dir: &Path) -> std::path::PathBuf {
     let to = dir.join("c");
@@ -511,6 +561,46 @@ fn the_texts_that_changed_verdicts_in_conversion_no_longer_do() {
 }
 
 // ---------------------------------------------------------------- 7. locations people can use
+
+#[test]
+fn the_first_error_in_the_file_is_the_one_given_whatever_the_chunk_size() {
+    // Found by fuzzing: a GBK file with an unknown column in its header and bytes that are
+    // not GBK on line 6. Read in one chunk, the decoder's error came first and the rows
+    // before it were lost; read in small chunks, the header's error did.
+    let checklists = common::puyang_checklists();
+    let (header, _, _) = encoding_rs::GB18030.encode("蕊豢id,name\n");
+    let mut bytes = header.into_owned();
+    bytes.extend_from_slice("chengguan,a\n".repeat(4).as_bytes());
+    bytes.extend_from_slice(b"\xFF\xFF,b\n");
+    for chunk in [7, 97, 1 << 20] {
+        for fast in [false, true] {
+            let err = yanshou::inputs::read_csv_bytes(&bytes, "f.csv", &checklists, fast, chunk)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("f.csv:1:1: 蕊豢id (A1): unknown column"),
+                "{chunk}: {err}"
+            );
+        }
+    }
+    // With a good header, the bad bytes are the error, on their line.
+    let mut bytes = format!("{SITE}\n").into_bytes();
+    let row = format!("{ROW}\n");
+    let (rows, _, _) = encoding_rs::GB18030.encode(&row);
+    for _ in 0..4 {
+        bytes.extend_from_slice(&rows);
+    }
+    bytes.extend_from_slice(b"\xFF\xFF,b\n");
+    for chunk in [7, 97, 1 << 20] {
+        let err = yanshou::inputs::read_csv_bytes(&bytes, "f.csv", &checklists, false, chunk)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("f.csv:6: bytes near offset"),
+            "{chunk}: {err}"
+        );
+    }
+}
 
 #[test]
 fn a_gbk_row_in_a_utf8_file_is_blamed_on_that_row() {

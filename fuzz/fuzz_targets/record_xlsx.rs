@@ -8,8 +8,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let reader = std::io::Cursor::new(data.to_vec());
-    if let Ok(sheet) = yanshou::record::sheet::xlsx_sheet(reader, None, "fuzz.xlsx") {
-        let _ =
-            yanshou::inputs::read_sheet(sheet, "fuzz.xlsx", checklists(), true, &mut |_, _| Ok(()));
-    }
+    let _ = yanshou::inputs::read_sheet(reader, None, "fuzz.xlsx", checklists(), true, &mut |_, _| {
+        Ok(())
+    });
 });

@@ -353,9 +353,10 @@ impl Plan {
                 }
                 FileFormat::Xlsx => {
                     let mut batch = Batch::new(work);
-                    let read = sheet::open_xlsx(file, options.sheet).and_then(|sheet| {
+                    let read = sheet::open_file(file).and_then(|workbook| {
                         super::read_sheet(
-                            sheet,
+                            workbook,
+                            options.sheet,
                             &origin,
                             &self.checklists,
                             options.fast,

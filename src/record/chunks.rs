@@ -205,6 +205,9 @@ pub struct Chunker<R> {
     max_row: usize,
     /// Whether the input has ended (`carry` may still hold its last bytes).
     done: bool,
+    /// A read error, given once the whole rows read before it are handed out: errors come
+    /// in the order of the file, whatever the chunk size.
+    failed: Option<io::Error>,
     epoch: usize,
 }
 
@@ -226,6 +229,7 @@ impl<R: Read> Chunker<R> {
             size: size.max(1),
             max_row,
             done: false,
+            failed: None,
             epoch: 0,
         }
     }
@@ -239,7 +243,10 @@ impl<R: Read> Chunker<R> {
         }
         let mut want = self.size;
         loop {
-            self.fill(want)?;
+            self.fill(want);
+            if self.failed.is_some() {
+                return self.rows_before_the_error();
+            }
             match self.cut() {
                 Some((cut, quote_free)) if cut < self.filled || self.done => {
                     let rows = self.rows.rows(&self.carry[..cut], quote_free);
@@ -276,6 +283,24 @@ impl<R: Read> Chunker<R> {
                 }
                 None => want = want.max(self.filled + 1) * 2,
             }
+        }
+    }
+
+    /// After a read error: the whole rows read before it, then the error.
+    fn rows_before_the_error(&mut self) -> io::Result<Option<Chunk>> {
+        match self.cut() {
+            Some((cut, quote_free)) => {
+                let rows = self.rows.rows(&self.carry[..cut], quote_free);
+                let buffer = self.take(cut);
+                self.quoted = false;
+                let mut chunk = self.hand_out(buffer, cut, false, rows);
+                chunk.quote_free = quote_free;
+                Ok(Some(chunk))
+            }
+            None => Err(self
+                .failed
+                .take()
+                .unwrap_or_else(|| io::Error::other("read error"))),
         }
     }
 
@@ -317,9 +342,9 @@ impl<R: Read> Chunker<R> {
         chunk
     }
 
-    /// Reads until `carry` holds `want` bytes or the input ends.
-    fn fill(&mut self, want: usize) -> io::Result<()> {
-        while !self.done && self.filled < want {
+    /// Reads until `carry` holds `want` bytes, the input ends or a read fails.
+    fn fill(&mut self, want: usize) {
+        while !self.done && self.failed.is_none() && self.filled < want {
             // Grown a step at a time, so a large `want` costs only the bytes there are.
             let (start, end) = (self.filled, want.min(self.filled + READ_STEP));
             if self.carry.len() < end {
@@ -328,13 +353,16 @@ impl<R: Read> Chunker<R> {
             let n = loop {
                 match self.input.read(&mut self.carry[start..end]) {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    other => break other?,
+                    Err(e) => {
+                        self.failed = Some(e);
+                        return;
+                    }
+                    Ok(n) => break n,
                 }
             };
             self.filled = start + n;
             self.done = n == 0;
         }
-        Ok(())
     }
 
     /// Just after the last line break of `carry` outside quotes, if any, and whether

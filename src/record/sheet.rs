@@ -1,6 +1,6 @@
 //! Spreadsheet files: CSV text in UTF-8 (with or without BOM) or GB18030/GBK, decoded to
 //! UTF-8 for [`super::chunks`] to cut into rows, and the sheets of xlsx workbooks, whose rows
-//! come one at a time as [`StringRecord`]s (a sheet is read whole, as calamine does).
+//! come one at a time as [`StringRecord`]s, each handed on as soon as it is read.
 
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read};
@@ -75,6 +75,8 @@ struct Gb18030ToUtf8<R> {
     pending: Vec<u8>,
     /// The decoder has seen the end of the input and must not be called again.
     finished: bool,
+    /// An error met after text already handed out, for the next read.
+    failed: Option<io::Error>,
 }
 
 /// Bytes that are neither UTF-8 nor GB18030, with the line they are on.
@@ -105,6 +107,7 @@ impl<R: Read> Gb18030ToUtf8<R> {
             lines: 0,
             pending: Vec::new(),
             finished: false,
+            failed: None,
         }
     }
 
@@ -113,7 +116,7 @@ impl<R: Read> Gb18030ToUtf8<R> {
     fn decode_into(&mut self, out: &mut [u8]) -> io::Result<usize> {
         loop {
             if self.finished {
-                return Ok(0);
+                return self.failed.take().map_or(Ok(0), Err);
             }
             if self.start == self.end && !self.done {
                 self.start = 0;
@@ -131,15 +134,22 @@ impl<R: Read> Gb18030ToUtf8<R> {
             self.lines += out[..written].iter().filter(|&&b| b == b'\n').count();
             match result {
                 DecoderResult::Malformed(_, _) => {
-                    // Nothing after a malformed sequence is trusted.
+                    // Nothing after a malformed sequence is trusted; the text before it is
+                    // handed out first, so that the rows before it are read (and their
+                    // errors come first, as in the file).
                     self.finished = true;
-                    return Err(io::Error::new(
+                    let error = io::Error::new(
                         io::ErrorKind::InvalidData,
                         Undecodable {
                             line: self.lines + 1,
                             offset: self.consumed,
                         },
-                    ));
+                    );
+                    if written > 0 {
+                        self.failed = Some(error);
+                        return Ok(written);
+                    }
+                    return Err(error);
                 }
                 DecoderResult::InputEmpty if last => {
                     // A decoder told `last` may not be used again.
@@ -175,12 +185,6 @@ impl<R: Read> Read for Gb18030ToUtf8<R> {
         }
         self.decode_into(out)
     }
-}
-
-/// The used range of one xlsx sheet (CSV files are read in chunks, by [`super::chunks`]).
-pub struct Sheet {
-    /// Rows already converted to text, with their 1-based row numbers.
-    rows: std::vec::IntoIter<(usize, StringRecord)>,
 }
 
 /// Opens a CSV file as UTF-8 text (decoding GB18030), with the encoding found.
@@ -229,68 +233,274 @@ pub fn csv_text(
     Ok((text, encoding))
 }
 
-/// The most cells an xlsx sheet may hold: every cell is held in memory.
-pub const MAX_XLSX_CELLS: usize = 5_000_000;
-
-/// Opens one sheet of an xlsx workbook: `sheet`, or the first.
-pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
-    let file = File::open(path).with_context(|| cannot_open(path))?;
-    xlsx_sheet(
-        std::io::BufReader::new(file),
-        sheet,
-        &path.display().to_string(),
-    )
+/// What an xlsx workbook may inflate to. A zip entry may inflate a thousand times over (a
+/// 1.2 MB file to 1.2 GB), and what calamine reads it holds: the shared strings whole, and
+/// each text or tag of a sheet whole. So every XML part is inflated once, counting, before
+/// calamine opens the workbook; within [`Limits::WORKBOOK`] no workbook takes more than
+/// about 150 MiB to read, and a real one a few MiB (`bench/xlsx-memory.sh`).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// What one XML part may inflate to (a sheet is read as it inflates: this bounds time).
+    pub part: u64,
+    /// What the shared-strings part may inflate to: calamine holds every shared string.
+    pub shared_strings: u64,
+    /// What all XML parts together may inflate to.
+    pub total: u64,
+    /// The longest text or tag in any XML part (a cell holds at most [`MAX_CELL`] bytes).
+    pub run: usize,
+    /// The most entries: a workbook of records has about ten.
+    pub entries: usize,
 }
 
-/// One sheet of a workbook read from `reader`. Cells are read one at a time, never as a
-/// dense grid, so a stray cell at XFD1048576 costs nothing; rows, columns and cells past
-/// the limits are refused.
-pub fn xlsx_sheet<RS: Read + std::io::Seek>(
-    reader: RS,
+impl Limits {
+    /// The limits every workbook is read within (docs/guarantees.md).
+    pub const WORKBOOK: Limits = Limits {
+        part: 256 << 20,
+        shared_strings: 32 << 20,
+        total: 1 << 30,
+        run: 1 << 20,
+        entries: 10_000,
+    };
+}
+
+/// Why a workbook is refused before it is read.
+fn too_large(label: &str, part: &str, limit: u64) -> anyhow::Error {
+    let mib = limit >> 20;
+    anyhow!(crate::tr!(
+        "{label}：工作簿的“{part}”解压后超过 {mib} MiB，超出上限（docs/guarantees.md）：这不是一份检查记录表；记录很多时请另存为 CSV",
+        "{label}: the workbook's \"{part}\" inflates to more than {mib} MiB, past the limit (docs/guarantees.md): this is not a sheet of records; save very many records as CSV"
+    ))
+}
+
+/// What inflating a workbook's XML parts found: whether any sheet holds formulas.
+struct Inflated {
+    formulas: bool,
+}
+
+/// Inflates every XML part of the workbook in `reader` once, refusing it when a part, a
+/// text or a tag is larger than the limits above, or the parts together are. Reads in
+/// fixed pieces: what it holds does not grow with the file.
+fn measure_workbook<RS: Read + std::io::Seek>(
+    reader: &mut RS,
+    label: &str,
+    limits: Limits,
+) -> Result<Inflated> {
+    let not_a_workbook = |e: &dyn std::fmt::Display| {
+        anyhow!(crate::tr!(
+            "{label}：无法读取的 xlsx 工作簿：{e}",
+            "{label}: not a readable xlsx workbook: {e}"
+        ))
+    };
+    let mut zip = zip::ZipArchive::new(&mut *reader).map_err(|e| not_a_workbook(&e))?;
+    if zip.len() > limits.entries {
+        let (n, most) = (zip.len(), limits.entries);
+        bail!(crate::tr!(
+            "{label}：工作簿里有 {n} 个部件，超过上限 {most}：这不是一份检查记录表",
+            "{label}: the workbook has {n} parts, more than the {most} allowed: this is not a sheet of records"
+        ));
+    }
+    let mut total = 0u64;
+    let mut formulas = false;
+    let mut piece = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| not_a_workbook(&e))?;
+        let name = entry.name().to_owned();
+        let lower = name.to_ascii_lowercase();
+        // calamine reads only XML parts (and their relationships); pictures and the
+        // like it never inflates.
+        if !(lower.ends_with(".xml") || lower.ends_with(".rels")) {
+            continue;
+        }
+        let limit = if lower.ends_with("sharedstrings.xml") {
+            limits.shared_strings
+        } else {
+            limits.part
+        };
+        if entry.size() > limit {
+            return Err(too_large(label, &name, limit));
+        }
+        let sheet = lower.starts_with("xl/worksheets/");
+        let mut scan = XmlScan::default();
+        let mut size = 0u64;
+        loop {
+            let n = match entry.read(&mut piece) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(not_a_workbook(&e)),
+            };
+            size += n as u64;
+            if size > limit {
+                return Err(too_large(label, &name, limit));
+            }
+            if total + size > limits.total {
+                return Err(too_large(label, "*", limits.total));
+            }
+            if scan.feed(&piece[..n], sheet, limits.run) {
+                let run = limits.run;
+                bail!(crate::tr!(
+                    "{label}：工作簿的“{name}”里有一段文字或标记长于 {run} 字节，超出上限：这不是一份检查记录表",
+                    "{label}: the workbook's \"{name}\" holds a text or tag longer than {run} bytes, past the limit: this is not a sheet of records"
+                ));
+            }
+        }
+        total += size;
+        formulas |= scan.formula;
+    }
+    drop(zip);
+    reader
+        .seek(io::SeekFrom::Start(0))
+        .map_err(|e| not_a_workbook(&e))?;
+    Ok(Inflated { formulas })
+}
+
+/// A byte scan of XML: the longest run between `<` and `>`, and whether a formula tag
+/// (`<f`, or `<x:f` with a prefix) appears.
+#[derive(Default)]
+struct XmlScan {
+    /// Bytes since the last `<` or `>`.
+    run: usize,
+    /// The first bytes of the tag name being read after a `<`.
+    name: Vec<u8>,
+    /// A tag name is being read (it may run across pieces).
+    in_name: bool,
+    /// The tag name is longer than any name looked for.
+    long_name: bool,
+    formula: bool,
+}
+
+impl XmlScan {
+    /// Scans the next bytes of a part; `true` when a run is longer than `most`. Tag names
+    /// are looked at only in sheets, where formulas are.
+    fn feed(&mut self, bytes: &[u8], sheet: bool, most: usize) -> bool {
+        let mut last = 0;
+        for at in memchr::memchr2_iter(b'<', b'>', bytes) {
+            if self.run + (at - last) > most {
+                return true;
+            }
+            if sheet && self.in_name {
+                self.name_bytes(&bytes[last..at]);
+                self.end_name();
+            }
+            self.run = 0;
+            last = at + 1;
+            self.in_name = bytes[at] == b'<';
+            self.long_name = false;
+            self.name.clear();
+        }
+        self.run += bytes.len() - last;
+        if sheet && self.in_name {
+            self.name_bytes(&bytes[last..]);
+        }
+        self.run > most
+    }
+
+    /// Bytes of a tag name, which a space or `/` ends.
+    fn name_bytes(&mut self, bytes: &[u8]) {
+        if !self.in_name {
+            return;
+        }
+        let end = bytes
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || *b == b'/')
+            .unwrap_or(bytes.len());
+        if self.name.len() + end > 16 {
+            self.long_name = true;
+        } else {
+            self.name.extend_from_slice(&bytes[..end]);
+        }
+        if end < bytes.len() {
+            self.end_name();
+        }
+    }
+
+    fn end_name(&mut self) {
+        if self.in_name && !self.long_name {
+            let local = self.name.rsplit(|b| *b == b':').next().unwrap_or_default();
+            self.formula |= local == b"f";
+        }
+        self.in_name = false;
+    }
+}
+
+/// Opens a file for reading, buffered, with an error naming it.
+pub fn open_file(path: &Path) -> Result<BufReader<File>> {
+    Ok(BufReader::new(
+        File::open(path).with_context(|| cannot_open(path))?,
+    ))
+}
+
+/// Reads one sheet of a workbook from `reader`, handing each row with its 1-based number to
+/// `each` as soon as it is read; blank rows are not handed on. The sheet is `sheet`, or
+/// else the one sheet whose first row `is_records` takes for a header of records (the
+/// first sheet when none is); a workbook with several such sheets is refused, naming
+/// them, so that no sheet of records goes unread. Cells are read one at a time, never as a
+/// grid, so a stray cell at XFD1048576 costs nothing; rows and cells past the limits are
+/// refused, and so is a formula whose result was never saved.
+pub fn xlsx_rows<RS: Read + std::io::Seek>(
+    mut reader: RS,
     sheet: Option<&str>,
     label: &str,
-) -> Result<Sheet> {
+    limits: Limits,
+    is_records: &dyn Fn(&StringRecord) -> bool,
+    each: &mut dyn FnMut(usize, &StringRecord) -> Result<()>,
+) -> Result<()> {
+    let inflated = measure_workbook(&mut reader, label, limits)?;
     let mut workbook: Xlsx<RS> = Xlsx::new(reader).map_err(|e| {
         anyhow!(crate::tr!(
             "{label}：无法读取的 xlsx 工作簿：{e}",
             "{label}: not a readable xlsx workbook: {e}"
         ))
     })?;
-    let names = workbook.sheet_names();
-    let name = match sheet {
-        Some(wanted) => names
-            .iter()
-            .find(|n| n.as_str() == wanted)
-            .cloned()
-            .ok_or_else(|| {
-                let names = names.join(", ");
-                anyhow!(crate::tr!(
-                    "{label}：没有工作表“{wanted}”：工作表有 {names}",
-                    "{label}: no sheet \"{wanted}\": the sheets are {names}"
-                ))
-            })?,
-        None => names.first().cloned().ok_or_else(|| {
-            anyhow!(crate::tr!(
-                "{label}：工作簿里没有工作表",
-                "{label}: the workbook has no sheets"
-            ))
-        })?,
-    };
+    let name = sheet_of_records(&mut workbook, sheet, label, is_records)?;
     let unreadable = |e: &dyn std::fmt::Display| {
         anyhow!(crate::tr!(
             "{label}：无法读取工作表“{name}”：{e}",
             "{label}: cannot read sheet \"{name}\": {e}"
         ))
     };
+    // Which cells hold formulas, one bit per cell in the order both passes meet them
+    // (calamine reads a cell's value and its formula in separate passes).
+    let mut formula_bits: Vec<u64> = Vec::new();
+    if inflated.formulas {
+        let mut cells = workbook
+            .worksheet_cells_reader(&name)
+            .map_err(|e| unreadable(&e))?;
+        let mut n = 0usize;
+        while let Some(cell) = cells.next_formula().map_err(|e| unreadable(&e))? {
+            if n % 64 == 0 {
+                formula_bits.push(0);
+            }
+            if !cell.get_value().is_empty() {
+                formula_bits[n / 64] |= 1 << (n % 64);
+            }
+            n += 1;
+        }
+    }
+    let is_formula = |n: usize| {
+        formula_bits
+            .get(n / 64)
+            .is_some_and(|w| w >> (n % 64) & 1 == 1)
+    };
     let mut cells = workbook
         .worksheet_cells_reader(&name)
         .map_err(|e| unreadable(&e))?;
-    let mut grid: std::collections::BTreeMap<u32, Vec<(u32, String)>> = Default::default();
-    let mut count = 0usize;
+    let mut row = RowBuilder::default();
+    let mut n = 0usize;
     while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
         let (r, c) = cell.get_position();
-        let text = cell_text(&Data::from(cell.get_value().clone()))
-            .map_err(|e| anyhow!("{label}:{}:{}: {e}", r + 1, c + 1))?;
+        let at = || format!("{label}:{}:{}", r + 1, c + 1);
+        let data = Data::from(cell.get_value().clone());
+        if data == Data::Empty && is_formula(n) {
+            let cell = format!("{}{}", super::table::column_letters(c as usize + 1), r + 1);
+            let at = at();
+            bail!(crate::tr!(
+                "{at}：单元格 {cell} 是公式，文件里却没有保存它的计算结果（多半由程序生成、未在 Excel 里打开过）：请用 Excel 或 WPS 打开并保存一次，或把公式换成数值",
+                "{at}: cell {cell} holds a formula whose result was never saved in the file (most likely written by a program and never opened in Excel): open and save it once in Excel or WPS, or replace the formula by its value"
+            ));
+        }
+        n += 1;
+        let text = cell_text(&data).map_err(|e| anyhow!("{}: {e}", at()))?;
         if text.is_empty() {
             continue;
         }
@@ -301,37 +511,155 @@ pub fn xlsx_sheet<RS: Read + std::io::Seek>(
                 "{label}:{row}:{col}: a cell beyond column {MAX_COLUMNS}: a form has far fewer columns"
             ));
         }
-        count += 1;
-        if count > MAX_XLSX_CELLS {
+        if let Some(done) = row.add(r, c, text, label)? {
+            each(done.0, &done.1)?;
+        }
+    }
+    if let Some(done) = row.finish(label)? {
+        each(done.0, &done.1)?;
+    }
+    Ok(())
+}
+
+/// The sheet to read: the one named, else the one sheet of records (see [`xlsx_rows`]).
+fn sheet_of_records<RS: Read + std::io::Seek>(
+    workbook: &mut Xlsx<RS>,
+    sheet: Option<&str>,
+    label: &str,
+    is_records: &dyn Fn(&StringRecord) -> bool,
+) -> Result<String> {
+    let names = workbook.sheet_names();
+    if let Some(wanted) = sheet {
+        return names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .cloned()
+            .ok_or_else(|| {
+                let names = names.join(", ");
+                anyhow!(crate::tr!(
+                    "{label}：没有工作表“{wanted}”：工作表有 {names}",
+                    "{label}: no sheet \"{wanted}\": the sheets are {names}"
+                ))
+            });
+    }
+    let Some(first) = names.first().cloned() else {
+        bail!(crate::tr!(
+            "{label}：工作簿里没有工作表",
+            "{label}: the workbook has no sheets"
+        ));
+    };
+    let mut of_records = Vec::new();
+    for name in &names {
+        // A sheet calamine cannot read as cells (a chart sheet) holds no records.
+        let Ok(mut cells) = workbook.worksheet_cells_reader(name) else {
+            continue;
+        };
+        let mut row = RowBuilder::default();
+        let mut header = None;
+        while let Ok(Some(cell)) = cells.next_cell() {
+            let (r, c) = cell.get_position();
+            let Ok(text) = cell_text(&Data::from(cell.get_value().clone())) else {
+                continue;
+            };
+            if text.is_empty() || c as usize >= MAX_COLUMNS {
+                continue;
+            }
+            match row.add(r, c, text, label) {
+                Ok(None) => {}
+                Ok(Some(done)) => {
+                    header = Some(done.1);
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        if header.is_none() {
+            header = row.finish(label).ok().flatten().map(|done| done.1);
+        }
+        if header.is_some_and(|h| is_records(&h)) {
+            of_records.push(name.clone());
+        }
+    }
+    match of_records.as_slice() {
+        [] => Ok(first),
+        [one] => Ok(one.clone()),
+        [first, second, ..] => {
+            let all = of_records.join("、");
+            let (a, b) = (first.clone(), second.clone());
             bail!(crate::tr!(
-                "{label}：填写的单元格超过 {MAX_XLSX_CELLS} 个：这么大的表请另存为 CSV（边读边查）",
-                "{label}: more than {MAX_XLSX_CELLS} filled cells: save a sheet this large as CSV, which is read as it goes"
+                "{label}：工作簿有几个检查记录工作表（{all}），只读其中一个会漏掉别的：请用 --sheet 指定一个（如 --sheet {a}），或把每个工作表另存为一个文件",
+                "{label}: the workbook has several sheets of records ({all}); reading one would leave the others unread: name one with --sheet (e.g. --sheet {a}), or save each sheet as its own file (and {b} …)"
             ));
         }
-        grid.entry(r).or_default().push((c, text));
     }
-    let rows: Vec<(usize, StringRecord)> = grid
-        .into_iter()
-        .map(|(r, mut cells)| {
-            cells.sort_by_key(|(c, _)| *c);
-            let width = cells.last().map_or(0, |(c, _)| *c as usize + 1);
-            let mut record = StringRecord::new();
-            let mut next = 0usize;
-            for (c, text) in cells {
-                while next < c as usize {
-                    record.push_field("");
-                    next += 1;
-                }
-                record.push_field(&text);
+}
+
+/// The cells of the row being read, handed on as a row when the next row begins.
+#[derive(Default)]
+struct RowBuilder {
+    row: Option<u32>,
+    cells: Vec<(u32, String)>,
+}
+
+impl RowBuilder {
+    /// Adds a filled cell; returns the previous row when this cell begins a new one.
+    /// Rows must come in order, as every spreadsheet program writes them.
+    fn add(
+        &mut self,
+        r: u32,
+        c: u32,
+        text: String,
+        label: &str,
+    ) -> Result<Option<(usize, StringRecord)>> {
+        let done = match self.row {
+            Some(current) if r < current => {
+                let (row, before) = (r + 1, current + 1);
+                bail!(crate::tr!(
+                    "{label}:{row}：工作表的第 {row} 行写在第 {before} 行之后，行不按顺序：请用 Excel 或 WPS 打开并保存一次",
+                    "{label}:{row}: the sheet holds row {row} after row {before}, out of order: open and save it once in Excel or WPS"
+                ));
+            }
+            Some(current) if r > current => self.finish(label)?,
+            _ => None,
+        };
+        self.row = Some(r);
+        self.cells.push((c, text));
+        Ok(done)
+    }
+
+    /// The row read so far, as a record with empty fields for its empty cells.
+    fn finish(&mut self, label: &str) -> Result<Option<(usize, StringRecord)>> {
+        let Some(r) = self.row.take() else {
+            return Ok(None);
+        };
+        let mut cells = std::mem::take(&mut self.cells);
+        cells.sort_by_key(|(c, _)| *c);
+        if let Some(pair) = cells.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            let cell = format!(
+                "{}{}",
+                super::table::column_letters(pair[0].0 as usize + 1),
+                r + 1
+            );
+            let (row, col) = (r + 1, pair[0].0 + 1);
+            bail!(crate::tr!(
+                "{label}:{row}:{col}：单元格 {cell} 在文件里写了两次，不知道哪个是答案：请用 Excel 或 WPS 打开并保存一次",
+                "{label}:{row}:{col}: cell {cell} is written twice in the file, so which is the answer is unknown: open and save it once in Excel or WPS"
+            ));
+        }
+        let mut record = StringRecord::new();
+        let mut next = 0u32;
+        for (c, text) in cells {
+            while next < c {
+                record.push_field("");
                 next += 1;
             }
-            debug_assert_eq!(next, width);
-            (r as usize + 1, record)
-        })
-        .collect();
-    Ok(Sheet {
-        rows: rows.into_iter(),
-    })
+            record.push_field(&text);
+            next += 1;
+        }
+        let line = r as usize + 1;
+        check_row_limits(record.as_byte_record(), line, label)?;
+        Ok(Some((line, record)))
+    }
 }
 
 /// A cell as the text a person would have typed: 60 not 60.0, dates as ISO dates.
@@ -352,19 +680,6 @@ fn cell_text(cell: &Data) -> Result<String, String> {
             ));
         }
     })
-}
-
-impl Sheet {
-    /// Reads the next row into `row`; `Ok(None)` at the end, else its 1-based row number.
-    /// Rows with too many columns or too long a cell are refused.
-    pub fn next_row(&mut self, row: &mut StringRecord, path: &Path) -> Result<Option<usize>> {
-        let Some((n, next)) = self.rows.next() else {
-            return Ok(None);
-        };
-        *row = next;
-        check_row_limits(row.as_byte_record(), n, &path.display().to_string())?;
-        Ok(Some(n))
-    }
 }
 
 /// Refuses a row (of any sheet, on `line` of `origin`) with more columns or a longer cell
@@ -518,6 +833,275 @@ pub fn detect(path: &Path) -> Result<FileFormat> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+
+    /// A workbook of `sheets` (name, the XML inside `<sheetData>`), with inline strings, as
+    /// programs that write xlsx without a shared-strings part make it.
+    fn workbook(sheets: &[(&str, &str)]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        let mut put = |name: &str, text: &str| {
+            zip.start_file(name, options).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        };
+        let overrides: String = (1..=sheets.len())
+            .map(|i| format!(r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#))
+            .collect();
+        put(
+            "[Content_Types].xml",
+            &format!(
+                r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{overrides}</Types>"#
+            ),
+        );
+        put(
+            "_rels/.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        );
+        let entries: String = sheets
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| {
+                format!(
+                    r#"<sheet name="{name}" sheetId="{}" r:id="rId{}"/>"#,
+                    i + 1,
+                    i + 1
+                )
+            })
+            .collect();
+        put(
+            "xl/workbook.xml",
+            &format!(
+                r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{entries}</sheets></workbook>"#
+            ),
+        );
+        let rels: String = (1..=sheets.len())
+            .map(|i| format!(r#"<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#))
+            .collect();
+        put(
+            "xl/_rels/workbook.xml.rels",
+            &format!(
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+            ),
+        );
+        for (i, (_, data)) in sheets.iter().enumerate() {
+            put(
+                &format!("xl/worksheets/sheet{}.xml", i + 1),
+                &format!(
+                    r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
+                ),
+            );
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    /// An inline-string cell.
+    fn text(at: &str, value: &str) -> String {
+        format!(r#"<c r="{at}" t="inlineStr"><is><t>{value}</t></is></c>"#)
+    }
+
+    /// A header row `id, site.floor_area` and the rows given.
+    fn records(rows: &str) -> String {
+        format!(
+            r#"<row r="1">{}{}</row>{rows}"#,
+            text("A1", "id"),
+            text("B1", "site.floor_area")
+        )
+    }
+
+    fn is_records(row: &StringRecord) -> bool {
+        row.get(0) == Some("id")
+    }
+
+    /// The rows read from `bytes`, or the error, within `limits`.
+    fn rows_within(
+        bytes: Vec<u8>,
+        sheet: Option<&str>,
+        limits: Limits,
+    ) -> Result<Vec<(usize, Vec<String>)>, String> {
+        let mut rows = Vec::new();
+        xlsx_rows(
+            Cursor::new(bytes),
+            sheet,
+            "t.xlsx",
+            limits,
+            &is_records,
+            &mut |n, row| {
+                rows.push((n, row.iter().map(str::to_owned).collect()));
+                Ok(())
+            },
+        )
+        .map_err(|e| format!("{e:#}"))?;
+        Ok(rows)
+    }
+
+    fn rows(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Vec<(usize, Vec<String>)>, String> {
+        rows_within(bytes, sheet, Limits::WORKBOOK)
+    }
+
+    fn row(n: usize, cells: &[&str]) -> (usize, Vec<String>) {
+        (n, cells.iter().map(|c| c.to_string()).collect())
+    }
+
+    #[test]
+    fn a_formula_is_read_as_its_saved_result_and_one_without_a_result_is_named() {
+        let saved = records(&format!(
+            r#"<row r="2">{}<c r="B2"><f>40+20</f><v>60</v></c></row>"#,
+            text("A2", "x")
+        ));
+        assert_eq!(
+            rows(workbook(&[("记录", &saved)]), None).unwrap(),
+            [row(1, &["id", "site.floor_area"]), row(2, &["x", "60"])]
+        );
+        // calamine reads a formula without <v> as an empty cell: the answer would be
+        // "unrecorded" with no word.
+        for formula in [
+            r#"<c r="B3"><f>40+20</f></c>"#,
+            r#"<c r="B3"><x:f>40+20</x:f></c>"#,
+        ] {
+            let unsaved = records(&format!(
+                r#"<row r="2">{}<c r="B2"><f>1</f><v>1</v></c></row><row r="3">{}{formula}</row>"#,
+                text("A2", "x"),
+                text("A3", "y")
+            ));
+            let err = rows(workbook(&[("记录", &unsaved)]), None).unwrap_err();
+            assert!(err.starts_with("t.xlsx:3:2: "), "{err}");
+            assert!(
+                err.contains("cell B3 holds a formula whose result was never saved"),
+                "{err}"
+            );
+            assert!(err.contains("open and save it once"), "{err}");
+        }
+    }
+
+    #[test]
+    fn several_sheets_of_records_are_refused_unless_one_is_named() {
+        let a = records(&format!(r#"<row r="2">{}</row>"#, text("A2", "a")));
+        let b = records(&format!(r#"<row r="2">{}</row>"#, text("A2", "b")));
+        let notes = format!(r#"<row r="1">{}</row>"#, text("A1", "填写说明"));
+        let book = workbook(&[("鲁河镇", &a), ("说明", &notes), ("海通乡", &b)]);
+        let err = rows(book.clone(), None).unwrap_err();
+        assert!(
+            err.contains("several sheets of records (鲁河镇、海通乡)"),
+            "{err}"
+        );
+        assert!(err.contains("--sheet"), "{err}");
+        assert_eq!(
+            rows(book.clone(), Some("海通乡")).unwrap()[1],
+            row(2, &["b"])
+        );
+        // The one sheet of records is read wherever it is; a sheet of notes is not records.
+        let book = workbook(&[("说明", &notes), ("海通乡", &b)]);
+        assert_eq!(rows(book, None).unwrap()[1], row(2, &["b"]));
+        // No sheet of records: the first is read, and its header gives the error.
+        let book = workbook(&[("说明", &notes)]);
+        assert_eq!(rows(book, None).unwrap(), [row(1, &["填写说明"])]);
+    }
+
+    #[test]
+    fn rows_out_of_order_and_cells_written_twice_are_refused() {
+        let backwards = records(&format!(
+            r#"<row r="3">{}</row><row r="2">{}</row>"#,
+            text("A3", "c"),
+            text("A2", "b")
+        ));
+        let err = rows(workbook(&[("记录", &backwards)]), None).unwrap_err();
+        assert!(err.starts_with("t.xlsx:2: "), "{err}");
+        let twice = records(&format!(
+            r#"<row r="2">{}{}{}</row>"#,
+            text("A2", "b"),
+            text("B2", "50"),
+            text("B2", "80")
+        ));
+        let err = rows(workbook(&[("记录", &twice)]), None).unwrap_err();
+        assert!(err.contains("cell B2 is written twice"), "{err}");
+        // Cells of a row in any order, and gaps, are as the sheet shows them.
+        let shuffled = records(&format!(
+            r#"<row r="4">{}{}</row>"#,
+            text("C4", "c"),
+            text("A4", "a")
+        ));
+        assert_eq!(
+            rows(workbook(&[("记录", &shuffled)]), None).unwrap()[1],
+            row(4, &["a", "", "c"])
+        );
+    }
+
+    /// `bytes` with the zip headers' uncompressed size of `part` set to `size`.
+    fn lie_about(mut bytes: Vec<u8>, part: &str, size: u32) -> Vec<u8> {
+        let mut at = 0;
+        while let Some(found) = memchr::memmem::find(&bytes[at..], b"PK\x01\x02") {
+            at += found;
+            let u16_at = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]) as usize;
+            let name_len = u16_at(at + 28);
+            if &bytes[at + 46..at + 46 + name_len] == part.as_bytes() {
+                let local = u32::from_le_bytes(bytes[at + 42..at + 46].try_into().unwrap());
+                bytes[at + 24..at + 28].copy_from_slice(&size.to_le_bytes());
+                let local = local as usize;
+                bytes[local + 22..local + 26].copy_from_slice(&size.to_le_bytes());
+            }
+            at += 4;
+        }
+        bytes
+    }
+
+    #[test]
+    fn a_workbook_inflating_past_the_limits_is_refused_whatever_its_headers_say() {
+        let small = Limits {
+            part: 4096,
+            shared_strings: 1024,
+            total: 16 * 1024,
+            run: 512,
+            entries: 10,
+        };
+        let filler: String = "<row/>".repeat(1000);
+        let big = records(&filler);
+        let book = workbook(&[("记录", &big)]);
+        for book in [
+            book.clone(),
+            lie_about(book, "xl/worksheets/sheet1.xml", 100),
+        ] {
+            let err = rows_within(book, None, small).unwrap_err();
+            assert!(
+                err.contains("\"xl/worksheets/sheet1.xml\" inflates to more than"),
+                "{err}"
+            );
+        }
+        let spaces = records(&" ".repeat(600));
+        let err = rows_within(workbook(&[("记录", &spaces)]), None, small).unwrap_err();
+        assert!(err.contains("longer than 512 bytes"), "{err}");
+        let many: Vec<(String, String)> = (0..12).map(|i| (format!("s{i}"), records(""))).collect();
+        let many: Vec<(&str, &str)> = many.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let err = rows_within(workbook(&many), Some("s0"), small).unwrap_err();
+        assert!(err.contains("more than the 10 allowed"), "{err}");
+        // Within the limits, the same workbook reads.
+        assert_eq!(rows(workbook(&[("记录", &big)]), None).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_scan_finds_formula_tags_and_long_runs_across_pieces() {
+        for (xml, formula) in [
+            (&b"<c r=\"A1\"><f>1</f><v>1</v></c>"[..], true),
+            (b"<c><x:f t=\"shared\"/></c>", true),
+            (b"<c><v>1</v></c><fill/><font>f</font>", false),
+        ] {
+            for piece in [1, 2, 3, 64] {
+                let mut scan = XmlScan::default();
+                for bytes in xml.chunks(piece) {
+                    assert!(!scan.feed(bytes, true, 64));
+                }
+                assert_eq!(
+                    scan.formula,
+                    formula,
+                    "{piece}: {}",
+                    String::from_utf8_lossy(xml)
+                );
+            }
+        }
+        let mut scan = XmlScan::default();
+        let long = [b'a'; 100];
+        assert!(!scan.feed(&long[..60], true, 64));
+        assert!(scan.feed(&long[60..], true, 64));
+    }
 
     #[test]
     fn sniffing_tells_utf8_from_gbk() {

@@ -93,6 +93,17 @@ pub fn is_long(header: &StringRecord) -> bool {
             .all(|n| LONG_COLUMNS.contains(n) || n.is_empty())
 }
 
+/// Whether `header` is the first row of a sheet of records, in either layout: it has the
+/// long layout's columns, or a site-id column (`id`, or `group/id` from a form). A sheet
+/// of instructions or totals has neither.
+pub fn is_record_header(header: &StringRecord) -> bool {
+    is_long(header)
+        || header.iter().any(|name| {
+            let name = name.trim().trim_start_matches('\u{feff}');
+            name.rsplit('/').next() == Some("id")
+        })
+}
+
 #[derive(Clone, Debug, PartialEq)]
 enum Column {
     Site(&'static str),

@@ -72,3 +72,17 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The bundled Puyang 2020 checklists, as the library loads them.
+#[allow(dead_code)] // not every test file uses every helper
+pub fn puyang_checklists() -> Vec<yanshou::checklist::Checklist> {
+    ["township", "village"]
+        .iter()
+        .map(|kind| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("checklists/puyang-2020")
+                .join(format!("{kind}.toml"));
+            yanshou::checklist::Checklist::from_toml(&fs::read_to_string(path).unwrap()).unwrap()
+        })
+        .collect()
+}
