@@ -483,6 +483,8 @@ pub struct ReadOptions<'a> {
     pub progress: bool,
     /// Let rows that pass cleanly skip their observations (see [`Plan::for_each_incoming`]).
     pub fast: bool,
+    /// Let one site id come more than once: a site re-inspected several times.
+    pub repeated_ids: bool,
 }
 
 /// A record as it arrives from the readers.
@@ -735,18 +737,34 @@ pub fn read_rechecks(
         files,
         ..plan.clone_settings()
     };
-    Ok(recheck_plan
-        .read_all(&ReadOptions::default())?
-        .complete()?
-        .records)
+    let options = ReadOptions {
+        repeated_ids: true,
+        ..ReadOptions::default()
+    };
+    Ok(recheck_plan.read_all(&options)?.complete()?.records)
 }
 
-/// Each site's record as re-inspected: the inspection's observations with the
-/// re-inspection's laid over them. A re-inspection of an unknown site, of a site of another
-/// kind, or dated before the inspection is an error.
-pub fn rechecked(records: &[Record], rechecks: &[Record]) -> Result<Vec<Record>> {
-    let mut merged = Vec::with_capacity(rechecks.len());
-    for recheck in rechecks {
+/// One re-inspection of a site, ready to judge: the inspection record with this
+/// re-inspection and every earlier one of the site laid over it.
+#[derive(Clone, Debug)]
+pub struct Recheck {
+    /// The merged record, dated and signed by this re-inspection.
+    pub record: Record,
+    /// The items this re-inspection recorded: a value or a not-applicable answer. A note
+    /// or evidence alone records nothing: the item was not re-inspected.
+    pub looked_at: std::collections::BTreeSet<String>,
+}
+
+/// Every site's re-inspections, by site id then day: each the inspection's observations
+/// with its own and every earlier re-inspection's laid over them. A site may be
+/// re-inspected several times, on different days. A re-inspection of an unknown site, of a
+/// site of another kind, dated before the inspection, or on the day of another
+/// re-inspection of the site is an error.
+pub fn rechecked(records: &[Record], rechecks: &[Record]) -> Result<Vec<Recheck>> {
+    let mut ordered: Vec<&Record> = rechecks.iter().collect();
+    ordered.sort_by(|a, b| (&a.id, a.inspected_on).cmp(&(&b.id, b.inspected_on)));
+    let mut merged: Vec<Recheck> = Vec::with_capacity(rechecks.len());
+    for (n, recheck) in ordered.iter().enumerate() {
         let Some(original) = records.iter().find(|r| r.id == recheck.id) else {
             let hint = crate::source::did_you_mean(crate::source::nearest(
                 &recheck.id,
@@ -773,7 +791,30 @@ pub fn rechecked(records: &[Record], rechecks: &[Record]) -> Result<Vec<Record>>
                 "{origin}: re-inspected on {on}, before the inspection on {first}"
             ));
         }
-        merged.push(original.rechecked(recheck));
+        let earlier = n
+            .checked_sub(1)
+            .and_then(|m| merged.get(m))
+            .filter(|m| m.record.id == recheck.id);
+        if let Some(earlier) = earlier
+            && earlier.record.inspected_on == recheck.inspected_on
+        {
+            let (other, on) = (&earlier.record.origin, recheck.inspected_on);
+            bail!(crate::tr!(
+                "{origin}：站点 `{id}` 在 {on} 已有一份复查记录（{other}）：同一天的复查请记在一份记录里",
+                "{origin}: site `{id}` already has a re-inspection on {on} ({other}): record one day's re-inspection in one record"
+            ));
+        }
+        let base = earlier.map_or(original, |e| &e.record);
+        let looked_at = recheck
+            .observations
+            .iter()
+            .filter(|(_, o)| !matches!(o.entry, crate::record::Entry::Pending))
+            .map(|(id, _)| id.clone())
+            .collect();
+        merged.push(Recheck {
+            record: base.rechecked(recheck),
+            looked_at,
+        });
     }
     Ok(merged)
 }

@@ -88,6 +88,27 @@ fn every_dated_command_of_the_example_gives_its_row() {
 }
 
 #[test]
+fn every_dated_recheck_of_the_example_gives_its_row() {
+    let readme = std::fs::read_to_string("examples/puyang-2020/README.md").unwrap();
+    let rows: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.starts_with("| 20") && l.contains("`recheck "))
+        .collect();
+    assert!(rows.len() >= 4, "{rows:?}");
+    for row in rows {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (command, stated) = (cells[2].trim_matches('`'), cells[3]);
+        assert!(
+            command.contains(cells[1]),
+            "{row}: the command is of its day"
+        );
+        let (output, code) = run(command);
+        assert_eq!(last_line(&output), stated, "{row}\n{output}");
+        assert_eq!(code, Some(1), "{row}");
+    }
+}
+
+#[test]
 fn every_site_has_the_verdict_the_example_table_gives_without_a_waiver() {
     let readme = std::fs::read_to_string("examples/puyang-2020/README.md").unwrap();
     let table = &readme[readme.find("## 各站点要点").unwrap()..];

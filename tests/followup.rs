@@ -1,9 +1,13 @@
 //! Follow-up: re-inspections, overdue rectifications and waivers on the example campaign.
+//! A campaign judged on any day says only what was known that day, and no fix, deadline or
+//! notice number moves after the fact (issue #22): each scenario is a dated one of the
+//! example campaign, or of a copy with one record added or taken out.
 #![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 
 mod common;
 
 use std::fs;
+use std::path::Path;
 
 use assert_cmd::Command;
 use common::Scratch;
@@ -16,8 +20,14 @@ fn yanshou() -> Command {
 }
 
 fn recheck(as_of: &str) -> Value {
+    recheck_in(Path::new(EXAMPLE), as_of)
+}
+
+fn recheck_in(campaign: &Path, as_of: &str) -> Value {
     let out = yanshou()
-        .args(["recheck", EXAMPLE, "--format", "json", "--as-of", as_of])
+        .arg("recheck")
+        .arg(campaign)
+        .args(["--format", "json", "--as-of", as_of])
         .output()
         .unwrap();
     assert_eq!(
@@ -105,22 +115,24 @@ fn every_follow_up_status_shows_with_its_dates() {
         status(&doc, "huzhuang", "windows.departments").as_deref(),
         Some("fixed")
     );
+    // found failing at the 07-06 re-inspection, fixed at the second one, 07-24
     assert_eq!(
         status(&doc, "huzhuang", "windows.signs").as_deref(),
-        Some("new")
+        Some("fixed")
     );
-    assert_eq!(site(&doc, "huzhuang")["verdict"], "rectify");
+    assert_eq!(site(&doc, "huzhuang")["verdict"], "pass");
     // waived until the new hall opens
     assert_eq!(
         status(&doc, "hubuzhai", "windows.comprehensive").as_deref(),
         Some("waived")
     );
-    // the waiver of wenliu expired on 2020-09-30: a failure again, long overdue
+    // the waiver of wenliu expired on 2020-09-30, but the hall was fixed on 09-25, while
+    // the waiver applied: a fix made under a waiver stays fixed
     assert_eq!(
         status(&doc, "wenliu", "site.floor_area").as_deref(),
-        Some("overdue")
+        Some("fixed")
     );
-    assert_eq!(site(&doc, "wenliu")["due"], "2020-06-30");
+    assert_eq!(site(&doc, "wenliu")["rechecked_on"], "2020-09-25");
     // a re-inspection that fills in what was not recorded
     assert_eq!(site(&doc, "qucun")["verdict_before"], "incomplete");
     assert_eq!(site(&doc, "qucun")["verdict"], "pass");
@@ -151,6 +163,10 @@ fn the_due_date_itself_is_on_time() {
 
 #[test]
 fn a_waiver_counts_until_the_day_it_expires() {
+    // The example's wenliu fixes its hall under the waiver; here it does not.
+    let campaign = common::example_campaign("followup", "waiver-expires");
+    fs::remove_file(campaign.join("rechecks/wenliu.toml")).unwrap();
+    let recheck = |as_of: &str| recheck_in(&campaign, as_of);
     let in_force = recheck("2020-09-29");
     assert_eq!(
         status(&in_force, "wenliu", "site.floor_area").as_deref(),
@@ -195,9 +211,14 @@ fn a_waiver_counts_until_the_day_it_expires() {
         item(&expired, "wenliu", "site.floor_area")["waiver"].is_null(),
         "a waiver that ran out is not shown as applying"
     );
+    // Due 20 working days after the lapse (2020-11-04), not on the inspection's due date.
     assert_eq!(
         status(&expired, "wenliu", "site.floor_area").as_deref(),
-        Some("overdue")
+        Some("pending")
+    );
+    assert_eq!(
+        item(&expired, "wenliu", "site.floor_area")["due"],
+        "2020-11-04"
     );
     assert_eq!(site(&expired, "wenliu")["verdict"], "rectify");
     // check says the same, and names the waiver that ran out
@@ -225,25 +246,9 @@ fn a_waiver_counts_until_the_day_it_expires() {
     assert_eq!(wenliu["verdict"], "rectify");
 }
 
-/// A copy of the example campaign in a scratch folder, to break on purpose.
-fn copy_example(name: &str) -> Scratch {
-    let dir = Scratch::new("followup", name);
-    for sub in ["sites", "rechecks"] {
-        fs::create_dir_all(dir.join(sub)).unwrap();
-        for entry in fs::read_dir(format!("{EXAMPLE}/{sub}")).unwrap() {
-            let entry = entry.unwrap();
-            fs::copy(entry.path(), dir.join(sub).join(entry.file_name())).unwrap();
-        }
-    }
-    for file in ["campaign.toml", "waivers.toml"] {
-        fs::copy(format!("{EXAMPLE}/{file}"), dir.join(file)).unwrap();
-    }
-    dir
-}
-
 #[test]
 fn a_waiver_for_an_unknown_site_or_item_is_an_error() {
-    let dir = copy_example("bad-waiver");
+    let dir = common::example_campaign("followup", "bad-waiver");
     let waivers = dir.join("waivers.toml");
     let text = fs::read_to_string(&waivers).unwrap();
     fs::write(
@@ -284,7 +289,7 @@ fn a_waiver_for_an_unknown_site_or_item_is_an_error() {
 
 #[test]
 fn a_recheck_of_an_unknown_site_or_before_the_inspection_is_an_error() {
-    let dir = copy_example("bad-recheck");
+    let dir = common::example_campaign("followup", "bad-recheck");
     let file = dir.join("rechecks/liutun.toml");
     let text = fs::read_to_string(&file).unwrap();
     fs::write(&file, text.replace("id = \"liutun\"", "id = \"liutn\"")).unwrap();
@@ -377,4 +382,263 @@ fn the_judging_day_bounds_what_is_known() {
     assert!(dir.join("md/notices/liutun.md").exists());
     assert!(!dir.join("md/notices/baigang.md").exists());
     assert!(!dir.join("md/notices/haitong.md").exists());
+}
+
+/// `report CAMPAIGN --as-of DAY` in html and docx, into a scratch folder.
+fn report(campaign: &Path, as_of: &str, name: &str) -> Scratch {
+    let out = Scratch::new("timeline", name);
+    let status = yanshou()
+        .arg("report")
+        .arg(campaign)
+        .args([
+            "--as-of",
+            as_of,
+            "--format",
+            "html,docx",
+            "--force",
+            "--out",
+        ])
+        .arg(out.join("r"))
+        .output()
+        .unwrap();
+    assert!(
+        matches!(status.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    out
+}
+
+/// The notice numbers of a report: (notice file, number), from the summary page.
+fn notice_numbers(out: &Path) -> Vec<(String, String)> {
+    let dir = out.join("r/html/notices");
+    let mut found = Vec::new();
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if name == "all" {
+            continue;
+        }
+        let page = fs::read_to_string(&path).unwrap();
+        let start = page.find("验收整改〔").unwrap();
+        let end = start + page[start..].find('号').unwrap() + '号'.len_utf8();
+        found.push((name, page[start..end].to_owned()));
+    }
+    found.sort();
+    found
+}
+
+// ------------------------------------------------------------- 2. a fix under a waiver
+
+#[test]
+fn a_fix_made_under_a_waiver_stays_fixed_when_the_waiver_lapses() {
+    // wenliu's floor area is waived until 2020-09-30 and found fixed (72 m²) on 09-25.
+    let example = Path::new(EXAMPLE);
+    for day in ["2020-09-30", "2020-12-01"] {
+        let doc = recheck_in(example, day);
+        assert_eq!(
+            item(&doc, "wenliu", "site.floor_area")["status"],
+            "fixed",
+            "{day}"
+        );
+        assert_eq!(site(&doc, "wenliu")["verdict"], "pass", "{day}");
+    }
+    // Nor does the report issue a notice for it when the waiver lapses.
+    let out = report(example, "2020-12-01", "fixed-under-waiver");
+    let numbers = notice_numbers(&out);
+    assert!(
+        numbers.iter().all(|(file, _)| !file.starts_with("wenliu-")),
+        "{numbers:?}"
+    );
+}
+
+#[test]
+fn a_waiver_lapsing_on_a_failing_item_gives_20_working_days_from_the_lapse() {
+    // Without the fix of 09-25, the waiver lapses on 09-30 with the hall still too small.
+    let campaign = common::example_campaign("timeline", "lapse");
+    fs::remove_file(campaign.join("rechecks/wenliu.toml")).unwrap();
+    let on_lapse = recheck_in(&campaign, "2020-09-30");
+    let area = item(&on_lapse, "wenliu", "site.floor_area");
+    // 20 working days after 2020-09-30, across the National Day holidays: 2020-11-04.
+    assert_eq!(area["due"], "2020-11-04");
+    assert_eq!(
+        area["status"], "pending",
+        "not overdue on the day it lapses"
+    );
+    assert_eq!(
+        item(
+            &recheck_in(&campaign, "2020-11-05"),
+            "wenliu",
+            "site.floor_area"
+        )["status"],
+        "overdue"
+    );
+    // The notice issued on the lapse sets that date, never one already past.
+    let out = report(&campaign, "2020-10-09", "lapse-notice");
+    let page = fs::read_to_string(out.join("r/html/notices/wenliu-2020-09-30.html")).unwrap();
+    assert!(page.contains("豁免已于2020年9月30日到期"), "{page}");
+    assert!(page.contains("请于2020年11月4日前"), "{page}");
+    assert!(!page.contains("请于2020年6月30日前"), "{page}");
+}
+
+// -------------------------------------------------- 4. a failure found at re-inspection
+
+#[test]
+fn a_failure_found_at_re_inspection_is_a_rectification_item_with_its_own_deadline() {
+    // huzhuang's windows.signs, broken at the 07-06 re-inspection: due 20 working days on.
+    let campaign = common::example_campaign("timeline", "found");
+    fs::remove_file(campaign.join("rechecks/huzhuang-2.toml")).unwrap();
+    let doc = recheck_in(&campaign, "2020-07-10");
+    let signs = item(&doc, "huzhuang", "windows.signs");
+    assert_eq!(signs["status"], "new");
+    assert_eq!(signs["found_on"], "2020-07-06");
+    assert_eq!(signs["due"], "2020-08-03");
+    let late = recheck_in(&campaign, "2020-12-01");
+    assert_eq!(
+        item(&late, "huzhuang", "windows.signs")["status"],
+        "overdue"
+    );
+    // On the report's overdue list and on a notice of its own, dated the re-inspection.
+    let out = report(&campaign, "2020-12-01", "found-report");
+    let index = fs::read_to_string(out.join("r/html/index.html")).unwrap();
+    assert!(
+        index.contains("<tr data-site=\"huzhuang\" data-item=\"windows.signs\">"),
+        "on the overdue list"
+    );
+    let page = fs::read_to_string(out.join("r/html/notices/huzhuang-2020-07-06.html")).unwrap();
+    assert!(page.contains("进行了复查，发现以下问题"), "{page}");
+    assert!(
+        page.contains("windows.signs") || page.contains("窗口"),
+        "{page}"
+    );
+    assert!(page.contains("请于2020年8月3日前"), "{page}");
+    assert!(out.join("r/docx/huzhuang-2020-07-06.docx").exists());
+}
+
+// ------------------------------------------------------------ 6. numbers never move
+
+#[test]
+fn notice_numbers_never_move_with_the_judging_day() {
+    let example = Path::new(EXAMPLE);
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    for day in [
+        "2020-06-05",
+        "2020-06-08",
+        "2020-06-10",
+        "2020-06-30",
+        "2020-12-01",
+    ] {
+        let out = report(example, day, &format!("numbers-{day}"));
+        for (file, number) in notice_numbers(&out) {
+            if let Some(before) = seen.insert(file.clone(), number.clone()) {
+                assert_eq!(before, number, "{file} renumbered as of {day}");
+            }
+        }
+    }
+    // zian, inspected 06-08, keeps its number whatever waivers are approved after.
+    assert!(seen.contains_key("zian"), "{seen:?}");
+    // hubuzhai's notice was issued on 06-02, before its waiver of 06-08: it stays issued.
+    assert!(seen.contains_key("hubuzhai"), "{seen:?}");
+    // Numbers follow the day of issue, then the site id, without gaps.
+    let mut numbers: Vec<&String> = seen.values().collect();
+    numbers.sort();
+    for (i, number) in numbers.iter().enumerate() {
+        assert_eq!(**number, format!("验收整改〔2020〕{:03}号", i + 1));
+    }
+}
+
+// ------------------------------------------------------- 8. re-inspection history
+
+#[test]
+fn a_site_may_be_re_inspected_several_times_and_the_latest_counts() {
+    let example = Path::new(EXAMPLE);
+    // huzhuang: 07-06 (signs broken), 07-24 (signs fixed).
+    let between = recheck_in(example, "2020-07-10");
+    assert_eq!(
+        site(&between, "huzhuang")["rechecks"],
+        serde_json::json!(["2020-07-06"])
+    );
+    assert_eq!(site(&between, "huzhuang")["verdict"], "rectify");
+    let after = recheck_in(example, "2020-07-31");
+    let huzhuang = site(&after, "huzhuang");
+    assert_eq!(
+        huzhuang["rechecks"],
+        serde_json::json!(["2020-07-06", "2020-07-24"])
+    );
+    assert_eq!(huzhuang["rechecked_on"], "2020-07-24");
+    assert_eq!(huzhuang["verdict"], "pass");
+    let signs = item(&after, "huzhuang", "windows.signs");
+    assert_eq!(signs["status"], "fixed");
+    assert_eq!(signs["rechecked_on"], "2020-07-24");
+    // The item the second re-inspection did not look at keeps the first one's day.
+    assert_eq!(
+        item(&after, "huzhuang", "windows.departments")["rechecked_on"],
+        "2020-07-06"
+    );
+    // Two re-inspections of one site on one day are refused, naming both.
+    let campaign = common::example_campaign("timeline", "same-day");
+    let again = fs::read_to_string(campaign.join("rechecks/huzhuang-2.toml"))
+        .unwrap()
+        .replace("2020-07-24", "2020-07-06");
+    fs::write(campaign.join("rechecks/huzhuang-2.toml"), again).unwrap();
+    let out = yanshou()
+        .arg("recheck")
+        .arg(&*campaign)
+        .args(["--as-of", "2020-08-01", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("already has a re-inspection on 2020-07-06")
+            && stderr.contains("huzhuang.toml")
+            && stderr.contains("huzhuang-2.toml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_re_inspected_site_has_its_row_in_the_csv() {
+    // qucun: 待补查 at inspection, everything recorded at its re-inspection: nothing left
+    // to follow, but it was re-inspected.
+    let out = yanshou()
+        .args([
+            "recheck",
+            EXAMPLE,
+            "--format",
+            "csv",
+            "--as-of",
+            "2020-07-31",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let qucun: Vec<&str> = text.lines().filter(|l| l.starts_with("qucun,")).collect();
+    assert_eq!(qucun.len(), 1, "{text}");
+    assert!(qucun[0].contains(",2020-06-19,pass,"), "{}", qucun[0]);
+}
+
+// ------------------------------------------------------------------ 10. small things
+
+#[test]
+fn a_note_alone_at_re_inspection_is_not_a_re_inspection_of_the_item() {
+    // zian's re-inspection writes only a note on the sign: the answer stands, and the
+    // item is not re-inspected (pending, then overdue), not "still failing".
+    let campaign = common::example_campaign("timeline", "note-only");
+    let note = fs::read_to_string(campaign.join("rechecks/zian.toml"))
+        .unwrap()
+        .replace(
+            "sign.name = { value = \"子岸便民中心\", note = \"新标牌已制作，尚未安装\" }",
+            "sign.name = { note = \"新标牌已制作，尚未安装\" }",
+        );
+    assert!(note.contains("sign.name = { note"));
+    fs::write(campaign.join("rechecks/zian.toml"), note).unwrap();
+    let doc = recheck_in(&campaign, "2020-07-06");
+    let sign = item(&doc, "zian", "sign.name");
+    assert_eq!(sign["status"], "pending");
+    assert!(sign["rechecked_on"].is_null(), "{sign}");
+    assert_eq!(
+        item(&recheck_in(&campaign, "2020-07-31"), "zian", "sign.name")["status"],
+        "overdue"
+    );
 }

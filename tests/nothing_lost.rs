@@ -232,21 +232,8 @@ fn a_workbook_with_two_sheets_of_records_is_refused_unless_one_is_named() {
 /// A copy of the example campaign in `dir/c`, for tests that change its folders.
 fn example_copy(dir: &Path) -> std::path::PathBuf {
     let to = dir.join("c");
-    copy_dir(Path::new("examples/puyang-2020"), &to);
+    common::copy_dir(Path::new("examples/puyang-2020"), &to);
     to
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 /// The site ids `check` judged, in its order.

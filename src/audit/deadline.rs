@@ -86,6 +86,36 @@ pub fn date_site(
     Ok(())
 }
 
+/// The deadlines a follow-up counts from days other than the inspection: each
+/// re-inspection (a failure found there, ruling 9) and each waiver's lapse, counted when
+/// the inputs are read so that judging stays pure.
+#[derive(Clone, Debug, Default)]
+pub struct Dues {
+    after: std::collections::BTreeMap<Date, Deadline>,
+}
+
+impl Dues {
+    /// The deadline `working_days` after each of `days`.
+    pub fn new(
+        calendar: &Calendar,
+        working_days: u32,
+        days: impl IntoIterator<Item = Date>,
+    ) -> Result<Dues, CalendarError> {
+        let mut after = std::collections::BTreeMap::new();
+        for day in days {
+            if let std::collections::btree_map::Entry::Vacant(e) = after.entry(day) {
+                e.insert(calendar.add_working_days(day, working_days)?);
+            }
+        }
+        Ok(Dues { after })
+    }
+
+    /// The deadline counted from `day`, if it was one of the days given.
+    pub fn after(&self, day: Date) -> Option<Deadline> {
+        self.after.get(&day).copied()
+    }
+}
+
 /// The campaign's phases with their working days.
 pub fn phase_spans(
     campaign: &Campaign,

@@ -11,7 +11,7 @@ pub mod rank;
 pub mod recheck;
 mod score;
 
-pub use deadline::{DatingError, Deadline, PhaseSpan, date_site, is_late, phase_spans};
+pub use deadline::{DatingError, Deadline, Dues, PhaseSpan, date_site, is_late, phase_spans};
 pub use evaluate::{
     AllPassed, Detail, ExpiredWaiver, Outcome, Outcomes, SiteResult, Status, apply_waivers,
     evaluate, evaluate_quick, evaluate_with, unjudgeable,

@@ -6,9 +6,12 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{Outcome, SiteResult, Status, Verdict};
-use crate::checklist::{Item, Severity};
+use std::collections::BTreeSet;
+
+use super::{Dues, Outcome, SiteResult, Status, Verdict};
+use crate::checklist::Item;
 use crate::lang::Lang;
+use crate::record::waiver::Waiver;
 
 /// What became of one item after the deadline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -22,7 +25,8 @@ pub enum FollowUp {
     Overdue,
     /// Not re-inspected yet, and the due date has not passed.
     Pending,
-    /// Passed (or was not judged) at inspection but fails at re-inspection.
+    /// Passed (or was not judged) at inspection, found failing at a re-inspection, and
+    /// not yet due (ruling 9: it is a rectification item from that day).
     New,
     /// Covered by a waiver that applies on the day judged.
     Waived,
@@ -63,8 +67,34 @@ pub struct ItemFollowUp<'r, 'a> {
     pub status: FollowUp,
     /// Its outcome at inspection.
     pub before: &'r Outcome<'a>,
-    /// Its outcome at re-inspection, if there was one.
+    /// Its outcome at the last re-inspection that recorded it, if one did.
     pub after: Option<&'r Outcome<'a>>,
+    /// The last re-inspection that recorded it (a note alone records nothing).
+    pub rechecked_on: Option<Date>,
+    /// The re-inspection where it was found failing, for an item that passed (or was not
+    /// recorded) at inspection: ruling 9 makes it a rectification item from that day.
+    pub found_on: Option<Date>,
+    /// The deadline in force for it: the inspection's; for an item found at a
+    /// re-inspection, 20 working days from that day; for an item whose waiver has lapsed,
+    /// 20 working days from the lapse. `None` while a waiver covers it.
+    pub due: Option<super::Deadline>,
+}
+
+/// One re-inspection of a site, judged: the inspection record with this re-inspection and
+/// every earlier one laid over it, and the items this one recorded anew.
+#[derive(Clone, Debug)]
+pub struct Reinspection<'a> {
+    /// The site as it stood after this re-inspection (waivers applied as of the day judged).
+    pub site: SiteResult<'a>,
+    /// The items this re-inspection recorded: a value or a not-applicable answer.
+    pub looked_at: &'a BTreeSet<String>,
+}
+
+impl Reinspection<'_> {
+    /// The day of the re-inspection.
+    pub fn day(&self) -> Date {
+        self.site.record.inspected_on
+    }
 }
 
 /// One site followed up.
@@ -72,23 +102,48 @@ pub struct ItemFollowUp<'r, 'a> {
 pub struct SiteFollowUp<'r, 'a> {
     /// The site as inspected.
     pub before: &'r SiteResult<'a>,
-    /// The site as re-inspected (the inspection record with the re-inspection's
-    /// observations laid over it), if it was.
+    /// The site as it stands after its last re-inspection, if it was re-inspected.
     pub after: Option<&'r SiteResult<'a>>,
+    /// The days of every re-inspection, oldest first (on or before the day judged).
+    pub history: Vec<Date>,
     /// The items followed up, in checklist order.
     pub items: Vec<ItemFollowUp<'r, 'a>>,
 }
 
 impl SiteFollowUp<'_, '_> {
-    /// The day of the re-inspection.
+    /// The day of the last re-inspection.
     pub fn rechecked_on(&self) -> Option<Date> {
-        self.after.map(|a| a.record.inspected_on)
+        self.history.last().copied()
     }
 
-    /// The site's verdict now: the re-inspection's if there was one, else the inspection's.
+    /// The site's verdict now: the last re-inspection's if there was one, else the
+    /// inspection's.
     pub fn verdict(&self) -> Verdict {
         self.after.map_or(self.before.verdict, |a| a.verdict)
     }
+}
+
+/// Follows up every site of a campaign ([`follow_up`]): each with its own re-inspections
+/// out of `rechecks` (all on or before `as_of`, in any order of sites, oldest first for
+/// each). Sites with nothing to follow up and no re-inspection are left out.
+pub fn follow_ups<'r, 'a>(
+    befores: &'r [SiteResult<'a>],
+    rechecks: &'r [Reinspection<'a>],
+    waivers: &[Waiver],
+    as_of: Date,
+    dues: &Dues,
+) -> Vec<SiteFollowUp<'r, 'a>> {
+    befores
+        .iter()
+        .map(|before| {
+            let own: Vec<&Reinspection<'a>> = rechecks
+                .iter()
+                .filter(|r| r.site.record.id == before.record.id)
+                .collect();
+            follow_up(before, &own, waivers, as_of, dues)
+        })
+        .filter(|f| !f.items.is_empty() || !f.history.is_empty())
+        .collect()
 }
 
 /// Whether an item is one the site had to do something about at inspection.
@@ -96,55 +151,113 @@ fn followed(o: &Outcome<'_>) -> bool {
     o.needs_rectification() || o.status == Status::Waived
 }
 
-/// Follows up one site: `before` is its inspection, `after` its re-inspection (if any),
-/// both with waivers applied as of `as_of`; the deadline is `before.due`.
+/// Whether an outcome is a failure the site must rectify (a waiver covering it or not).
+fn failing(o: &Outcome<'_>) -> bool {
+    o.needs_rectification() || o.status == Status::Waived
+}
+
+fn passing(o: &Outcome<'_>) -> bool {
+    matches!(o.status, Status::Pass | Status::NotApplicable)
+}
+
+/// Follows up one site as known on `as_of`: `before` is its inspection (waivers applied
+/// as of `as_of`, dated), `rechecks` its re-inspections on or before `as_of`, oldest
+/// first; `waivers` the campaign's; `dues` the deadlines counted from each re-inspection
+/// and each waiver's lapse (docs/followup.md states the rules).
 pub fn follow_up<'r, 'a>(
     before: &'r SiteResult<'a>,
-    after: Option<&'r SiteResult<'a>>,
+    rechecks: &[&'r Reinspection<'a>],
+    waivers: &[Waiver],
     as_of: Date,
+    dues: &Dues,
 ) -> SiteFollowUp<'r, 'a> {
-    let due = before.due;
-    let on_time = |day: Date| due.is_none_or(|d| day <= d.value());
     let mut items = Vec::new();
     for (i, old) in before.outcomes.iter().enumerate() {
-        let new = after.and_then(|a| a.outcomes.get(i));
-        let status = if followed(old) {
-            let now = new.unwrap_or(old);
-            if now.status == Status::Waived {
-                FollowUp::Waived
-            } else if let Some(a) = after {
-                let day = a.record.inspected_on;
-                match (
-                    now.status == Status::Pass || now.status == Status::NotApplicable,
-                    on_time(day),
-                ) {
-                    (true, true) => FollowUp::Fixed,
-                    (false, true) => FollowUp::StillFailing,
-                    (_, false) => FollowUp::Overdue,
-                }
-            } else if on_time(as_of) {
-                FollowUp::Pending
+        let id = &old.item.id;
+        // What each re-inspection that looked at the item again found.
+        let observed: Vec<(Date, &'r Outcome<'a>)> = rechecks
+            .iter()
+            .filter(|r| r.looked_at.contains(id))
+            .filter_map(|r| Some((r.day(), r.site.outcomes.get(i)?)))
+            .collect();
+        let waiver = waivers
+            .iter()
+            .find(|w| w.site == before.record.id && w.item == *id && w.approved_on <= as_of);
+        let waived_on = |day: Date| waiver.is_some_and(|w| w.applies_on(day));
+        let last = observed.last().copied();
+        let (status, found_on, due) = if followed(old) {
+            let due = if waived_on(as_of) {
+                None
             } else {
-                FollowUp::Overdue
-            }
-        } else if let Some(now) = new
-            && now.status == Status::Fail
-            && now.item.severity == Severity::Mandatory
-        {
-            FollowUp::New
+                match waiver {
+                    // A waiver postpones the rectification; when it lapses with the item
+                    // still failing, the 20 working days run from the lapse.
+                    Some(w) if w.expired_by(as_of) => dues.after(w.expires),
+                    _ => before.due,
+                }
+            };
+            let in_time = |day: Date| due.is_none_or(|d| day <= d.value());
+            let status = match last {
+                // A fix made while a waiver covered the item stays a fix when it lapses.
+                Some((day, now)) if passing(now) => {
+                    if waived_on(day) || in_time(day) {
+                        FollowUp::Fixed
+                    } else {
+                        FollowUp::Overdue
+                    }
+                }
+                _ if waived_on(as_of) => FollowUp::Waived,
+                Some((day, _)) if in_time(day) => FollowUp::StillFailing,
+                Some(_) => FollowUp::Overdue,
+                None if in_time(as_of) => FollowUp::Pending,
+                None => FollowUp::Overdue,
+            };
+            (status, None, due)
         } else {
-            continue;
+            // Ruling 9: a failure found at a re-inspection is a rectification item, due 20
+            // working days from that re-inspection; fixed and broken again, it starts over.
+            let mut found: Option<(Date, Option<super::Deadline>)> = None;
+            let mut fixed_on: Option<Date> = None;
+            for &(day, now) in &observed {
+                if failing(now) {
+                    if found.is_none() || fixed_on.is_some() {
+                        found = Some((day, dues.after(day)));
+                        fixed_on = None;
+                    }
+                } else if passing(now) && found.is_some() {
+                    fixed_on.get_or_insert(day);
+                }
+            }
+            let Some((found_on, due)) = found else {
+                continue;
+            };
+            let in_time = |day: Date| due.is_none_or(|d| day <= d.value());
+            let last_day = last.map_or(found_on, |(day, _)| day);
+            let status = match fixed_on {
+                Some(day) if waived_on(day) || in_time(day) => FollowUp::Fixed,
+                Some(_) => FollowUp::Overdue,
+                None if waived_on(as_of) => FollowUp::Waived,
+                None if last_day == found_on && in_time(as_of) => FollowUp::New,
+                None if last_day != found_on && in_time(last_day) => FollowUp::StillFailing,
+                None => FollowUp::Overdue,
+            };
+            let due = if waived_on(as_of) { None } else { due };
+            (status, Some(found_on), due)
         };
         items.push(ItemFollowUp {
             item: old.item,
             status,
             before: old,
-            after: new,
+            after: last.map(|(_, o)| o),
+            rechecked_on: last.map(|(day, _)| day),
+            found_on,
+            due,
         });
     }
     SiteFollowUp {
         before,
-        after,
+        after: rechecks.last().map(|r| &r.site),
+        history: rechecks.iter().map(|r| r.day()).collect(),
         items,
     }
 }
@@ -207,15 +320,43 @@ help = "看"
         )));
     }
 
+    /// Every item of the mini checklist, as a re-inspection that recorded them all.
+    fn all() -> &'static BTreeSet<String> {
+        static ALL: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+        ALL.get_or_init(|| ["a", "b"].map(str::to_owned).into())
+    }
+
+    /// A deadline of 2020-07-20 from any re-inspection day or lapse the tests use.
+    fn dues() -> Dues {
+        let calendar = crate::calendar::Calendar::builtin();
+        Dues::new(
+            &calendar,
+            20,
+            ["2020-06-20", "2020-06-30", "2020-07-01", "2020-09-30"].map(|d| d.parse().unwrap()),
+        )
+        .unwrap()
+    }
+
+    fn again<'a>(c: &'a Checklist, r: &'a Record) -> Reinspection<'a> {
+        Reinspection {
+            site: evaluate(c, r, Lang::Zh),
+            looked_at: all(),
+        }
+    }
+
+    fn day(text: &str) -> jiff::civil::Date {
+        text.parse().unwrap()
+    }
+
     #[test]
     fn fixed_on_the_due_date_itself_is_on_time() {
         let c = Checklist::from_toml(CHECKLIST).unwrap();
         let first = record(&c, "2020-06-01", "a = false\nb = true\n");
-        let again = record(&c, "2020-06-30", "a = true\nb = true\n");
+        let second = record(&c, "2020-06-30", "a = true\nb = true\n");
         let mut before = evaluate(&c, &first, Lang::Zh);
         due(&mut before);
-        let after = evaluate(&c, &again, Lang::Zh);
-        let f = follow_up(&before, Some(&after), jiff::civil::date(2020, 8, 1));
+        let after = again(&c, &second);
+        let f = follow_up(&before, &[&after], &[], day("2020-08-01"), &dues());
         assert_eq!(statuses(&f), [("a", FollowUp::Fixed)]);
         assert_eq!(f.verdict(), Verdict::Pass);
     }
@@ -227,15 +368,15 @@ help = "看"
         let late = record(&c, "2020-07-01", "a = true\nb = false\n");
         let mut before = evaluate(&c, &first, Lang::Zh);
         due(&mut before);
-        let after = evaluate(&c, &late, Lang::Zh);
-        let f = follow_up(&before, Some(&after), jiff::civil::date(2020, 8, 1));
+        let after = again(&c, &late);
+        let f = follow_up(&before, &[&after], &[], day("2020-08-01"), &dues());
         assert_eq!(
             statuses(&f),
             [("a", FollowUp::Overdue), ("b", FollowUp::Overdue)]
         );
         let on_time = record(&c, "2020-06-29", "a = true\nb = false\n");
-        let after = evaluate(&c, &on_time, Lang::Zh);
-        let f = follow_up(&before, Some(&after), jiff::civil::date(2020, 8, 1));
+        let after = again(&c, &on_time);
+        let f = follow_up(&before, &[&after], &[], day("2020-08-01"), &dues());
         assert_eq!(
             statuses(&f),
             [("a", FollowUp::Fixed), ("b", FollowUp::StillFailing)]
@@ -249,22 +390,52 @@ help = "看"
         let first = record(&c, "2020-06-01", "a = false\nb = true\n");
         let mut before = evaluate(&c, &first, Lang::Zh);
         due(&mut before);
-        let on_due = follow_up(&before, None, jiff::civil::date(2020, 6, 30));
+        let on_due = follow_up(&before, &[], &[], day("2020-06-30"), &dues());
         assert_eq!(statuses(&on_due), [("a", FollowUp::Pending)]);
-        let day_after = follow_up(&before, None, jiff::civil::date(2020, 7, 1));
+        let day_after = follow_up(&before, &[], &[], day("2020-07-01"), &dues());
         assert_eq!(statuses(&day_after), [("a", FollowUp::Overdue)]);
         assert_eq!(day_after.verdict(), Verdict::Rectify);
     }
 
     #[test]
-    fn a_failure_found_only_at_recheck_is_new() {
+    fn a_failure_found_at_recheck_is_due_20_working_days_from_it() {
         let c = Checklist::from_toml(CHECKLIST).unwrap();
         let first = record(&c, "2020-06-01", "a = false\nb = true\n");
-        let again = record(&c, "2020-06-20", "a = true\nb = false\n");
+        let second = record(&c, "2020-06-20", "a = true\nb = false\n");
         let mut before = evaluate(&c, &first, Lang::Zh);
         due(&mut before);
-        let after = evaluate(&c, &again, Lang::Zh);
-        let f = follow_up(&before, Some(&after), jiff::civil::date(2020, 8, 1));
+        let after = again(&c, &second);
+        let dues = dues();
+        let found_due = dues.after(day("2020-06-20")).unwrap();
+        // Not yet due: new, with its own deadline.
+        let f = follow_up(&before, &[&after], &[], found_due.value(), &dues);
         assert_eq!(statuses(&f), [("a", FollowUp::Fixed), ("b", FollowUp::New)]);
+        assert_eq!(f.items[1].due, Some(found_due));
+        assert_eq!(f.items[1].found_on, Some(day("2020-06-20")));
+        // Past it with no fix: overdue, like any rectification item.
+        let later = found_due.value().tomorrow().unwrap();
+        let f = follow_up(&before, &[&after], &[], later, &dues);
+        assert_eq!(statuses(&f)[1], ("b", FollowUp::Overdue));
+        // Fixed at a second re-inspection in time.
+        let third = record(&c, "2020-07-01", "b = true\n");
+        let mut merged = second.clone();
+        merged.inspected_on = third.inspected_on;
+        merged
+            .observations
+            .insert("b".into(), third.observations.get("b").unwrap().clone());
+        let only_b: BTreeSet<String> = ["b".to_owned()].into();
+        let third = Reinspection {
+            site: evaluate(&c, &merged, Lang::Zh),
+            looked_at: &only_b,
+        };
+        let f = follow_up(&before, &[&after, &third], &[], later, &dues);
+        assert_eq!(
+            statuses(&f),
+            [("a", FollowUp::Fixed), ("b", FollowUp::Fixed)]
+        );
+        assert_eq!(f.history, [day("2020-06-20"), day("2020-07-01")]);
+        // a was last looked at on 06-20, b on 07-01.
+        assert_eq!(f.items[0].rechecked_on, Some(day("2020-06-20")));
+        assert_eq!(f.items[1].rechecked_on, Some(day("2020-07-01")));
     }
 }

@@ -65,6 +65,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         sheet: args.sheet.as_deref(),
         progress: true,
         fast: true,
+        repeated_ids: false,
     };
     plan.for_each_part(&options, &work, |part| {
         // Warnings go to stderr in file order, before the sites they follow are flushed.

@@ -21,6 +21,7 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         sheet: args.sheet.as_deref(),
         progress: true,
         fast: false,
+        repeated_ids: false,
     };
     // Converting part of the records would lose the rest: all of them, or nothing.
     let settings = plan.clone_settings();

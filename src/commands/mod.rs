@@ -267,6 +267,50 @@ fn waive_and_warn<'a>(
     Ok(expired)
 }
 
+/// Every re-inspection judged as `check` judges, with the waivers as they stand on
+/// `as_of` (a waiver that ran out was said with the inspections), and the deadlines the
+/// follow-up counts from each re-inspection and each waiver's lapse.
+fn judge_rechecks<'a>(
+    inputs: &'a crate::inputs::Inputs,
+    rechecks: &'a [crate::inputs::Recheck],
+    waivers: &'a [crate::record::waiver::Waiver],
+    as_of: jiff::civil::Date,
+    lang: Lang,
+    calendar: &crate::calendar::Calendar,
+    working_days: u32,
+) -> Result<(Vec<audit::recheck::Reinspection<'a>>, audit::Dues)> {
+    let mut judged = Vec::with_capacity(rechecks.len());
+    for recheck in rechecks {
+        let record = &recheck.record;
+        let checklist = inputs.checklist_for(&record.kind).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: no checklist for site kind \"{}\"",
+                record.origin,
+                record.kind
+            )
+        })?;
+        let mut site = audit::evaluate(checklist, record, lang);
+        let _ = audit::apply_waivers(&mut site, waivers, as_of);
+        judged.push(audit::recheck::Reinspection {
+            site,
+            looked_at: &recheck.looked_at,
+        });
+    }
+    // Inspections too: a notice's deadline is counted from its day of issue.
+    let days = rechecks
+        .iter()
+        .map(|r| r.record.inspected_on)
+        .chain(inputs.records.iter().map(|r| r.inspected_on))
+        .chain(waivers.iter().map(|w| w.expires));
+    let dues = audit::Dues::new(calendar, working_days, days).map_err(|e| {
+        anyhow::anyhow!(crate::tr!(
+            "无法确定复查后的整改期限：{e}",
+            "cannot date the rectifications counted from re-inspections and waiver lapses: {e}"
+        ))
+    })?;
+    Ok((judged, dues))
+}
+
 /// A waiver that ran out: the item counts again, and the user is told which waiver.
 fn warn_expired(
     stderr: &mut dyn Write,

@@ -21,6 +21,7 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         sheet: args.sheet.as_deref(),
         progress: true,
         fast: true,
+        repeated_ids: false,
     };
     // Judged as `check` judges, waivers included, so both agree on who passed.
     let work = Ranking {

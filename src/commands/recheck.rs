@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use anyhow::{Result, anyhow, bail};
 
 use super::Outcome;
-use crate::audit::recheck::{SiteFollowUp, follow_up};
+use crate::audit::recheck::follow_ups;
 use crate::audit::{self, Verdict};
 use crate::checklist::Checklist;
 use crate::cli::RecheckArgs;
@@ -65,23 +65,16 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
         .map(|s| s.due.and_then(|d| d.provisional()))
         .fold(None, crate::calendar::YearSpan::join_opt);
     super::warn_provisional(provisional, &loaded.calendar, args.lang);
-    let mut afters = Vec::with_capacity(merged.len());
-    for record in &merged {
-        let mut site = audit::evaluate(checklist_of(&inputs, record)?, record, args.lang);
-        // Expired waivers were reported with the inspections; judging the re-inspections
-        // would only repeat the warnings.
-        let _ = audit::apply_waivers(&mut site, &plan.waivers, as_of);
-        afters.push(site);
-    }
-
-    let followed: Vec<SiteFollowUp<'_, '_>> = befores
-        .iter()
-        .map(|before| {
-            let after = afters.iter().find(|a| a.record.id == before.record.id);
-            follow_up(before, after, as_of)
-        })
-        .filter(|f| !f.items.is_empty() || f.after.is_some())
-        .collect();
+    let (afters, dues) = super::judge_rechecks(
+        &inputs,
+        &merged,
+        &plan.waivers,
+        as_of,
+        args.lang,
+        &loaded.calendar,
+        plan.campaign.rectification_working_days,
+    )?;
+    let followed = follow_ups(&befores, &afters, &plan.waivers, as_of, &dues);
 
     let mut out = BufWriter::new(crate::output::stdout());
     render::follow_up::write(

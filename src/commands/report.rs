@@ -31,6 +31,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         sheet: args.sheet.as_deref(),
         progress: true,
         fast: false,
+        repeated_ids: false,
     };
     let settings = plan.clone_settings();
     let mut inputs = plan.read_all(&options)?;
@@ -80,20 +81,15 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let mut rechecks = inputs::read_rechecks(&settings, &[], &mut Vec::new())?;
     super::drop_after_judging_day(&mut rechecks, as_of, args.lang, &mut Default::default());
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
-    let mut rechecked = Vec::with_capacity(merged.len());
-    for record in &merged {
-        let checklist = inputs.checklist_for(&record.kind).ok_or_else(|| {
-            anyhow!(
-                "{}: no checklist for site kind \"{}\"",
-                record.origin,
-                record.kind
-            )
-        })?;
-        let mut site = audit::evaluate(checklist, record, args.lang);
-        // Expired waivers were reported with the inspections.
-        let _ = audit::apply_waivers(&mut site, &settings.waivers, as_of);
-        rechecked.push(site);
-    }
+    let (rechecked, dues) = super::judge_rechecks(
+        &inputs,
+        &merged,
+        &settings.waivers,
+        as_of,
+        args.lang,
+        &loaded.calendar,
+        campaign.rectification_working_days,
+    )?;
     let ranking = Ranking::ordered(
         sites.iter().map(Entry::of).collect(),
         campaign.demonstration_sites as usize,
@@ -109,6 +105,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         as_of,
         waivers: &settings.waivers,
         rechecked,
+        dues,
         unread: &inputs.unread,
     };
 

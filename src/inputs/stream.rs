@@ -228,6 +228,9 @@ impl Plan {
         work: &W,
         mut merge: impl FnMut(W::Part) -> Result<()>,
     ) -> Result<()> {
+        if options.repeated_ids {
+            return self.read(options, work, &mut |done: Done<W::Part>| merge(done.part));
+        }
         let mut seen = Bloom::new();
         let mut candidates: HashSet<u64> = HashSet::new();
         self.read(options, work, &mut |done: Done<W::Part>| {

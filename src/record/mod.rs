@@ -160,6 +160,15 @@ impl Record {
         merged.inspected_on = recheck.inspected_on;
         merged.inspectors = recheck.inspectors.clone();
         for (id, observation) in &recheck.observations {
+            // A note without a value re-inspects nothing: the answer stands, the note is
+            // the re-inspection's.
+            if observation.entry == Entry::Pending
+                && let Some(kept) = merged.observations.get_mut(id)
+            {
+                kept.note = observation.note.clone();
+                kept.evidence.extend(observation.evidence.iter().cloned());
+                continue;
+            }
             merged.observations.insert(id.clone(), observation.clone());
         }
         merged

@@ -69,21 +69,25 @@ fn table(
         lang.pick("复查时", "after"),
         lang.pick("复查结论", "verdict now"),
     ]);
+    let due_text = |due: Option<crate::audit::Deadline>| {
+        due.map(|d| match d.provisional() {
+            None => d.value().to_string(),
+            Some(_) => format!("{}{}", d.value(), lang.pick("（暂定）", " (provisional)")),
+        })
+        .unwrap_or_default()
+    };
+    let days = |days: &[Date]| {
+        if days.is_empty() {
+            "—".to_owned()
+        } else {
+            let days: Vec<String> = days.iter().map(Date::to_string).collect();
+            days.join("\n")
+        }
+    };
     for f in followed {
         let r = f.before.record;
-        let due = f
-            .before
-            .due
-            .map(|d| match d.provisional() {
-                None => d.value().to_string(),
-                Some(_) => format!("{}{}", d.value(), lang.pick("（暂定）", " (provisional)")),
-            })
-            .unwrap_or_default();
-        let rechecked = f
-            .rechecked_on()
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "—".to_owned());
         if f.items.is_empty() {
+            let (due, rechecked) = (due_text(f.before.due), days(&f.history));
             grid.add_row(vec![
                 Cell::new(&r.id),
                 Cell::new(&r.name),
@@ -102,6 +106,8 @@ fn table(
             if let Some(w) = item.after.unwrap_or(item.before).waiver_note(lang) {
                 after = format!("{after}\n{w}").trim().to_owned();
             }
+            let due = due_text(item.due);
+            let rechecked = days(item.rechecked_on.as_slice());
             grid.add_row(vec![
                 Cell::new(&r.id),
                 Cell::new(&r.name),
@@ -119,7 +125,8 @@ fn table(
     writeln!(out, "{grid}")?;
     let provisional = followed
         .iter()
-        .filter_map(|f| f.before.due.and_then(|d| d.provisional()))
+        .flat_map(|f| f.items.iter().map(|i| i.due).chain([f.before.due]))
+        .filter_map(|due| due.and_then(|d| d.provisional()))
         .reduce(crate::calendar::YearSpan::join);
     if let Some(span) = provisional {
         writeln!(
@@ -173,6 +180,8 @@ struct SiteJson<'a> {
     due: Option<String>,
     due_provisional: bool,
     rechecked_on: Option<String>,
+    /// Every re-inspection's day, oldest first; `rechecked_on` is the last.
+    rechecks: Vec<String>,
     verdict_before: &'static str,
     verdict: &'static str,
     items: Vec<ItemJson<'a>>,
@@ -188,6 +197,13 @@ struct ItemJson<'a> {
     after: Option<String>,
     /// The same object as `check`'s findings carry; the waiver in words is the table's.
     waiver: Option<super::json::WaiverJson<'a>>,
+    /// The item's own deadline: the site's, or counted from a re-inspection or a lapse.
+    due: Option<String>,
+    due_provisional: bool,
+    /// The last re-inspection that recorded the item.
+    rechecked_on: Option<String>,
+    /// The re-inspection that found it failing, for an item that passed at inspection.
+    found_on: Option<String>,
 }
 
 fn json(
@@ -210,6 +226,7 @@ fn json(
                 due: f.before.due.map(|d| d.value().to_string()),
                 due_provisional: f.before.due.is_some_and(|d| d.is_provisional()),
                 rechecked_on: f.rechecked_on().map(|d| d.to_string()),
+                rechecks: f.history.iter().map(Date::to_string).collect(),
                 verdict_before: f.before.verdict.code(),
                 verdict: f.verdict().code(),
                 items: f
@@ -227,6 +244,10 @@ fn json(
                             .unwrap_or(i.before)
                             .waiver
                             .map(super::json::WaiverJson::of),
+                        due: i.due.map(|d| d.value().to_string()),
+                        due_provisional: i.due.is_some_and(|d| d.is_provisional()),
+                        rechecked_on: i.rechecked_on.map(|d| d.to_string()),
+                        found_on: i.found_on.map(|d| d.to_string()),
                     })
                     .collect(),
             })
@@ -257,21 +278,36 @@ fn csv(
         "before",
         "after",
         "waiver",
+        "found_on",
     ])?;
-    for f in followed {
-        let r = f.before.record;
-        let due = f
-            .before
-            .due
-            .map(|d| d.value().to_string())
-            .unwrap_or_default();
-        let due_provisional = match f.before.due {
+    let due_fields = |due: Option<crate::audit::Deadline>| {
+        let text = due.map(|d| d.value().to_string()).unwrap_or_default();
+        let provisional = match due {
             None => "",
             Some(d) if d.is_provisional() => "true",
             Some(_) => "false",
         };
-        let rechecked = f.rechecked_on().map(|d| d.to_string()).unwrap_or_default();
+        (text, provisional)
+    };
+    for f in followed {
+        let r = f.before.record;
+        // A site re-inspected with nothing left to follow (待补查 → 合格): its row still.
+        if f.items.is_empty() {
+            let (due, due_provisional) = due_fields(f.before.due);
+            let rechecked = f.rechecked_on().map(|d| d.to_string()).unwrap_or_default();
+            let mut row = vec![String::new(); 13];
+            row[0] = crate::render::defuse(&r.id).into_owned();
+            row[1] = crate::render::defuse(&r.name).into_owned();
+            row[2] = due;
+            row[3] = due_provisional.to_owned();
+            row[4] = rechecked;
+            row[5] = f.verdict().code().to_owned();
+            writer.write_record(&row)?;
+        }
         for i in &f.items {
+            let (due, due_provisional) = due_fields(i.due);
+            let rechecked = i.rechecked_on.map(|d| d.to_string()).unwrap_or_default();
+            let found = i.found_on.map(|d| d.to_string()).unwrap_or_default();
             let before = shown(Some(i.before), lang).unwrap_or_default();
             let after = shown(i.after, lang).unwrap_or_default();
             let waiver = i
@@ -292,6 +328,7 @@ fn csv(
                 before.as_str(),
                 after.as_str(),
                 waiver.as_str(),
+                found.as_str(),
             ];
             writer.write_record(fields.map(|f| crate::render::defuse(f).into_owned()))?;
         }
@@ -299,7 +336,7 @@ fn csv(
     // A record that could not be read: a row of its own at the end, `verdict` and `status`
     // `error`, the message in `before`.
     for u in unread {
-        let mut row = vec![String::new(); 12];
+        let mut row = vec![String::new(); 13];
         row[5] = "error".to_owned();
         row[8] = "error".to_owned();
         row[9] = crate::render::defuse(&u.message).into_owned();

@@ -72,7 +72,7 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     for notice in &notices {
         let mut doc = Writer::new(report.lang);
         doc.notice(report, notice, false);
-        let id = &notice.site.record.id;
+        let id = &notice.file;
         let bytes = doc.finish().with_context(|| {
             crate::tr!(
                 "生成站点 {id} 的整改通知书",
@@ -257,7 +257,7 @@ impl Writer {
             .line_spacing(spacing(720, 0, 360));
         self.push(issuer);
         let date = self
-            .body(&long_date(r.inspected_on, lang))
+            .body(&long_date(notice.issued_on, lang))
             .align(AlignmentType::Right);
         self.push(date);
     }
@@ -375,13 +375,15 @@ impl Writer {
 /// The opening paragraph: when and by whom the site was inspected, against what, the
 /// verdict, and by when to rectify.
 fn opening(report: &Report<'_>, notice: &Notice<'_, '_>, lang: Lang) -> String {
+    if let Some(text) = wording::later_notice_opening(report, notice) {
+        return text;
+    }
     let site = notice.site;
-    let r = site.record;
     let checklist = site.checklist;
     let days = report.run.campaign.rectification_working_days;
     let verdict = site.verdict.label(lang);
-    let inspected = long_date(r.inspected_on, lang);
-    let inspectors = r.inspectors.join(lang.list_separator());
+    let inspected = long_date(notice.issued_on, lang);
+    let inspectors = notice.inspectors.clone();
     match lang {
         Lang::Zh => {
             let team = if inspectors.is_empty() {
@@ -403,7 +405,7 @@ fn opening(report: &Report<'_>, notice: &Notice<'_, '_>, lang: Lang) -> String {
             } else {
                 "便民服务中心"
             };
-            let by = wording::notice_deadline(site.due, days, lang);
+            let by = wording::notice_deadline(notice.due, days, lang);
             format!(
                 "{inspected}，{team}对你单位{centre}建设情况进行了检查验收，依据{basis}，\
                  存在以下问题，验收结论为{verdict}。{by}完成整改，整改完成后向县行政服务中心\
@@ -421,7 +423,7 @@ fn opening(report: &Report<'_>, notice: &Notice<'_, '_>, lang: Lang) -> String {
             } else {
                 checklist.source.clone()
             };
-            let by = wording::notice_deadline(site.due, days, lang);
+            let by = wording::notice_deadline(notice.due, days, lang);
             format!(
                 "On {inspected} {team} inspected the convenience service centre of your unit \
                  against {basis}. The problems below were found, and the verdict is: {verdict}. \

@@ -145,7 +145,7 @@ pub fn render(report: &Report<'_>) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
             notice.site.record.name
         );
         files.push((
-            PathBuf::from(format!("html/notices/{}.html", notice.site.record.id)),
+            PathBuf::from(format!("html/notices/{}.html", notice.file)),
             page(
                 report.lang,
                 &title,
@@ -190,10 +190,7 @@ pub fn escape(text: &str) -> String {
 /// `all` (ids may be), in which case a name no site id can have (ids start with a letter or
 /// digit).
 fn all_notices_file(notices: &[Notice<'_, '_>]) -> &'static str {
-    if notices
-        .iter()
-        .any(|n| n.site.record.id.eq_ignore_ascii_case("all"))
-    {
+    if notices.iter().any(|n| n.file.eq_ignore_ascii_case("all")) {
         "_all.html"
     } else {
         "all.html"
@@ -300,7 +297,7 @@ fn site_link(site_id: &str, name: &str, prefix: &str) -> String {
 fn notice_link(notice: &Notice<'_, '_>, prefix: &str) -> String {
     format!(
         "<a href=\"{prefix}notices/{}.html\">{}</a>",
-        escape(&notice.site.record.id),
+        escape(&notice.file),
         escape(&notice.number)
     )
 }
@@ -717,8 +714,7 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
                 escape(row.item.label(lang)),
                 escape(&row.item.id),
                 escape(
-                    &row.site
-                        .due
+                    &row.due
                         .map_or_else(|| "—".to_owned(), |d| wording::due_short(d, lang))
                 ),
                 escape(&wording::overdue_rechecked(row, lang)),
@@ -1061,7 +1057,7 @@ fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
             escape(&item.item.clause),
             escape(item.item.label(lang)),
             escape(&item.item.id),
-            escape(item.status.label(lang)),
+            escape(&wording::item_status(f, item, lang)),
             cell(wording::follow_up_value(Some(item.before), lang)),
             cell(wording::follow_up_value(item.after, lang)),
         ));

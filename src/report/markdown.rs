@@ -36,7 +36,7 @@ pub fn render(report: &Report<'_>) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     }
     for notice in &notices {
         files.push((
-            PathBuf::from(format!("md/notices/{}.md", notice.site.record.id)),
+            PathBuf::from(format!("md/notices/{}.md", notice.file)),
             notice_page(report, notice).into_bytes(),
         ));
     }
@@ -387,7 +387,7 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
                     notice.map_or(0, |n| n.problems.len()).to_string(),
                     notice.map_or_else(
                         || "—".to_owned(),
-                        |n| link(&n.number, &format!("notices/{}.md", n.site.record.id)),
+                        |n| link(&n.number, &format!("notices/{}.md", n.file)),
                     ),
                 ]
             })
@@ -529,11 +529,7 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
                     md_escape(&row.item.clause),
                     md_escape(row.item.label(lang)),
                     md_escape(&row.item.id),
-                    md_escape(
-                        &row.site
-                            .due
-                            .map_or_else(dash, |d| wording::due_short(d, lang)),
-                    ),
+                    md_escape(&row.due.map_or_else(dash, |d| wording::due_short(d, lang))),
                     md_escape(&wording::overdue_rechecked(row, lang)),
                 ]
             })
@@ -643,7 +639,7 @@ fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
         .iter()
         .zip(waivers)
         .map(|(item, waiver)| {
-            let status = md_escape(item.status.label(lang));
+            let status = md_escape(&wording::item_status(f, item, lang));
             let mut row = vec![
                 md_escape(&item.item.clause),
                 md_escape(item.item.label(lang)),
@@ -727,7 +723,7 @@ fn site_page(
                 demonstration,
             } => md_escape(&text) + if demonstration { demo_mark(lang) } else { "" },
             wording::Fact::Notice(notice) => {
-                link(&notice.number, &format!("../notices/{}.md", r.id))
+                link(&notice.number, &format!("../notices/{}.md", notice.file))
             }
         };
         out.push_str(&format!("- {label}{sep}{value}\n"));

@@ -13,10 +13,12 @@ pub mod markdown;
 mod wording;
 pub mod xlsx;
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 
 use crate::audit::rank::Ranking;
-use crate::audit::recheck::{FollowUp, SiteFollowUp, follow_up};
+use crate::audit::recheck::{FollowUp, Reinspection, SiteFollowUp, follow_ups};
 use crate::audit::{Outcome, Run, SiteResult, Status, Verdict};
 use crate::checklist::{Kind, Severity};
 use crate::lang::Lang;
@@ -41,9 +43,11 @@ pub struct Report<'a> {
     pub as_of: Date,
     /// The campaign's waivers.
     pub waivers: &'a [Waiver],
-    /// The sites as re-inspected (their records with the re-inspections laid over),
-    /// judged like `sites`; empty when there were no re-inspections.
-    pub rechecked: Vec<SiteResult<'a>>,
+    /// Every re-inspection (the inspection record with it and the earlier ones laid
+    /// over), judged like `sites`; empty when there were no re-inspections.
+    pub rechecked: Vec<Reinspection<'a>>,
+    /// The deadlines counted from re-inspections and waiver lapses.
+    pub dues: crate::audit::Dues,
     /// Records that could not be read: the report is of the others, and its first page
     /// says so.
     pub unread: &'a [crate::audit::UnreadRecord],
@@ -127,14 +131,38 @@ pub struct SectionScore {
     pub max: Points,
 }
 
-/// A rectification notice (整改通知书) for one site.
+/// Why a rectification notice was issued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NoticeCause {
+    /// The acceptance inspection found mandatory items failing.
+    Inspection,
+    /// A re-inspection found failing what had passed (ruling 9).
+    Reinspection,
+    /// A county waiver lapsed with its item still failing.
+    Lapse,
+}
+
+/// A rectification notice (整改通知书) for one site: a document issued on one day, which
+/// nothing dated later changes — not a waiver approved after it, not the day a report is
+/// made.
 pub struct Notice<'r, 'a> {
-    /// The notice number, e.g. 验收整改〔2020〕003号.
+    /// The notice number, e.g. 验收整改〔2020〕003号: the notices of a year numbered in the
+    /// order of their day of issue, then site id, so that a number once given never moves.
     pub number: String,
-    /// The site it is for.
+    /// The site as inspected (its name, township and checklist).
     pub site: &'r SiteResult<'a>,
-    /// The failed mandatory items, in checklist order: exactly the rectification items.
+    /// The items to rectify, in checklist order, as found on the day of issue.
     pub problems: Vec<&'r Outcome<'a>>,
+    /// Why it was issued.
+    pub cause: NoticeCause,
+    /// The day of issue: the inspection, the re-inspection, or the waiver's lapse.
+    pub issued_on: Date,
+    /// The inspectors of that inspection or re-inspection (none for a lapse).
+    pub inspectors: String,
+    /// The deadline it sets: 20 working days from the day of issue.
+    pub due: Option<crate::audit::Deadline>,
+    /// Its file name without extension: the site id, with the day for a later notice.
+    pub file: String,
 }
 
 impl<'a> Report<'a> {
@@ -230,8 +258,11 @@ impl<'a> Report<'a> {
         stats
     }
 
-    /// The rectification notices: one per site with a failed mandatory item, numbered in
-    /// report order.
+    /// The rectification notices issued on or before the report's day: one for each site
+    /// whose inspection found a mandatory item failing (not waived on that day), one for
+    /// each re-inspection that found failing what had passed, and one for each waiver that
+    /// lapsed with its item still failing. Each says what was found on its day of issue,
+    /// and is numbered per year by day of issue, then site id (docs/followup.md).
     pub fn notices(&self) -> Vec<Notice<'_, 'a>> {
         let prefix = self
             .run
@@ -239,26 +270,107 @@ impl<'a> Report<'a> {
             .notice_prefix
             .as_deref()
             .unwrap_or("验收整改");
+        let failing = |o: &Outcome<'_>| o.needs_rectification() || o.status == Status::Waived;
         let mut notices = Vec::new();
         for site in &self.sites {
-            let problems: Vec<&Outcome<'a>> = site
-                .outcomes
-                .iter()
-                .filter(|o| o.needs_rectification())
-                .collect();
-            if problems.is_empty() {
-                continue;
-            }
-            let number = format!(
-                "{prefix}〔{}〕{:03}号",
-                site.record.inspected_on.year(),
-                notices.len() + 1
+            let id = &site.record.id;
+            let waived_on = |item: &str, day: Date| {
+                self.waivers
+                    .iter()
+                    .any(|w| w.site == *id && w.item == item && w.applies_on(day))
+            };
+            let mut notice = |cause, issued_on: Date, inspectors: String, problems: Vec<_>| {
+                if problems.is_empty() {
+                    return;
+                }
+                let file = match cause {
+                    NoticeCause::Inspection => id.clone(),
+                    _ => format!("{id}-{issued_on}"),
+                };
+                notices.push(Notice {
+                    number: String::new(),
+                    site,
+                    problems,
+                    cause,
+                    issued_on,
+                    inspectors,
+                    due: self.dues.after(issued_on),
+                    file,
+                });
+            };
+            let on = site.record.inspected_on;
+            notice(
+                NoticeCause::Inspection,
+                on,
+                site.record.inspectors.join(self.lang.list_separator()),
+                site.outcomes
+                    .iter()
+                    .filter(|o| failing(o) && !waived_on(&o.item.id, on))
+                    .collect(),
             );
-            notices.push(Notice {
-                number,
-                site,
-                problems,
-            });
+            let own: Vec<&Reinspection<'a>> = self
+                .rechecked
+                .iter()
+                .filter(|r| r.site.record.id == *id)
+                .collect();
+            let mut previous = site;
+            for r in &own {
+                let day = r.day();
+                let problems = r
+                    .site
+                    .outcomes
+                    .iter()
+                    .zip(previous.outcomes.iter())
+                    .filter(|(now, then)| {
+                        r.looked_at.contains(&now.item.id)
+                            && failing(now)
+                            && !failing(then)
+                            && !waived_on(&now.item.id, day)
+                    })
+                    .map(|(now, _)| now)
+                    .collect();
+                let inspectors = r.site.record.inspectors.join(self.lang.list_separator());
+                notice(NoticeCause::Reinspection, day, inspectors, problems);
+                previous = &r.site;
+            }
+            // A lapse: the item as it stood on the lapse day, if it still failed.
+            let mut lapses: BTreeMap<Date, Vec<&Outcome<'a>>> = BTreeMap::new();
+            for w in self
+                .waivers
+                .iter()
+                .filter(|w| w.site == *id && w.expired_by(self.as_of))
+            {
+                let state = own
+                    .iter()
+                    .rev()
+                    .find(|r| r.day() <= w.expires && r.looked_at.contains(&w.item))
+                    .map_or(site, |r| &r.site);
+                if let Some(o) = state.outcomes.iter().find(|o| o.item.id == w.item)
+                    && failing(o)
+                {
+                    lapses.entry(w.expires).or_default().push(o);
+                }
+            }
+            for (day, problems) in lapses {
+                notice(NoticeCause::Lapse, day, String::new(), problems);
+            }
+        }
+        notices.sort_by(|a, b| {
+            (a.issued_on, &a.site.record.id, a.cause).cmp(&(
+                b.issued_on,
+                &b.site.record.id,
+                b.cause,
+            ))
+        });
+        let mut year = None;
+        let mut n = 0;
+        for notice in &mut notices {
+            if year != Some(notice.issued_on.year()) {
+                year = Some(notice.issued_on.year());
+                n = 0;
+            }
+            n += 1;
+            notice.number = format!("{prefix}〔{}〕{n:03}号", notice.issued_on.year());
         }
         notices
     }
@@ -266,17 +378,13 @@ impl<'a> Report<'a> {
     /// Every site to follow up (it had rectification items or waived items, or was
     /// re-inspected), with what became of each item, in report order.
     pub fn follow_ups(&self) -> Vec<SiteFollowUp<'_, 'a>> {
-        self.sites
-            .iter()
-            .map(|before| {
-                let after = self
-                    .rechecked
-                    .iter()
-                    .find(|a| a.record.id == before.record.id);
-                follow_up(before, after, self.as_of)
-            })
-            .filter(|f| !f.items.is_empty() || f.after.is_some())
-            .collect()
+        follow_ups(
+            &self.sites,
+            &self.rechecked,
+            self.waivers,
+            self.as_of,
+            &self.dues,
+        )
     }
 
     /// Every overdue item, for the county's list: the site's follow-up and the item.

@@ -37,8 +37,11 @@ impl<'x, 'a> Lookup<'x, 'a> {
         Lookup {
             notices,
             follow_ups,
+            // A site's first notice (its inspection's, if it had one); later ones are
+            // listed with all notices.
             by_site: notices
                 .iter()
+                .rev()
                 .map(|n| (n.site.record.id.as_str(), n))
                 .collect(),
             places: report.ranking.places().map(|p| (p.entry.id(), p)).collect(),
@@ -439,29 +442,60 @@ fn place_word(site: &SiteResult<'_>, lang: Lang) -> String {
     }
 }
 
+/// The opening paragraph of a notice issued after the inspection — at a re-inspection that
+/// found new problems (ruling 9), or when a waiver lapsed — or `None` for the inspection's
+/// own notice, which each format words in its own layout.
+pub fn later_notice_opening(report: &Report<'_>, notice: &Notice<'_, '_>) -> Option<String> {
+    let lang = report.lang;
+    let days = report.run.campaign.rectification_working_days;
+    let day = long_date(notice.issued_on, lang);
+    let first = long_date(notice.site.record.inspected_on, lang);
+    let by = notice_deadline(notice.due, days, lang);
+    let place = place_word(notice.site, lang);
+    let inspectors = &notice.inspectors;
+    Some(match (notice.cause, lang) {
+        (super::NoticeCause::Inspection, _) => return None,
+        (super::NoticeCause::Reinspection, Lang::Zh) => format!(
+            "{day}，检查组（{inspectors}）对你单位{place}进行了复查，发现以下问题（{first}检查验收时未发现）。{by}完成整改，整改完成后向县行政服务中心申请复查验收。"
+        ),
+        (super::NoticeCause::Reinspection, Lang::En) => format!(
+            "On {day}, the inspection team ({inspectors}) re-inspected your {place} and found the problems below, which the inspection of {first} had not found. Please rectify them {by}, then apply to the county administrative service centre for re-inspection."
+        ),
+        (super::NoticeCause::Lapse, Lang::Zh) => format!(
+            "你单位{place}以下项目经县里批准暂缓整改，豁免已于{day}到期，该项仍不符合要求（{first}检查验收时发现）。{by}完成整改，整改完成后向县行政服务中心申请复查验收。"
+        ),
+        (super::NoticeCause::Lapse, Lang::En) => format!(
+            "The rectification of the items below of your {place} was postponed by a county waiver, which lapsed on {day} with the items still failing (found at the inspection of {first}). Please rectify them {by}, then apply to the county administrative service centre for re-inspection."
+        ),
+    })
+}
+
 /// The notice's opening paragraph: when, who, against what, the verdict, the deadline.
 pub fn notice_paragraph(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
+    if let Some(text) = later_notice_opening(report, notice) {
+        return text;
+    }
     let lang = report.lang;
     let site = notice.site;
     let r = site.record;
     let days = report.run.campaign.rectification_working_days;
-    let inspectors = r.inspectors.join(lang.list_separator());
+    let inspectors = &notice.inspectors;
     let source = &site.checklist.source;
     let verdict = site.verdict.label(lang);
     let place = place_word(site, lang);
     match lang {
         Lang::Zh => {
-            let deadline = format!("{}完成整改", notice_deadline(site.due, days, lang));
+            let deadline = format!("{}完成整改", notice_deadline(notice.due, days, lang));
             format!(
                 "{}，检查组（{inspectors}）对你单位{place}建设情况进行了检查验收，依据{}，存在以下问题，验收结论为{verdict}。{deadline}，整改完成后向县行政服务中心申请复查验收。",
-                long_date(r.inspected_on, lang),
+                long_date(notice.issued_on, lang),
                 cited(source)
             )
         }
         Lang::En => {
             let deadline = format!(
                 "Please rectify them {}",
-                notice_deadline(site.due, days, lang)
+                notice_deadline(notice.due, days, lang)
             );
             format!(
                 "On {}, the inspection team ({inspectors}) inspected the construction of your {place}. Judged against {source}, the problems below were found, and the verdict is: {verdict}. {deadline}, then apply to the county administrative service centre for re-inspection.",
@@ -617,10 +651,34 @@ pub fn verdict_change(f: &SiteFollowUp<'_, '_>, lang: Lang) -> String {
     )
 }
 
-/// The day of the re-inspection, or `none` when there was none.
+/// The days of the re-inspections, oldest first, or `none` when there was none.
 pub fn rechecked_text(f: &SiteFollowUp<'_, '_>, lang: Lang, none: &str) -> String {
-    f.rechecked_on()
-        .map_or_else(|| none.to_owned(), |d| long_date(d, lang))
+    if f.history.is_empty() {
+        return none.to_owned();
+    }
+    let days: Vec<String> = f.history.iter().map(|d| long_date(*d, lang)).collect();
+    days.join(lang.list_separator())
+}
+
+/// A followed-up item's status as a site page words it: the label, and the item's own
+/// deadline when it is not the site's (found at a re-inspection, or after a lapse).
+pub fn item_status(f: &SiteFollowUp<'_, '_>, item: &ItemFollowUp<'_, '_>, lang: Lang) -> String {
+    let label = item.status.label(lang);
+    let Some(due) = item.due.filter(|d| Some(*d) != f.before.due) else {
+        return label.to_owned();
+    };
+    if item.status == FollowUp::Fixed {
+        return label.to_owned();
+    }
+    let day = long_date(due.value(), lang);
+    match (item.found_on, lang) {
+        (Some(found), Lang::Zh) => {
+            format!("{label}（{}复查发现，期限 {day}）", long_date(found, lang))
+        }
+        (Some(found), Lang::En) => format!("{label} (found on {found}, due {day})"),
+        (None, Lang::Zh) => format!("{label}（豁免到期后重新计算，期限 {day}）"),
+        (None, Lang::En) => format!("{label} (counted again from the waiver's lapse, due {day})"),
+    }
 }
 
 /// 未复查, for the overdue list.
@@ -707,10 +765,12 @@ pub fn no_waivers(lang: Lang) -> &'static str {
 pub struct OverdueRow<'r, 'a> {
     /// The site's follow-up.
     pub site: &'r SiteResult<'a>,
-    /// The re-inspection's day, if there was one.
+    /// The last re-inspection that recorded the item, if one did.
     pub rechecked_on: Option<Date>,
     /// The item.
     pub item: &'a Item,
+    /// The item's deadline (the site's, or counted from a re-inspection or a lapse).
+    pub due: Option<crate::audit::Deadline>,
 }
 
 /// Every overdue item, oldest due date first (then in report order).
@@ -719,21 +779,21 @@ pub fn overdue_rows<'r, 'a>(report: &'r Report<'a>) -> Vec<OverdueRow<'r, 'a>> {
         .overdue()
         .into_iter()
         .flat_map(|(f, items)| {
-            let rechecked_on = f.rechecked_on();
             let site = f.before;
             items
                 .into_iter()
-                .filter_map(|n| f.items.get(n).map(|i| i.item))
-                .map(|item| OverdueRow {
+                .filter_map(|n| f.items.get(n))
+                .map(|i| OverdueRow {
                     site,
-                    rechecked_on,
-                    item,
+                    rechecked_on: i.rechecked_on,
+                    item: i.item,
+                    due: i.due,
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
     // A stable sort keeps report order among equal due dates.
-    rows.sort_by_key(|r| r.site.due);
+    rows.sort_by_key(|r| r.due);
     rows
 }
 

@@ -921,7 +921,7 @@ fn summary_follow_up(
             sheet.text(row, 1, &r.id, Style::Text)?;
             sheet.text(row, 2, &r.name, Style::Text)?;
             sheet.text(row, 3, &o.item.clause, Style::Text)?;
-            sheet.due(row, 4, o.site.due, lang)?;
+            sheet.due(row, 4, o.due, lang)?;
             match o.rechecked_on {
                 Some(day) => sheet.date(row, 5, Some(day), Style::Date)?,
                 None => sheet.text(row, 5, wording::not_rechecked(lang), Style::Centre)?,
@@ -994,13 +994,30 @@ fn follow_up_sheet(
     ])?;
     sheet.header(0, &titles)?;
     let mut row: u32 = 1;
+    let next = |row: u32| {
+        row.checked_add(1).with_context(|| {
+            crate::tr!(
+                "复查项太多，一张工作表放不下",
+                "too many follow-ups for one worksheet"
+            )
+        })
+    };
     for f in follow_ups {
         let r = f.before.record;
-        for item in &f.items {
+        // A site re-inspected with nothing left to follow (待补查 → 合格) has its row.
+        if f.items.is_empty() {
             sheet.text(row, 0, &r.id, Style::Text)?;
             sheet.text(row, 1, &r.name, Style::Text)?;
             sheet.due(row, 2, f.before.due, lang)?;
             sheet.date(row, 3, f.rechecked_on(), Style::Date)?;
+            sheet.text(row, 4, f.verdict().label(lang), Style::Text)?;
+            row = next(row)?;
+        }
+        for item in &f.items {
+            sheet.text(row, 0, &r.id, Style::Text)?;
+            sheet.text(row, 1, &r.name, Style::Text)?;
+            sheet.due(row, 2, item.due, lang)?;
+            sheet.date(row, 3, item.rechecked_on, Style::Date)?;
             sheet.text(row, 4, f.verdict().label(lang), Style::Text)?;
             sheet.text(row, 5, &item.item.id, Style::Text)?;
             sheet.text(row, 6, &item.item.clause, Style::Text)?;
@@ -1013,12 +1030,7 @@ fn follow_up_sheet(
             sheet.text(row, 11, &after, Style::Text)?;
             let waiver = wording::follow_up_waiver(report, &r.id, item, lang);
             sheet.text(row, 12, waiver.as_deref().unwrap_or(""), Style::Text)?;
-            row = row.checked_add(1).with_context(|| {
-                crate::tr!(
-                    "复查项太多，一张工作表放不下",
-                    "too many follow-ups for one worksheet"
-                )
-            })?;
+            row = next(row)?;
         }
     }
     let ws = &mut sheet.sheet;
@@ -1330,7 +1342,7 @@ fn site_follow_up(
         sheet.text(row, 0, &item.item.clause, Style::Text)?;
         sheet.text(row, 1, item.item.label(lang), Style::Text)?;
         sheet.text(row, 2, &item.item.id, Style::Text)?;
-        sheet.merged_text(row, 3, 5, item.status.label(lang), Style::Text)?;
+        sheet.merged_text(row, 3, 5, &wording::item_status(f, item, lang), Style::Text)?;
         let before = wording::follow_up_value(Some(item.before), lang);
         sheet.text(row, 6, &before, Style::Text)?;
         let after = wording::follow_up_value(item.after, lang);

@@ -86,3 +86,29 @@ pub fn puyang_checklists() -> Vec<yanshou::checklist::Checklist> {
         })
         .collect()
 }
+
+/// Copies the folder `from` into `to`, at any depth.
+#[allow(dead_code)] // not every test file copies folders
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the example campaign in a scratch folder, to build a dated scenario on.
+#[allow(dead_code)] // not every test file builds scenarios
+pub fn example_campaign(group: &str, name: &str) -> Scratch {
+    let dir = Scratch::new(group, name);
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/puyang-2020"),
+        &dir,
+    );
+    dir
+}
