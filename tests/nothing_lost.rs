@@ -570,13 +570,15 @@ fn the_first_error_in_the_file_is_the_one_given_whatever_the_chunk_size() {
             );
         }
     }
-    // With a good header, the bad bytes are the error, on their line.
+    // With a good header, the bad bytes are the error, on their row (a cell with a line
+    // break before them makes the row number differ from the line number).
     let mut bytes = format!("{SITE}\n").into_bytes();
     let row = format!("{ROW}\n");
     let (rows, _, _) = encoding_rs::GB18030.encode(&row);
     for _ in 0..4 {
         bytes.extend_from_slice(&rows);
     }
+    let good = bytes.clone();
     bytes.extend_from_slice(b"\xFF\xFF,b\n");
     for chunk in [7, 97, 1 << 20] {
         let err = yanshou::inputs::read_csv_bytes(&bytes, "f.csv", &checklists, false, chunk)
@@ -585,6 +587,20 @@ fn the_first_error_in_the_file_is_the_one_given_whatever_the_chunk_size() {
         assert!(
             err.starts_with("f.csv:6: bytes near offset"),
             "{chunk}: {err}"
+        );
+    }
+    let row = format!("{}\n", ROW.replace("张伟", "\"张伟\n李娜\""));
+    let (broken, _, _) = encoding_rs::GB18030.encode(&row);
+    let mut bytes = good;
+    bytes.extend_from_slice(&broken);
+    bytes.extend_from_slice(b"\xFF\xFF,b\n");
+    for chunk in [7, 97, 1 << 20] {
+        let err = yanshou::inputs::read_csv_bytes(&bytes, "f.csv", &checklists, false, chunk)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("f.csv:7: bytes near offset"),
+            "row 7 on line 8, {chunk}: {err}"
         );
     }
 }

@@ -297,10 +297,14 @@ impl<R: Read> Chunker<R> {
                 chunk.quote_free = quote_free;
                 Ok(Some(chunk))
             }
-            None => Err(self
-                .failed
-                .take()
-                .unwrap_or_else(|| io::Error::other("read error"))),
+            // Every whole row before the error is handed out: it is on the row `carry`
+            // starts on.
+            None => Err(super::sheet::on_row(
+                self.failed
+                    .take()
+                    .unwrap_or_else(|| io::Error::other("read error")),
+                self.row,
+            )),
         }
     }
 

@@ -82,9 +82,24 @@ struct Gb18030ToUtf8<R> {
 /// Bytes that are neither UTF-8 nor GB18030, with the line they are on.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", undecodable(*.offset))]
-struct Undecodable {
+pub(crate) struct Undecodable {
     line: usize,
     offset: u64,
+}
+
+/// `err` with an undecodable-bytes error placed on spreadsheet row `row` (the decoder
+/// counts lines, and a cell may hold line breaks); any other error as it is.
+pub(crate) fn on_row(err: io::Error, row: usize) -> io::Error {
+    match err.get_ref().and_then(|e| e.downcast_ref::<Undecodable>()) {
+        Some(bad) => io::Error::new(
+            io::ErrorKind::InvalidData,
+            Undecodable {
+                line: row,
+                offset: bad.offset,
+            },
+        ),
+        None => err,
+    }
 }
 
 fn undecodable(offset: u64) -> String {
