@@ -610,13 +610,22 @@ impl Plan {
     pub fn check_waivers_of(&self, record: &Record) -> Result<()> {
         let checklist = self.checklist_for(&record.kind);
         for w in self.waivers.iter().filter(|w| w.site == record.id) {
-            if checklist.is_none_or(|c| c.item(&w.item).is_none()) {
-                let (label, line, item, site, kind) =
-                    (self.waivers_label(), w.line, &w.item, &w.site, &record.kind);
-                bail!(crate::tr!(
-                    "{label}:{line}：站点 `{site}`（{kind}）的清单里没有项目 `{item}`",
-                    "{label}:{line}: item `{item}` is not in the checklist for site `{site}` ({kind})"
-                ));
+            let item = checklist.and_then(|c| c.item(&w.item));
+            let (label, line, id, site, kind) =
+                (self.waivers_label(), w.line, &w.item, &w.site, &record.kind);
+            match item {
+                None => bail!(crate::tr!(
+                    "{label}:{line}：站点 `{site}`（{kind}）的清单里没有项目 `{id}`",
+                    "{label}:{line}: item `{id}` is not in the checklist for site `{site}` ({kind})"
+                )),
+                // Only a mandatory item fails a site: there is nothing to postpone.
+                Some(item) if item.severity != crate::checklist::Severity::Mandatory => {
+                    bail!(crate::tr!(
+                        "{label}:{line}：`{id}` 是建议项，不会使站点不合格，无需也不能豁免：请删去这条豁免",
+                        "{label}:{line}: `{id}` is advisory: it never fails a site, so it cannot be waived: delete this waiver"
+                    ))
+                }
+                Some(_) => {}
             }
         }
         Ok(())
@@ -637,7 +646,8 @@ impl Plan {
         Ok(())
     }
 
-    fn waivers_label(&self) -> String {
+    /// The waivers file, for messages.
+    pub fn waivers_label(&self) -> String {
         self.waivers_file
             .as_ref()
             .map(|p| p.display().to_string())

@@ -642,3 +642,75 @@ fn a_note_alone_at_re_inspection_is_not_a_re_inspection_of_the_item() {
         "overdue"
     );
 }
+
+// ------------------------------------------------------- 9. waivers that make sense
+
+/// `waivers.toml` of a copy of the example with one more waiver, for chengguan's `item`.
+fn with_waiver(name: &str, item: &str) -> Scratch {
+    let campaign = common::example_campaign("waivers", name);
+    let mut text = fs::read_to_string(campaign.join("waivers.toml")).unwrap();
+    text.push_str(&format!(
+        "\n[[waivers]]\nsite = \"chengguan\"\nitem = \"{item}\"\nreason = \"试\"\n\
+         approved_by = \"县里\"\napproved_on = 2020-06-10\nexpires = 2020-12-31\n"
+    ));
+    fs::write(campaign.join("waivers.toml"), text).unwrap();
+    campaign
+}
+
+#[test]
+fn a_waiver_of_an_advisory_item_is_refused_naming_its_line() {
+    let campaign = with_waiver("advisory", "site.open_hall");
+    let out = yanshou()
+        .arg("check")
+        .arg(&*campaign)
+        .args(["--as-of", "2020-06-30", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("waivers.toml:") && stderr.contains("`site.open_hall` is advisory"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_waiver_of_an_item_that_passed_does_nothing_and_never_hides_a_later_failure() {
+    // chengguan's sign passed at inspection (05-28); a waiver for it is approved on 06-10;
+    // a re-inspection on 07-01 finds the sign wrong.
+    let campaign = with_waiver("passed", "sign.name");
+    let recheck = "id = \"chengguan\"\nname = \"城关镇便民服务中心\"\nkind = \"township\"\n\
+         township = \"城关镇\"\ninspected_on = 2020-07-01\ninspectors = [\"王建国\"]\n\
+         [observations]\nsign.name = \"城关便民中心\"\n";
+    fs::write(campaign.join("rechecks/chengguan.toml"), recheck).unwrap();
+    let out = yanshou()
+        .arg("check")
+        .arg(&*campaign)
+        .args(["--as-of", "2020-06-30"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("sign.name 为“符合”，没有可豁免的不合格，这条豁免不起作用"),
+        "said, located: {stderr}"
+    );
+    assert!(stderr.contains("waivers.toml:"), "{stderr}");
+    // The failure found at re-inspection is new, with its deadline, not waived.
+    let doc = recheck_in(&campaign, "2020-07-10");
+    let sign = item(&doc, "chengguan", "sign.name");
+    assert_eq!(sign["status"], "new");
+    assert!(sign["waiver"].is_null(), "{sign}");
+    assert_eq!(site(&doc, "chengguan")["verdict"], "rectify");
+    // The report's table of waivers does not call it in force.
+    let out = report(&campaign, "2020-07-10", "unused-waiver");
+    let index = fs::read_to_string(out.join("r/html/index.html")).unwrap();
+    assert!(
+        index.contains("不起作用：检查时该项未不合格"),
+        "in the waivers table"
+    );
+    let notice = out.join("r/html/notices/chengguan-2020-07-01.html");
+    assert!(
+        notice.exists(),
+        "the failure found at re-inspection has its notice"
+    );
+}

@@ -514,11 +514,12 @@ pub struct ExpiredWaiver<'a> {
 /// verdict are worked out again.
 pub fn apply_waivers<'a>(
     site: &mut SiteResult<'a>,
-    waivers: &'a [Waiver],
+    waivers: impl IntoIterator<Item = &'a Waiver>,
     as_of: jiff::civil::Date,
 ) -> Vec<ExpiredWaiver<'a>> {
     let mut expired = Vec::new();
-    for waiver in waivers.iter().filter(|w| w.site == site.record.id) {
+    let id = site.record.id.clone();
+    for waiver in waivers.into_iter().filter(|w| w.site == id) {
         let Some(i) = site.outcomes.iter().position(|o| o.item.id == waiver.item) else {
             continue;
         };

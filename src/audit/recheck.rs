@@ -180,9 +180,12 @@ pub fn follow_up<'r, 'a>(
             .filter(|r| r.looked_at.contains(id))
             .filter_map(|r| Some((r.day(), r.site.outcomes.get(i)?)))
             .collect();
+        // A waiver is granted for a failure found at inspection: one for an item that did
+        // not fail then postpones nothing, and never hides a later failure.
         let waiver = waivers
             .iter()
-            .find(|w| w.site == before.record.id && w.item == *id && w.approved_on <= as_of);
+            .find(|w| w.site == before.record.id && w.item == *id && w.approved_on <= as_of)
+            .filter(|_| followed(old));
         let waived_on = |day: Date| waiver.is_some_and(|w| w.applies_on(day));
         let last = observed.last().copied();
         let (status, found_on, due) = if followed(old) {

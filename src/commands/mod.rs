@@ -264,6 +264,32 @@ fn waive_and_warn<'a>(
     for waiver in &expired {
         warn_expired(notices, waiver, as_of, lang);
     }
+    // A waiver of an item that did not fail postpones nothing; it is said, never counted
+    // (and never hides a later failure: see `judge_rechecks`).
+    for w in plan
+        .waivers
+        .iter()
+        .filter(|w| w.site == site.record.id && w.approved_on <= as_of)
+    {
+        if let Some(o) = site.outcomes.iter().find(|o| o.item.id == w.item)
+            && !matches!(o.status, audit::Status::Fail | audit::Status::Waived)
+        {
+            let label = plan.waivers_label();
+            let (line, item, state) = (w.line, &w.item, o.status.label(lang));
+            let _ = match lang {
+                Lang::Zh => writeln!(
+                    notices,
+                    "注意：{label}:{line}：站点 {} 检查时 {item} 为“{state}”，没有可豁免的不合格，这条豁免不起作用",
+                    w.site
+                ),
+                Lang::En => writeln!(
+                    notices,
+                    "warning: {label}:{line}: at site {}, {item} was \"{state}\" at inspection: there is no failure to waive, so the waiver does nothing",
+                    w.site
+                ),
+            };
+        }
+    }
     Ok(expired)
 }
 
@@ -271,14 +297,16 @@ fn waive_and_warn<'a>(
 /// `as_of` (a waiver that ran out was said with the inspections), and the deadlines the
 /// follow-up counts from each re-inspection and each waiver's lapse.
 fn judge_rechecks<'a>(
+    plan: &'a Plan,
     inputs: &'a crate::inputs::Inputs,
+    befores: &[SiteResult<'_>],
     rechecks: &'a [crate::inputs::Recheck],
-    waivers: &'a [crate::record::waiver::Waiver],
     as_of: jiff::civil::Date,
     lang: Lang,
     calendar: &crate::calendar::Calendar,
-    working_days: u32,
 ) -> Result<(Vec<audit::recheck::Reinspection<'a>>, audit::Dues)> {
+    let waivers = &plan.waivers;
+    let working_days = plan.campaign.rectification_working_days;
     let mut judged = Vec::with_capacity(rechecks.len());
     for recheck in rechecks {
         let record = &recheck.record;
@@ -290,7 +318,18 @@ fn judge_rechecks<'a>(
             )
         })?;
         let mut site = audit::evaluate(checklist, record, lang);
-        let _ = audit::apply_waivers(&mut site, waivers, as_of);
+        // A waiver is granted for a failure found at inspection: it never hides a failure
+        // of an item that passed then.
+        let granted = waivers.iter().filter(|w| {
+            befores.iter().any(|b| {
+                b.record.id == w.site
+                    && b.outcomes.iter().any(|o| {
+                        o.item.id == w.item
+                            && matches!(o.status, audit::Status::Fail | audit::Status::Waived)
+                    })
+            })
+        });
+        let _ = audit::apply_waivers(&mut site, granted, as_of);
         judged.push(audit::recheck::Reinspection {
             site,
             looked_at: &recheck.looked_at,

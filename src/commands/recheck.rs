@@ -66,13 +66,13 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
         .fold(None, crate::calendar::YearSpan::join_opt);
     super::warn_provisional(provisional, &loaded.calendar, args.lang);
     let (afters, dues) = super::judge_rechecks(
+        &plan,
         &inputs,
+        &befores,
         &merged,
-        &plan.waivers,
         as_of,
         args.lang,
         &loaded.calendar,
-        plan.campaign.rectification_working_days,
     )?;
     let followed = follow_ups(&befores, &afters, &plan.waivers, as_of, &dues);
 

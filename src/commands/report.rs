@@ -82,13 +82,13 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     super::drop_after_judging_day(&mut rechecks, as_of, args.lang, &mut Default::default());
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
     let (rechecked, dues) = super::judge_rechecks(
+        &settings,
         &inputs,
+        &sites,
         &merged,
-        &settings.waivers,
         as_of,
         args.lang,
         &loaded.calendar,
-        campaign.rectification_working_days,
     )?;
     let ranking = Ranking::ordered(
         sites.iter().map(Entry::of).collect(),

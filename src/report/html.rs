@@ -752,6 +752,7 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
                 WaiverState::Expired => (" class=\"expired\"", "state-expired"),
                 WaiverState::Active => ("", "state-active"),
                 WaiverState::NotYet => ("", "state-not-yet"),
+                WaiverState::Unused => (" class=\"unused\"", "state-unused"),
             };
             let mark = if row.state == WaiverState::Expired {
                 "⚠ "

@@ -62,6 +62,9 @@ pub enum WaiverState {
     Active,
     /// Run out: the item counts as a failure again.
     Expired,
+    /// Of an item that did not fail at inspection: it postpones nothing (and never hides a
+    /// later failure).
+    Unused,
 }
 
 /// How often one requirement failed across sites.
@@ -103,6 +106,10 @@ impl WaiverState {
             WaiverState::NotYet => lang.pick("未生效", "not yet in force"),
             WaiverState::Active => lang.pick("生效中", "in force"),
             WaiverState::Expired => lang.pick("已失效", "expired"),
+            WaiverState::Unused => lang.pick(
+                "不起作用：检查时该项未不合格",
+                "does nothing: the item did not fail",
+            ),
         }
     }
 }
@@ -274,10 +281,19 @@ impl<'a> Report<'a> {
         let mut notices = Vec::new();
         for site in &self.sites {
             let id = &site.record.id;
-            let waived_on = |item: &str, day: Date| {
-                self.waivers
+            // A waiver counts only for an item that failed at inspection: it never hides a
+            // failure of an item that passed then (docs/followup.md).
+            let failed_at_inspection = |item: &str| {
+                site.outcomes
                     .iter()
-                    .any(|w| w.site == *id && w.item == item && w.applies_on(day))
+                    .any(|o| o.item.id == item && failing(o))
+            };
+            let waived_on = |item: &str, day: Date| {
+                failed_at_inspection(item)
+                    && self
+                        .waivers
+                        .iter()
+                        .any(|w| w.site == *id && w.item == item && w.applies_on(day))
             };
             let mut notice = |cause, issued_on: Date, inspectors: String, problems: Vec<_>| {
                 if problems.is_empty() {
@@ -409,7 +425,15 @@ impl<'a> Report<'a> {
         self.waivers
             .iter()
             .map(|w| {
-                let state = if w.applies_on(self.as_of) {
+                let failed = self.sites.iter().any(|s| {
+                    s.record.id == w.site
+                        && s.outcomes.iter().any(|o| {
+                            o.item.id == w.item && matches!(o.status, Status::Fail | Status::Waived)
+                        })
+                });
+                let state = if !failed && w.approved_on <= self.as_of {
+                    WaiverState::Unused
+                } else if w.applies_on(self.as_of) {
                     WaiverState::Active
                 } else if w.expired_by(self.as_of) {
                     WaiverState::Expired

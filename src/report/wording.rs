@@ -719,6 +719,7 @@ pub fn follow_up_waiver(
         WaiverState::Expired => lang.pick("豁免已失效", "waiver expired"),
         WaiverState::NotYet => lang.pick("豁免未生效", "waiver not yet in force"),
         WaiverState::Active => lang.pick("豁免", "waived"),
+        WaiverState::Unused => lang.pick("豁免不起作用", "waiver does nothing"),
     };
     Some(match lang {
         Lang::Zh => format!(

@@ -965,7 +965,7 @@ fn summary_follow_up(
             sheet.date(row, 4, Some(waiver.approved_on), Style::Date)?;
             sheet.date(row, 5, Some(waiver.expires), Style::Date)?;
             let state = match w.state {
-                WaiverState::Expired => Style::Alert,
+                WaiverState::Expired | WaiverState::Unused => Style::Alert,
                 WaiverState::Active | WaiverState::NotYet => Style::Centre,
             };
             sheet.text(row, 6, w.state.label(lang), state)?;
