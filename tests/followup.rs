@@ -614,8 +614,48 @@ fn every_re_inspected_site_has_its_row_in_the_csv() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let qucun: Vec<&str> = text.lines().filter(|l| l.starts_with("qucun,")).collect();
-    assert_eq!(qucun.len(), 1, "{text}");
-    assert!(qucun[0].contains(",2020-06-19,pass,"), "{}", qucun[0]);
+    assert_eq!(qucun.len(), 3, "{text}");
+    for row in qucun {
+        assert!(row.contains(",2020-06-19,pass,"), "{row}");
+        assert!(row.contains(",recorded,"), "{row}");
+    }
+    // A site re-inspected with nothing left to follow still has its row: a copy where
+    // the re-inspection of haitong also covers nothing that failed (its failure was at
+    // inspection; here the inspection record is made to pass).
+    let campaign = common::example_campaign("followup", "row-without-items");
+    let site = campaign.join("sites/haitong.toml");
+    let text = fs::read_to_string(&site).unwrap();
+    let fixed = fs::read_to_string(campaign.join("rechecks/haitong.toml")).unwrap();
+    let office = fixed
+        .lines()
+        .find(|l| l.starts_with("equipment.office"))
+        .unwrap();
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("equipment.office") {
+                office
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(&site, text).unwrap();
+    let out = yanshou()
+        .arg("recheck")
+        .arg(&*campaign)
+        .args(["--format", "csv", "--as-of", "2020-07-31"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let haitong: Vec<&str> = text.lines().filter(|l| l.starts_with("haitong,")).collect();
+    assert_eq!(haitong.len(), 1, "{text}");
+    assert!(
+        haitong[0].contains(",2020-07-17,pass,,,,"),
+        "{}",
+        haitong[0]
+    );
 }
 
 // ------------------------------------------------------------------ 10. small things
@@ -713,4 +753,48 @@ fn a_waiver_of_an_item_that_passed_does_nothing_and_never_hides_a_later_failure(
         notice.exists(),
         "the failure found at re-inspection has its notice"
     );
+}
+
+// ------------------------------------------- 5. incomplete sites are told what to record
+
+#[test]
+fn an_incomplete_site_is_told_what_to_record_and_given_no_deadline() {
+    let doc = recheck("2020-07-31");
+    // wangchenggu: rules.systems never recorded: to record, no deadline, not overdue.
+    let systems = item(&doc, "wangchenggu", "rules.systems");
+    assert_eq!(systems["status"], "to_record");
+    assert!(systems["due"].is_null(), "{systems}");
+    assert!(site(&doc, "wangchenggu")["due"].is_null());
+    assert_eq!(site(&doc, "wangchenggu")["verdict"], "incomplete");
+    // qucun: its three missing records came in at the 06-19 re-inspection, and passed.
+    for id in [
+        "transfer.paper_route",
+        "transfer.return_route",
+        "funding.budget",
+    ] {
+        let recorded = item(&doc, "qucun", id);
+        assert_eq!(recorded["status"], "recorded", "{id}");
+        assert_eq!(recorded["rechecked_on"], "2020-06-19", "{id}");
+    }
+    // Before it, all three were still to record.
+    let before = recheck("2020-06-18");
+    assert_eq!(
+        item(&before, "qucun", "funding.budget")["status"],
+        "to_record"
+    );
+    // A record that comes in failing is a rectification item from that day (ruling 9).
+    let campaign = common::example_campaign("followup", "recorded-failing");
+    let recheck_file = campaign.join("rechecks/wangchenggu.toml");
+    fs::write(
+        &recheck_file,
+        "id = \"wangchenggu\"\nname = \"王称堌镇便民服务中心\"\nkind = \"township\"\n\
+         township = \"王称堌镇\"\ninspected_on = 2020-06-22\ninspectors = [\"王建国\"]\n\
+         [observations]\nrules.systems = [\"一次性告知制\"]\n",
+    )
+    .unwrap();
+    let doc = recheck_in(&campaign, "2020-06-30");
+    let systems = item(&doc, "wangchenggu", "rules.systems");
+    assert_eq!(systems["status"], "new");
+    assert_eq!(systems["found_on"], "2020-06-22");
+    assert!(systems["due"].is_string(), "{systems}");
 }

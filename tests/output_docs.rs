@@ -422,7 +422,9 @@ fn follow_up_codes() -> Vec<String> {
         | FollowUp::Overdue
         | FollowUp::Pending
         | FollowUp::New
-        | FollowUp::Waived => f.code().to_owned(),
+        | FollowUp::Waived
+        | FollowUp::ToRecord
+        | FollowUp::Recorded => f.code().to_owned(),
     };
     [
         FollowUp::Fixed,
@@ -431,6 +433,8 @@ fn follow_up_codes() -> Vec<String> {
         FollowUp::Pending,
         FollowUp::New,
         FollowUp::Waived,
+        FollowUp::ToRecord,
+        FollowUp::Recorded,
     ]
     .map(code)
     .to_vec()

@@ -234,16 +234,19 @@ fn the_summary_counts_and_lists_every_followed_up_site() {
     // The counts per status, as of the report's day written the Chinese way.
     let count = |status: &str| items.iter().filter(|(_, _, s)| s == status).count();
     let line = format!(
-        "各项目：已整改 {}，仍不符合 {}，逾期 {}，待复查 {}，新发现问题 {}，豁免 {}。",
+        "各项目：已整改 {}，仍不符合 {}，逾期 {}，待复查 {}，新发现问题 {}，豁免 {}，待补查 {}，已补查 {}。",
         count("fixed"),
         count("still_failing"),
         count("overdue"),
         count("pending"),
         count("new"),
         count("waived"),
+        count("to_record"),
+        count("recorded"),
     );
     assert!(index.contains(&line), "{line}");
-    assert!(index.contains("截至2020年10月1日，须跟进的站点 11 个"));
+    // Every site with something to rectify, waived or to record.
+    assert!(index.contains("截至2020年10月1日，须跟进的站点 13 个"));
     let md = read(out.join("md/summary.md"));
     assert!(md.contains("## 整改复查情况"));
     assert!(md.contains(&line));
@@ -438,10 +441,10 @@ fn site_pages_show_what_became_of_each_item() {
     assert!(rows[0][6].starts_with("豁免已失效："), "{:?}", rows[0]);
     assert!(wenliu.contains("- 复查日期：未复查"));
 
-    // Re-inspected with nothing left to list.
+    // 待补查 at inspection, its missing records in at the re-inspection (补查).
     let qucun = read(out.join("html/sites/qucun.html"));
     assert!(qucun.contains("待补查 → 合格"));
-    assert!(qucun.contains("没有须跟进的项目。"));
+    assert!(qucun.contains("<tr class=\"followup-recorded\" data-item=\"funding.budget\">"));
     // A site that passed without a waiver has no block.
     let chengguan = read(out.join("html/sites/chengguan.html"));
     assert!(!chengguan.contains("复查情况"));

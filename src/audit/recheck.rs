@@ -30,6 +30,12 @@ pub enum FollowUp {
     New,
     /// Covered by a waiver that applies on the day judged.
     Waived,
+    /// A mandatory item not recorded at inspection (待补查) and not recorded since: the
+    /// site is told to record it, not given a deadline (ruling 14).
+    ToRecord,
+    /// A mandatory item not recorded at inspection, recorded at a re-inspection (补查) and
+    /// found passing. (Found failing, it is a rectification item: `New`, then on.)
+    Recorded,
 }
 
 impl FollowUp {
@@ -42,6 +48,8 @@ impl FollowUp {
             FollowUp::Pending => "pending",
             FollowUp::New => "new",
             FollowUp::Waived => "waived",
+            FollowUp::ToRecord => "to_record",
+            FollowUp::Recorded => "recorded",
         }
     }
 
@@ -54,6 +62,8 @@ impl FollowUp {
             FollowUp::Pending => lang.pick("待复查", "pending"),
             FollowUp::New => lang.pick("新发现问题", "new failure"),
             FollowUp::Waived => lang.pick("豁免", "waived"),
+            FollowUp::ToRecord => lang.pick("待补查", "to record"),
+            FollowUp::Recorded => lang.pick("已补查", "recorded"),
         }
     }
 }
@@ -232,6 +242,25 @@ pub fn follow_up<'r, 'a>(
                 }
             }
             let Some((found_on, due)) = found else {
+                // Ruling 14: an item not recorded is told to be recorded, with no deadline.
+                if old.status == Status::Unrecorded
+                    && old.item.severity == crate::checklist::Severity::Mandatory
+                {
+                    let status = if observed.iter().any(|(_, now)| passing(now)) {
+                        FollowUp::Recorded
+                    } else {
+                        FollowUp::ToRecord
+                    };
+                    items.push(ItemFollowUp {
+                        item: old.item,
+                        status,
+                        before: old,
+                        after: last.map(|(_, o)| o),
+                        rechecked_on: last.map(|(day, _)| day),
+                        found_on: None,
+                        due: None,
+                    });
+                }
                 continue;
             };
             let in_time = |day: Date| due.is_none_or(|d| day <= d.value());

@@ -154,6 +154,8 @@ fn table(
         FollowUp::Pending,
         FollowUp::New,
         FollowUp::Waived,
+        FollowUp::ToRecord,
+        FollowUp::Recorded,
     ];
     let parts: Vec<String> = statuses
         .iter()

@@ -70,7 +70,7 @@ tr.unrecorded td { background: #fdf6e0; }
 tr.not-applicable td { color: #555; background: #f4f4f4; }
 tr.waived td, tr.followup-waived td { background: #eef3fa; }
 tr.followup-overdue td, tr.followup-still_failing td, tr.followup-new td, tr.expired td { background: #fbe3e3; }
-tr.followup-pending td { background: #fdf6e0; }
+tr.followup-pending td, tr.followup-to_record td { background: #fdf6e0; }
 table.follow-ups, table.overdue, table.waivers, table.follow-up { font-size: 9pt; }
 .state-expired { color: #a61b1b; font-weight: bold; }
 .state-active { color: #1d6b2b; }
@@ -109,7 +109,7 @@ svg.chart .bar { fill: #b83232; }
   a { color: inherit; text-decoration: none; }
   th, tr.fail td, tr.rectify td, tr.unrecorded td, tr.not-applicable td, tr.waived td,
   tr.followup-waived td, tr.followup-overdue td, tr.followup-still_failing td,
-  tr.followup-new td, tr.followup-pending td, tr.expired td, svg.chart {
+  tr.followup-new td, tr.followup-pending td, tr.followup-to_record td, tr.expired td, svg.chart {
     -webkit-print-color-adjust: exact; print-color-adjust: exact;
   }
   .notice { margin: 0; }

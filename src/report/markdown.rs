@@ -645,7 +645,7 @@ fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
                 md_escape(item.item.label(lang)),
                 md_escape(&item.item.id),
                 match item.status {
-                    FollowUp::Fixed | FollowUp::Waived => status,
+                    FollowUp::Fixed | FollowUp::Waived | FollowUp::Recorded => status,
                     _ => format!("**{status}**"),
                 },
                 cell(wording::follow_up_value(Some(item.before), lang)),

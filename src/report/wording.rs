@@ -545,13 +545,15 @@ pub fn notice_closing(report: &Report<'_>, notice: &Notice<'_, '_>) -> Vec<Strin
 // ── Follow-up: re-inspections, overdue items, waivers ──────────────────────────────
 
 /// The follow-up statuses in the order reports count and list them.
-pub const FOLLOW_UPS: [FollowUp; 6] = [
+pub const FOLLOW_UPS: [FollowUp; 8] = [
     FollowUp::Fixed,
     FollowUp::StillFailing,
     FollowUp::Overdue,
     FollowUp::Pending,
     FollowUp::New,
     FollowUp::Waived,
+    FollowUp::ToRecord,
+    FollowUp::Recorded,
 ];
 
 /// Whether the report follows up at all: the campaign has re-inspections or waivers.
@@ -599,8 +601,8 @@ pub fn waivers_heading(lang: Lang) -> &'static str {
 /// Items per status, in [`FOLLOW_UPS`] order.
 pub fn status_counts<'x, 'r: 'x, 'a: 'r>(
     items: impl IntoIterator<Item = &'x ItemFollowUp<'r, 'a>>,
-) -> [usize; 6] {
-    let mut counts = [0; 6];
+) -> [usize; FOLLOW_UPS.len()] {
+    let mut counts = [0; FOLLOW_UPS.len()];
     for item in items {
         if let Some(n) = FOLLOW_UPS.iter().position(|s| *s == item.status) {
             counts[n] += 1;
@@ -630,7 +632,7 @@ pub fn follow_up_sites_line(report: &Report<'_>, follow_ups: &[SiteFollowUp<'_, 
 }
 
 /// "各项目：已整改 3，仍不符合 1，逾期 6，待复查 0，新发现问题 1，豁免 1。"
-pub fn status_counts_line(counts: &[usize; 6], lang: Lang) -> String {
+pub fn status_counts_line(counts: &[usize; FOLLOW_UPS.len()], lang: Lang) -> String {
     let parts: Vec<String> = FOLLOW_UPS
         .iter()
         .zip(counts)
