@@ -727,6 +727,7 @@ pub fn read_rechecks(
     plan: &Plan,
     followup: &[std::path::PathBuf],
     skipped: &mut Vec<String>,
+    inspections: &[Record],
 ) -> Result<Vec<Record>> {
     let mut files = plan.rechecks.clone();
     for path in followup {
@@ -751,7 +752,38 @@ pub fn read_rechecks(
         repeated_ids: true,
         ..ReadOptions::default()
     };
-    Ok(recheck_plan.read_all(&options)?.complete()?.records)
+    let read = recheck_plan.read_all(&options)?;
+    if !read.unread.is_empty() {
+        // A re-inspection recorded as another kind of site fails on the other kind's
+        // items; the kind is what is wrong, so that is what is said.
+        let lines: Vec<String> = read
+            .unread
+            .iter()
+            .map(|u| other_kind(u, inspections).unwrap_or_else(|| u.message.clone()))
+            .collect();
+        bail!(lines.join("\n"));
+    }
+    Ok(read.records)
+}
+
+/// The kind-mismatch error for a re-inspection record that could not be read, if its
+/// `id` names an inspected site of another `kind` than it says.
+fn other_kind(unread: &crate::audit::UnreadRecord, inspections: &[Record]) -> Option<String> {
+    if unread.row != 0 {
+        return None;
+    }
+    let text = fs::read_to_string(&unread.origin).ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    let (id, says) = (table.get("id")?.as_str()?, table.get("kind")?.as_str()?);
+    let original = inspections.iter().find(|r| r.id == id)?;
+    let was = &original.kind;
+    let origin = &unread.origin;
+    (was != says).then(|| {
+        crate::tr!(
+            "{origin}：站点 `{id}` 的类型是 {was}，复查记录却写作 {says}",
+            "{origin}: site `{id}` is a {was} but the re-inspection says {says}"
+        )
+    })
 }
 
 /// One re-inspection of a site, ready to judge: the inspection record with this

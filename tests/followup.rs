@@ -798,3 +798,66 @@ fn an_incomplete_site_is_told_what_to_record_and_given_no_deadline() {
     assert_eq!(systems["found_on"], "2020-06-22");
     assert!(systems["due"].is_string(), "{systems}");
 }
+
+// ------------------------------------------------------------ 10. small things (cont.)
+
+#[test]
+fn a_re_inspection_of_another_kind_of_site_gets_the_kind_error() {
+    let campaign = common::example_campaign("followup", "other-kind");
+    let file = campaign.join("rechecks/zian.toml");
+    let text = fs::read_to_string(&file)
+        .unwrap()
+        .replace("kind = \"township\"", "kind = \"village\"");
+    fs::write(&file, text).unwrap();
+    let out = yanshou()
+        .arg("recheck")
+        .arg(&*campaign)
+        .args(["--as-of", "2020-08-01", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("site `zian` is a township but the re-inspection says village"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("unknown"),
+        "not an unknown-item error: {stderr}"
+    );
+}
+
+#[test]
+fn a_re_inspection_on_a_holiday_years_ahead_or_of_another_township_is_warned() {
+    let campaign = common::example_campaign("followup", "odd-recheck");
+    let file = campaign.join("rechecks/zian.toml");
+    let text = fs::read_to_string(&file).unwrap();
+    // 2021-10-01, National Day: a holiday, more than a year after 2020-06-08, and filed
+    // with another township's name.
+    let odd = text
+        .replace("inspected_on = 2020-07-03", "inspected_on = 2021-10-01")
+        .replace("township = \"子岸镇\"", "township = \"柳屯镇\"");
+    assert_ne!(odd, text);
+    fs::write(&file, odd).unwrap();
+    let out = yanshou()
+        .arg("recheck")
+        .arg(&*campaign)
+        .args(["--as-of", "2021-12-01"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for said in [
+        "复查日期 2021-10-01 不是工作日",
+        "复查日期 2021-10-01 在检查日期 2020-06-08 一年以后",
+        "复查记录的乡镇是“柳屯镇”，站点 zian 检查时是“子岸镇”",
+    ] {
+        assert!(stderr.contains(said), "{said}: {stderr}");
+    }
+    // The example's own re-inspections give none of these.
+    let out = yanshou()
+        .args(["recheck", EXAMPLE, "--as-of", "2020-12-01"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("复查日期"), "{stderr}");
+}

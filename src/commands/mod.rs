@@ -350,6 +350,65 @@ fn judge_rechecks<'a>(
     Ok((judged, dues))
 }
 
+/// Says on stderr what looks wrong in a re-inspection, as an inspection's date is checked:
+/// a day that is not a working day, a year or more after the inspection, or a township
+/// other than the inspection's (a record filed under the wrong id).
+fn warn_rechecks(
+    rechecks: &[crate::record::Record],
+    inspections: &[crate::record::Record],
+    calendar: &crate::calendar::Calendar,
+    lang: Lang,
+) {
+    let stderr = &mut std::io::stderr().lock();
+    for r in rechecks {
+        let Some(first) = inspections.iter().find(|i| i.id == r.id) else {
+            continue;
+        };
+        let (origin, on) = (&r.origin, r.inspected_on);
+        if calendar.is_working_day(on).is_ok_and(|working| !working) {
+            let _ = match lang {
+                Lang::Zh => writeln!(
+                    stderr,
+                    "注意：{origin}：复查日期 {on} 不是工作日：请核对日期"
+                ),
+                Lang::En => writeln!(
+                    stderr,
+                    "warning: {origin}: re-inspected on {on}, which is not a working day: check the date"
+                ),
+            };
+        }
+        let was = first.inspected_on;
+        if was
+            .checked_add(jiff::Span::new().years(1))
+            .is_ok_and(|a_year_on| on >= a_year_on)
+        {
+            let _ = match lang {
+                Lang::Zh => writeln!(
+                    stderr,
+                    "注意：{origin}：复查日期 {on} 在检查日期 {was} 一年以后：请核对年份"
+                ),
+                Lang::En => writeln!(
+                    stderr,
+                    "warning: {origin}: re-inspected on {on}, a year or more after the inspection on {was}: check the year"
+                ),
+            };
+        }
+        if r.township != first.township {
+            let (says, then, id) = (&r.township, &first.township, &r.id);
+            let _ = match lang {
+                Lang::Zh => writeln!(
+                    stderr,
+                    "注意：{origin}：复查记录的乡镇是“{says}”，站点 {id} 检查时是“{then}”：请核对站点编号"
+                ),
+                Lang::En => writeln!(
+                    stderr,
+                    "warning: {origin}: the re-inspection says township \"{says}\", but site {id} was inspected as \"{then}\": check the site id"
+                ),
+            };
+        }
+    }
+}
+
 /// A waiver that ran out: the item counts again, and the user is told which waiver.
 fn warn_expired(
     stderr: &mut dyn Write,

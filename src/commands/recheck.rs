@@ -29,15 +29,15 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
         plan.campaign_dir.as_deref(),
         &args.calendar,
     )?;
-    let mut skipped = Vec::new();
-    let mut rechecks = inputs::read_rechecks(&plan, &args.followup, &mut skipped)?;
-    super::warn_skipped(&skipped);
-    let inputs = Plan {
+    let mut inputs = Plan {
         files: plan.files.clone(),
         ..plan.clone_settings()
     }
     .read_all(&ReadOptions::default())?;
-    let mut inputs = inputs;
+    let mut skipped = Vec::new();
+    let mut rechecks = inputs::read_rechecks(&plan, &args.followup, &mut skipped, &inputs.records)?;
+    super::warn_skipped(&skipped);
+    super::warn_rechecks(&rechecks, &inputs.records, &loaded.calendar, args.lang);
     let mut seen = std::collections::HashSet::new();
     // Ruling 16: what is dated after the judging day had not happened on it.
     super::drop_after_judging_day(&mut inputs.records, as_of, args.lang, &mut seen);

@@ -78,7 +78,8 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         .chain(run.phases.iter().map(|p| p.working_days.provisional()))
         .fold(None, crate::calendar::YearSpan::join_opt);
     super::warn_provisional(provisional, &loaded.calendar, args.lang);
-    let mut rechecks = inputs::read_rechecks(&settings, &[], &mut Vec::new())?;
+    let mut rechecks = inputs::read_rechecks(&settings, &[], &mut Vec::new(), &inputs.records)?;
+    super::warn_rechecks(&rechecks, &inputs.records, &loaded.calendar, args.lang);
     super::drop_after_judging_day(&mut rechecks, as_of, args.lang, &mut Default::default());
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
     let (rechecked, dues) = super::judge_rechecks(
