@@ -513,6 +513,17 @@ fn a_failure_found_at_re_inspection_is_a_rectification_item_with_its_own_deadlin
     );
     assert!(page.contains("请于2020年8月3日前"), "{page}");
     assert!(out.join("r/docx/huzhuang-2020-07-06.docx").exists());
+    // The site's page links both its notices.
+    let site_page = fs::read_to_string(out.join("r/html/sites/huzhuang.html")).unwrap();
+    assert!(
+        site_page.contains("notices/huzhuang.html"),
+        "the inspection's notice"
+    );
+    assert!(
+        site_page.contains("整改通知书（复查发现）")
+            && site_page.contains("notices/huzhuang-2020-07-06.html"),
+        "the re-inspection's notice"
+    );
 }
 
 // ------------------------------------------------------------ 6. numbers never move

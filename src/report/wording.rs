@@ -23,7 +23,7 @@ pub struct Lookup<'x, 'a> {
     pub notices: &'x [Notice<'x, 'a>],
     /// Every site to follow up, in report order.
     pub follow_ups: &'x [SiteFollowUp<'x, 'a>],
-    by_site: BTreeMap<&'x str, &'x Notice<'x, 'a>>,
+    by_site: BTreeMap<&'x str, Vec<&'x Notice<'x, 'a>>>,
     places: BTreeMap<&'x str, &'x Place>,
     followed: BTreeMap<&'x str, &'x SiteFollowUp<'x, 'a>>,
 }
@@ -37,13 +37,12 @@ impl<'x, 'a> Lookup<'x, 'a> {
         Lookup {
             notices,
             follow_ups,
-            // A site's first notice (its inspection's, if it had one); later ones are
-            // listed with all notices.
-            by_site: notices
-                .iter()
-                .rev()
-                .map(|n| (n.site.record.id.as_str(), n))
-                .collect(),
+            by_site: notices.iter().fold(BTreeMap::new(), |mut by, n| {
+                by.entry(n.site.record.id.as_str())
+                    .or_insert_with(Vec::new)
+                    .push(n);
+                by
+            }),
             places: report.ranking.places().map(|p| (p.entry.id(), p)).collect(),
             followed: follow_ups
                 .iter()
@@ -57,9 +56,14 @@ impl<'x, 'a> Lookup<'x, 'a> {
         self.followed.get(site).copied()
     }
 
-    /// The notice of a site, if it has one.
+    /// The first notice of a site (its inspection's, if it had one), if it has one.
     pub fn notice(&self, site: &str) -> Option<&'x Notice<'x, 'a>> {
-        self.by_site.get(site).copied()
+        self.by_site.get(site).and_then(|n| n.first()).copied()
+    }
+
+    /// Every notice of a site, in the order of issue.
+    pub fn notices_of(&self, site: &str) -> &[&'x Notice<'x, 'a>] {
+        self.by_site.get(site).map_or(&[], Vec::as_slice)
     }
 
     /// A site's place in the ranking.
@@ -959,8 +963,17 @@ pub fn site_facts<'x, 'a>(
             Fact::Text(due_text(report, due)),
         ));
     }
-    if let Some(notice) = lookup.notice(&r.id) {
-        facts.push((lang.pick("整改通知书", "Notice"), Fact::Notice(notice)));
+    for notice in lookup.notices_of(&r.id) {
+        let label = match notice.cause {
+            super::NoticeCause::Inspection => lang.pick("整改通知书", "Notice"),
+            super::NoticeCause::Reinspection => {
+                lang.pick("整改通知书（复查发现）", "Notice (found at re-inspection)")
+            }
+            super::NoticeCause::Lapse => {
+                lang.pick("整改通知书（豁免到期）", "Notice (waiver lapsed)")
+            }
+        };
+        facts.push((label, Fact::Notice(notice)));
     }
     facts.push((
         lang.pick("检查记录", "Record"),
