@@ -231,6 +231,31 @@ fn drop_after_judging_day(
     before - records.len()
 }
 
+/// Judges each record as re-inspected (`merged`, from [`crate::inputs::rechecked`])
+/// against its checklist, with the waivers that apply on `as_of`; those that ran out were
+/// reported with the inspections, so are not said again.
+fn judge_rechecked<'a>(
+    plan: &'a Plan,
+    merged: &'a [crate::record::Record],
+    as_of: jiff::civil::Date,
+    lang: Lang,
+) -> Result<Vec<SiteResult<'a>>> {
+    let mut judged = Vec::with_capacity(merged.len());
+    for record in merged {
+        let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: no checklist for site kind \"{}\"",
+                record.origin,
+                record.kind
+            )
+        })?;
+        let mut site = audit::evaluate(checklist, record, lang);
+        let _ = audit::apply_waivers(&mut site, &plan.waivers, as_of);
+        judged.push(site);
+    }
+    Ok(judged)
+}
+
 /// A record that could not be read, as every command keeps it.
 fn unread_record(plan: &Plan, error: &anyhow::Error, at: crate::inputs::At) -> audit::UnreadRecord {
     audit::UnreadRecord {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, anyhow};
 
 use super::Outcome;
-use crate::audit::rank::{Entry, Ranking};
+use crate::audit::rank::{Choice, Entrants, Entry, Ranking};
 use crate::audit::{self, Run};
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::inputs::{self, ReadOptions};
@@ -50,6 +50,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     };
     let as_of = super::as_of(args.as_of.as_deref())?;
     let mut waived = std::collections::HashSet::new();
+    let last_inspection = inputs.records.iter().map(|r| r.inspected_on).max();
     super::drop_after_judging_day(&mut inputs.records, as_of, args.lang, &mut waived);
     let mut sites = Vec::with_capacity(inputs.records.len());
     for record in &inputs.records {
@@ -80,26 +81,23 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let mut rechecks = inputs::read_rechecks(&settings, &[], &mut Vec::new())?;
     super::drop_after_judging_day(&mut rechecks, as_of, args.lang, &mut Default::default());
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
-    let mut rechecked = Vec::with_capacity(merged.len());
-    for record in &merged {
-        let checklist = inputs.checklist_for(&record.kind).ok_or_else(|| {
-            anyhow!(
-                "{}: no checklist for site kind \"{}\"",
-                record.origin,
-                record.kind
-            )
-        })?;
-        let mut site = audit::evaluate(checklist, record, args.lang);
-        // Expired waivers were reported with the inspections.
-        let _ = audit::apply_waivers(&mut site, &settings.waivers, as_of);
-        rechecked.push(site);
+    let rechecked = super::judge_rechecked(&settings, &merged, as_of, args.lang)?;
+    // Chosen as `rank` chooses (ruling 15): on the acceptance inspections, flagged by the
+    // re-inspections.
+    let mut entrants = Entrants::ordered(&campaign.tie_break);
+    for site in &sites {
+        entrants.push(Entry::of(site));
     }
-    let ranking = Ranking::ordered(
-        sites.iter().map(Entry::of).collect(),
+    let choice = Choice::of(campaign, last_inspection, as_of);
+    let mut ranking = Ranking::chosen(
+        entrants,
         campaign.demonstration_sites as usize,
         campaign.demonstrated_kind(),
-        &campaign.tie_break,
+        choice,
     );
+    for site in &rechecked {
+        ranking.rechecked(&site.record.id, site.record.inspected_on, site.verdict);
+    }
     let report = Report {
         run: &run,
         sites,
