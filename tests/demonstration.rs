@@ -386,7 +386,9 @@ fn the_report_chooses_as_rank_does() {
 #[test]
 fn rank_help_states_the_rule() {
     let out = yanshou().args(["rank", "--help"]).output().unwrap();
+    // As the words read, however the help is wrapped.
     let help = String::from_utf8(out.stdout).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
     for words in [
         "ruling 15",
         "on their own",
