@@ -85,10 +85,10 @@ pub fn tie_text(tie: &Tie, lang: Lang) -> String {
 pub fn choice_rule(kind: &str, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!(
-            "示范点从验收检查中自身符合全部强制项的{kind}中按得分评选（裁定 15）：按豁免合格、待补查或在检查验收阶段之后才检查的站点不参评；评选只看验收检查，不随评定日、豁免或复查改变，示范点复查不合格的予以标注，是否撤销由县里决定。"
+            "示范点从验收检查中自身符合全部强制项的{kind}中按得分率评选（裁定 15）：按豁免合格、待补查或在检查验收阶段之后才检查的站点不参评；评选只看验收检查，不随评定日、豁免或复查改变，示范点复查不合格的予以标注，是否撤销由县里决定。"
         ),
         Lang::En => format!(
-            "Demonstration sites are chosen by score among {kind} sites whose acceptance inspection met every mandatory item on their own (ruling 15): a site that passes only by a waiver, has no verdict yet or was inspected after the acceptance phase is not considered; the choice rests on the acceptance inspections alone and does not move with the judging day, waivers or re-inspections; a demonstration site that fails a later re-inspection is flagged, and whether it stays one is the county's decision."
+            "Demonstration sites are chosen by percentage among {kind} sites whose acceptance inspection met every mandatory item on their own (ruling 15): a site that passes only by a waiver, has no verdict yet or was inspected after the acceptance phase is not considered; the choice rests on the acceptance inspections alone and does not move with the judging day, waivers or re-inspections; a demonstration site that fails a later re-inspection is flagged, and whether it stays one is the county's decision."
         ),
     }
 }
