@@ -777,6 +777,114 @@ mod tests {
         assert!(r.shortfall(Lang::Zh).unwrap().contains("只有 1 个"));
     }
 
+    fn chosen_ids(r: &Ranking) -> Vec<&str> {
+        r.demonstration().map(|p| p.entry.id()).collect()
+    }
+
+    fn campaign_ending(end: Option<Date>) -> Campaign {
+        let mut c = Campaign::standalone();
+        if let Some(end) = end {
+            c.phases.push(crate::record::campaign::Phase {
+                key: "acceptance".to_owned(),
+                start: jiff::civil::date(2020, 5, 28),
+                end,
+            });
+        }
+        c
+    }
+
+    #[test]
+    fn a_site_passing_by_a_waiver_or_inspected_late_is_not_eligible() {
+        let end = jiff::civil::date(2020, 6, 18);
+        let mut waived = entry("waived", "township", 1000, Verdict::Pass, 0);
+        waived.by_waiver = true;
+        let mut late = entry("late", "township", 999, Verdict::Pass, 0);
+        late.inspected_on = jiff::civil::date(2020, 6, 22);
+        let mut on_time = entry("ok", "township", 900, Verdict::Pass, 0);
+        on_time.inspected_on = end;
+        let choice = Choice::of(&campaign_ending(Some(end)), None, end);
+        let entries: Entrants = vec![waived, late, on_time].into_iter().collect();
+        let r = Ranking::chosen(entries, 2, "township", choice);
+        let reasons: Vec<Option<Ineligible>> = r.places().map(|p| p.ineligible).collect();
+        assert_eq!(
+            reasons,
+            [
+                Some(Ineligible::ByWaiver),
+                Some(Ineligible::AfterAcceptance),
+                None
+            ]
+        );
+        assert_eq!(chosen_ids(&r), ["ok"]);
+        let late = r.places().nth(1).unwrap();
+        assert_eq!(
+            r.reason(late, Lang::Zh, "乡镇便民服务中心").unwrap(),
+            "检查日期晚于检查验收阶段（至 2020-06-18），不参加示范点评选"
+        );
+        // Without a choice every inspection counts, as before.
+        let entries: Entrants = r.places().map(|p| p.entry.clone()).collect();
+        let all = Ranking::of(entries, 2, "township");
+        assert_eq!(chosen_ids(&all), ["late", "ok"]);
+    }
+
+    #[test]
+    fn the_choice_is_provisional_before_it_is_fixed() {
+        let end = jiff::civil::date(2020, 6, 18);
+        let phased = campaign_ending(Some(end));
+        let before = Choice::of(&phased, None, jiff::civil::date(2020, 6, 17)).unwrap();
+        assert!(before.provisional());
+        assert_eq!(
+            before.provisional_text(Lang::Zh).unwrap(),
+            "验收阶段尚未结束（至 2020-06-18），示范点为暂定"
+        );
+        let on = Choice::of(&phased, None, end).unwrap();
+        assert!(!on.provisional() && on.provisional_text(Lang::En).is_none());
+        // No phases: the last inspection sets the day; nothing at all, no choice.
+        let loose = campaign_ending(None);
+        let last = Some(jiff::civil::date(2020, 6, 22));
+        let c = Choice::of(&loose, last, end).unwrap();
+        assert_eq!(
+            (c.set_by, c.inspected_by, c.provisional()),
+            (
+                ChoiceSetBy::LastInspection,
+                jiff::civil::date(2020, 6, 22),
+                true
+            )
+        );
+        assert_eq!(Choice::of(&loose, None, end), None);
+    }
+
+    #[test]
+    fn a_failed_re_inspection_flags_a_demonstration_site_and_changes_nothing_else() {
+        let sites = vec![
+            entry("a", "township", 990, Verdict::Pass, 0),
+            entry("b", "township", 980, Verdict::Pass, 0),
+            entry("c", "township", 970, Verdict::Pass, 0),
+        ];
+        let mut r = Ranking::new(sites, 2, "township");
+        let (july_6, july_20) = (
+            jiff::civil::date(2020, 7, 6),
+            jiff::civil::date(2020, 7, 20),
+        );
+        r.rechecked("a", july_6, Verdict::Rectify);
+        r.rechecked("b", july_6, Verdict::Pass);
+        r.rechecked("c", july_6, Verdict::Rectify);
+        assert_eq!(chosen_ids(&r), ["a", "b"], "kept, not replaced");
+        let flags: Vec<(&str, Date)> = r
+            .flagged()
+            .map(|(p, f)| (p.entry.id(), f.rechecked_on))
+            .collect();
+        assert_eq!(flags, [("a", july_6)], "c is no demonstration site");
+        // The latest re-inspection counts.
+        r.rechecked("a", july_20, Verdict::Pass);
+        assert_eq!(r.flagged().count(), 0);
+        r.rechecked("a", july_6, Verdict::Rectify);
+        assert_eq!(
+            r.flagged().count(),
+            0,
+            "an earlier one does not undo a later"
+        );
+    }
+
     #[test]
     fn a_place_is_small() {
         // A national ranking holds every site: each byte here is half a megabyte.
