@@ -113,7 +113,7 @@ pub fn flag_note(place: &Place, flag: Flag, lang: Lang) -> String {
             "注意：{name}（{id}）示范点复查不合格（{on}），复查后结论为{verdict}；示范点按验收检查评定，不自动撤换，是否撤销由县里决定。"
         ),
         Lang::En => format!(
-            "Note: {name} ({id}), a demonstration site, failed its re-inspection ({on}): {verdict} after it. Demonstration sites rest on the acceptance inspections and are not replaced automatically; whether it stays one is the county's decision."
+            "Note: {name} ({id}), a demonstration site, failed its re-inspection ({on}) (verdict after it: {verdict}). Demonstration sites rest on the acceptance inspections and are not replaced automatically; whether it stays one is the county's decision."
         ),
     }
 }
