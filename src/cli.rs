@@ -73,7 +73,7 @@ pub enum Command {
     Recheck(RecheckArgs),
     /// Rank sites and name the demonstration sites (clause 4.2).
     #[command(
-        after_help = "Only sites that passed, of the kind the campaign demonstrates, are eligible. Sites rank by percentage of\ntheir applicable maximum, then the larger maximum (an item not applicable never lifts a site), then fewer\nadvisory misses (or the campaign's tie_break order), then site id; a tie at the last demonstration place is stated with the rule that broke it.\nCSV: one row per site, best first (every site, whatever --top). JSON and CSV are documented in docs/output/rank.md.\nExit codes: 0 every demonstration site chosen; 1 fewer eligible sites than demonstration sites wanted; 2 bad input or usage (the sites that could be read are still ranked).\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv"
+        after_help = "Demonstration sites (ruling 15): only sites of the kind the campaign demonstrates that meet every mandatory item on their own at their acceptance inspection are eligible; a site that passes only by a waiver, has no verdict yet (待补查) or was inspected after the acceptance phase is not, and the note says why. The choice rests on the acceptance inspections alone: from the end of the acceptance phase (campaign.toml [phases] acceptance.end; without phases, the last inspection) it does not move with --as-of, waivers or re-inspections, and before that day it is marked provisional. A demonstration site that fails a later re-inspection (rechecks/, dated by --as-of) is flagged (flagged_at_recheck), neither kept silently nor replaced.\nSites rank by percentage of their applicable maximum, then the larger maximum (an item not applicable never lifts a site), then fewer\nadvisory misses (or the campaign's tie_break order), then site id; a tie at the last demonstration place is stated with the rule that broke it.\nCSV: one row per site, best first (every site, whatever --top). JSON and CSV are documented in docs/output/rank.md.\nExit codes: 0 every demonstration site chosen; 1 fewer eligible sites than demonstration sites wanted; 2 bad input or usage (the sites that could be read are still ranked).\nExamples:\n  yanshou rank examples/puyang-2020\n  yanshou rank examples/puyang-2020 --format json\n  yanshou rank all.csv --top 5 --format csv"
     )]
     Rank(RankArgs),
     /// Write the campaign summary, a page per site and rectification notices.
@@ -223,7 +223,8 @@ pub struct RankArgs {
     /// The sheet to read from xlsx inputs (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// The day waivers are judged on (default: today).
+    /// The judging day: inspections, re-inspections and waivers dated after it are not
+    /// counted, and waivers are judged on it (default: today).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 }

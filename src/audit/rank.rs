@@ -1,14 +1,21 @@
-//! Ranking sites and choosing demonstration sites (clause 4.2, ruling 9): only sites that
-//! passed are eligible, and only sites of the kind the campaign demonstrates (the county
-//! picks two 便民服务中心, township centres). Sites are ordered by percentage of their
-//! applicable maximum, then by the larger maximum, then by fewer advisory misses, then by
-//! id, so the order is fully determined by the records.
+//! Ranking sites and choosing demonstration sites (clause 4.2, rulings 9 and 15): only
+//! sites of the kind the campaign demonstrates (the county picks two 便民服务中心, township
+//! centres) whose acceptance inspection passed every mandatory item on its own are
+//! eligible — not a site that passes only by a waiver, not one without a verdict, not one
+//! inspected after the acceptance phase ([`Choice`]). Sites are ordered by percentage of
+//! their applicable maximum, then by the larger maximum, then by fewer advisory misses,
+//! then by id, so the order is fully determined by the records. The choice rests on the
+//! acceptance inspections alone: a re-inspection never changes it, but a demonstration
+//! site that fails one is flagged ([`Ranking::rechecked`]).
 
+use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{SiteResult, Verdict};
+use super::{SiteResult, Status, Verdict};
+use crate::checklist::Severity;
 use crate::lang::Lang;
 use crate::points::Points;
+use crate::record::campaign::Campaign;
 
 /// What ranking needs of a site: small, so that ranking any number of sites stays cheap.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +38,9 @@ pub struct Entry {
     pub verdict: Verdict,
     /// Advisory items that lost points.
     pub advisory_misses: usize,
+    /// Whether a waiver excuses a failed mandatory item: the site passes (if it does) by
+    /// the waiver, not on its own, so is no demonstration site (ruling 15).
+    pub by_waiver: bool,
 }
 
 impl Entry {
@@ -43,6 +53,10 @@ impl Entry {
             percent_tenths: site.score.percent_tenths,
             verdict: site.verdict,
             advisory_misses: site.advisory_misses(),
+            by_waiver: site
+                .outcomes
+                .iter()
+                .any(|o| o.status == Status::Waived && o.item.severity == Severity::Mandatory),
             inspected_on: r.inspected_on,
             ..Entry::named(&r.id, &r.name, &r.kind)
         }
@@ -67,6 +81,7 @@ impl Entry {
             percent_tenths: 0,
             verdict: Verdict::Incomplete,
             advisory_misses: 0,
+            by_waiver: false,
         }
     }
 
@@ -139,12 +154,29 @@ pub enum Ineligible {
     NoVerdict,
     /// The campaign demonstrates another kind of site.
     OtherKind,
+    /// The site passes only because a waiver excuses a failed mandatory item: a waiver
+    /// lets a site pass, it does not make it a model (ruling 15).
+    ByWaiver,
+    /// Inspected after the acceptance phase, when the choice was made ([`Choice`]).
+    AfterAcceptance,
 }
 
 impl Ineligible {
-    /// The reason in words.
-    pub fn text(self, lang: Lang, demonstrated: &str) -> String {
+    /// The reason in words; `inspected_by` is the last day of the acceptance phase, for
+    /// [`Ineligible::AfterAcceptance`] ([`Ranking::reason`] gives it).
+    pub fn text(self, lang: Lang, demonstrated: &str, inspected_by: Option<Date>) -> String {
+        let by = inspected_by.map(|d| d.to_string()).unwrap_or_default();
         match (self, lang) {
+            (Ineligible::ByWaiver, Lang::Zh) => "按豁免合格，不能作为示范点".to_owned(),
+            (Ineligible::ByWaiver, Lang::En) => {
+                "passes only by a waiver: not a model of the standard".to_owned()
+            }
+            (Ineligible::AfterAcceptance, Lang::Zh) => {
+                format!("检查日期晚于检查验收阶段（至 {by}），不参加示范点评选")
+            }
+            (Ineligible::AfterAcceptance, Lang::En) => format!(
+                "inspected after the acceptance phase (which ended {by}): not considered for demonstration"
+            ),
             (Ineligible::NotAccepted, Lang::Zh) => "验收不合格，须先整改".to_owned(),
             (Ineligible::NotAccepted, Lang::En) => "not accepted: must rectify first".to_owned(),
             (Ineligible::NoVerdict, Lang::Zh) => "有强制项未记录，尚无验收结论".to_owned(),
@@ -157,6 +189,83 @@ impl Ineligible {
             }
         }
     }
+}
+
+/// What the choice of demonstration sites rests on (ruling 15): the acceptance
+/// inspections dated on or before [`Choice::inspected_by`]. From that day on the choice is
+/// the same whatever the judging day; before it, some inspections that will count have not
+/// happened yet, and the choice is provisional.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// The last day whose inspections count: the end of the acceptance phase, or, for a
+    /// campaign that dates no phases, the day of the last inspection.
+    pub inspected_by: Date,
+    /// What set that day.
+    pub set_by: ChoiceSetBy,
+    /// The judging day (`--as-of`).
+    pub as_of: Date,
+}
+
+/// What sets [`Choice::inspected_by`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceSetBy {
+    /// The campaign's acceptance phase (`[phases] acceptance` in campaign.toml) ends then.
+    AcceptancePhase,
+    /// The campaign dates no acceptance phase: the last inspection of its records.
+    LastInspection,
+}
+
+impl Choice {
+    /// The choice of `campaign`, judged on `as_of`: its acceptance phase's end, else
+    /// `last_inspection` (the latest inspection date of the records, those dated after
+    /// `as_of` included); `None` with neither (no phase and no record).
+    pub fn of(campaign: &Campaign, last_inspection: Option<Date>, as_of: Date) -> Option<Choice> {
+        let (inspected_by, set_by) = match campaign.phase("acceptance") {
+            Some(phase) => (phase.end, ChoiceSetBy::AcceptancePhase),
+            None => (last_inspection?, ChoiceSetBy::LastInspection),
+        };
+        Some(Choice {
+            inspected_by,
+            set_by,
+            as_of,
+        })
+    }
+
+    /// Whether inspections that will count may still come: the judging day is before
+    /// [`Choice::inspected_by`].
+    pub fn provisional(&self) -> bool {
+        self.as_of < self.inspected_by
+    }
+
+    /// Why the choice is provisional, in words; `None` when it is final.
+    pub fn provisional_text(&self, lang: Lang) -> Option<String> {
+        let by = self.inspected_by;
+        self.provisional().then(|| match (self.set_by, lang) {
+            (ChoiceSetBy::AcceptancePhase, Lang::Zh) => {
+                format!("验收阶段尚未结束（至 {by}），示范点为暂定")
+            }
+            (ChoiceSetBy::AcceptancePhase, Lang::En) => format!(
+                "the acceptance phase has not ended (it ends {by}): the demonstration sites are provisional"
+            ),
+            (ChoiceSetBy::LastInspection, Lang::Zh) => {
+                format!("检查尚未全部完成（最后一次检查在 {by}），示范点为暂定")
+            }
+            (ChoiceSetBy::LastInspection, Lang::En) => format!(
+                "not every site has been inspected yet (the last inspection is on {by}): the demonstration sites are provisional"
+            ),
+        })
+    }
+}
+
+/// A re-inspection of a demonstration site that it did not pass (ruling 15): the site
+/// stays chosen, and the choice says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flag {
+    /// The day of the re-inspection.
+    pub rechecked_on: Date,
+    /// The verdict after it, as of the judging day.
+    pub verdict: Verdict,
 }
 
 /// Eligible sites sharing the percentage of the last demonstration place, not all chosen.
@@ -346,6 +455,11 @@ pub struct Ranking {
     pub kind: String,
     /// The tie-break criteria after the percentage and the maximum.
     tie_order: Vec<TieBreak>,
+    /// What the choice rests on; `None` when every site's inspection counts.
+    choice: Option<Choice>,
+    /// The latest re-inspection of each demonstration site that had one, as the index of
+    /// the site in `sites`, its day and the verdict after it.
+    rechecks: Vec<(usize, Flag)>,
 }
 
 impl PartialEq for Ranking {
@@ -374,6 +488,17 @@ impl Ranking {
     /// [`Ranking::new`] of sites gathered as they were read: `rank` collects them without
     /// a vector of entries besides.
     pub fn of(entrants: Entrants, wanted: usize, kind: &str) -> Ranking {
+        Ranking::chosen(entrants, wanted, kind, None)
+    }
+
+    /// [`Ranking::of`], choosing as `choice` says: a site inspected after its
+    /// [`Choice::inspected_by`] is not eligible. Without a choice every inspection counts.
+    pub fn chosen(
+        entrants: Entrants,
+        wanted: usize,
+        kind: &str,
+        choice: Option<Choice>,
+    ) -> Ranking {
         let Entrants {
             places: mut sites,
             mut keys,
@@ -404,10 +529,13 @@ impl Ranking {
         for (i, &site) in order.iter().enumerate() {
             let place = &mut sites[site];
             let entry = &place.entry;
+            let late = choice.is_some_and(|c| entry.inspected_on > c.inspected_by);
             let ineligible = match entry.verdict {
                 Verdict::Rectify => Some(Ineligible::NotAccepted),
                 Verdict::Incomplete => Some(Ineligible::NoVerdict),
                 Verdict::Pass if entry.kind() != kind => Some(Ineligible::OtherKind),
+                Verdict::Pass if entry.by_waiver => Some(Ineligible::ByWaiver),
+                Verdict::Pass if late => Some(Ineligible::AfterAcceptance),
                 Verdict::Pass => None,
             };
             if ineligible.is_none() {
@@ -429,7 +557,61 @@ impl Ranking {
             wanted,
             kind: kind.to_owned(),
             tie_order,
+            choice,
+            rechecks: Vec::new(),
         }
+    }
+
+    /// What the choice rests on, if the ranking was made with one.
+    pub fn choice(&self) -> Option<Choice> {
+        self.choice
+    }
+
+    /// Why a place is not eligible, in words; `None` when it is.
+    pub fn reason(&self, place: &Place, lang: Lang, demonstrated: &str) -> Option<String> {
+        let by = self.choice.map(|c| c.inspected_by);
+        place.ineligible.map(|i| i.text(lang, demonstrated, by))
+    }
+
+    /// Notes that site `id` was re-inspected on `on`, with `verdict` after it (as of the
+    /// judging day). The choice does not change (ruling 15): a demonstration site whose
+    /// latest re-inspection it did not pass is flagged ([`Ranking::flag`]); any other
+    /// site's re-inspection is no concern of the choice.
+    pub fn rechecked(&mut self, id: &str, on: Date, verdict: Verdict) {
+        let Some(&site) = self
+            .chosen
+            .iter()
+            .find(|&&i| self.sites[i].entry.id() == id)
+        else {
+            return;
+        };
+        let flag = Flag {
+            rechecked_on: on,
+            verdict,
+        };
+        match self.rechecks.iter_mut().find(|(i, _)| *i == site) {
+            Some((_, known)) if known.rechecked_on <= on => *known = flag,
+            Some(_) => {}
+            None => self.rechecks.push((site, flag)),
+        }
+    }
+
+    /// The flag of a demonstration site that did not pass its latest re-inspection.
+    pub fn flag(&self, place: &Place) -> Option<Flag> {
+        if !place.demonstration {
+            return None;
+        }
+        self.rechecks
+            .iter()
+            .find(|(i, _)| self.sites[*i].entry.id() == place.entry.id())
+            .map(|(_, flag)| *flag)
+            .filter(|flag| flag.verdict != Verdict::Pass)
+    }
+
+    /// The flagged demonstration sites, best first, with their flags.
+    pub fn flagged(&self) -> impl Iterator<Item = (&Place, Flag)> {
+        self.demonstration()
+            .filter_map(|p| Some((p, self.flag(p)?)))
     }
 
     /// Every site, best first.
@@ -491,11 +673,11 @@ impl Ranking {
         let eligible = self.eligible();
         (eligible < self.wanted).then(|| match lang {
             Lang::Zh => format!(
-                "只有 {eligible} 个站点符合示范点条件（验收合格），少于要评选的 {} 个",
+                "只有 {eligible} 个站点符合示范点条件（验收检查自身合格），少于要评选的 {} 个",
                 self.wanted
             ),
             Lang::En => format!(
-                "only {eligible} sites are eligible (accepted), fewer than the {} demonstration sites wanted",
+                "only {eligible} sites are eligible (accepted on their own at acceptance), fewer than the {} demonstration sites wanted",
                 self.wanted
             ),
         })
@@ -593,6 +775,114 @@ mod tests {
         let demo: Vec<&str> = r.demonstration().map(|p| p.entry.id()).collect();
         assert_eq!(demo, ["ok"]);
         assert!(r.shortfall(Lang::Zh).unwrap().contains("只有 1 个"));
+    }
+
+    fn chosen_ids(r: &Ranking) -> Vec<&str> {
+        r.demonstration().map(|p| p.entry.id()).collect()
+    }
+
+    fn campaign_ending(end: Option<Date>) -> Campaign {
+        let mut c = Campaign::standalone();
+        if let Some(end) = end {
+            c.phases.push(crate::record::campaign::Phase {
+                key: "acceptance".to_owned(),
+                start: jiff::civil::date(2020, 5, 28),
+                end,
+            });
+        }
+        c
+    }
+
+    #[test]
+    fn a_site_passing_by_a_waiver_or_inspected_late_is_not_eligible() {
+        let end = jiff::civil::date(2020, 6, 18);
+        let mut waived = entry("waived", "township", 1000, Verdict::Pass, 0);
+        waived.by_waiver = true;
+        let mut late = entry("late", "township", 999, Verdict::Pass, 0);
+        late.inspected_on = jiff::civil::date(2020, 6, 22);
+        let mut on_time = entry("ok", "township", 900, Verdict::Pass, 0);
+        on_time.inspected_on = end;
+        let choice = Choice::of(&campaign_ending(Some(end)), None, end);
+        let entries: Entrants = vec![waived, late, on_time].into_iter().collect();
+        let r = Ranking::chosen(entries, 2, "township", choice);
+        let reasons: Vec<Option<Ineligible>> = r.places().map(|p| p.ineligible).collect();
+        assert_eq!(
+            reasons,
+            [
+                Some(Ineligible::ByWaiver),
+                Some(Ineligible::AfterAcceptance),
+                None
+            ]
+        );
+        assert_eq!(chosen_ids(&r), ["ok"]);
+        let late = r.places().nth(1).unwrap();
+        assert_eq!(
+            r.reason(late, Lang::Zh, "乡镇便民服务中心").unwrap(),
+            "检查日期晚于检查验收阶段（至 2020-06-18），不参加示范点评选"
+        );
+        // Without a choice every inspection counts, as before.
+        let entries: Entrants = r.places().map(|p| p.entry.clone()).collect();
+        let all = Ranking::of(entries, 2, "township");
+        assert_eq!(chosen_ids(&all), ["late", "ok"]);
+    }
+
+    #[test]
+    fn the_choice_is_provisional_before_it_is_fixed() {
+        let end = jiff::civil::date(2020, 6, 18);
+        let phased = campaign_ending(Some(end));
+        let before = Choice::of(&phased, None, jiff::civil::date(2020, 6, 17)).unwrap();
+        assert!(before.provisional());
+        assert_eq!(
+            before.provisional_text(Lang::Zh).unwrap(),
+            "验收阶段尚未结束（至 2020-06-18），示范点为暂定"
+        );
+        let on = Choice::of(&phased, None, end).unwrap();
+        assert!(!on.provisional() && on.provisional_text(Lang::En).is_none());
+        // No phases: the last inspection sets the day; nothing at all, no choice.
+        let loose = campaign_ending(None);
+        let last = Some(jiff::civil::date(2020, 6, 22));
+        let c = Choice::of(&loose, last, end).unwrap();
+        assert_eq!(
+            (c.set_by, c.inspected_by, c.provisional()),
+            (
+                ChoiceSetBy::LastInspection,
+                jiff::civil::date(2020, 6, 22),
+                true
+            )
+        );
+        assert_eq!(Choice::of(&loose, None, end), None);
+    }
+
+    #[test]
+    fn a_failed_re_inspection_flags_a_demonstration_site_and_changes_nothing_else() {
+        let sites = vec![
+            entry("a", "township", 990, Verdict::Pass, 0),
+            entry("b", "township", 980, Verdict::Pass, 0),
+            entry("c", "township", 970, Verdict::Pass, 0),
+        ];
+        let mut r = Ranking::new(sites, 2, "township");
+        let (july_6, july_20) = (
+            jiff::civil::date(2020, 7, 6),
+            jiff::civil::date(2020, 7, 20),
+        );
+        r.rechecked("a", july_6, Verdict::Rectify);
+        r.rechecked("b", july_6, Verdict::Pass);
+        r.rechecked("c", july_6, Verdict::Rectify);
+        assert_eq!(chosen_ids(&r), ["a", "b"], "kept, not replaced");
+        let flags: Vec<(&str, Date)> = r
+            .flagged()
+            .map(|(p, f)| (p.entry.id(), f.rechecked_on))
+            .collect();
+        assert_eq!(flags, [("a", july_6)], "c is no demonstration site");
+        // The latest re-inspection counts.
+        r.rechecked("a", july_20, Verdict::Pass);
+        assert_eq!(r.flagged().count(), 0);
+        r.rechecked("a", july_6, Verdict::Rectify);
+        assert_eq!(
+            r.flagged().count(),
+            0,
+            "an earlier one does not undo a later"
+        );
     }
 
     #[test]

@@ -294,23 +294,20 @@ fn waive_and_warn<'a>(
 }
 
 /// Every re-inspection judged as `check` judges, with the waivers as they stand on
-/// `as_of` (a waiver that ran out was said with the inspections), and the deadlines the
-/// follow-up counts from each re-inspection and each waiver's lapse.
+/// `as_of` (a waiver that ran out was said with the inspections) — but only those granted
+/// for a failure found at inspection (`befores`): a waiver never hides a failure of an item
+/// that passed then.
 fn judge_rechecks<'a>(
     plan: &'a Plan,
-    inputs: &'a crate::inputs::Inputs,
     befores: &[SiteResult<'_>],
     rechecks: &'a [crate::inputs::Recheck],
     as_of: jiff::civil::Date,
     lang: Lang,
-    calendar: &crate::calendar::Calendar,
-) -> Result<(Vec<audit::recheck::Reinspection<'a>>, audit::Dues)> {
-    let waivers = &plan.waivers;
-    let working_days = plan.campaign.rectification_working_days;
+) -> Result<Vec<audit::recheck::Reinspection<'a>>> {
     let mut judged = Vec::with_capacity(rechecks.len());
     for recheck in rechecks {
         let record = &recheck.record;
-        let checklist = inputs.checklist_for(&record.kind).ok_or_else(|| {
+        let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
             anyhow::anyhow!(
                 "{}: no checklist for site kind \"{}\"",
                 record.origin,
@@ -318,9 +315,7 @@ fn judge_rechecks<'a>(
             )
         })?;
         let mut site = audit::evaluate(checklist, record, lang);
-        // A waiver is granted for a failure found at inspection: it never hides a failure
-        // of an item that passed then.
-        let granted = waivers.iter().filter(|w| {
+        let granted = plan.waivers.iter().filter(|w| {
             befores.iter().any(|b| {
                 b.record.id == w.site
                     && b.outcomes.iter().any(|o| {
@@ -335,19 +330,28 @@ fn judge_rechecks<'a>(
             looked_at: &recheck.looked_at,
         });
     }
-    // Inspections too: a notice's deadline is counted from its day of issue.
+    Ok(judged)
+}
+
+/// The deadlines the follow-up counts from days other than an inspection's due date: each
+/// inspection (a notice's day), each re-inspection and each waiver's lapse.
+fn follow_up_dues(
+    plan: &Plan,
+    inspections: &[crate::record::Record],
+    rechecks: &[crate::inputs::Recheck],
+    calendar: &crate::calendar::Calendar,
+) -> Result<audit::Dues> {
     let days = rechecks
         .iter()
         .map(|r| r.record.inspected_on)
-        .chain(inputs.records.iter().map(|r| r.inspected_on))
-        .chain(waivers.iter().map(|w| w.expires));
-    let dues = audit::Dues::new(calendar, working_days, days).map_err(|e| {
+        .chain(inspections.iter().map(|r| r.inspected_on))
+        .chain(plan.waivers.iter().map(|w| w.expires));
+    audit::Dues::new(calendar, plan.campaign.rectification_working_days, days).map_err(|e| {
         anyhow::anyhow!(crate::tr!(
             "无法确定复查后的整改期限：{e}",
             "cannot date the rectifications counted from re-inspections and waiver lapses: {e}"
         ))
-    })?;
-    Ok((judged, dues))
+    })
 }
 
 /// Says on stderr what looks wrong in a re-inspection, as an inspection's date is checked:

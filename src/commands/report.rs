@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, anyhow};
 
 use super::Outcome;
-use crate::audit::rank::{Entry, Ranking};
+use crate::audit::rank::{Choice, Entrants, Entry, Ranking};
 use crate::audit::{self, Run};
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::inputs::{self, ReadOptions};
@@ -51,6 +51,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     };
     let as_of = super::as_of(args.as_of.as_deref())?;
     let mut waived = std::collections::HashSet::new();
+    let last_inspection = inputs.records.iter().map(|r| r.inspected_on).max();
     super::drop_after_judging_day(&mut inputs.records, as_of, args.lang, &mut waived);
     let mut sites = Vec::with_capacity(inputs.records.len());
     for record in &inputs.records {
@@ -82,21 +83,24 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     super::warn_rechecks(&rechecks, &inputs.records, &loaded.calendar, args.lang);
     super::drop_after_judging_day(&mut rechecks, as_of, args.lang, &mut Default::default());
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
-    let (rechecked, dues) = super::judge_rechecks(
-        &settings,
-        &inputs,
-        &sites,
-        &merged,
-        as_of,
-        args.lang,
-        &loaded.calendar,
-    )?;
-    let ranking = Ranking::ordered(
-        sites.iter().map(Entry::of).collect(),
+    let rechecked = super::judge_rechecks(&settings, &sites, &merged, as_of, args.lang)?;
+    let dues = super::follow_up_dues(&settings, &inputs.records, &merged, &loaded.calendar)?;
+    // Chosen as `rank` chooses (ruling 15): on the acceptance inspections, flagged by the
+    // re-inspections.
+    let mut entrants = Entrants::ordered(&campaign.tie_break);
+    for site in &sites {
+        entrants.push(Entry::of(site));
+    }
+    let choice = Choice::of(campaign, last_inspection, as_of);
+    let mut ranking = Ranking::chosen(
+        entrants,
         campaign.demonstration_sites as usize,
         campaign.demonstrated_kind(),
-        &campaign.tie_break,
+        choice,
     );
+    for r in &rechecked {
+        ranking.rechecked(&r.site.record.id, r.day(), r.site.verdict);
+    }
     let report = Report {
         run: &run,
         sites,

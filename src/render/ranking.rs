@@ -8,7 +8,7 @@ use comfy_table::{Cell, CellAlignment, Table};
 use serde::Serialize;
 
 use crate::audit::UnreadRecord;
-use crate::audit::rank::{Ranking, Tie, TieBreak};
+use crate::audit::rank::{Choice, ChoiceSetBy, Flag, Place, Ranking, Tie, TieBreak};
 use crate::cli::Format;
 use crate::lang::Lang;
 use crate::points::Points;
@@ -80,14 +80,53 @@ pub fn tie_text(tie: &Tie, lang: Lang) -> String {
     }
 }
 
+/// How demonstration sites are chosen (ruling 15), in one sentence, for the reports
+/// where they are listed; `kind` is how the demonstrated kind of site is called.
+pub fn choice_rule(kind: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "示范点从验收检查中自身符合全部强制项的{kind}中按得分率评选（裁定 15）：按豁免合格、待补查或在检查验收阶段之后才检查的站点不参评；评选只看验收检查，不随评定日、豁免或复查改变，示范点复查不合格的予以标注，是否撤销由县里决定。"
+        ),
+        Lang::En => format!(
+            "Demonstration sites are chosen by percentage among {kind} sites whose acceptance inspection met every mandatory item on their own (ruling 15): a site that passes only by a waiver, has no verdict yet or was inspected after the acceptance phase is not considered; the choice rests on the acceptance inspections alone and does not move with the judging day, waivers or re-inspections; a demonstration site that fails a later re-inspection is flagged, and whether it stays one is the county's decision."
+        ),
+    }
+}
+
+/// "示范点复查不合格（2020-07-06）": a demonstration site's flag.
+pub fn flag_text(flag: Flag, lang: Lang) -> String {
+    let on = flag.rechecked_on;
+    match lang {
+        Lang::Zh => format!("示范点复查不合格（{on}）"),
+        Lang::En => format!("demonstration site failed its re-inspection ({on})"),
+    }
+}
+
+/// A flagged demonstration site in a sentence: which, when, and that the choice stands
+/// until the county decides.
+pub fn flag_note(place: &Place, flag: Flag, lang: Lang) -> String {
+    let (name, id) = (place.entry.name(), place.entry.id());
+    let verdict = flag.verdict.label(lang);
+    let on = flag.rechecked_on;
+    match lang {
+        Lang::Zh => format!(
+            "注意：{name}（{id}）示范点复查不合格（{on}），复查后结论为{verdict}；示范点按验收检查评定，不自动撤换，是否撤销由县里决定。"
+        ),
+        Lang::En => format!(
+            "Note: {name} ({id}), a demonstration site, failed its re-inspection ({on}) (verdict after it: {verdict}). Demonstration sites rest on the acceptance inspections and are not replaced automatically; whether it stays one is the county's decision."
+        ),
+    }
+}
+
 /// Rows the table shows at most.
 const TABLE_ROWS: usize = 200;
 
-fn reason(place: &crate::audit::rank::Place, kind: &str, lang: Lang) -> String {
-    place
-        .ineligible
-        .map(|i| i.text(lang, kind))
-        .unwrap_or_default()
+/// The table's note for a place: why it is not eligible, or a demonstration site's flag.
+fn note(ranking: &Ranking, place: &Place, kind: &str, lang: Lang) -> String {
+    match ranking.flag(place) {
+        Some(flag) => flag_text(flag, lang),
+        None => ranking.reason(place, lang, kind).unwrap_or_default(),
+    }
 }
 
 fn table(
@@ -123,7 +162,7 @@ fn table(
             } else {
                 ""
             }),
-            Cell::new(reason(place, kind, lang)),
+            Cell::new(note(ranking, place, kind, lang)),
         ]);
     }
     for i in [0, 3, 4] {
@@ -171,6 +210,12 @@ fn table(
             }
         ),
     }?;
+    if let Some(text) = ranking.choice().and_then(|c| c.provisional_text(lang)) {
+        writeln!(out, "{}{text}", lang.pick("注意：", "Note: "))?;
+    }
+    for (place, flag) in ranking.flagged() {
+        writeln!(out, "{}", flag_note(place, flag, lang))?;
+    }
     if let Some(tie) = ranking.tie() {
         writeln!(out, "{}", tie_text(&tie, lang))?;
     }
@@ -193,8 +238,30 @@ struct RankDoc<'a> {
     demonstrated_kind: &'a str,
     shortfall: Option<String>,
     tie: Option<TieJson<'a>>,
+    choice: Option<ChoiceJson>,
+    flagged: Vec<&'a str>,
     ranking: Vec<RankRow<'a>>,
     errors: Vec<super::json::ErrorJson<'a>>,
+}
+
+/// What the choice of demonstration sites rests on.
+#[derive(Serialize)]
+struct ChoiceJson {
+    inspected_by: String,
+    set_by: ChoiceSetBy,
+    provisional: bool,
+    text: Option<String>,
+}
+
+impl ChoiceJson {
+    fn of(choice: Choice, lang: Lang) -> ChoiceJson {
+        ChoiceJson {
+            inspected_by: choice.inspected_by.to_string(),
+            set_by: choice.set_by,
+            provisional: choice.provisional(),
+            text: choice.provisional_text(lang),
+        }
+    }
 }
 
 /// The tie at the last demonstration place.
@@ -228,6 +295,7 @@ struct RankRow<'a> {
     eligible: bool,
     demonstration: bool,
     reason: Option<String>,
+    flagged_at_recheck: Option<String>,
 }
 
 fn json(
@@ -260,6 +328,8 @@ fn json(
         wanted: ranking.wanted,
         demonstrated_kind: &ranking.kind,
         shortfall: ranking.shortfall(lang),
+        choice: ranking.choice().map(|c| ChoiceJson::of(c, lang)),
+        flagged: ranking.flagged().map(|(p, _)| p.entry.id()).collect(),
         ranking: ranking
             .places()
             .map(|p| RankRow {
@@ -274,7 +344,8 @@ fn json(
                 verdict: p.entry.verdict.code(),
                 eligible: p.ineligible.is_none(),
                 demonstration: p.demonstration,
-                reason: p.ineligible.map(|i| i.text(lang, kind)),
+                reason: ranking.reason(p, lang, kind),
+                flagged_at_recheck: ranking.flag(p).map(|f| f.rechecked_on.to_string()),
             })
             .collect(),
     };
@@ -303,6 +374,7 @@ fn csv(
         "eligible",
         "demonstration",
         "reason",
+        "flagged_at_recheck",
     ])?;
     for p in ranking.places() {
         let e = &p.entry;
@@ -319,7 +391,11 @@ fn csv(
                 e.verdict.code().to_owned(),
                 p.ineligible.is_none().to_string(),
                 p.demonstration.to_string(),
-                reason(p, kind, lang),
+                ranking.reason(p, lang, kind).unwrap_or_default(),
+                ranking
+                    .flag(p)
+                    .map(|f| f.rechecked_on.to_string())
+                    .unwrap_or_default(),
             ]
             .map(|f| crate::render::defuse(&f).into_owned()),
         )?;
@@ -327,7 +403,7 @@ fn csv(
     // A record that could not be read: a row of its own at the end, `verdict` `error`,
     // the message in `reason`.
     for u in unread {
-        let mut row = vec![String::new(); 12];
+        let mut row = vec![String::new(); 13];
         row[8] = "error".to_owned();
         row[11] = crate::render::defuse(&u.message).into_owned();
         writer.write_record(&row)?;

@@ -251,11 +251,9 @@ fn verdict_html(verdict: Verdict, lang: Lang) -> String {
     )
 }
 
-fn demo_mark(lang: Lang) -> String {
-    format!(
-        " <span class=\"demo\">{}</span>",
-        escape(lang.pick("★ 示范点", "★ demonstration site"))
-    )
+fn demo_mark(mark: Option<String>) -> String {
+    mark.map(|mark| format!(" <span class=\"demo\">{}</span>", escape(&mark)))
+        .unwrap_or_default()
 }
 
 /// A two-column table of labelled facts; values are markup.
@@ -397,11 +395,7 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
             .and_then(|s| s.due)
             .map(|d| wording::due_short(d, lang))
             .unwrap_or_default();
-        let demo = if place.demonstration {
-            demo_mark(lang)
-        } else {
-            String::new()
-        };
+        let demo = demo_mark(wording::demo_mark(report, place));
         body.push_str(&format!(
             "<tr><td class=\"num\">{}</td><td><code>{}</code></td><td>{}{demo}</td>\
              <td class=\"num\">{}/{}</td><td class=\"num\">{}%</td><td class=\"nowrap\">{}</td>\
@@ -424,6 +418,10 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
         "<h2>{}</h2>\n",
         escape(lang.pick("标准化建设示范点", "Demonstration sites"))
     ));
+    body.push_str(&format!(
+        "<p>{}</p>\n",
+        escape(&wording::choice_rule(report))
+    ));
     let demos: Vec<_> = report.ranking.demonstration().collect();
     if demos.is_empty() {
         body.push_str(&format!(
@@ -433,14 +431,25 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
     } else {
         body.push_str("<ol>\n");
         for place in &demos {
+            let flag = report
+                .ranking
+                .flag(place)
+                .map(|f| {
+                    let text = crate::render::ranking::flag_text(f, lang);
+                    format!(" <span class=\"warning\">{}</span>", escape(&text))
+                })
+                .unwrap_or_default();
             body.push_str(&format!(
-                "<li>{}（<code>{}</code>）{}</li>\n",
+                "<li>{}（<code>{}</code>）{}{flag}</li>\n",
                 site_link(place.entry.id(), place.entry.name(), ""),
                 escape(place.entry.id()),
                 escape(&wording::place_score(place, lang)),
             ));
         }
         body.push_str("</ol>\n");
+    }
+    for line in wording::choice_warnings(report) {
+        body.push_str(&format!("<p class=\"warning\">{}</p>\n", escape(&line)));
     }
     if let Some(tie) = report.ranking.tie() {
         body.push_str(&format!(
@@ -891,14 +900,7 @@ fn site_page(
                 wording::Fact::Rank {
                     text,
                     demonstration,
-                } => {
-                    let mark = if demonstration {
-                        demo_mark(lang)
-                    } else {
-                        String::new()
-                    };
-                    escape(&text) + &mark
-                }
+                } => escape(&text) + &demo_mark(demonstration),
                 wording::Fact::Notice(notice) => notice_link(notice, "../"),
                 wording::Fact::Record(path) => {
                     format!("<span class=\"path\">{}</span>", escape(&path))

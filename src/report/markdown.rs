@@ -130,8 +130,9 @@ fn table(columns: &[(&str, bool)], rows: &[Vec<String>]) -> String {
     out
 }
 
-fn demo_mark(lang: Lang) -> &'static str {
-    lang.pick(" ★ 示范点", " ★ demonstration site")
+fn demo_mark(mark: Option<String>) -> String {
+    mark.map(|mark| format!(" {}", md_escape(&mark)))
+        .unwrap_or_default()
 }
 
 // ── The summary ─────────────────────────────────────────────────────────────────────
@@ -215,10 +216,7 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
                 .and_then(|s| s.due)
                 .map(|d| wording::due_short(d, lang))
                 .unwrap_or_default();
-            let mut name = md_escape(e.name());
-            if place.demonstration {
-                name.push_str(demo_mark(lang));
-            }
+            let name = md_escape(e.name()) + &demo_mark(wording::demo_mark(report, place));
             vec![
                 place.rank.to_string(),
                 link(e.id(), &format!("sites/{}.md", e.id())),
@@ -249,13 +247,22 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
         "## {}\n\n",
         lang.pick("标准化建设示范点", "Demonstration sites")
     ));
+    out.push_str(&format!("{}\n\n", md_escape(&wording::choice_rule(report))));
     let demos: Vec<_> = report.ranking.demonstration().collect();
     if demos.is_empty() {
         out.push_str(lang.pick("没有站点符合示范点条件。\n\n", "No site is eligible.\n\n"));
     } else {
         for (i, place) in demos.iter().enumerate() {
+            let flag = report
+                .ranking
+                .flag(place)
+                .map(|f| {
+                    let text = crate::render::ranking::flag_text(f, lang);
+                    format!("{}**{}**", lang.pick("，", ", "), md_escape(&text))
+                })
+                .unwrap_or_default();
             out.push_str(&format!(
-                "{}. {}（{}）{}\n",
+                "{}. {}（{}）{}{flag}\n",
                 i + 1,
                 link(
                     place.entry.name(),
@@ -266,6 +273,9 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
             ));
         }
         out.push('\n');
+    }
+    for line in wording::choice_warnings(report) {
+        out.push_str(&format!("> {}\n\n", md_escape(&line)));
     }
     if let Some(tie) = report.ranking.tie() {
         out.push_str(&format!(
@@ -721,7 +731,7 @@ fn site_page(
             wording::Fact::Rank {
                 text,
                 demonstration,
-            } => md_escape(&text) + if demonstration { demo_mark(lang) } else { "" },
+            } => md_escape(&text) + &demo_mark(demonstration),
             wording::Fact::Notice(notice) => {
                 link(&notice.number, &format!("../notices/{}.md", notice.file))
             }

@@ -154,9 +154,55 @@ pub fn demonstration_rule(report: &Report<'_>) -> String {
     let wanted = report.ranking.wanted;
     let kind = kind_label(report);
     match report.lang {
-        Lang::Zh => format!("从验收合格的{kind}中按得分率评选 {wanted} 个"),
-        Lang::En => format!("{wanted} chosen by percentage among accepted {kind} sites"),
+        Lang::Zh => {
+            format!("从验收检查自身合格的{kind}中按得分率评选 {wanted} 个（裁定 15）")
+        }
+        Lang::En => format!(
+            "{wanted} chosen by percentage among {kind} sites accepted on their own at acceptance (ruling 15)"
+        ),
     }
+}
+
+/// "★ 示范点", or with its flag "★ 示范点复查不合格（2020-07-06）" (ruling 15): how a
+/// demonstration site is marked wherever it is shown; `None` for any other site.
+pub fn demo_mark(report: &Report<'_>, place: &Place) -> Option<String> {
+    if !place.demonstration {
+        return None;
+    }
+    Some(match report.ranking.flag(place) {
+        Some(flag) => format!("★ {}", crate::render::ranking::flag_text(flag, report.lang)),
+        None => report
+            .lang
+            .pick("★ 示范点", "★ demonstration site")
+            .to_owned(),
+    })
+}
+
+/// What the reports say under the heading of demonstration sites, before the list: how
+/// they are chosen (ruling 15).
+pub fn choice_rule(report: &Report<'_>) -> String {
+    crate::render::ranking::choice_rule(kind_label(report), report.lang)
+}
+
+/// What the reports say after the list of demonstration sites, as warnings: that the
+/// choice is provisional, and each demonstration site that failed a re-inspection.
+pub fn choice_warnings(report: &Report<'_>) -> Vec<String> {
+    let lang = report.lang;
+    let ranking = &report.ranking;
+    ranking
+        .choice()
+        .and_then(|c| c.provisional_text(lang))
+        .map(|text| {
+            let (note, stop) = (lang.pick("注意：", "Note: "), lang.pick("。", "."));
+            format!("{note}{text}{stop}")
+        })
+        .into_iter()
+        .chain(
+            ranking
+                .flagged()
+                .map(|(place, flag)| crate::render::ranking::flag_note(place, flag, lang)),
+        )
+        .collect()
 }
 
 /// "共 24 个站点：合格 11，不合格 10，待补查 3。"
@@ -891,8 +937,11 @@ pub enum Fact<'x, 'a> {
     Inspected { date: String, late: Option<String> },
     /// The verdict (emphasised).
     Verdict(Verdict),
-    /// The place in the ranking, marked when the site is a demonstration site.
-    Rank { text: String, demonstration: bool },
+    /// The place in the ranking, with the mark of a demonstration site ([`demo_mark`]).
+    Rank {
+        text: String,
+        demonstration: Option<String>,
+    },
     /// The rectification notice, linked.
     Notice(&'x Notice<'x, 'a>),
     /// The record file the site came from.
@@ -953,7 +1002,7 @@ pub fn site_facts<'x, 'a>(
             lang.pick("名次", "Rank"),
             Fact::Rank {
                 text: rank_text(place.rank, report.ranking.places().len(), lang),
-                demonstration: place.demonstration,
+                demonstration: demo_mark(report, place),
             },
         ));
     }

@@ -691,8 +691,12 @@ fn summary_sheet(
         sheet.text(row, 8, grade, Style::Text)?;
         sheet.text(row, 9, e.verdict.label(lang), Style::Text)?;
         sheet.due(row, 10, site.and_then(|site| site.due), lang)?;
-        let star = if place.demonstration { "★" } else { "" };
-        sheet.text(row, 11, star, Style::Centre)?;
+        let star = match report.ranking.flag(place) {
+            Some(flag) => format!("★ {}", crate::render::ranking::flag_text(flag, lang)),
+            None if place.demonstration => "★".to_owned(),
+            None => String::new(),
+        };
+        sheet.text(row, 11, &star, Style::Centre)?;
         row += 1;
     }
 
@@ -703,6 +707,8 @@ fn summary_sheet(
         lang.pick("示范点", "Demonstration sites"),
         Style::Heading,
     )?;
+    row += 1;
+    sheet.text(row, 0, &wording::choice_rule(report), Style::Value)?;
     row += 1;
     let chosen: Vec<&Place> = report.ranking.demonstration().collect();
     if !chosen.is_empty() {
@@ -723,8 +729,16 @@ fn summary_sheet(
             sheet.text(row, 2, place.entry.name(), Style::Text)?;
             sheet.points(row, 3, place.entry.score, Style::Number)?;
             sheet.permille(row, 4, place.entry.percent_tenths, Style::Percent)?;
+            if let Some(flag) = report.ranking.flag(place) {
+                let text = crate::render::ranking::flag_text(flag, lang);
+                sheet.text(row, 5, &text, Style::Text)?;
+            }
             row += 1;
         }
+    }
+    for line in wording::choice_warnings(report) {
+        sheet.text(row, 0, &line, Style::Value)?;
+        row += 1;
     }
     if let Some(shortfall) = report.ranking.shortfall(lang) {
         sheet.text(row, 0, &shortfall, Style::Value)?;
@@ -1188,11 +1202,8 @@ fn site_sheet(
     }
     if let Some(place) = facts.place {
         rows.push((lang.pick("排名", "Rank"), Fact::Count(place.rank)));
-        if place.demonstration {
-            rows.push((
-                lang.pick("示范点", "Demonstration site"),
-                Fact::Text("★".to_owned()),
-            ));
+        if let Some(mark) = wording::demo_mark(report, place) {
+            rows.push((lang.pick("示范点", "Demonstration site"), Fact::Text(mark)));
         }
     }
     if let Some(number) = facts.notice {
