@@ -72,6 +72,8 @@ tr.waived td, tr.followup-waived td { background: #eef3fa; }
 tr.followup-overdue td, tr.followup-still_failing td, tr.followup-new td, tr.expired td { background: #fbe3e3; }
 tr.followup-pending td, tr.followup-to_record td { background: #fdf6e0; }
 table.follow-ups, table.overdue, table.waivers, table.follow-up { font-size: 9pt; }
+table.follow-ups td:first-child { min-width: 9em; }
+table.follow-ups th.num { white-space: normal; }
 .state-expired { color: #a61b1b; font-weight: bold; }
 .state-active { color: #1d6b2b; }
 .state-not-yet { color: #8a5a00; }
