@@ -293,6 +293,41 @@ fn waive_and_warn<'a>(
     Ok(expired)
 }
 
+/// Judges every inspection record as every command does — evaluated, its waivers applied
+/// as they stand on `as_of` (a lapsed one said on stderr), its deadline dated — and then
+/// checks that every waiver names a site of the run (`seen`: sites already known, such as
+/// those whose records are dated after the judging day).
+fn judge_sites<'a>(
+    plan: &'a Plan,
+    records: &'a [crate::record::Record],
+    as_of: jiff::civil::Date,
+    lang: Lang,
+    calendar: &crate::calendar::Calendar,
+    seen: &mut HashSet<String>,
+) -> Result<Vec<SiteResult<'a>>> {
+    let mut sites = Vec::with_capacity(records.len());
+    let stderr = &mut std::io::stderr().lock();
+    for record in records {
+        let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: no checklist for site kind \"{}\"",
+                record.origin,
+                record.kind
+            )
+        })?;
+        let mut site = audit::evaluate(checklist, record, lang);
+        waive_and_warn(plan, &mut site, as_of, lang, seen, stderr)?;
+        audit::date_site(
+            &mut site,
+            calendar,
+            plan.campaign.rectification_working_days,
+        )?;
+        sites.push(site);
+    }
+    plan.check_waiver_sites(seen)?;
+    Ok(sites)
+}
+
 /// Every re-inspection judged as `check` judges, with the waivers as they stand on
 /// `as_of` (a waiver that ran out was said with the inspections) — but only those granted
 /// for a failure found at inspection (`befores`): a waiver never hides a failure of an item

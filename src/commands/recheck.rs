@@ -2,15 +2,13 @@
 
 use std::io::{self, BufWriter, Write};
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
 
 use super::Outcome;
+use crate::audit::Verdict;
 use crate::audit::recheck::follow_ups;
-use crate::audit::{self, Verdict};
-use crate::checklist::Checklist;
 use crate::cli::RecheckArgs;
 use crate::inputs::{self, Plan, RECHECKS_DIR, ReadOptions};
-use crate::record::Record;
 use crate::render;
 
 /// Runs `recheck`.
@@ -47,19 +45,14 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
     }
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
 
-    let mut befores = Vec::with_capacity(inputs.records.len());
-    for record in &inputs.records {
-        let mut site = audit::evaluate(checklist_of(&inputs, record)?, record, args.lang);
-        let stderr = &mut std::io::stderr().lock();
-        super::waive_and_warn(&plan, &mut site, as_of, args.lang, &mut seen, stderr)?;
-        audit::date_site(
-            &mut site,
-            &loaded.calendar,
-            plan.campaign.rectification_working_days,
-        )?;
-        befores.push(site);
-    }
-    plan.check_waiver_sites(&seen)?;
+    let befores = super::judge_sites(
+        &plan,
+        &inputs.records,
+        as_of,
+        args.lang,
+        &loaded.calendar,
+        &mut seen,
+    )?;
     let provisional = befores
         .iter()
         .map(|s| s.due.and_then(|d| d.provisional()))
@@ -85,16 +78,5 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
         Outcome::AllAccepted
     } else {
         Outcome::NotAllAccepted
-    })
-}
-
-/// The checklist that judges a record.
-fn checklist_of<'a>(inputs: &'a inputs::Inputs, record: &Record) -> Result<&'a Checklist> {
-    inputs.checklist_for(&record.kind).ok_or_else(|| {
-        anyhow!(
-            "{}: no checklist for site kind \"{}\"",
-            record.origin,
-            record.kind
-        )
     })
 }

@@ -53,26 +53,14 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let mut waived = std::collections::HashSet::new();
     let last_inspection = inputs.records.iter().map(|r| r.inspected_on).max();
     super::drop_after_judging_day(&mut inputs.records, as_of, args.lang, &mut waived);
-    let mut sites = Vec::with_capacity(inputs.records.len());
-    for record in &inputs.records {
-        let checklist = inputs.checklist_for(&record.kind).ok_or_else(|| {
-            anyhow!(
-                "{}: no checklist for site kind \"{}\"",
-                record.origin,
-                record.kind
-            )
-        })?;
-        let mut site = audit::evaluate(checklist, record, args.lang);
-        let stderr = &mut std::io::stderr().lock();
-        super::waive_and_warn(&settings, &mut site, as_of, args.lang, &mut waived, stderr)?;
-        audit::date_site(
-            &mut site,
-            &loaded.calendar,
-            campaign.rectification_working_days,
-        )?;
-        sites.push(site);
-    }
-    settings.check_waiver_sites(&waived)?;
+    let sites = super::judge_sites(
+        &settings,
+        &inputs.records,
+        as_of,
+        args.lang,
+        &loaded.calendar,
+        &mut waived,
+    )?;
     let provisional = sites
         .iter()
         .map(|s| s.due.and_then(|d| d.provisional()))
