@@ -46,17 +46,48 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         phases: audit::phase_spans(campaign, calendar)?,
         inputs: digests,
     };
+    let as_of = super::as_of(args.as_of.as_deref())?;
+    let totals = match args.format {
+        Format::Table => check_with(render::Table::new, &plan, &run, calendar, args, as_of)?,
+        Format::Json => check_with(render::Json::new, &plan, &run, calendar, args, as_of)?,
+        Format::Csv => check_with(render::Csv::new, &plan, &run, calendar, args, as_of)?,
+    };
+    let phases = run.phases.iter().map(|p| p.working_days.provisional());
+    super::warn_provisional(
+        phases.fold(totals.provisional, YearSpan::join_opt),
+        calendar,
+        args.lang,
+    );
+    Ok(if !totals.unread.is_empty() {
+        Outcome::InputsUnread
+    } else if totals.all_accepted() {
+        Outcome::AllAccepted
+    } else {
+        Outcome::NotAllAccepted
+    })
+}
+
+/// Judges every site and writes it in the format `new` makes: one renderer writes the
+/// sites into parts on the worker threads, another puts the parts in place.
+fn check_with<R: Renderer>(
+    new: fn(Lang) -> R,
+    plan: &Plan,
+    run: &Run<'_>,
+    calendar: &Calendar,
+    args: &CheckArgs,
+    as_of: jiff::civil::Date,
+) -> Result<Totals> {
     let mut out = BufWriter::with_capacity(256 * 1024, crate::output::stdout());
-    let mut renderer = render::renderer(args.format, args.lang);
-    renderer.begin(&run, &mut out)?;
+    let mut joiner = new(args.lang);
+    joiner.begin(run, &mut out)?;
     let work = Checking {
-        plan: &plan,
-        run: &run,
+        plan,
+        run,
         calendar,
         lang: args.lang,
-        as_of: super::as_of(args.as_of.as_deref())?,
-        format: args.format,
-        all_passed: super::all_passed(&plan),
+        as_of,
+        renderer: new(args.lang),
+        all_passed: super::all_passed(plan),
         written: AtomicUsize::new(0),
     };
     let mut totals = Totals::default();
@@ -76,36 +107,25 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         totals.merge(part.totals);
         waived_sites.extend(part.waived);
         work.written
-            .fetch_max(part.written.len(), Ordering::Relaxed);
-        renderer.join(part.renderer, &part.written, &mut out)?;
+            .fetch_max(R::written(&part.rendered), Ordering::Relaxed);
+        joiner.join(part.rendered, &mut out)?;
         Ok(())
     })?;
     plan.check_waiver_sites(&waived_sites)?;
-    renderer.finish(&run, &totals, &mut out)?;
+    joiner.finish(run, &totals, &mut out)?;
     out.flush()?;
-    let phases = run.phases.iter().map(|p| p.working_days.provisional());
-    super::warn_provisional(
-        phases.fold(totals.provisional, YearSpan::join_opt),
-        calendar,
-        args.lang,
-    );
-    Ok(if !totals.unread.is_empty() {
-        Outcome::InputsUnread
-    } else if totals.all_accepted() {
-        Outcome::AllAccepted
-    } else {
-        Outcome::NotAllAccepted
-    })
+    Ok(totals)
 }
 
 /// What `check` does with each site, on whichever thread reads it.
-struct Checking<'a> {
+struct Checking<'a, R: Renderer> {
     plan: &'a Plan,
     run: &'a Run<'a>,
     calendar: &'a Calendar,
     lang: Lang,
     as_of: jiff::civil::Date,
-    format: Format,
+    /// Writes each site into its part.
+    renderer: R,
     all_passed: Vec<AllPassed<'a>>,
     /// The most output a part has held: room for the next parts, so that they do not grow
     /// a megabyte by copying.
@@ -113,28 +133,26 @@ struct Checking<'a> {
 }
 
 /// The results of a run of sites: their output, counts and warnings.
-struct Part {
-    renderer: Box<dyn Renderer>,
-    written: Vec<u8>,
+struct Part<P> {
+    rendered: P,
     totals: Totals,
     notices: Vec<u8>,
     waived: HashSet<String>,
 }
 
-impl SiteWork for Checking<'_> {
-    type Part = Part;
+impl<R: Renderer> SiteWork for Checking<'_, R> {
+    type Part = Part<R::Part>;
 
-    fn part(&self) -> Part {
+    fn part(&self) -> Self::Part {
         Part {
-            renderer: render::renderer(self.format, self.lang).part(),
-            written: Vec::with_capacity(self.written.load(Ordering::Relaxed)),
+            rendered: self.renderer.part(self.written.load(Ordering::Relaxed)),
             totals: Totals::default(),
             notices: Vec::new(),
             waived: HashSet::new(),
         }
     }
 
-    fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Part) -> Result<()> {
+    fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Self::Part) -> Result<()> {
         let (plan, run, lang) = (self.plan, self.run, self.lang);
         // Ruling 16: an inspection after the judging day has not happened yet on it.
         if super::after_judging_day(incoming.record(), self.as_of, lang, &mut part.notices) {
@@ -166,13 +184,13 @@ impl SiteWork for Checking<'_> {
         if part.totals.late.len() > late_before {
             warn_late(&mut part.notices, run, &site, lang);
         }
-        part.renderer.site(run, &site, &mut part.written)?;
+        self.renderer.site(run, &site, &mut part.rendered)?;
         Ok(())
     }
 
     /// One bad record never hides the others: it is kept, said on stderr and in the
     /// output, and the run goes on (exit 2 at the end).
-    fn unread(&self, error: anyhow::Error, at: At, part: &mut Part) -> Result<()> {
+    fn unread(&self, error: anyhow::Error, at: At, part: &mut Self::Part) -> Result<()> {
         part.totals
             .unread
             .push(super::unread_record(self.plan, &error, at));

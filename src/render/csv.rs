@@ -3,7 +3,6 @@
 //! row, with the finding columns empty, so no site disappears from the sheet. The header is
 //! ASCII and stable; verdicts and statuses are the ASCII words of the JSON.
 
-use std::any::Any;
 use std::io::{self, Write};
 
 use super::{Renderer, date_digits, defuse, push_date};
@@ -18,6 +17,12 @@ use crate::record::value::starts_like_formula;
 /// compares the two), without its work per cell, and without copying them once more.
 pub struct Csv {
     lang: Lang,
+}
+
+/// The rows of a run of sites, with the buffers reused from site to site.
+pub struct CsvPart {
+    /// The rows: CSV, but for the last ones still gathered (see `gathered_from`).
+    bytes: Vec<u8>,
     /// Reused for the date and due date of each site.
     texts: [String; 2],
     /// Reused for the score and maximum of each site.
@@ -33,15 +38,9 @@ pub struct Csv {
     tail_of: Option<Tail>,
 }
 
-/// What the end of a row without findings says: score, maximum, grade (where its label
-/// lies), verdict and due date.
-type Tail = (
-    Points,
-    Points,
-    Option<(usize, usize)>,
-    Verdict,
-    Option<Deadline>,
-);
+/// What the end of a row without findings says: score, maximum, grade label, verdict and
+/// due date.
+type Tail = (Points, Points, Option<String>, Verdict, Option<Deadline>);
 
 /// Ends a cell of rows gathered ([`Csv::gathered_from`]): a byte that UTF-8 text never
 /// holds, so a run of rows can always be taken apart again.
@@ -145,15 +144,7 @@ const NO_FINDING: [u8; HEADER.len() - SITE_COLUMNS + 1] = {
 impl Csv {
     /// A CSV renderer speaking `lang` in titles and texts.
     pub fn new(lang: Lang) -> Csv {
-        Csv {
-            lang,
-            texts: Default::default(),
-            digits: Default::default(),
-            points: None,
-            gathered_from: None,
-            tail: Vec::new(),
-            tail_of: None,
-        }
+        Csv { lang }
     }
 }
 
@@ -185,6 +176,24 @@ pub const HEADER: &[&str] = &[
 ];
 
 impl Renderer for Csv {
+    type Part = CsvPart;
+
+    fn part(&self, bytes: usize) -> CsvPart {
+        CsvPart {
+            bytes: Vec::with_capacity(bytes),
+            texts: Default::default(),
+            digits: Default::default(),
+            points: None,
+            gathered_from: None,
+            tail: Vec::new(),
+            tail_of: None,
+        }
+    }
+
+    fn written(part: &CsvPart) -> usize {
+        part.bytes.len()
+    }
+
     fn begin(&mut self, _run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
         let mut header = Vec::new();
         push_row(&mut header, HEADER.iter().map(|h| h.as_bytes()));
@@ -192,25 +201,25 @@ impl Renderer for Csv {
         out.write_all(&header)
     }
 
-    fn site(&mut self, _run: &Run<'_>, site: &SiteResult<'_>, out: &mut Vec<u8>) -> io::Result<()> {
+    fn site(&self, _run: &Run<'_>, site: &SiteResult<'_>, part: &mut CsvPart) -> io::Result<()> {
         let lang = self.lang;
         let r = site.record;
         // The site's own columns, formatted once into reused buffers: a file of many sites
         // spends its time here.
-        let [date, due] = &mut self.texts;
-        let [score, max] = &mut self.digits;
+        let [date, due] = &mut part.texts;
+        let [score, max] = &mut part.digits;
         let digits = date_digits(r.inspected_on);
         if digits.is_none() {
             date.clear();
             push_date(date, r.inspected_on);
         }
         let points = (site.score.earned, site.score.max);
-        if self.points != Some(points) {
+        if part.points != Some(points) {
             score.clear();
             max.clear();
             points.0.push_digits(score);
             points.1.push_digits(max);
-            self.points = Some(points);
+            part.points = Some(points);
         }
         due.clear();
         if let Some(d) = site.due {
@@ -235,23 +244,33 @@ impl Renderer for Csv {
             due.as_bytes(),
             due_provisional,
         ];
-        let from = *self.gathered_from.get_or_insert(out.len());
+        let out = &mut part.bytes;
+        let from = *part.gathered_from.get_or_insert(out.len());
         if site.findings().next().is_none() {
             // Most sites of a large file: one row, the finding columns empty.
-            let grade = site.grade.map(|g| {
-                let label = g.label(lang);
-                (label.as_ptr() as usize, label.len())
-            });
-            let tail_of = Some((points.0, points.1, grade, site.verdict, site.due));
-            if self.tail_of != tail_of {
-                self.tail.clear();
-                push_cells(&mut self.tail, site_cols[DATE + 1..].iter().copied());
-                self.tail.extend_from_slice(&NO_FINDING);
-                self.tail_of = tail_of;
+            let grade = site.grade.map(|g| g.label(lang));
+            let same = part
+                .tail_of
+                .as_ref()
+                .is_some_and(|(earned, max, label, verdict, due)| {
+                    (*earned, *max, *verdict, *due) == (points.0, points.1, site.verdict, site.due)
+                        && label.as_deref() == grade
+                });
+            if !same {
+                part.tail.clear();
+                push_cells(&mut part.tail, site_cols[DATE + 1..].iter().copied());
+                part.tail.extend_from_slice(&NO_FINDING);
+                part.tail_of = Some((
+                    points.0,
+                    points.1,
+                    grade.map(str::to_owned),
+                    site.verdict,
+                    site.due,
+                ));
             }
             push_cells(out, site_cols[..=DATE].iter().copied());
             out.push(CELL_END);
-            out.extend_from_slice(&self.tail);
+            out.extend_from_slice(&part.tail);
         } else {
             for o in site.findings() {
                 let observed = o.observed(lang);
@@ -281,7 +300,7 @@ impl Renderer for Csv {
         }
         if out.len() - from >= GATHERED_BYTES {
             to_csv(out, from);
-            self.gathered_from = None;
+            part.gathered_from = None;
         }
         Ok(())
     }
@@ -300,34 +319,16 @@ impl Renderer for Csv {
         out.write_all(&rows)
     }
 
-    fn part(&self) -> Box<dyn Renderer> {
-        Box::new(Csv::new(self.lang))
-    }
-
-    fn join(
-        &mut self,
-        part: Box<dyn Renderer>,
-        written: &[u8],
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
+    fn join(&mut self, part: CsvPart, out: &mut dyn Write) -> io::Result<()> {
         // The part's last rows, still gathered, are turned into CSV here.
-        let from = part
-            .into_any()
-            .downcast::<Csv>()
-            .ok()
-            .and_then(|part| part.gathered_from)
-            .filter(|&from| from <= written.len());
-        let Some(from) = from else {
-            return out.write_all(written);
+        let written = part.bytes;
+        let Some(from) = part.gathered_from.filter(|&from| from <= written.len()) else {
+            return out.write_all(&written);
         };
         out.write_all(&written[..from])?;
         let mut last = written[from..].to_vec();
         to_csv(&mut last, 0);
         out.write_all(&last)
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn Any> {
-        self
     }
 }
 

@@ -3,7 +3,6 @@
 //! ([`super::SCHEMA_VERSION`]), and within a version fields are only ever added. Verdicts
 //! and statuses are ASCII words; observed values keep their type.
 
-use std::any::Any;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -18,6 +17,13 @@ use crate::record::waiver::Waiver;
 /// The JSON renderer: one document, written as the sites come.
 pub struct Json {
     lang: Lang,
+    sites: usize,
+}
+
+/// The sites of a run, each written with the separator before it (`join` drops the
+/// first one when the part opens the list).
+pub struct JsonPart {
+    bytes: Vec<u8>,
     sites: usize,
 }
 
@@ -335,6 +341,8 @@ fn site<'a>(s: &'a SiteResult<'a>, lang: Lang) -> Site<'a> {
 }
 
 impl Renderer for Json {
+    type Part = JsonPart;
+
     fn begin(&mut self, run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
         let c = run.campaign;
         let lang = self.lang;
@@ -381,11 +389,30 @@ impl Renderer for Json {
         out.write_all(b",\n  \"sites\": [")
     }
 
-    fn site(&mut self, _run: &Run<'_>, s: &SiteResult<'_>, out: &mut Vec<u8>) -> io::Result<()> {
-        let separator = if self.sites == 0 { "" } else { "," };
-        self.sites += 1;
-        write!(out, "{separator}\n    ")?;
-        write_nested(&site(s, self.lang), 2, out)
+    fn part(&self, bytes: usize) -> JsonPart {
+        JsonPart {
+            bytes: Vec::with_capacity(bytes),
+            sites: 0,
+        }
+    }
+
+    fn written(part: &JsonPart) -> usize {
+        part.bytes.len()
+    }
+
+    fn site(&self, _run: &Run<'_>, s: &SiteResult<'_>, part: &mut JsonPart) -> io::Result<()> {
+        part.sites += 1;
+        part.bytes.extend_from_slice(b",\n    ");
+        write_nested(&site(s, self.lang), 2, &mut part.bytes)
+    }
+
+    fn join(&mut self, part: JsonPart, out: &mut dyn Write) -> io::Result<()> {
+        let written = match (self.sites, part.bytes.split_first()) {
+            (0, Some((b',', rest))) => rest,
+            _ => &part.bytes,
+        };
+        self.sites += part.sites;
+        out.write_all(written)
     }
 
     fn finish(&mut self, _run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
@@ -434,37 +461,6 @@ impl Renderer for Json {
         out.write_all(b",\n  \"errors\": ")?;
         write_nested(&errors, 1, out)?;
         out.write_all(b"\n}\n")
-    }
-
-    fn part(&self) -> Box<dyn Renderer> {
-        // As if a site came before, so every site of the part starts with its separator;
-        // `join` drops the first one when the part opens the list.
-        Box::new(Json {
-            lang: self.lang,
-            sites: 1,
-        })
-    }
-
-    fn join(
-        &mut self,
-        part: Box<dyn Renderer>,
-        written: &[u8],
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        let sites = part
-            .into_any()
-            .downcast::<Json>()
-            .map_or(0, |p| p.sites - 1);
-        let written = match (self.sites, written.split_first()) {
-            (0, Some((b',', rest))) => rest,
-            _ => written,
-        };
-        self.sites += sites;
-        out.write_all(written)
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn Any> {
-        self
     }
 }
 

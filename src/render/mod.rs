@@ -13,12 +13,10 @@ mod json;
 pub mod ranking;
 mod table;
 
-use std::any::Any;
 use std::io::{self, Write};
 
 use crate::audit::{Run, SiteResult, Totals};
 use crate::calendar::YearSpan;
-use crate::cli::Format;
 use crate::lang::Lang;
 
 pub use explain::score_explanation;
@@ -34,29 +32,27 @@ pub use crate::record::value::{defuse, undefuse};
 /// are documented in docs/output/.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Writes the results of a run in one format.
-pub trait Renderer: Send {
+/// Writes the results of a run in one format. Sites are judged in parts, on worker
+/// threads for large files: each part is the renderer's own typed [`Renderer::Part`],
+/// which [`Renderer::site`] writes into and [`Renderer::join`] puts in place, in order.
+/// The renderer knows nothing of threads, and a part of one format is never taken for
+/// another's.
+pub trait Renderer: Send + Sync {
+    /// What a run of sites leaves for [`Renderer::join`]: the bytes written, and whatever
+    /// else the format collects.
+    type Part: Send;
     /// Writes what comes before the first site.
     fn begin(&mut self, run: &Run<'_>, out: &mut dyn Write) -> io::Result<()>;
-    /// Writes (or collects) one site into its part's buffer, which only this renderer
-    /// writes to (CSV keeps rows there half-made until enough have gathered).
-    fn site(&mut self, run: &Run<'_>, site: &SiteResult<'_>, out: &mut Vec<u8>) -> io::Result<()>;
+    /// An empty part, with room for about `bytes` of output.
+    fn part(&self, bytes: usize) -> Self::Part;
+    /// How many bytes of output `part` holds, for the room of the next parts.
+    fn written(part: &Self::Part) -> usize;
+    /// Writes (or collects) one site into `part`.
+    fn site(&self, run: &Run<'_>, site: &SiteResult<'_>, part: &mut Self::Part) -> io::Result<()>;
+    /// Takes in a part, in order.
+    fn join(&mut self, part: Self::Part, out: &mut dyn Write) -> io::Result<()>;
     /// Writes what comes after the last site.
     fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()>;
-    /// A renderer for a run of sites judged apart from the others (on another thread),
-    /// writing into that run's own buffer; [`Renderer::join`] puts the run back in place.
-    fn part(&self) -> Box<dyn Renderer>;
-    /// Takes in a run of sites, in order: `part` is the renderer [`Renderer::part`] gave,
-    /// `written` what it wrote.
-    fn join(
-        &mut self,
-        part: Box<dyn Renderer>,
-        written: &[u8],
-        out: &mut dyn Write,
-    ) -> io::Result<()>;
-    /// The renderer as [`Any`], so that [`Renderer::join`] can take in what a part
-    /// collected.
-    fn into_any(self: Box<Self>) -> Box<dyn Any>;
 }
 
 /// What a run was made from, in every JSON output that proves a verdict (`check`'s
@@ -167,14 +163,9 @@ pub(crate) fn push_date(text: &mut String, date: jiff::civil::Date) {
     }
 }
 
-/// The renderer of a format, speaking `lang`.
-pub fn renderer(format: Format, lang: Lang) -> Box<dyn Renderer> {
-    match format {
-        Format::Table => Box::new(table::Table::new(lang)),
-        Format::Json => Box::new(json::Json::new(lang)),
-        Format::Csv => Box::new(csv::Csv::new(lang)),
-    }
-}
+pub use csv::Csv;
+pub use json::Json;
+pub use table::Table;
 
 #[cfg(test)]
 mod tests {

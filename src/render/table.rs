@@ -200,6 +200,13 @@ pub struct Table {
     blocks: Vec<String>,
 }
 
+/// The rows and finding blocks of a run of sites.
+#[derive(Default)]
+pub struct TablePart {
+    rows: Vec<Vec<String>>,
+    blocks: Vec<String>,
+}
+
 impl Table {
     /// A table renderer speaking `lang`.
     pub fn new(lang: Lang) -> Table {
@@ -237,42 +244,32 @@ fn block(site: &SiteResult<'_>, lang: Lang) -> String {
 }
 
 impl Renderer for Table {
+    type Part = TablePart;
+
     fn begin(&mut self, _run: &Run<'_>, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
     }
 
-    fn site(
-        &mut self,
-        _run: &Run<'_>,
-        site: &SiteResult<'_>,
-        _out: &mut Vec<u8>,
-    ) -> io::Result<()> {
-        self.rows.push(summary_row(site, self.lang));
+    fn part(&self, _bytes: usize) -> TablePart {
+        TablePart::default()
+    }
+
+    fn written(_part: &TablePart) -> usize {
+        0
+    }
+
+    fn site(&self, _run: &Run<'_>, site: &SiteResult<'_>, part: &mut TablePart) -> io::Result<()> {
+        part.rows.push(summary_row(site, self.lang));
         if site.findings().next().is_some() {
-            self.blocks.push(block(site, self.lang));
+            part.blocks.push(block(site, self.lang));
         }
         Ok(())
     }
 
-    fn part(&self) -> Box<dyn Renderer> {
-        Box::new(Table::new(self.lang))
-    }
-
-    fn join(
-        &mut self,
-        part: Box<dyn Renderer>,
-        _written: &[u8],
-        _out: &mut dyn Write,
-    ) -> io::Result<()> {
-        if let Ok(part) = part.into_any().downcast::<Table>() {
-            self.rows.extend(part.rows);
-            self.blocks.extend(part.blocks);
-        }
+    fn join(&mut self, part: TablePart, _out: &mut dyn Write) -> io::Result<()> {
+        self.rows.extend(part.rows);
+        self.blocks.extend(part.blocks);
         Ok(())
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
-        self
     }
 
     fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
