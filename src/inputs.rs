@@ -62,6 +62,27 @@ impl Inputs {
     pub fn checklist_for(&self, kind: &str) -> Option<&Checklist> {
         self.checklists.iter().find(|c| c.site_kind == kind)
     }
+
+    /// The checklist that judges `record` ([`checklist_of`]).
+    pub fn checklist_of(&self, record: &Record) -> Result<&Checklist> {
+        checklist_of(&self.checklists, record)
+    }
+}
+
+/// The checklist that judges `record`. Every reader refuses a record of a kind the run
+/// has no checklist for, naming the kinds it has; so this fails only for a record made
+/// some other way, and says so in one place.
+pub fn checklist_of<'c>(checklists: &'c [Checklist], record: &Record) -> Result<&'c Checklist> {
+    checklists
+        .iter()
+        .find(|c| c.site_kind == record.kind)
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: no checklist for site kind \"{}\"",
+                record.origin,
+                record.kind
+            )
+        })
 }
 
 /// The largest TOML file read (records, checklists, campaigns, calendars, waivers): a
@@ -526,6 +547,11 @@ impl Plan {
     /// The checklist for a kind of site.
     pub fn checklist_for(&self, kind: &str) -> Option<&Checklist> {
         self.checklists.iter().find(|c| c.site_kind == kind)
+    }
+
+    /// The checklist that judges `record` ([`checklist_of`]).
+    pub fn checklist_of(&self, record: &Record) -> Result<&Checklist> {
+        checklist_of(&self.checklists, record)
     }
 
     /// Reads every record in full and hands it to `each`, one at a time, in the order of

@@ -26,11 +26,6 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     // Converting part of the records would lose the rest: all of them, or nothing.
     let settings = plan.clone_settings();
     let inputs = plan.read_all(&options)?.complete()?;
-    let checklist_of = |kind: &str| -> Result<&Checklist> {
-        inputs
-            .checklist_for(kind)
-            .with_context(|| format!("no checklist for site kind \"{kind}\""))
-    };
     match args.to {
         ConvertFormat::Toml => {
             // A folder of records: refuse to mix into an input folder or over existing files.
@@ -44,7 +39,7 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
             for record in &inputs.records {
                 let path = args.out.join(format!("{}.toml", record.id));
                 output::check_destination(&path, &args.inputs, args.force)?;
-                files.push((path, write::to_toml(record, checklist_of(&record.kind)?)));
+                files.push((path, write::to_toml(record, inputs.checklist_of(record)?)));
             }
             let written: Vec<(String, Vec<u8>)> = files
                 .iter()
@@ -111,9 +106,7 @@ fn table(inputs: &inputs::Inputs, layout: Layout) -> Result<(Vec<String>, Vec<Ve
         Layout::Long => write::long_header(),
     };
     for record in &inputs.records {
-        let checklist = inputs
-            .checklist_for(&record.kind)
-            .with_context(|| format!("no checklist for site kind \"{}\"", record.kind))?;
+        let checklist = inputs.checklist_of(record)?;
         match layout {
             Layout::Wide => rows.push(write::wide_row(&header, record, checklist)),
             Layout::Long => rows.extend(write::long_rows(record, checklist)),

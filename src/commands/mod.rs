@@ -164,13 +164,7 @@ fn judge_incoming<'a>(
     all_passed: &'a [AllPassed<'a>],
 ) -> Result<SiteResult<'a>> {
     let record = incoming.record();
-    let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
-        anyhow::anyhow!(
-            "{}: no checklist for site kind \"{}\"",
-            record.origin,
-            record.kind
-        )
-    })?;
+    let checklist = plan.checklist_of(record)?;
     Ok(match incoming {
         Incoming::Quick(quick) => audit::evaluate_quick(
             checklist,
@@ -308,13 +302,7 @@ fn judge_sites<'a>(
     let mut sites = Vec::with_capacity(records.len());
     let stderr = &mut std::io::stderr().lock();
     for record in records {
-        let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: no checklist for site kind \"{}\"",
-                record.origin,
-                record.kind
-            )
-        })?;
+        let checklist = plan.checklist_of(record)?;
         let mut site = audit::evaluate(checklist, record, lang);
         waive_and_warn(plan, &mut site, as_of, lang, seen, stderr)?;
         audit::date_site(
@@ -342,13 +330,7 @@ fn judge_rechecks<'a>(
     let mut judged = Vec::with_capacity(rechecks.len());
     for recheck in rechecks {
         let record = &recheck.record;
-        let checklist = plan.checklist_for(&record.kind).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: no checklist for site kind \"{}\"",
-                record.origin,
-                record.kind
-            )
-        })?;
+        let checklist = plan.checklist_of(record)?;
         let mut site = audit::evaluate(checklist, record, lang);
         let granted = plan.waivers.iter().filter(|w| {
             befores.iter().any(|b| {
