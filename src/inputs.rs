@@ -2,7 +2,6 @@
 //! its site records, or loose record files. This is the only module besides the command
 //! files that touches the file system, and every error it returns names the file.
 
-use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +17,11 @@ use crate::record::table::{self, QuickRead};
 use crate::record::waiver::{self, Waiver};
 use csv::StringRecord;
 
+mod rechecks;
 mod stream;
+mod waivers;
+
+pub use rechecks::{Recheck, read_rechecks, rechecked};
 pub use stream::{At, SiteWork, read_csv_bytes};
 
 /// The name of the settings file that makes a folder a campaign.
@@ -254,7 +257,7 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
             let text = read_text(&path)?;
             let label = path.display().to_string();
             let waivers = waiver::read(&text).map_err(|p| anyhow!(p.with_path(&label)))?;
-            check_waiver_items(&waivers, &checklists, &label)?;
+            waivers::check_waiver_items(&waivers, &checklists, &label)?;
             (waivers, Some(path))
         }
         _ => (Vec::new(), None),
@@ -477,24 +480,6 @@ fn long_records(long: table::Long, origin: &str, checklists: &[Checklist]) -> Re
     Ok(records)
 }
 
-/// Every waived item must be an item of some checklist of the run.
-fn check_waiver_items(waivers: &[Waiver], checklists: &[Checklist], label: &str) -> Result<()> {
-    for w in waivers {
-        if checklists.iter().all(|c| c.item(&w.item).is_none()) {
-            let ids = checklists
-                .iter()
-                .flat_map(|c| c.items.iter().map(|i| i.id.as_str()));
-            let hint = crate::source::did_you_mean(crate::source::nearest(&w.item, ids));
-            let (line, item) = (w.line, &w.item);
-            bail!(crate::tr!(
-                "{label}:{line}：豁免了不存在的项目 `{item}`{hint}",
-                "{label}:{line}: waiver for unknown item `{item}`{hint}"
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// Options for reading records.
 #[derive(Clone, Debug, Default)]
 pub struct ReadOptions<'a> {
@@ -614,72 +599,6 @@ impl Plan {
         }
     }
 
-    /// Applies this campaign's waivers to a judged site as they stand on `as_of`, after
-    /// checking that they name items of its checklist; the site's id is added to `seen`
-    /// (for [`Plan::check_waiver_sites`] at the end). Returns the waivers that had run out,
-    /// for the caller to report.
-    pub fn waive<'a>(
-        &'a self,
-        site: &mut crate::audit::SiteResult<'a>,
-        as_of: jiff::civil::Date,
-        seen: &mut HashSet<String>,
-    ) -> Result<Vec<crate::audit::ExpiredWaiver<'a>>> {
-        if !self.waivers.iter().any(|w| w.site == site.record.id) {
-            return Ok(Vec::new());
-        }
-        self.check_waivers_of(site.record)?;
-        seen.insert(site.record.id.clone());
-        Ok(crate::audit::apply_waivers(site, &self.waivers, as_of))
-    }
-
-    /// Checks the waivers of `record`'s site name items of its checklist.
-    pub fn check_waivers_of(&self, record: &Record) -> Result<()> {
-        let checklist = self.checklist_for(&record.kind);
-        for w in self.waivers.iter().filter(|w| w.site == record.id) {
-            let item = checklist.and_then(|c| c.item(&w.item));
-            let (label, line, id, site, kind) =
-                (self.waivers_label(), w.line, &w.item, &w.site, &record.kind);
-            match item {
-                None => bail!(crate::tr!(
-                    "{label}:{line}：站点 `{site}`（{kind}）的清单里没有项目 `{id}`",
-                    "{label}:{line}: item `{id}` is not in the checklist for site `{site}` ({kind})"
-                )),
-                // Only a mandatory item fails a site: there is nothing to postpone.
-                Some(item) if item.severity != crate::checklist::Severity::Mandatory => {
-                    bail!(crate::tr!(
-                        "{label}:{line}：`{id}` 是建议项，不会使站点不合格，无需也不能豁免：请删去这条豁免",
-                        "{label}:{line}: `{id}` is advisory: it never fails a site, so it cannot be waived: delete this waiver"
-                    ))
-                }
-                Some(_) => {}
-            }
-        }
-        Ok(())
-    }
-
-    /// Checks, once every record has been seen, that each waiver names a site of the run.
-    /// `seen` holds the ids of the waived sites that were read.
-    pub fn check_waiver_sites(&self, seen: &HashSet<String>) -> Result<()> {
-        for w in &self.waivers {
-            if !seen.contains(&w.site) {
-                let (label, line, site) = (self.waivers_label(), w.line, &w.site);
-                bail!(crate::tr!(
-                    "{label}:{line}：豁免了不存在的站点 `{site}`：没有哪份记录的编号是它",
-                    "{label}:{line}: waiver for unknown site `{site}`: no record has this id"
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// The waivers file, for messages.
-    pub fn waivers_label(&self) -> String {
-        self.waivers_file
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default()
-    }
-
     /// Reads every record into memory, for commands that need them all at once.
     pub fn read_all(self, options: &ReadOptions<'_>) -> Result<Inputs> {
         let mut records = Vec::new();
@@ -745,146 +664,6 @@ fn load_checklists(campaign: &Campaign, dir: Option<&Path>) -> Result<Vec<Checkl
         out.push(checklist);
     }
     Ok(out)
-}
-
-/// The re-inspection records: the campaign's `rechecks/` and any `--followup` paths; what
-/// those folders hold and is not read is added to `skipped`.
-pub fn read_rechecks(
-    plan: &Plan,
-    followup: &[std::path::PathBuf],
-    skipped: &mut Vec<String>,
-    inspections: &[Record],
-) -> Result<Vec<Record>> {
-    let mut files = plan.rechecks.clone();
-    for path in followup {
-        let found = if path.is_dir() {
-            record_files_in(path, skipped)?
-        } else {
-            vec![path.clone()]
-        };
-        for file in found {
-            let format = sheet::detect(&file)?;
-            files.push((file, format));
-        }
-    }
-    if files.is_empty() {
-        return Ok(Vec::new());
-    }
-    let recheck_plan = Plan {
-        files,
-        ..plan.clone_settings()
-    };
-    let options = ReadOptions {
-        repeated_ids: true,
-        ..ReadOptions::default()
-    };
-    let read = recheck_plan.read_all(&options)?;
-    if !read.unread.is_empty() {
-        // A re-inspection recorded as another kind of site fails on the other kind's
-        // items; the kind is what is wrong, so that is what is said.
-        let lines: Vec<String> = read
-            .unread
-            .iter()
-            .map(|u| other_kind(u, inspections).unwrap_or_else(|| u.message.clone()))
-            .collect();
-        bail!(lines.join("\n"));
-    }
-    Ok(read.records)
-}
-
-/// The kind-mismatch error for a re-inspection record that could not be read, if its
-/// `id` names an inspected site of another `kind` than it says.
-fn other_kind(unread: &crate::audit::UnreadRecord, inspections: &[Record]) -> Option<String> {
-    if unread.row != 0 {
-        return None;
-    }
-    let text = fs::read_to_string(&unread.origin).ok()?;
-    let table: toml::Table = text.parse().ok()?;
-    let (id, says) = (table.get("id")?.as_str()?, table.get("kind")?.as_str()?);
-    let original = inspections.iter().find(|r| r.id == id)?;
-    let was = &original.kind;
-    let origin = &unread.origin;
-    (was != says).then(|| {
-        crate::tr!(
-            "{origin}：站点 `{id}` 的类型是 {was}，复查记录却写作 {says}",
-            "{origin}: site `{id}` is a {was} but the re-inspection says {says}"
-        )
-    })
-}
-
-/// One re-inspection of a site, ready to judge: the inspection record with this
-/// re-inspection and every earlier one of the site laid over it.
-#[derive(Clone, Debug)]
-pub struct Recheck {
-    /// The merged record, dated and signed by this re-inspection.
-    pub record: Record,
-    /// The items this re-inspection recorded: a value or a not-applicable answer. A note
-    /// or evidence alone records nothing: the item was not re-inspected.
-    pub looked_at: std::collections::BTreeSet<String>,
-}
-
-/// Every site's re-inspections, by site id then day: each the inspection's observations
-/// with its own and every earlier re-inspection's laid over them. A site may be
-/// re-inspected several times, on different days. A re-inspection of an unknown site, of a
-/// site of another kind, dated before the inspection, or on the day of another
-/// re-inspection of the site is an error.
-pub fn rechecked(records: &[Record], rechecks: &[Record]) -> Result<Vec<Recheck>> {
-    let mut ordered: Vec<&Record> = rechecks.iter().collect();
-    ordered.sort_by(|a, b| (&a.id, a.inspected_on).cmp(&(&b.id, b.inspected_on)));
-    let mut merged: Vec<Recheck> = Vec::with_capacity(rechecks.len());
-    for (n, recheck) in ordered.iter().enumerate() {
-        let Some(original) = records.iter().find(|r| r.id == recheck.id) else {
-            let hint = crate::source::did_you_mean(crate::source::nearest(
-                &recheck.id,
-                records.iter().map(|r| r.id.as_str()),
-            ));
-            let (origin, id) = (&recheck.origin, &recheck.id);
-            bail!(crate::tr!(
-                "{origin}：复查了不存在的站点 `{id}`{hint}",
-                "{origin}: re-inspection of unknown site `{id}`{hint}"
-            ));
-        };
-        let (origin, id) = (&recheck.origin, &recheck.id);
-        if recheck.kind != original.kind {
-            let (was, says) = (&original.kind, &recheck.kind);
-            bail!(crate::tr!(
-                "{origin}：站点 `{id}` 的类型是 {was}，复查记录却写作 {says}",
-                "{origin}: site `{id}` is a {was} but the re-inspection says {says}"
-            ));
-        }
-        if recheck.inspected_on < original.inspected_on {
-            let (on, first) = (recheck.inspected_on, original.inspected_on);
-            bail!(crate::tr!(
-                "{origin}：复查日期 {on} 早于检查日期 {first}",
-                "{origin}: re-inspected on {on}, before the inspection on {first}"
-            ));
-        }
-        let earlier = n
-            .checked_sub(1)
-            .and_then(|m| merged.get(m))
-            .filter(|m| m.record.id == recheck.id);
-        if let Some(earlier) = earlier
-            && earlier.record.inspected_on == recheck.inspected_on
-        {
-            let (other, on) = (&earlier.record.origin, recheck.inspected_on);
-            bail!(crate::tr!(
-                "{origin}：站点 `{id}` 在 {on} 已有一份复查记录（{other}）：同一天的复查请记在一份记录里",
-                "{origin}: site `{id}` already has a re-inspection on {on} ({other}): record one day's re-inspection in one record"
-            ));
-        }
-        let base = earlier.map_or(original, |e| &e.record);
-        let looked_at = recheck
-            .observations
-            .iter()
-            .filter(|(_, o)| !matches!(o.entry, crate::record::Entry::Pending))
-            .map(|(id, _)| id.clone())
-            .collect();
-        merged.push(Recheck {
-            record: base.rechecked(recheck),
-            looked_at,
-        });
-    }
-    Ok(merged)
 }
 
 /// The record files (`.toml`, `.csv`, `.xlsx`) in `dir` and its subfolders (a county may
