@@ -28,17 +28,6 @@ pub enum Status {
 }
 
 impl Status {
-    /// 合格 / 不合格 / 未记录 / 不适用, in `lang`.
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Status::Pass => lang.pick("符合", "pass"),
-            Status::Fail => lang.pick("不符合", "fail"),
-            Status::Unrecorded => lang.pick("未记录", "unrecorded"),
-            Status::NotApplicable => lang.pick("不适用", "not applicable"),
-            Status::Waived => lang.pick("豁免", "waived"),
-        }
-    }
-
     /// The ASCII word used in JSON and CSV.
     pub fn code(self) -> &'static str {
         match self {

@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 
 use super::{Dues, Outcome, SiteResult, Status, Verdict};
 use crate::checklist::Item;
-use crate::lang::Lang;
 use crate::record::waiver::Waiver;
 
 /// What became of one item after the deadline.
@@ -50,20 +49,6 @@ impl FollowUp {
             FollowUp::Waived => "waived",
             FollowUp::ToRecord => "to_record",
             FollowUp::Recorded => "recorded",
-        }
-    }
-
-    /// 已整改 / 仍不符合 / 逾期 / 待复查 / 新发现 / 豁免.
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            FollowUp::Fixed => lang.pick("已整改", "fixed"),
-            FollowUp::StillFailing => lang.pick("仍不符合", "still failing"),
-            FollowUp::Overdue => lang.pick("逾期", "overdue"),
-            FollowUp::Pending => lang.pick("待复查", "pending"),
-            FollowUp::New => lang.pick("新发现问题", "new failure"),
-            FollowUp::Waived => lang.pick("豁免", "waived"),
-            FollowUp::ToRecord => lang.pick("待补查", "to record"),
-            FollowUp::Recorded => lang.pick("已补查", "recorded"),
         }
     }
 }
@@ -299,6 +284,7 @@ mod tests {
     use super::*;
     use crate::audit::evaluate;
     use crate::checklist::Checklist;
+    use crate::lang::Lang;
     use crate::record::Record;
 
     const CHECKLIST: &str = r#"

@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use super::evaluate::{Outcome, Status};
 use crate::checklist::Severity;
-use crate::lang::Lang;
 use crate::points::Points;
 
 /// A site's score and how it is made up.
@@ -95,15 +94,6 @@ impl Verdict {
             }
         }
         verdict
-    }
-
-    /// 合格 / 不合格 / 待补查, or the English words.
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Verdict::Pass => lang.pick("合格", "pass"),
-            Verdict::Rectify => lang.pick("不合格", "rectify"),
-            Verdict::Incomplete => lang.pick("待补查", "incomplete"),
-        }
     }
 
     /// The ASCII word used in JSON and CSV.

@@ -21,6 +21,7 @@ use crate::audit::{self, AllPassed, ExpiredWaiver, SiteResult};
 use crate::cli::{Cli, Command};
 use crate::inputs::{Incoming, Plan};
 use crate::lang::Lang;
+use crate::render::Label;
 
 /// How a command ended, for the exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,6 +7,7 @@ use comfy_table::Cell;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::Label;
 use crate::audit::UnreadRecord;
 use crate::audit::recheck::{FollowUp, SiteFollowUp};
 use crate::cli::Format;

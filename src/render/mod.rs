@@ -10,6 +10,7 @@ mod csv;
 mod explain;
 pub mod follow_up;
 mod json;
+pub mod labels;
 pub mod ranking;
 mod table;
 
@@ -20,6 +21,7 @@ use crate::calendar::YearSpan;
 use crate::lang::Lang;
 
 pub use explain::score_explanation;
+pub use labels::Label;
 pub use table::{checklist_table, grid};
 // Cells are guarded against formulas where cell texts are defined, beside the readers
 // that take the guard off again.

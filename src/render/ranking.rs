@@ -7,6 +7,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Table};
 use serde::Serialize;
 
+use super::Label;
 use crate::audit::UnreadRecord;
 use crate::audit::rank::{Choice, ChoiceSetBy, Flag, Place, Ranking, Tie, TieBreak};
 use crate::cli::Format;

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table as Grid};
 
+use super::Label;
 use super::Renderer;
 use crate::audit::{Run, SiteResult, Totals};
 use crate::checklist::{Checklist, NotApplicable};

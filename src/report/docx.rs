@@ -25,6 +25,7 @@ use docx_rs::{
 use super::{Notice, Report, long_date, required_fix, wording};
 use crate::audit::Outcome;
 use crate::lang::Lang;
+use crate::render::Label;
 
 /// The folder the notices go in, inside the output folder.
 pub const FOLDER: &str = "docx";

@@ -18,6 +18,7 @@ use super::{ClauseStat, Notice, Report, WaiverState, long_date, sections, wordin
 use crate::audit::recheck::SiteFollowUp;
 use crate::audit::{Outcome, SiteResult, Status, Verdict};
 use crate::lang::Lang;
+use crate::render::Label;
 
 /// The stylesheet every page carries inline: readable on screen, A4 on paper.
 const CSS: &str = r#"

@@ -14,6 +14,7 @@ use crate::audit::recheck::{FollowUp, SiteFollowUp};
 use crate::audit::{Outcome, SiteResult, Status, Verdict};
 use crate::lang::Lang;
 use crate::points::Points;
+use crate::render::Label;
 
 /// Characters in a full bar: one per 5 %.
 const BAR_WIDTH: u32 = 20;

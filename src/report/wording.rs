@@ -13,6 +13,7 @@ use crate::checklist::{Checklist, Item, Severity};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::waiver::Waiver;
+use crate::render::Label;
 use crate::render::{pending_notice, provisional_caveat};
 use crate::report::{Notice, Report, WaiverState, long_date};
 

@@ -26,6 +26,7 @@ use crate::audit::recheck::SiteFollowUp;
 use crate::audit::{Outcome, SiteResult, Verdict};
 use crate::lang::Lang;
 use crate::points::Points;
+use crate::render::Label;
 use crate::template::xlsx::{display_width, save};
 
 /// The workbook's file name in the output folder.
