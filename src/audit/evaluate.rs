@@ -139,21 +139,6 @@ impl Outcome<'_> {
         self.observation.and_then(|o| o.note.as_deref())
     }
 
-    /// The waiver of a waived item in words: why, who approved it and until when.
-    pub fn waiver_note(&self, lang: Lang) -> Option<String> {
-        let w = self.waiver?;
-        Some(match lang {
-            Lang::Zh => format!(
-                "豁免：{}（{} 于 {} 批准，{} 起失效）",
-                w.reason, w.approved_by, w.approved_on, w.expires
-            ),
-            Lang::En => format!(
-                "waived: {} (approved by {} on {}, expires {})",
-                w.reason, w.approved_by, w.approved_on, w.expires
-            ),
-        })
-    }
-
     /// Evidence paths, if any.
     pub fn evidence(&self) -> &[String] {
         self.observation.map_or(&[], |o| o.evidence.as_slice())

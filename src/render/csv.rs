@@ -277,7 +277,7 @@ impl Renderer for Csv {
                 let points = o.item.points.to_string();
                 let lost = o.lost.to_string();
                 let evidence = o.evidence().join("; ");
-                let waiver = o.waiver_note(lang).unwrap_or_default();
+                let waiver = super::labels::waiver_note(o, lang).unwrap_or_default();
                 let finding_cols = [
                     o.item.id.as_str(),
                     o.item.clause.as_str(),

@@ -104,7 +104,7 @@ fn table(
         }
         for item in &f.items {
             let mut after = shown(item.after, lang).unwrap_or_default();
-            if let Some(w) = item.after.unwrap_or(item.before).waiver_note(lang) {
+            if let Some(w) = super::labels::waiver_note(item.after.unwrap_or(item.before), lang) {
                 after = format!("{after}\n{w}").trim().to_owned();
             }
             let due = due_text(item.due);
@@ -313,11 +313,8 @@ fn csv(
             let found = i.found_on.map(|d| d.to_string()).unwrap_or_default();
             let before = shown(Some(i.before), lang).unwrap_or_default();
             let after = shown(i.after, lang).unwrap_or_default();
-            let waiver = i
-                .after
-                .unwrap_or(i.before)
-                .waiver_note(lang)
-                .unwrap_or_default();
+            let waiver =
+                super::labels::waiver_note(i.after.unwrap_or(i.before), lang).unwrap_or_default();
             let fields = [
                 r.id.as_str(),
                 r.name.as_str(),

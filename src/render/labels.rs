@@ -2,7 +2,7 @@
 //! English, in one table, so that the core returns codes and the renderers word them.
 
 use crate::audit::recheck::FollowUp;
-use crate::audit::{Status, Verdict};
+use crate::audit::{Outcome, Status, Verdict};
 use crate::lang::Lang;
 
 /// What a code of the core is called in a language.
@@ -49,4 +49,20 @@ impl Label for FollowUp {
             FollowUp::Recorded => lang.pick("已补查", "recorded"),
         }
     }
+}
+
+/// The waiver of a waived item in words: why, who approved it and until when; `None` for
+/// an item no waiver covers.
+pub fn waiver_note(outcome: &Outcome<'_>, lang: Lang) -> Option<String> {
+    let w = outcome.waiver?;
+    Some(match lang {
+        Lang::Zh => format!(
+            "豁免：{}（{} 于 {} 批准，{} 起失效）",
+            w.reason, w.approved_by, w.approved_on, w.expires
+        ),
+        Lang::En => format!(
+            "waived: {} (approved by {} on {}, expires {})",
+            w.reason, w.approved_by, w.approved_on, w.expires
+        ),
+    })
 }

@@ -121,7 +121,7 @@ fn findings(site: &SiteResult<'_>, lang: Lang) -> Grid {
                 .trim()
                 .to_owned();
         }
-        if let Some(waiver) = o.waiver_note(lang) {
+        if let Some(waiver) = super::labels::waiver_note(o, lang) {
             observed = format!("{observed}\n{waiver}");
         }
         let result = if o.needs_rectification() {

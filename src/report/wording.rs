@@ -447,7 +447,7 @@ pub fn finding_lines(o: &Outcome<'_>, lang: Lang) -> Vec<String> {
     if let Some(note) = o.note() {
         lines.push(format!("{}{note}", lang.pick("备注：", "note: ")));
     }
-    if let Some(waiver) = o.waiver_note(lang) {
+    if let Some(waiver) = crate::render::labels::waiver_note(o, lang) {
         lines.push(waiver);
     }
     lines
@@ -761,7 +761,8 @@ pub fn follow_up_waiver(
     item: &ItemFollowUp<'_, '_>,
     lang: Lang,
 ) -> Option<String> {
-    if let Some(note) = item.after.unwrap_or(item.before).waiver_note(lang) {
+    if let Some(note) = crate::render::labels::waiver_note(item.after.unwrap_or(item.before), lang)
+    {
         return Some(note);
     }
     let (w, state) = report

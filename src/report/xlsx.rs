@@ -486,7 +486,7 @@ fn yes_no(b: bool, lang: Lang) -> &'static str {
 /// The inspector's note, with the waiver's note under it for a waived item.
 fn note(o: &Outcome<'_>, lang: Lang) -> String {
     let note = o.note().unwrap_or("");
-    match o.waiver_note(lang) {
+    match crate::render::labels::waiver_note(o, lang) {
         Some(waiver) if note.is_empty() => waiver,
         Some(waiver) => format!("{note}\n{waiver}"),
         None => note.to_owned(),
