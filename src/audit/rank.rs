@@ -13,7 +13,6 @@ use serde::Serialize;
 
 use super::{SiteResult, Status, Verdict};
 use crate::checklist::Severity;
-use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::campaign::Campaign;
 
@@ -161,36 +160,6 @@ pub enum Ineligible {
     AfterAcceptance,
 }
 
-impl Ineligible {
-    /// The reason in words; `inspected_by` is the last day of the acceptance phase, for
-    /// [`Ineligible::AfterAcceptance`] ([`Ranking::reason`] gives it).
-    pub fn text(self, lang: Lang, demonstrated: &str, inspected_by: Option<Date>) -> String {
-        let by = inspected_by.map(|d| d.to_string()).unwrap_or_default();
-        match (self, lang) {
-            (Ineligible::ByWaiver, Lang::Zh) => "按豁免合格，不能作为示范点".to_owned(),
-            (Ineligible::ByWaiver, Lang::En) => {
-                "passes only by a waiver: not a model of the standard".to_owned()
-            }
-            (Ineligible::AfterAcceptance, Lang::Zh) => {
-                format!("检查日期晚于检查验收阶段（至 {by}），不参加示范点评选")
-            }
-            (Ineligible::AfterAcceptance, Lang::En) => format!(
-                "inspected after the acceptance phase (which ended {by}): not considered for demonstration"
-            ),
-            (Ineligible::NotAccepted, Lang::Zh) => "验收不合格，须先整改".to_owned(),
-            (Ineligible::NotAccepted, Lang::En) => "not accepted: must rectify first".to_owned(),
-            (Ineligible::NoVerdict, Lang::Zh) => "有强制项未记录，尚无验收结论".to_owned(),
-            (Ineligible::NoVerdict, Lang::En) => {
-                "a mandatory item is unrecorded: no verdict yet".to_owned()
-            }
-            (Ineligible::OtherKind, Lang::Zh) => format!("示范点只在{demonstrated}中评选"),
-            (Ineligible::OtherKind, Lang::En) => {
-                format!("demonstration sites are chosen among {demonstrated} sites only")
-            }
-        }
-    }
-}
-
 /// What the choice of demonstration sites rests on (ruling 15): the acceptance
 /// inspections dated on or before [`Choice::inspected_by`]. From that day on the choice is
 /// the same whatever the judging day; before it, some inspections that will count have not
@@ -236,25 +205,6 @@ impl Choice {
     /// [`Choice::inspected_by`].
     pub fn provisional(&self) -> bool {
         self.as_of < self.inspected_by
-    }
-
-    /// Why the choice is provisional, in words; `None` when it is final.
-    pub fn provisional_text(&self, lang: Lang) -> Option<String> {
-        let by = self.inspected_by;
-        self.provisional().then(|| match (self.set_by, lang) {
-            (ChoiceSetBy::AcceptancePhase, Lang::Zh) => {
-                format!("验收阶段尚未结束（至 {by}），示范点为暂定")
-            }
-            (ChoiceSetBy::AcceptancePhase, Lang::En) => format!(
-                "the acceptance phase has not ended (it ends {by}): the demonstration sites are provisional"
-            ),
-            (ChoiceSetBy::LastInspection, Lang::Zh) => {
-                format!("检查尚未全部完成（最后一次检查在 {by}），示范点为暂定")
-            }
-            (ChoiceSetBy::LastInspection, Lang::En) => format!(
-                "not every site has been inspected yet (the last inspection is on {by}): the demonstration sites are provisional"
-            ),
-        })
     }
 }
 
@@ -567,12 +517,6 @@ impl Ranking {
         self.choice
     }
 
-    /// Why a place is not eligible, in words; `None` when it is.
-    pub fn reason(&self, place: &Place, lang: Lang, demonstrated: &str) -> Option<String> {
-        let by = self.choice.map(|c| c.inspected_by);
-        place.ineligible.map(|i| i.text(lang, demonstrated, by))
-    }
-
     /// Notes that site `id` was re-inspected on `on`, with `verdict` after it (as of the
     /// judging day). The choice does not change (ruling 15): a demonstration site whose
     /// latest re-inspection it did not pass is flagged ([`Ranking::flag`]); any other
@@ -667,21 +611,6 @@ impl Ranking {
             broken_by,
         })
     }
-
-    /// Says plainly when fewer sites are eligible than demonstration sites are wanted.
-    pub fn shortfall(&self, lang: Lang) -> Option<String> {
-        let eligible = self.eligible();
-        (eligible < self.wanted).then(|| match lang {
-            Lang::Zh => format!(
-                "只有 {eligible} 个站点符合示范点条件（验收检查自身合格），少于要评选的 {} 个",
-                self.wanted
-            ),
-            Lang::En => format!(
-                "only {eligible} sites are eligible (accepted on their own at acceptance), fewer than the {} demonstration sites wanted",
-                self.wanted
-            ),
-        })
-    }
 }
 
 #[cfg(test)]
@@ -774,7 +703,7 @@ mod tests {
         );
         let demo: Vec<&str> = r.demonstration().map(|p| p.entry.id()).collect();
         assert_eq!(demo, ["ok"]);
-        assert!(r.shortfall(Lang::Zh).unwrap().contains("只有 1 个"));
+        assert!(r.eligible() < r.wanted, "fewer eligible than wanted");
     }
 
     fn chosen_ids(r: &Ranking) -> Vec<&str> {
@@ -815,10 +744,9 @@ mod tests {
             ]
         );
         assert_eq!(chosen_ids(&r), ["ok"]);
-        let late = r.places().nth(1).unwrap();
         assert_eq!(
-            r.reason(late, Lang::Zh, "乡镇便民服务中心").unwrap(),
-            "检查日期晚于检查验收阶段（至 2020-06-18），不参加示范点评选"
+            r.choice().map(|c| c.inspected_by),
+            Some(jiff::civil::date(2020, 6, 18))
         );
         // Without a choice every inspection counts, as before.
         let entries: Entrants = r.places().map(|p| p.entry.clone()).collect();
@@ -832,12 +760,9 @@ mod tests {
         let phased = campaign_ending(Some(end));
         let before = Choice::of(&phased, None, jiff::civil::date(2020, 6, 17)).unwrap();
         assert!(before.provisional());
-        assert_eq!(
-            before.provisional_text(Lang::Zh).unwrap(),
-            "验收阶段尚未结束（至 2020-06-18），示范点为暂定"
-        );
+        assert_eq!(before.set_by, ChoiceSetBy::AcceptancePhase);
         let on = Choice::of(&phased, None, end).unwrap();
-        assert!(!on.provisional() && on.provisional_text(Lang::En).is_none());
+        assert!(!on.provisional());
         // No phases: the last inspection sets the day; nothing at all, no choice.
         let loose = campaign_ending(None);
         let last = Some(jiff::civil::date(2020, 6, 22));

@@ -69,7 +69,7 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         &mut out,
     )?;
     out.flush()?;
-    let shortfall = ranking.shortfall(args.lang);
+    let shortfall = crate::render::labels::shortfall(&ranking, args.lang);
     // The process ends here: a ranking of many sites is left to the operating system to
     // reclaim rather than freed string by string (one per site, allocated on the reading
     // threads, which glibc frees slowly from another thread).

@@ -1,6 +1,7 @@
 //! The words for what the core decides: every status, verdict and follow-up in Chinese and
 //! English, in one table, so that the core returns codes and the renderers word them.
 
+use crate::audit::rank::{Choice, ChoiceSetBy, Ineligible, Place, Ranking};
 use crate::audit::recheck::FollowUp;
 use crate::audit::{Outcome, Status, Verdict};
 use crate::lang::Lang;
@@ -65,4 +66,109 @@ pub fn waiver_note(outcome: &Outcome<'_>, lang: Lang) -> Option<String> {
             w.reason, w.approved_by, w.approved_on, w.expires
         ),
     })
+}
+
+/// Why a place cannot be a demonstration site, in words; `None` when it can.
+/// `demonstrated` names the kind of site the campaign demonstrates.
+pub fn ineligible(
+    ranking: &Ranking,
+    place: &Place,
+    lang: Lang,
+    demonstrated: &str,
+) -> Option<String> {
+    let by = ranking
+        .choice()
+        .map(|c| c.inspected_by.to_string())
+        .unwrap_or_default();
+    Some(match (place.ineligible?, lang) {
+        (Ineligible::ByWaiver, Lang::Zh) => "按豁免合格，不能作为示范点".to_owned(),
+        (Ineligible::ByWaiver, Lang::En) => {
+            "passes only by a waiver: not a model of the standard".to_owned()
+        }
+        (Ineligible::AfterAcceptance, Lang::Zh) => {
+            format!("检查日期晚于检查验收阶段（至 {by}），不参加示范点评选")
+        }
+        (Ineligible::AfterAcceptance, Lang::En) => format!(
+            "inspected after the acceptance phase (which ended {by}): not considered for demonstration"
+        ),
+        (Ineligible::NotAccepted, Lang::Zh) => "验收不合格，须先整改".to_owned(),
+        (Ineligible::NotAccepted, Lang::En) => "not accepted: must rectify first".to_owned(),
+        (Ineligible::NoVerdict, Lang::Zh) => "有强制项未记录，尚无验收结论".to_owned(),
+        (Ineligible::NoVerdict, Lang::En) => {
+            "a mandatory item is unrecorded: no verdict yet".to_owned()
+        }
+        (Ineligible::OtherKind, Lang::Zh) => format!("示范点只在{demonstrated}中评选"),
+        (Ineligible::OtherKind, Lang::En) => {
+            format!("demonstration sites are chosen among {demonstrated} sites only")
+        }
+    })
+}
+
+/// Why the choice of demonstration sites is provisional, in words; `None` when it is final.
+pub fn provisional_choice(choice: &Choice, lang: Lang) -> Option<String> {
+    let by = choice.inspected_by;
+    choice.provisional().then(|| match (choice.set_by, lang) {
+        (ChoiceSetBy::AcceptancePhase, Lang::Zh) => {
+            format!("验收阶段尚未结束（至 {by}），示范点为暂定")
+        }
+        (ChoiceSetBy::AcceptancePhase, Lang::En) => format!(
+            "the acceptance phase has not ended (it ends {by}): the demonstration sites are provisional"
+        ),
+        (ChoiceSetBy::LastInspection, Lang::Zh) => {
+            format!("检查尚未全部完成（最后一次检查在 {by}），示范点为暂定")
+        }
+        (ChoiceSetBy::LastInspection, Lang::En) => format!(
+            "not every site has been inspected yet (the last inspection is on {by}): the demonstration sites are provisional"
+        ),
+    })
+}
+
+/// Says plainly when fewer sites are eligible than demonstration sites are wanted.
+pub fn shortfall(ranking: &Ranking, lang: Lang) -> Option<String> {
+    let (eligible, wanted) = (ranking.eligible(), ranking.wanted);
+    (eligible < wanted).then(|| match lang {
+        Lang::Zh => format!(
+            "只有 {eligible} 个站点符合示范点条件（验收检查自身合格），少于要评选的 {wanted} 个"
+        ),
+        Lang::En => format!(
+            "only {eligible} sites are eligible (accepted on their own at acceptance), fewer than the {wanted} demonstration sites wanted"
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::campaign::{Campaign, Phase};
+    use jiff::civil::date;
+
+    fn phased() -> Campaign {
+        let mut c = Campaign::standalone();
+        c.phases.push(Phase {
+            key: "acceptance".to_owned(),
+            start: date(2020, 5, 28),
+            end: date(2020, 6, 18),
+        });
+        c
+    }
+
+    #[test]
+    fn the_choice_is_worded_with_its_day() {
+        let before = Choice::of(&phased(), None, date(2020, 6, 17)).unwrap();
+        assert_eq!(
+            provisional_choice(&before, Lang::Zh).unwrap(),
+            "验收阶段尚未结束（至 2020-06-18），示范点为暂定"
+        );
+        let on = Choice::of(&phased(), None, date(2020, 6, 18)).unwrap();
+        assert!(provisional_choice(&on, Lang::En).is_none());
+    }
+
+    #[test]
+    fn codes_have_words_in_both_languages() {
+        for v in [Verdict::Pass, Verdict::Rectify, Verdict::Incomplete] {
+            assert_ne!(v.label(Lang::Zh), v.label(Lang::En));
+        }
+        assert_eq!(FollowUp::ToRecord.label(Lang::Zh), "待补查");
+        assert_eq!(Status::Waived.label(Lang::En), "waived");
+    }
 }

@@ -126,7 +126,7 @@ const TABLE_ROWS: usize = 200;
 fn note(ranking: &Ranking, place: &Place, kind: &str, lang: Lang) -> String {
     match ranking.flag(place) {
         Some(flag) => flag_text(flag, lang),
-        None => ranking.reason(place, lang, kind).unwrap_or_default(),
+        None => super::labels::ineligible(ranking, place, lang, kind).unwrap_or_default(),
     }
 }
 
@@ -211,7 +211,10 @@ fn table(
             }
         ),
     }?;
-    if let Some(text) = ranking.choice().and_then(|c| c.provisional_text(lang)) {
+    if let Some(text) = ranking
+        .choice()
+        .and_then(|c| super::labels::provisional_choice(&c, lang))
+    {
         writeln!(out, "{}{text}", lang.pick("注意：", "Note: "))?;
     }
     for (place, flag) in ranking.flagged() {
@@ -260,7 +263,7 @@ impl ChoiceJson {
             inspected_by: choice.inspected_by.to_string(),
             set_by: choice.set_by,
             provisional: choice.provisional(),
-            text: choice.provisional_text(lang),
+            text: super::labels::provisional_choice(&choice, lang),
         }
     }
 }
@@ -328,7 +331,7 @@ fn json(
         demonstration: ranking.demonstration().map(|p| p.entry.id()).collect(),
         wanted: ranking.wanted,
         demonstrated_kind: &ranking.kind,
-        shortfall: ranking.shortfall(lang),
+        shortfall: super::labels::shortfall(ranking, lang),
         choice: ranking.choice().map(|c| ChoiceJson::of(c, lang)),
         flagged: ranking.flagged().map(|(p, _)| p.entry.id()).collect(),
         ranking: ranking
@@ -345,7 +348,7 @@ fn json(
                 verdict: p.entry.verdict.code(),
                 eligible: p.ineligible.is_none(),
                 demonstration: p.demonstration,
-                reason: ranking.reason(p, lang, kind),
+                reason: super::labels::ineligible(ranking, p, lang, kind),
                 flagged_at_recheck: ranking.flag(p).map(|f| f.rechecked_on.to_string()),
             })
             .collect(),
@@ -392,7 +395,7 @@ fn csv(
                 e.verdict.code().to_owned(),
                 p.ineligible.is_none().to_string(),
                 p.demonstration.to_string(),
-                ranking.reason(p, lang, kind).unwrap_or_default(),
+                super::labels::ineligible(ranking, p, lang, kind).unwrap_or_default(),
                 ranking
                     .flag(p)
                     .map(|f| f.rechecked_on.to_string())

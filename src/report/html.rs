@@ -460,7 +460,7 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
             escape(&crate::render::ranking::tie_text(&tie, lang))
         ));
     }
-    if let Some(shortfall) = report.ranking.shortfall(lang) {
+    if let Some(shortfall) = crate::render::labels::shortfall(&report.ranking, lang) {
         body.push_str(&format!(
             "<p class=\"warning\">{}</p>\n",
             escape(&shortfall)

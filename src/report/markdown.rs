@@ -284,7 +284,7 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
             md_escape(&crate::render::ranking::tie_text(&tie, lang))
         ));
     }
-    if let Some(shortfall) = report.ranking.shortfall(lang) {
+    if let Some(shortfall) = crate::render::labels::shortfall(&report.ranking, lang) {
         out.push_str(&format!("> {}\n\n", md_escape(&shortfall)));
     }
 

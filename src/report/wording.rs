@@ -192,7 +192,7 @@ pub fn choice_warnings(report: &Report<'_>) -> Vec<String> {
     let ranking = &report.ranking;
     ranking
         .choice()
-        .and_then(|c| c.provisional_text(lang))
+        .and_then(|c| crate::render::labels::provisional_choice(&c, lang))
         .map(|text| {
             let (note, stop) = (lang.pick("注意：", "Note: "), lang.pick("。", "."));
             format!("{note}{text}{stop}")

@@ -741,7 +741,7 @@ fn summary_sheet(
         sheet.text(row, 0, &line, Style::Value)?;
         row += 1;
     }
-    if let Some(shortfall) = report.ranking.shortfall(lang) {
+    if let Some(shortfall) = crate::render::labels::shortfall(&report.ranking, lang) {
         sheet.text(row, 0, &shortfall, Style::Value)?;
         row += 1;
     } else if report.ranking.wanted == 0 {
