@@ -43,48 +43,39 @@ fn score(n: &Value) -> String {
     n.as_f64().map(|f| f.to_string()).unwrap()
 }
 
+/// The score and verdict of each site of a JSON array of sites.
+fn judged(sites: &Value) -> Judged {
+    sites
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let id = s["id"].as_str().unwrap().to_owned();
+            (
+                id,
+                (
+                    score(&s["score"]),
+                    s["verdict"].as_str().unwrap().to_owned(),
+                ),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn every_command_gives_each_site_the_same_score_and_verdict() {
     let check: Value = serde_json::from_str(&stdout(&[
         "check", EXAMPLE, "--as-of", AS_OF, "--format", "json",
     ]))
     .unwrap();
-    let from_check: Judged = check["sites"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            let id = s["id"].as_str().unwrap().to_owned();
-            (
-                id,
-                (
-                    score(&s["score"]),
-                    s["verdict"].as_str().unwrap().to_owned(),
-                ),
-            )
-        })
-        .collect();
+    let from_check = judged(&check["sites"]);
     assert_eq!(from_check.len(), 24);
 
     let rank: Value = serde_json::from_str(&stdout(&[
         "rank", EXAMPLE, "--as-of", AS_OF, "--format", "json",
     ]))
     .unwrap();
-    let from_rank: Judged = rank["ranking"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            let id = s["id"].as_str().unwrap().to_owned();
-            (
-                id,
-                (
-                    score(&s["score"]),
-                    s["verdict"].as_str().unwrap().to_owned(),
-                ),
-            )
-        })
-        .collect();
+    let from_rank = judged(&rank["ranking"]);
     assert_eq!(from_rank, from_check, "rank");
 
     // recheck: the verdict at inspection of every site it follows up.

@@ -226,40 +226,34 @@ pub fn follow_up<'r, 'a>(
                     fixed_on.get_or_insert(day);
                 }
             }
-            let Some((found_on, due)) = found else {
+            match found {
                 // Ruling 14: an item not recorded is told to be recorded, with no deadline.
-                if old.status == Status::Unrecorded
-                    && old.item.severity == crate::checklist::Severity::Mandatory
+                None if old.status == Status::Unrecorded
+                    && old.item.severity == crate::checklist::Severity::Mandatory =>
                 {
                     let status = if observed.iter().any(|(_, now)| passing(now)) {
                         FollowUp::Recorded
                     } else {
                         FollowUp::ToRecord
                     };
-                    items.push(ItemFollowUp {
-                        item: old.item,
-                        status,
-                        before: old,
-                        after: last.map(|(_, o)| o),
-                        rechecked_on: last.map(|(day, _)| day),
-                        found_on: None,
-                        due: None,
-                    });
+                    (status, None, None)
                 }
-                continue;
-            };
-            let in_time = |day: Date| due.is_none_or(|d| day <= d.value());
-            let last_day = last.map_or(found_on, |(day, _)| day);
-            let status = match fixed_on {
-                Some(day) if waived_on(day) || in_time(day) => FollowUp::Fixed,
-                Some(_) => FollowUp::Overdue,
-                None if waived_on(as_of) => FollowUp::Waived,
-                None if last_day == found_on && in_time(as_of) => FollowUp::New,
-                None if last_day != found_on && in_time(last_day) => FollowUp::StillFailing,
-                None => FollowUp::Overdue,
-            };
-            let due = if waived_on(as_of) { None } else { due };
-            (status, Some(found_on), due)
+                None => continue,
+                Some((found_on, due)) => {
+                    let in_time = |day: Date| due.is_none_or(|d| day <= d.value());
+                    let last_day = last.map_or(found_on, |(day, _)| day);
+                    let status = match fixed_on {
+                        Some(day) if waived_on(day) || in_time(day) => FollowUp::Fixed,
+                        Some(_) => FollowUp::Overdue,
+                        None if waived_on(as_of) => FollowUp::Waived,
+                        None if last_day == found_on && in_time(as_of) => FollowUp::New,
+                        None if last_day != found_on && in_time(last_day) => FollowUp::StillFailing,
+                        None => FollowUp::Overdue,
+                    };
+                    let due = if waived_on(as_of) { None } else { due };
+                    (status, Some(found_on), due)
+                }
+            }
         };
         items.push(ItemFollowUp {
             item: old.item,
