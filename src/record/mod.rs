@@ -183,6 +183,20 @@ impl Record {
     }
 }
 
+/// Why a record of site kind `kind` cannot be read: no checklist of the run judges it.
+/// Every reader says it in these words, naming the kinds the run has.
+pub fn no_checklist(kind: &str, checklists: &[crate::checklist::Checklist]) -> String {
+    let known = checklists
+        .iter()
+        .map(|c| c.site_kind.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    crate::tr!(
+        "没有站点类型“{kind}”的清单：本次运行的清单适用于 {known}",
+        "no checklist for site kind \"{kind}\": this run has checklists for {known}"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -614,13 +614,7 @@ impl Wide {
                     row: row_number,
                     column: Some(col),
                     header: Some("kind".to_owned()),
-                    message: {
-                        let known = kinds(checklists);
-                        crate::tr!(
-                            "没有站点类型“{kind}”的清单：本次运行的清单适用于 {known}",
-                            "no checklist for site kind \"{kind}\": this run has checklists for {known}"
-                        )
-                    },
+                    message: super::no_checklist(&kind, checklists),
                 }
             })?;
         let mut observations: BTreeMap<String, Observation> = BTreeMap::new();
@@ -729,14 +723,6 @@ fn canonical<'r>(kind: &Kind, text: &'r str) -> Option<Quick<'r>> {
             (plain(text) && !value::is_not_applicable(text)).then_some(Quick::Text(text))
         }
     }
-}
-
-fn kinds(checklists: &[Checklist]) -> String {
-    checklists
-        .iter()
-        .map(|c| c.site_kind.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn classify(name: &str, checklists: &[Checklist]) -> Result<Column, String> {
@@ -1155,13 +1141,7 @@ impl Long {
                     row: site.first_row,
                     column: value_col,
                     header: Some("kind".into()),
-                    message: {
-                        let known = kinds(checklists);
-                        crate::tr!(
-                            "没有站点类型“{kind}”的清单：本次运行的清单适用于 {known}",
-                            "no checklist for site kind \"{kind}\": this run has checklists for {known}"
-                        )
-                    },
+                    message: super::no_checklist(&kind, checklists),
                 })?;
             let mut observations = BTreeMap::new();
             for (item_id, value, note, evidence, row) in site.items {

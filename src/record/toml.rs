@@ -161,15 +161,7 @@ pub fn read(text: &str, origin: &str, checklists: &[Checklist]) -> Result<Record
             .iter()
             .find(|c| c.site_kind == k.get_ref().trim());
         if found.is_none() && !k.get_ref().is_empty() {
-            let known: Vec<&str> = checklists.iter().map(|c| c.site_kind.as_str()).collect();
-            let (kind, known) = (k.get_ref(), known.join(", "));
-            fields.report(
-                k.span(),
-                crate::tr!(
-                    "没有站点类型“{kind}”的清单：本次运行的清单适用于 {known}",
-                    "no checklist for site kind \"{kind}\": this run has checklists for {known}"
-                ),
-            );
+            fields.report(k.span(), super::no_checklist(k.get_ref(), checklists));
         }
         found
     });
