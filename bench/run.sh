@@ -5,7 +5,11 @@
 # after the other, and each command's fastest run is kept, because a shared virtual
 # machine's timings drift by tens of percent from minute to minute.
 #
-#   bench/run.sh [SITES] [KIND]        # defaults: 600000 mixed
+#   bench/run.sh [SITES] [KIND] [SHAPE]   # defaults: 600000 mixed plain
+#
+# SHAPE is how the same rows are saved, as the real exporters save them: plain (yanshou's
+# own CSV), quoted (every cell quoted, as KoboToolbox exports), gbk (GB18030, as Excel and
+# WPS save "CSV" on Chinese Windows), crlf (CRLF line ends). xsv counts the same file.
 #
 # Needs: the Rust toolchain, /usr/bin/time (GNU time), and xsv (installed with
 # `cargo install xsv` into bench/.tools if it is not on PATH).
@@ -13,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SITES=${1:-600000}
 KIND=${2:-mixed}
+SHAPE=${3:-plain}
 RUNS=${RUNS:-5}
 WORK=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$WORK"
@@ -36,6 +41,18 @@ DATA="$WORK/sites-$SITES-$KIND.csv"
 if [ ! -f "$DATA" ]; then
   "$BIN" generate --sites "$SITES" --seed 42 --kind "$KIND" --out "$DATA"
 fi
+if [ "$SHAPE" != plain ]; then
+  SHAPED="$WORK/sites-$SITES-$KIND-$SHAPE.csv"
+  if [ ! -f "$SHAPED" ]; then
+    case $SHAPE in
+      quoted) "$XSV" fmt --quote-always "$DATA" > "$SHAPED" ;;
+      crlf) "$XSV" fmt --crlf "$DATA" > "$SHAPED" ;;
+      gbk) iconv -f UTF-8 -t GB18030 "$DATA" > "$SHAPED" ;;
+      *) echo "bench: unknown shape $SHAPE (plain, quoted, gbk, crlf)" >&2; exit 2 ;;
+    esac
+  fi
+  DATA=$SHAPED
+fi
 
 # wall seconds and peak KiB of one run of a command, output discarded
 once() {
@@ -46,7 +63,7 @@ once() {
   echo "$wall $mem"
 }
 
-echo "file: $DATA ($(du -h "$DATA" | cut -f1), $SITES sites, $KIND); best of $RUNS rounds"
+echo "file: $DATA ($(du -h "$DATA" | cut -f1), $SITES sites, $KIND, $SHAPE); best of $RUNS rounds"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 LABELS=("xsv count" "yanshou check --format csv" "yanshou check --format json" "yanshou rank --top 2")
 command_of() {
