@@ -68,7 +68,7 @@ pub enum Command {
     Deadline(DeadlineArgs),
     /// Follow up rectifications: what was fixed, what still fails, what is overdue.
     #[command(
-        after_help = "Re-inspection records are kept in the campaign's rechecks/ folder (or given with --followup),\nwaivers in its waivers.toml.\nCSV: one row per followed-up item (fixed, still failing, overdue, pending, new or waived) of each followed-up site;\na site re-inspected with nothing left to follow up has no row. JSON and CSV are documented in docs/output/recheck.md.\nExit codes: 0 every followed-up site now passes; 1 some do not (still failing, overdue, new failure or incomplete); 2 bad input or usage.\nExamples:\n  yanshou recheck examples/puyang-2020\n  yanshou recheck examples/puyang-2020 --as-of 2020-07-15 --format json"
+        after_help = "Re-inspection records are kept in the campaign's rechecks/ folder (or given with --followup),\none file per re-inspection (a site may have several), waivers in its waivers.toml.\nCSV: one row per followed-up item (fixed, still failing, overdue, pending, new, waived, to record or recorded) of each followed-up site;\na site re-inspected with nothing left to follow up has one row with the item columns empty. JSON and CSV are documented in docs/output/recheck.md.\nExit codes: 0 every followed-up site now passes; 1 some do not (still failing, overdue, new failure or incomplete); 2 bad input or usage.\nExamples:\n  yanshou recheck examples/puyang-2020\n  yanshou recheck examples/puyang-2020 --as-of 2020-07-15 --format json"
     )]
     Recheck(RecheckArgs),
     /// Rank sites and name the demonstration sites (clause 4.2).
