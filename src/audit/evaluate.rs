@@ -134,6 +134,12 @@ impl Outcome<'_> {
         self.status == Status::Fail && self.item.severity == Severity::Mandatory
     }
 
+    /// Whether a mandatory requirement failed, waived or not: what a waiver is granted for
+    /// and what a follow-up follows.
+    pub fn failed_mandatory(&self) -> bool {
+        self.needs_rectification() || self.status == Status::Waived
+    }
+
     /// The inspector's note, if any.
     pub fn note(&self) -> Option<&str> {
         self.observation.and_then(|o| o.note.as_deref())

@@ -141,16 +141,6 @@ pub fn follow_ups<'r, 'a>(
         .collect()
 }
 
-/// Whether an item is one the site had to do something about at inspection.
-fn followed(o: &Outcome<'_>) -> bool {
-    o.needs_rectification() || o.status == Status::Waived
-}
-
-/// Whether an outcome is a failure the site must rectify (a waiver covering it or not).
-fn failing(o: &Outcome<'_>) -> bool {
-    o.needs_rectification() || o.status == Status::Waived
-}
-
 fn passing(o: &Outcome<'_>) -> bool {
     matches!(o.status, Status::Pass | Status::NotApplicable)
 }
@@ -180,10 +170,10 @@ pub fn follow_up<'r, 'a>(
         let waiver = waivers
             .iter()
             .find(|w| w.site == before.record.id && w.item == *id && w.approved_on <= as_of)
-            .filter(|_| followed(old));
+            .filter(|_| old.failed_mandatory());
         let waived_on = |day: Date| waiver.is_some_and(|w| w.applies_on(day));
         let last = observed.last().copied();
-        let (status, found_on, due) = if followed(old) {
+        let (status, found_on, due) = if old.failed_mandatory() {
             let due = if waived_on(as_of) {
                 None
             } else {
@@ -217,7 +207,7 @@ pub fn follow_up<'r, 'a>(
             let mut found: Option<(Date, Option<super::Deadline>)> = None;
             let mut fixed_on: Option<Date> = None;
             for &(day, now) in &observed {
-                if failing(now) {
+                if now.failed_mandatory() {
                     if found.is_none() || fixed_on.is_some() {
                         found = Some((day, dues.after(day)));
                         fixed_on = None;

@@ -267,7 +267,7 @@ fn waive_and_warn<'a>(
         .filter(|w| w.site == site.record.id && w.approved_on <= as_of)
     {
         if let Some(o) = site.outcomes.iter().find(|o| o.item.id == w.item)
-            && !matches!(o.status, audit::Status::Fail | audit::Status::Waived)
+            && !o.failed_mandatory()
         {
             let label = plan.waivers_label();
             let (line, item, state) = (w.line, &w.item, o.status.label(lang));
@@ -336,10 +336,9 @@ fn judge_rechecks<'a>(
         let granted = plan.waivers.iter().filter(|w| {
             befores.iter().any(|b| {
                 b.record.id == w.site
-                    && b.outcomes.iter().any(|o| {
-                        o.item.id == w.item
-                            && matches!(o.status, audit::Status::Fail | audit::Status::Waived)
-                    })
+                    && b.outcomes
+                        .iter()
+                        .any(|o| o.item.id == w.item && o.failed_mandatory())
             })
         });
         let _ = audit::apply_waivers(&mut site, granted, as_of);
@@ -382,51 +381,46 @@ fn warn_rechecks(
     lang: Lang,
 ) {
     let stderr = &mut std::io::stderr().lock();
+    let mut say = |zh: String, en: String| {
+        let _ = match lang {
+            Lang::Zh => writeln!(stderr, "注意：{zh}"),
+            Lang::En => writeln!(stderr, "warning: {en}"),
+        };
+    };
     for r in rechecks {
         let Some(first) = inspections.iter().find(|i| i.id == r.id) else {
             continue;
         };
-        let (origin, on) = (&r.origin, r.inspected_on);
+        let (origin, on, was, id) = (&r.origin, r.inspected_on, first.inspected_on, &r.id);
         if calendar.is_working_day(on).is_ok_and(|working| !working) {
-            let _ = match lang {
-                Lang::Zh => writeln!(
-                    stderr,
-                    "注意：{origin}：复查日期 {on} 不是工作日：请核对日期"
+            say(
+                format!("{origin}：复查日期 {on} 不是工作日：请核对日期"),
+                format!(
+                    "{origin}: re-inspected on {on}, which is not a working day: check the date"
                 ),
-                Lang::En => writeln!(
-                    stderr,
-                    "warning: {origin}: re-inspected on {on}, which is not a working day: check the date"
-                ),
-            };
+            );
         }
-        let was = first.inspected_on;
         if was
             .checked_add(jiff::Span::new().years(1))
             .is_ok_and(|a_year_on| on >= a_year_on)
         {
-            let _ = match lang {
-                Lang::Zh => writeln!(
-                    stderr,
-                    "注意：{origin}：复查日期 {on} 在检查日期 {was} 一年以后：请核对年份"
+            say(
+                format!("{origin}：复查日期 {on} 在检查日期 {was} 一年以后：请核对年份"),
+                format!(
+                    "{origin}: re-inspected on {on}, a year or more after the inspection on {was}: check the year"
                 ),
-                Lang::En => writeln!(
-                    stderr,
-                    "warning: {origin}: re-inspected on {on}, a year or more after the inspection on {was}: check the year"
-                ),
-            };
+            );
         }
         if r.township != first.township {
-            let (says, then, id) = (&r.township, &first.township, &r.id);
-            let _ = match lang {
-                Lang::Zh => writeln!(
-                    stderr,
-                    "注意：{origin}：复查记录的乡镇是“{says}”，站点 {id} 检查时是“{then}”：请核对站点编号"
+            let (says, then) = (&r.township, &first.township);
+            say(
+                format!(
+                    "{origin}：复查记录的乡镇是“{says}”，站点 {id} 检查时是“{then}”：请核对站点编号"
                 ),
-                Lang::En => writeln!(
-                    stderr,
-                    "warning: {origin}: the re-inspection says township \"{says}\", but site {id} was inspected as \"{then}\": check the site id"
+                format!(
+                    "{origin}: the re-inspection says township \"{says}\", but site {id} was inspected as \"{then}\": check the site id"
                 ),
-            };
+            );
         }
     }
 }

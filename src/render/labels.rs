@@ -5,6 +5,7 @@ use crate::audit::rank::{Choice, ChoiceSetBy, Ineligible, Place, Ranking};
 use crate::audit::recheck::FollowUp;
 use crate::audit::{Outcome, Status, Verdict};
 use crate::lang::Lang;
+use crate::record::waiver::Waiver;
 
 /// What a code of the core is called in a language.
 pub trait Label {
@@ -55,17 +56,22 @@ impl Label for FollowUp {
 /// The waiver of a waived item in words: why, who approved it and until when; `None` for
 /// an item no waiver covers.
 pub fn waiver_note(outcome: &Outcome<'_>, lang: Lang) -> Option<String> {
-    let w = outcome.waiver?;
-    Some(match lang {
+    let head = lang.pick("豁免", "waived");
+    Some(waiver_in_words(head, outcome.waiver?, lang))
+}
+
+/// A waiver in words after `head` (豁免, 豁免已失效 …): why, who approved it and until when.
+pub fn waiver_in_words(head: &str, w: &Waiver, lang: Lang) -> String {
+    match lang {
         Lang::Zh => format!(
-            "豁免：{}（{} 于 {} 批准，{} 起失效）",
+            "{head}：{}（{} 于 {} 批准，{} 起失效）",
             w.reason, w.approved_by, w.approved_on, w.expires
         ),
         Lang::En => format!(
-            "waived: {} (approved by {} on {}, expires {})",
+            "{head}: {} (approved by {} on {}, expires {})",
             w.reason, w.approved_by, w.approved_on, w.expires
         ),
-    })
+    }
 }
 
 /// Why a place cannot be a demonstration site, in words; `None` when it can.

@@ -47,8 +47,11 @@ pub trait Renderer: Send + Sync {
     fn begin(&mut self, run: &Run<'_>, out: &mut dyn Write) -> io::Result<()>;
     /// An empty part, with room for about `bytes` of output.
     fn part(&self, bytes: usize) -> Self::Part;
-    /// How many bytes of output `part` holds, for the room of the next parts.
-    fn written(part: &Self::Part) -> usize;
+    /// How many bytes of output `part` holds, for the room of the next parts (none for a
+    /// format that collects rather than writes).
+    fn written(_part: &Self::Part) -> usize {
+        0
+    }
     /// Writes (or collects) one site into `part`.
     fn site(&self, run: &Run<'_>, site: &SiteResult<'_>, part: &mut Self::Part) -> io::Result<()>;
     /// Takes in a part, in order.

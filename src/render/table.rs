@@ -255,10 +255,6 @@ impl Renderer for Table {
         TablePart::default()
     }
 
-    fn written(_part: &TablePart) -> usize {
-        0
-    }
-
     fn site(&self, _run: &Run<'_>, site: &SiteResult<'_>, part: &mut TablePart) -> io::Result<()> {
         part.rows.push(summary_row(site, self.lang));
         if site.findings().next().is_some() {

@@ -277,7 +277,6 @@ impl<'a> Report<'a> {
             .notice_prefix
             .as_deref()
             .unwrap_or("验收整改");
-        let failing = |o: &Outcome<'_>| o.needs_rectification() || o.status == Status::Waived;
         let mut notices = Vec::new();
         for site in &self.sites {
             let id = &site.record.id;
@@ -286,7 +285,7 @@ impl<'a> Report<'a> {
             let failed_at_inspection = |item: &str| {
                 site.outcomes
                     .iter()
-                    .any(|o| o.item.id == item && failing(o))
+                    .any(|o| o.item.id == item && o.failed_mandatory())
             };
             let waived_on = |item: &str, day: Date| {
                 failed_at_inspection(item)
@@ -321,7 +320,7 @@ impl<'a> Report<'a> {
                 site.record.inspectors.join(self.lang.list_separator()),
                 site.outcomes
                     .iter()
-                    .filter(|o| failing(o) && !waived_on(&o.item.id, on))
+                    .filter(|o| o.failed_mandatory() && !waived_on(&o.item.id, on))
                     .collect(),
             );
             let own: Vec<&Reinspection<'a>> = self
@@ -339,8 +338,8 @@ impl<'a> Report<'a> {
                     .zip(previous.outcomes.iter())
                     .filter(|(now, then)| {
                         r.looked_at.contains(&now.item.id)
-                            && failing(now)
-                            && !failing(then)
+                            && now.failed_mandatory()
+                            && !then.failed_mandatory()
                             && !waived_on(&now.item.id, day)
                     })
                     .map(|(now, _)| now)
@@ -362,7 +361,7 @@ impl<'a> Report<'a> {
                     .find(|r| r.day() <= w.expires && r.looked_at.contains(&w.item))
                     .map_or(site, |r| &r.site);
                 if let Some(o) = state.outcomes.iter().find(|o| o.item.id == w.item)
-                    && failing(o)
+                    && o.failed_mandatory()
                 {
                     lapses.entry(w.expires).or_default().push(o);
                 }
@@ -427,9 +426,9 @@ impl<'a> Report<'a> {
             .map(|w| {
                 let failed = self.sites.iter().any(|s| {
                     s.record.id == w.site
-                        && s.outcomes.iter().any(|o| {
-                            o.item.id == w.item && matches!(o.status, Status::Fail | Status::Waived)
-                        })
+                        && s.outcomes
+                            .iter()
+                            .any(|o| o.item.id == w.item && o.failed_mandatory())
                 });
                 let state = if !failed && w.approved_on <= self.as_of {
                     WaiverState::Unused

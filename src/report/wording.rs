@@ -775,16 +775,7 @@ pub fn follow_up_waiver(
         WaiverState::Active => lang.pick("豁免", "waived"),
         WaiverState::Unused => lang.pick("豁免不起作用", "waiver does nothing"),
     };
-    Some(match lang {
-        Lang::Zh => format!(
-            "{head}：{}（{} 于 {} 批准，{} 起失效）",
-            w.reason, w.approved_by, w.approved_on, w.expires
-        ),
-        Lang::En => format!(
-            "{head}: {} (approved by {} on {}, expires {})",
-            w.reason, w.approved_by, w.approved_on, w.expires
-        ),
-    })
+    Some(crate::render::labels::waiver_in_words(head, w, lang))
 }
 
 /// "复查日期", "结论（检查时 → 现在）": a followed-up site's facts, as (label, value).
