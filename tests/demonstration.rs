@@ -72,22 +72,6 @@ fn row<'a>(doc: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{id} is not ranked"))
 }
 
-/// A copy of the example campaign in a scratch folder, to add records to.
-fn copy_example(name: &str) -> Scratch {
-    let dir = Scratch::new("demonstration", name);
-    for sub in ["sites", "rechecks"] {
-        fs::create_dir_all(dir.join(sub)).unwrap();
-        for entry in fs::read_dir(format!("{EXAMPLE}/{sub}")).unwrap() {
-            let entry = entry.unwrap();
-            fs::copy(entry.path(), dir.join(sub).join(entry.file_name())).unwrap();
-        }
-    }
-    for file in ["campaign.toml", "waivers.toml"] {
-        fs::copy(format!("{EXAMPLE}/{file}"), dir.join(file)).unwrap();
-    }
-    dir
-}
-
 /// Rewrites `file` under `dir`, replacing `from` (which must be there) by `to`.
 fn edit(dir: &Path, file: &str, from: &str, to: &str) {
     let path = dir.join(file);
@@ -99,7 +83,7 @@ fn edit(dir: &Path, file: &str, from: &str, to: &str) {
 /// The scenario: a waiver of 郎中乡's failed `disclosure.guide`, approved on 06-20,
 /// after the acceptance phase, lapsing at the end of the year.
 fn with_langzhong_waiver(name: &str) -> Scratch {
-    let dir = copy_example(name);
+    let dir = common::example_campaign("demonstration", name);
     let mut waivers = fs::read_to_string(dir.join("waivers.toml")).unwrap();
     waivers.push_str(
         "\n[[waivers]]\nsite = \"langzhong\"\nitem = \"disclosure.guide\"\nreason = \"办事指南重印中\"\napproved_by = \"县政务服务和大数据管理局 王建军\"\napproved_on = 2020-06-20\nexpires = 2020-12-31\n",
@@ -111,7 +95,7 @@ fn with_langzhong_waiver(name: &str) -> Scratch {
 /// A re-inspection of 城关镇 (a demonstration site) on 2020-07-06 that finds its sign
 /// renamed: a mandatory item fails.
 fn with_failed_recheck_of_chengguan(name: &str) -> Scratch {
-    let dir = copy_example(name);
+    let dir = common::example_campaign("demonstration", name);
     fs::write(
         dir.join("rechecks/chengguan.toml"),
         "id = \"chengguan\"\nname = \"城关镇便民服务中心\"\nkind = \"township\"\ntownship = \"城关镇\"\ninspected_on = 2020-07-06\ninspectors = [\"陈立新\"]\n\n[observations]\nsign.name = { value = \"城关镇政务服务中心\", note = \"门头标牌被更换\" }\n",
@@ -195,7 +179,7 @@ fn a_waiver_approved_after_acceptance_does_not_make_a_demonstration_site() {
 #[test]
 fn an_inspection_after_the_acceptance_phase_does_not_move_the_choice() {
     // 城关镇, the best centre, inspected only on 06-22, after the phase ended on 06-18.
-    let dir = copy_example("late-chengguan");
+    let dir = common::example_campaign("demonstration", "late-chengguan");
     edit(
         &dir,
         "sites/chengguan.toml",
@@ -252,7 +236,7 @@ fn before_the_end_of_acceptance_the_choice_is_provisional() {
 
 #[test]
 fn without_phases_the_choice_is_final_from_the_last_inspection() {
-    let dir = copy_example("no-phases");
+    let dir = common::example_campaign("demonstration", "no-phases");
     let campaign = fs::read_to_string(dir.join("campaign.toml")).unwrap();
     let cut = campaign.find("[phases]").unwrap();
     fs::write(dir.join("campaign.toml"), &campaign[..cut]).unwrap();
@@ -313,7 +297,7 @@ fn a_demonstration_site_failing_a_re_inspection_is_flagged_not_replaced() {
 
 #[test]
 fn a_demonstration_site_passing_its_re_inspection_is_not_flagged() {
-    let dir = copy_example("passed-recheck");
+    let dir = common::example_campaign("demonstration", "passed-recheck");
     fs::write(
         dir.join("rechecks/bagongqiao.toml"),
         "id = \"bagongqiao\"\nname = \"八公桥镇便民服务中心\"\nkind = \"township\"\ntownship = \"八公桥镇\"\ninspected_on = 2020-07-06\ninspectors = [\"陈立新\"]\n\n[observations]\nsign.name = \"八公桥镇便民服务中心\"\n",
