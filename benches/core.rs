@@ -4,7 +4,6 @@
 use csv::StringRecord;
 use yanshou::audit::evaluate;
 use yanshou::checklist::{Checklist, builtin};
-use yanshou::lang::Lang;
 use yanshou::record::table::Wide;
 use yanshou::record::write::wide_header;
 use yanshou::synth::{Rng, site_row};
@@ -52,7 +51,7 @@ fn evaluate_one_site(bencher: divan::Bencher) {
     let mut i = 0;
     bencher.bench_local(|| {
         i = (i + 1) % records.len();
-        evaluate(&checklists[0], &records[i], Lang::Zh).score
+        evaluate(&checklists[0], &records[i]).score
     });
 }
 
@@ -83,6 +82,6 @@ fn evaluate_one_site_regex_sign(bencher: divan::Bencher) {
     let mut i = 0;
     bencher.bench_local(|| {
         i = (i + 1) % records.len();
-        evaluate(&checklists[0], &records[i], Lang::Zh).score
+        evaluate(&checklists[0], &records[i]).score
     });
 }

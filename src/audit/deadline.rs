@@ -66,7 +66,7 @@ pub fn date_site(
     calendar: &Calendar,
     working_days: u32,
 ) -> Result<(), Box<DatingError>> {
-    if site.verdict == Verdict::Pass || !site.outcomes.iter().any(|o| o.needs_rectification()) {
+    if site.verdict == Verdict::Pass || !site.findings.iter().any(|o| o.needs_rectification()) {
         site.due = None;
         return Ok(());
     }

@@ -3,9 +3,8 @@
 use serde::Serialize;
 
 use super::score::{Score, Verdict};
-use crate::checklist::kinds::{Facts, Judgement};
+use crate::checklist::kinds::{Facts, Judgement, Undetermined};
 use crate::checklist::{Checklist, GradeBand, Item, Severity, Value};
-use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::waiver::Waiver;
 use crate::record::{Entry, Observation, Record};
@@ -45,6 +44,9 @@ impl Status {
 pub struct Outcome<'a> {
     /// The item judged.
     pub item: &'a Item,
+    /// The record it was judged from: the site's fields and other items' values, which
+    /// say what the item expects at this site.
+    pub record: &'a Record,
     /// What happened.
     pub status: Status,
     /// Points earned.
@@ -57,10 +59,8 @@ pub struct Outcome<'a> {
     pub value: Option<&'a Value>,
     /// The whole observation (note, evidence, N/A reason), if any.
     pub observation: Option<&'a Observation>,
-    /// What the item expects at this site ("≥ 60 m²", "柳屯镇便民服务中心").
-    pub expected: String,
     /// Why a recorded item could still not be judged.
-    pub undetermined: Option<String>,
+    pub undetermined: Option<Undetermined>,
     /// The waiver that applies to this failed item, when it is waived.
     pub waiver: Option<&'a Waiver>,
     /// The record marks the item not applicable, which its checklist does not allow
@@ -72,63 +72,6 @@ pub struct Outcome<'a> {
 }
 
 impl Outcome<'_> {
-    /// The recorded value as a reader sees it, or empty.
-    pub fn observed(&self, lang: Lang) -> String {
-        match (self.value, self.observation.map(|o| &o.entry)) {
-            (Some(v), _) if !self.unrecognised.is_empty() => {
-                format!(
-                    "{}{}",
-                    self.item.kind.show(v, lang),
-                    self.unrecognised_note(lang)
-                )
-            }
-            (Some(v), _) => self.item.kind.show(v, lang),
-            (None, Some(Entry::NotApplicable(reason))) if self.not_applicable_refused => match lang
-            {
-                Lang::Zh => format!(
-                    "不适用：{reason}（不认可：本项不得记为不适用，只能由县里批准豁免，记入 waivers.toml）"
-                ),
-                Lang::En => format!(
-                    "not applicable: {reason} (not accepted: an inspector may not mark this item not applicable; only a county waiver in waivers.toml excuses it)"
-                ),
-            },
-            (None, Some(Entry::NotApplicable(reason))) => {
-                format!("{}{reason}", lang.pick("不适用：", "not applicable: "))
-            }
-            _ => String::new(),
-        }
-    }
-
-    /// The answers that name no member, as a failed item shows them: one close to a
-    /// missing member is a likely misspelling ("未识别：“人设局”（是不是“人社局”？）"); any
-    /// other is something else the site has, allowed and not counted (等 closes nothing,
-    /// ruling 3: "另有（清单未列）：税务局").
-    fn unrecognised_note(&self, lang: Lang) -> String {
-        let mut near = Vec::new();
-        let mut other = Vec::new();
-        for (answer, member) in &self.unrecognised {
-            match (member, lang) {
-                (Some(m), Lang::Zh) => near.push(format!("“{answer}”（是不是“{m}”？）")),
-                (Some(m), Lang::En) => near.push(format!("\"{answer}\" (did you mean \"{m}\"?)")),
-                (None, _) => other.push(answer.as_str()),
-            }
-        }
-        let mut note = String::new();
-        if !near.is_empty() {
-            note.push_str(&match lang {
-                Lang::Zh => format!("（未识别，不计入：{}）", near.join("、")),
-                Lang::En => format!(" (not recognised, not counted: {})", near.join(", ")),
-            });
-        }
-        if !other.is_empty() {
-            note.push_str(&match lang {
-                Lang::Zh => format!("（另有，清单未列：{}）", other.join("、")),
-                Lang::En => format!(" (also present, not on the list: {})", other.join(", ")),
-            });
-        }
-        note
-    }
-
     /// Whether this outcome is a rectification item: a failed mandatory requirement.
     pub fn needs_rectification(&self) -> bool {
         self.status == Status::Fail && self.item.severity == Severity::Mandatory
@@ -151,47 +94,6 @@ impl Outcome<'_> {
     }
 }
 
-/// The outcomes of a site: its own, or shared with every site that passed at a glance
-/// ([`AllPassed`]). Read as a slice; [`Outcomes::to_mut`] makes them the site's own.
-#[derive(Clone, Debug)]
-pub enum Outcomes<'a> {
-    /// Outcomes judged for this site.
-    Own(Vec<Outcome<'a>>),
-    /// Outcomes shared with other sites.
-    Shared(&'a [Outcome<'a>]),
-}
-
-impl<'a> Outcomes<'a> {
-    /// The outcomes, copied first if they were shared (a waiver is about to change one).
-    pub fn to_mut(&mut self) -> &mut Vec<Outcome<'a>> {
-        if let Outcomes::Shared(shared) = *self {
-            *self = Outcomes::Own(shared.to_vec());
-        }
-        match self {
-            Outcomes::Own(own) => own,
-            Outcomes::Shared(_) => unreachable!("made the site's own just above"),
-        }
-    }
-}
-
-impl<'a> std::ops::Deref for Outcomes<'a> {
-    type Target = [Outcome<'a>];
-    fn deref(&self) -> &[Outcome<'a>] {
-        match self {
-            Outcomes::Own(own) => own,
-            Outcomes::Shared(shared) => shared,
-        }
-    }
-}
-
-impl<'s, 'a> IntoIterator for &'s Outcomes<'a> {
-    type Item = &'s Outcome<'a>;
-    type IntoIter = std::slice::Iter<'s, Outcome<'a>>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
-
 /// Everything decided about one site.
 #[derive(Clone, Debug)]
 pub struct SiteResult<'a> {
@@ -199,9 +101,10 @@ pub struct SiteResult<'a> {
     pub record: &'a Record,
     /// The checklist it was judged against.
     pub checklist: &'a Checklist,
-    /// One outcome per checklist item, in checklist order; shared by every site that
-    /// passed at a glance ([`AllPassed`]), copied only if a waiver changes one.
-    pub outcomes: Outcomes<'a>,
+    /// The outcomes of the items that did not pass, in checklist order: what `check`
+    /// lists and what scores, verdicts and follow-ups are made of. Every other item
+    /// passed; [`SiteResult::outcomes`] gives all of them, for reports that show each.
+    pub findings: Vec<Outcome<'a>>,
     /// The score and how it was made up.
     pub score: Score,
     /// The grade band of the score, for sites that passed.
@@ -213,28 +116,46 @@ pub struct SiteResult<'a> {
 }
 
 impl<'a> SiteResult<'a> {
-    /// The outcomes worth reporting: everything that did not simply pass.
-    pub fn findings(&self) -> impl Iterator<Item = &Outcome<'a>> {
-        self.outcomes.iter().filter(|o| o.status != Status::Pass)
+    /// One outcome per checklist item, in checklist order: the findings, and a pass for
+    /// every other item (with its value, where the reader kept it).
+    pub fn outcomes(&self) -> Vec<Outcome<'a>> {
+        let mut findings = self.findings.iter().peekable();
+        self.checklist
+            .items
+            .iter()
+            .map(
+                |item| match findings.next_if(|o| std::ptr::eq(o.item, item)) {
+                    Some(finding) => finding.clone(),
+                    None => Outcome::passed(item, self.record),
+                },
+            )
+            .collect()
+    }
+
+    /// The outcome of the item `id`, if the checklist has it.
+    pub fn outcome(&self, id: &str) -> Option<Outcome<'a>> {
+        match self.findings.iter().find(|o| o.item.id == id) {
+            Some(finding) => Some(finding.clone()),
+            None => Some(Outcome::passed(self.checklist.item(id)?, self.record)),
+        }
     }
 
     /// Advisory items that lost points, for ranking ties.
     pub fn advisory_misses(&self) -> usize {
-        self.outcomes
+        self.findings
             .iter()
             .filter(|o| o.item.severity == Severity::Advisory && o.lost > Points::ZERO)
             .count()
     }
 }
 
-struct RecordFacts<'a>(&'a Record);
-
-impl Facts for RecordFacts<'_> {
+/// A record is what its items' judgements need to know about the site.
+impl Facts for Record {
     fn site_field(&self, field: &str) -> Option<&str> {
-        self.0.field(field)
+        self.field(field)
     }
     fn value_of(&self, item: &str) -> Option<&Value> {
-        self.0.value(item)
+        self.value(item)
     }
 }
 
@@ -243,7 +164,6 @@ impl Facts for RecordFacts<'_> {
 /// compile with the site's fields put in. Readers refuse such a record as they refuse one
 /// they cannot read; [`evaluate`] would leave the item undetermined, saying the same.
 pub fn unjudgeable(checklist: &Checklist, record: &Record) -> Option<String> {
-    let facts = RecordFacts(record);
     checklist.items.iter().find_map(|item| {
         let crate::checklist::Kind::Text(text) = &item.kind else {
             return None;
@@ -252,60 +172,26 @@ pub fn unjudgeable(checklist: &Checklist, record: &Record) -> Option<String> {
         if !matches!(observation.entry, Entry::Value(Value::Text(_))) {
             return None;
         }
-        let error = text.pattern_error(&facts)?;
+        let error = text.pattern_error(record)?;
         Some(error.message(&checklist.id, &item.id, &record.id))
     })
 }
 
-/// Judges `record` against `checklist`. `lang` is the language of the texts the outcomes
-/// carry (expected values, reasons).
-pub fn evaluate<'a>(checklist: &'a Checklist, record: &'a Record, lang: Lang) -> SiteResult<'a> {
-    evaluate_with(checklist, record, lang, Detail::Full)
-}
-
-/// How much text an evaluation prepares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Detail {
-    /// Every outcome's `expected`, for reports that show every item.
-    Full,
-    /// `expected` only for outcomes that did not pass: what `check` shows, at a fraction of
-    /// the cost over a large file.
-    Findings,
-    /// No `expected` at all: `rank` needs only scores and verdicts.
-    Scores,
-}
-
-/// [`evaluate`], preparing the text of `detail`.
-pub fn evaluate_with<'a>(
-    checklist: &'a Checklist,
-    record: &'a Record,
-    lang: Lang,
-    detail: Detail,
-) -> SiteResult<'a> {
-    judge_site(checklist, record, lang, detail, |_| false)
+/// Judges `record` against `checklist`: every item's outcome, the score and the verdict.
+/// The result is data; the renderers word it.
+pub fn evaluate<'a>(checklist: &'a Checklist, record: &'a Record) -> SiteResult<'a> {
+    judge_site(checklist, record, |_| false)
 }
 
 /// The result of a row read by the fast path ([`crate::record::table::QuickRead`]): an
 /// item that passed at a glance (`passed[i]`) passes without its value; every other item
-/// is judged from `record` as [`evaluate_with`] judges it with `detail`.
-/// A site whose every item passed takes its outcomes from the one of `all_passed` (the
-/// shared passes of the run's checklists) made for `checklist`, if any.
+/// is judged from `record` as [`evaluate`] judges it.
 pub fn evaluate_quick<'a>(
     checklist: &'a Checklist,
     record: &'a Record,
     passed: &[bool],
-    lang: Lang,
-    detail: Detail,
-    all_passed: &'a [AllPassed<'a>],
 ) -> SiteResult<'a> {
-    if passed.iter().all(|&p| p)
-        && let Some(all) = all_passed
-            .iter()
-            .find(|all| std::ptr::eq(all.checklist, checklist))
-    {
-        return all.result(record);
-    }
-    judge_site(checklist, record, lang, detail, |i| {
+    judge_site(checklist, record, |i| {
         passed.get(i).copied().unwrap_or(false)
     })
 }
@@ -313,37 +199,22 @@ pub fn evaluate_quick<'a>(
 fn judge_site<'a>(
     checklist: &'a Checklist,
     record: &'a Record,
-    lang: Lang,
-    detail: Detail,
     passed: impl Fn(usize) -> bool,
 ) -> SiteResult<'a> {
-    let facts = RecordFacts(record);
-    let outcomes: Vec<Outcome<'a>> = checklist
+    let findings: Vec<Outcome<'a>> = checklist
         .items
         .iter()
         .enumerate()
-        .map(|(i, item)| {
-            if passed(i) {
-                return Outcome::passed(item);
-            }
-            let mut outcome = judge_item(item, record, &facts, lang);
-            let wanted = match detail {
-                Detail::Full => true,
-                Detail::Findings => outcome.status != Status::Pass,
-                Detail::Scores => false,
-            };
-            if wanted {
-                outcome.expected = item.kind.expected(Some(&facts), lang);
-            }
-            outcome
-        })
+        .filter(|&(i, _)| !passed(i))
+        .map(|(_, item)| judge_item(item, record))
+        .filter(|outcome| outcome.status != Status::Pass)
         .collect();
-    let score = Score::of(&outcomes);
-    let verdict = Verdict::of(&outcomes);
+    let score = Score::of(checklist, &findings);
+    let verdict = Verdict::of(&findings);
     SiteResult {
         record,
         checklist,
-        outcomes: Outcomes::Own(outcomes),
+        findings,
         grade: grade_of(checklist, verdict, score),
         score,
         verdict,
@@ -360,55 +231,23 @@ fn grade_of(checklist: &Checklist, verdict: Verdict, score: Score) -> Option<&Gr
     }
 }
 
-/// The outcomes of a site whose every item passed at a glance, which are the same for
-/// every such site of a checklist: made once per run and shared by those sites' results,
-/// instead of forty outcomes made and dropped for each row of a large file.
-#[derive(Debug)]
-pub struct AllPassed<'a> {
-    checklist: &'a Checklist,
-    outcomes: Vec<Outcome<'a>>,
-    score: Score,
-    verdict: Verdict,
-}
-
-impl<'a> AllPassed<'a> {
-    /// The shared passes of `checklist`.
-    pub fn new(checklist: &'a Checklist) -> AllPassed<'a> {
-        let outcomes: Vec<Outcome<'a>> = checklist.items.iter().map(Outcome::passed).collect();
-        AllPassed {
-            checklist,
-            score: Score::of(&outcomes),
-            verdict: Verdict::of(&outcomes),
-            outcomes,
-        }
-    }
-
-    /// The result of `record`, a site of this checklist whose every item passed.
-    fn result<'s>(&'s self, record: &'s Record) -> SiteResult<'s> {
-        SiteResult {
-            record,
-            checklist: self.checklist,
-            outcomes: Outcomes::Shared(&self.outcomes),
-            score: self.score,
-            grade: grade_of(self.checklist, self.verdict, self.score),
-            verdict: self.verdict,
-            due: None,
-        }
-    }
-}
-
 impl<'a> Outcome<'a> {
-    /// A pass known without its value (the fast path of large files).
-    fn passed(item: &'a Item) -> Outcome<'a> {
+    /// The pass of `item` at the site of `record`, with its value if the record holds it
+    /// (the fast path of large files keeps no value of an item that passed at a glance).
+    fn passed(item: &'a Item, record: &'a Record) -> Outcome<'a> {
+        let observation = record.observations.get(&item.id);
         Outcome {
             item,
+            record,
             status: Status::Pass,
             earned: item.points,
             lost: Points::ZERO,
             missing: Vec::new(),
-            value: None,
-            observation: None,
-            expected: String::new(),
+            value: observation.and_then(|o| match &o.entry {
+                Entry::Value(v) => Some(v),
+                _ => None,
+            }),
+            observation,
             undetermined: None,
             waiver: None,
             not_applicable_refused: false,
@@ -417,22 +256,17 @@ impl<'a> Outcome<'a> {
     }
 }
 
-fn judge_item<'a>(
-    item: &'a Item,
-    record: &'a Record,
-    facts: &RecordFacts<'a>,
-    lang: Lang,
-) -> Outcome<'a> {
+fn judge_item<'a>(item: &'a Item, record: &'a Record) -> Outcome<'a> {
     let observation = record.observations.get(&item.id);
     let mut outcome = Outcome {
         item,
+        record,
         status: Status::Unrecorded,
         earned: Points::ZERO,
         lost: item.points,
         missing: Vec::new(),
         value: None,
         observation,
-        expected: String::new(),
         undetermined: None,
         waiver: None,
         not_applicable_refused: false,
@@ -452,7 +286,7 @@ fn judge_item<'a>(
         }
         Some(Entry::Value(value)) => {
             outcome.value = Some(value);
-            match item.kind.judge(value, facts, lang) {
+            match item.kind.judge(value, record) {
                 Judgement::Pass => {
                     outcome.status = Status::Pass;
                     outcome.earned = item.points;
@@ -471,7 +305,7 @@ fn judge_item<'a>(
                         outcome.unrecognised = inc.unrecognised(found);
                     }
                 }
-                Judgement::Undetermined { reason } => outcome.undetermined = Some(reason),
+                Judgement::Undetermined(why) => outcome.undetermined = Some(why),
             }
         }
     }
@@ -500,15 +334,13 @@ pub fn apply_waivers<'a>(
     let mut expired = Vec::new();
     let id = site.record.id.clone();
     for waiver in waivers.into_iter().filter(|w| w.site == id) {
-        let Some(i) = site.outcomes.iter().position(|o| o.item.id == waiver.item) else {
+        let Some(outcome) = site.findings.iter_mut().find(|o| o.item.id == waiver.item) else {
             continue;
         };
-        if site.outcomes[i].status != Status::Fail {
+        if outcome.status != Status::Fail {
             continue;
         }
         if waiver.applies_on(as_of) {
-            // Shared outcomes (a site that passed everything) have no failure to waive.
-            let outcome = &mut site.outcomes.to_mut()[i];
             outcome.status = Status::Waived;
             outcome.waiver = Some(waiver);
         } else if waiver.expired_by(as_of) {
@@ -518,8 +350,8 @@ pub fn apply_waivers<'a>(
             });
         }
     }
-    site.score = Score::of(&site.outcomes);
-    site.verdict = Verdict::of(&site.outcomes);
+    site.score = Score::of(site.checklist, &site.findings);
+    site.verdict = Verdict::of(&site.findings);
     site.grade = grade_of(site.checklist, site.verdict, site.score);
     expired
 }

@@ -13,8 +13,8 @@ mod score;
 
 pub use deadline::{DatingError, Deadline, Dues, PhaseSpan, date_site, is_late, phase_spans};
 pub use evaluate::{
-    AllPassed, Detail, ExpiredWaiver, Outcome, Outcomes, SiteResult, Status, apply_waivers,
-    evaluate, evaluate_quick, evaluate_with, unjudgeable,
+    ExpiredWaiver, Outcome, SiteResult, Status, apply_waivers, evaluate, evaluate_quick,
+    unjudgeable,
 };
 pub use score::{Score, Verdict};
 

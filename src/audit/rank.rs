@@ -53,7 +53,7 @@ impl Entry {
             verdict: site.verdict,
             advisory_misses: site.advisory_misses(),
             by_waiver: site
-                .outcomes
+                .findings
                 .iter()
                 .any(|o| o.status == Status::Waived && o.item.severity == Severity::Mandatory),
             inspected_on: r.inspected_on,

@@ -55,15 +55,15 @@ impl FollowUp {
 
 /// One item followed up.
 #[derive(Clone, Debug)]
-pub struct ItemFollowUp<'r, 'a> {
+pub struct ItemFollowUp<'a> {
     /// The item.
     pub item: &'a Item,
     /// What became of it.
     pub status: FollowUp,
     /// Its outcome at inspection.
-    pub before: &'r Outcome<'a>,
+    pub before: Outcome<'a>,
     /// Its outcome at the last re-inspection that recorded it, if one did.
-    pub after: Option<&'r Outcome<'a>>,
+    pub after: Option<Outcome<'a>>,
     /// The last re-inspection that recorded it (a note alone records nothing).
     pub rechecked_on: Option<Date>,
     /// The re-inspection where it was found failing, for an item that passed (or was not
@@ -102,7 +102,7 @@ pub struct SiteFollowUp<'r, 'a> {
     /// The days of every re-inspection, oldest first (on or before the day judged).
     pub history: Vec<Date>,
     /// The items followed up, in checklist order.
-    pub items: Vec<ItemFollowUp<'r, 'a>>,
+    pub items: Vec<ItemFollowUp<'a>>,
 }
 
 impl SiteFollowUp<'_, '_> {
@@ -157,13 +157,15 @@ pub fn follow_up<'r, 'a>(
     dues: &Dues,
 ) -> SiteFollowUp<'r, 'a> {
     let mut items = Vec::new();
-    for (i, old) in before.outcomes.iter().enumerate() {
+    let rechecked: Vec<(&Reinspection<'a>, Vec<Outcome<'a>>)> =
+        rechecks.iter().map(|r| (*r, r.site.outcomes())).collect();
+    for (i, old) in before.outcomes().into_iter().enumerate() {
         let id = &old.item.id;
         // What each re-inspection that looked at the item again found.
-        let observed: Vec<(Date, &'r Outcome<'a>)> = rechecks
+        let observed: Vec<(Date, &Outcome<'a>)> = rechecked
             .iter()
-            .filter(|r| r.looked_at.contains(id))
-            .filter_map(|r| Some((r.day(), r.site.outcomes.get(i)?)))
+            .filter(|(r, _)| r.looked_at.contains(id))
+            .filter_map(|(r, outcomes)| Some((r.day(), outcomes.get(i)?)))
             .collect();
         // A waiver is granted for a failure found at inspection: one for an item that did
         // not fail then postpones nothing, and never hides a later failure.
@@ -248,11 +250,11 @@ pub fn follow_up<'r, 'a>(
         items.push(ItemFollowUp {
             item: old.item,
             status,
-            before: old,
-            after: last.map(|(_, o)| o),
+            after: last.map(|(_, o)| o.clone()),
             rechecked_on: last.map(|(day, _)| day),
             found_on,
             due,
+            before: old,
         });
     }
     SiteFollowUp {
@@ -268,7 +270,6 @@ mod tests {
     use super::*;
     use crate::audit::evaluate;
     use crate::checklist::Checklist;
-    use crate::lang::Lang;
     use crate::record::Record;
 
     const CHECKLIST: &str = r#"
@@ -341,7 +342,7 @@ help = "看"
 
     fn again<'a>(c: &'a Checklist, r: &'a Record) -> Reinspection<'a> {
         Reinspection {
-            site: evaluate(c, r, Lang::Zh),
+            site: evaluate(c, r),
             looked_at: all(),
         }
     }
@@ -355,7 +356,7 @@ help = "看"
         let c = Checklist::from_toml(CHECKLIST).unwrap();
         let first = record(&c, "2020-06-01", "a = false\nb = true\n");
         let second = record(&c, "2020-06-30", "a = true\nb = true\n");
-        let mut before = evaluate(&c, &first, Lang::Zh);
+        let mut before = evaluate(&c, &first);
         due(&mut before);
         let after = again(&c, &second);
         let f = follow_up(&before, &[&after], &[], day("2020-08-01"), &dues());
@@ -368,7 +369,7 @@ help = "看"
         let c = Checklist::from_toml(CHECKLIST).unwrap();
         let first = record(&c, "2020-06-01", "a = false\nb = false\n");
         let late = record(&c, "2020-07-01", "a = true\nb = false\n");
-        let mut before = evaluate(&c, &first, Lang::Zh);
+        let mut before = evaluate(&c, &first);
         due(&mut before);
         let after = again(&c, &late);
         let f = follow_up(&before, &[&after], &[], day("2020-08-01"), &dues());
@@ -390,7 +391,7 @@ help = "看"
     fn without_a_recheck_the_due_date_decides_pending_or_overdue() {
         let c = Checklist::from_toml(CHECKLIST).unwrap();
         let first = record(&c, "2020-06-01", "a = false\nb = true\n");
-        let mut before = evaluate(&c, &first, Lang::Zh);
+        let mut before = evaluate(&c, &first);
         due(&mut before);
         let on_due = follow_up(&before, &[], &[], day("2020-06-30"), &dues());
         assert_eq!(statuses(&on_due), [("a", FollowUp::Pending)]);
@@ -404,7 +405,7 @@ help = "看"
         let c = Checklist::from_toml(CHECKLIST).unwrap();
         let first = record(&c, "2020-06-01", "a = false\nb = true\n");
         let second = record(&c, "2020-06-20", "a = true\nb = false\n");
-        let mut before = evaluate(&c, &first, Lang::Zh);
+        let mut before = evaluate(&c, &first);
         due(&mut before);
         let after = again(&c, &second);
         let dues = dues();
@@ -427,7 +428,7 @@ help = "看"
             .insert("b".into(), third.observations.get("b").unwrap().clone());
         let only_b: BTreeSet<String> = ["b".to_owned()].into();
         let third = Reinspection {
-            site: evaluate(&c, &merged, Lang::Zh),
+            site: evaluate(&c, &merged),
             looked_at: &only_b,
         };
         let f = follow_up(&before, &[&after, &third], &[], later, &dues);

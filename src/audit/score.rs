@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::evaluate::{Outcome, Status};
-use crate::checklist::Severity;
+use crate::checklist::{Checklist, Severity};
 use crate::points::Points;
 
 /// A site's score and how it is made up.
@@ -27,25 +27,31 @@ pub struct Score {
 }
 
 impl Score {
-    /// Adds up outcomes.
-    pub fn of(outcomes: &[Outcome<'_>]) -> Score {
+    /// Adds up a site's outcomes: every item of `checklist` not among `findings` (the
+    /// outcomes that did not pass) passed and earned its points.
+    pub fn of(checklist: &Checklist, findings: &[Outcome<'_>]) -> Score {
+        let all: Points = checklist.items.iter().map(|item| item.points).sum();
         let mut score = Score {
-            earned: Points::ZERO,
-            max: Points::ZERO,
+            earned: all,
+            max: all,
             not_applicable: Points::ZERO,
             unrecorded: Points::ZERO,
             percent_tenths: 0,
         };
-        for o in outcomes {
+        for o in findings {
+            let points = o.item.points;
             match o.status {
-                Status::NotApplicable => score.not_applicable += o.item.points,
+                Status::NotApplicable => {
+                    score.not_applicable += points;
+                    score.max = score.max - points;
+                    score.earned = score.earned - points;
+                }
                 Status::Unrecorded => {
-                    score.unrecorded += o.item.points;
-                    score.max += o.item.points;
+                    score.unrecorded += points;
+                    score.earned = score.earned - points;
                 }
                 Status::Pass | Status::Fail | Status::Waived => {
-                    score.earned += o.earned;
-                    score.max += o.item.points;
+                    score.earned = score.earned - (points - o.earned);
                 }
             }
         }
@@ -78,10 +84,11 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// Decides the verdict. Incomplete wins over rectify: a site with a gap in its record
-    /// has no acceptance verdict, whatever else failed.
-    pub fn of(outcomes: &[Outcome<'_>]) -> Verdict {
-        let mandatory = outcomes
+    /// Decides the verdict from a site's outcomes (passes decide nothing, so the findings
+    /// are enough). Incomplete wins over rectify: a site with a gap in its record has no
+    /// acceptance verdict, whatever else failed.
+    pub fn of(findings: &[Outcome<'_>]) -> Verdict {
+        let mandatory = findings
             .iter()
             .filter(|o| o.item.severity == Severity::Mandatory);
         let mut verdict = Verdict::Pass;

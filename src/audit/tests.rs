@@ -5,6 +5,7 @@ use crate::checklist::Checklist;
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::{self, Record};
+use crate::render::Wording;
 
 const CHECKLIST: &str = r#"
 id = "mini"
@@ -94,21 +95,21 @@ fn record(checklist: &Checklist, observations: &str) -> Record {
 
 const ALL_PASS: &str = "site.floor_area = 60\nsite.open_hall = true\nwindows.departments = [\"民政局\", \"人社局\", \"医保局\"]\nwindows.comprehensive = 2\norg.trainees = 4\n";
 
-fn status_of<'a>(result: &'a SiteResult<'a>, id: &str) -> &'a Outcome<'a> {
-    result.outcomes.iter().find(|o| o.item.id == id).unwrap()
+fn status_of<'a>(result: &SiteResult<'a>, id: &str) -> Outcome<'a> {
+    result.outcome(id).unwrap()
 }
 
 #[test]
 fn a_clean_record_passes_with_full_marks() {
     let c = checklist();
     let r = record(&c, ALL_PASS);
-    let result = evaluate(&c, &r, Lang::Zh);
+    let result = evaluate(&c, &r);
     assert_eq!(result.verdict, Verdict::Pass);
     assert_eq!(result.score.earned, Points::from_tenths(200));
     assert_eq!(result.score.max, Points::from_tenths(200));
     assert_eq!(result.score.percent_tenths, 1000);
     assert_eq!(result.grade.unwrap().name, "优秀");
-    assert_eq!(result.findings().count(), 0);
+    assert_eq!(result.findings.len(), 0);
 }
 
 #[test]
@@ -118,7 +119,7 @@ fn an_advisory_miss_costs_points_but_not_the_verdict() {
         &c,
         &ALL_PASS.replace("site.open_hall = true", "site.open_hall = false"),
     );
-    let result = evaluate(&c, &r, Lang::Zh);
+    let result = evaluate(&c, &r);
     assert_eq!(result.verdict, Verdict::Pass);
     assert_eq!(result.score.earned, Points::from_tenths(180));
     assert_eq!(result.score.percent_tenths, 900);
@@ -131,14 +132,14 @@ fn an_advisory_miss_costs_points_but_not_the_verdict() {
 fn a_mandatory_failure_means_rectify() {
     let c = checklist();
     let r = record(&c, &ALL_PASS.replace("= 60", "= 59.99"));
-    let result = evaluate(&c, &r, Lang::Zh);
+    let result = evaluate(&c, &r);
     assert_eq!(result.verdict, Verdict::Rectify);
     let area = status_of(&result, "site.floor_area");
     assert_eq!(area.status, Status::Fail);
     assert_eq!(area.lost, Points::from_tenths(80));
     assert!(area.needs_rectification());
     assert_eq!(area.observed(Lang::Zh), "59.99 m²");
-    assert_eq!(area.expected, "≥ 60 m²");
+    assert_eq!(area.expected(Lang::Zh), "≥ 60 m²");
 }
 
 #[test]
@@ -146,7 +147,7 @@ fn deductions_per_missing_member_are_floored_at_zero() {
     let c = checklist();
     // one missing: 2 of 4 points lost
     let one = record(&c, &ALL_PASS.replace("\"人社局\", ", ""));
-    let result = evaluate(&c, &one, Lang::Zh);
+    let result = evaluate(&c, &one);
     let departments = status_of(&result, "windows.departments");
     assert_eq!(departments.lost, Points::from_tenths(20));
     assert_eq!(departments.earned, Points::from_tenths(20));
@@ -156,7 +157,7 @@ fn deductions_per_missing_member_are_floored_at_zero() {
         &c,
         &ALL_PASS.replace("[\"民政局\", \"人社局\", \"医保局\"]", "[]"),
     );
-    let result = evaluate(&c, &none, Lang::Zh);
+    let result = evaluate(&c, &none);
     let departments = status_of(&result, "windows.departments");
     assert_eq!(departments.lost, Points::from_tenths(40));
     assert_eq!(departments.earned, Points::ZERO);
@@ -170,7 +171,7 @@ fn unrecorded_mandatory_items_make_the_site_incomplete_even_when_others_fail() {
         .replace("windows.comprehensive = 2\n", "")
         .replace("= 60", "= 50");
     let r = record(&c, &obs);
-    let result = evaluate(&c, &r, Lang::Zh);
+    let result = evaluate(&c, &r);
     assert_eq!(result.verdict, Verdict::Incomplete);
     assert_eq!(
         status_of(&result, "windows.comprehensive").status,
@@ -189,7 +190,7 @@ fn unrecorded_mandatory_items_make_the_site_incomplete_even_when_others_fail() {
 fn an_unrecorded_advisory_item_does_not_block_the_verdict() {
     let c = checklist();
     let r = record(&c, &ALL_PASS.replace("site.open_hall = true\n", ""));
-    let result = evaluate(&c, &r, Lang::Zh);
+    let result = evaluate(&c, &r);
     assert_eq!(result.verdict, Verdict::Pass);
     assert_eq!(result.score.earned, Points::from_tenths(180));
 }
@@ -204,7 +205,7 @@ fn a_note_without_value_is_unrecorded_and_keeps_the_note() {
             "windows.comprehensive = { note = \"负责人不在\" }",
         ),
     );
-    let result = evaluate(&c, &r, Lang::Zh);
+    let result = evaluate(&c, &r);
     assert_eq!(result.verdict, Verdict::Incomplete);
     assert_eq!(
         status_of(&result, "windows.comprehensive").note(),
@@ -222,7 +223,7 @@ fn not_applicable_items_leave_the_maximum() {
             "site.open_hall = { not_applicable = \"租用旧楼\" }",
         ),
     );
-    let result = evaluate(&c, &r, Lang::Zh);
+    let result = evaluate(&c, &r);
     assert_eq!(result.verdict, Verdict::Pass);
     assert_eq!(result.score.max, Points::from_tenths(180));
     assert_eq!(result.score.earned, Points::from_tenths(180));
@@ -240,11 +241,14 @@ fn the_trainee_rule_scales_with_windows() {
         &c,
         &ALL_PASS.replace("org.trainees = 4", "org.trainees = 3"),
     );
-    let result = evaluate(&c, &r, Lang::Zh);
+    let result = evaluate(&c, &r);
     assert_eq!(result.verdict, Verdict::Rectify);
     let trainees = status_of(&result, "org.trainees");
     assert_eq!(trainees.status, Status::Fail);
-    assert_eq!(trainees.expected, "≥ 4（windows.comprehensive 2 × 2）");
+    assert_eq!(
+        trainees.expected(Lang::Zh),
+        "≥ 4（windows.comprehensive 2 × 2）"
+    );
 }
 
 #[test]
@@ -260,7 +264,7 @@ fn percent_rounds_half_up_in_tenths() {
             )
             .replace("org.trainees = 4", "org.trainees = 1"),
     );
-    let result = evaluate(&c, &r, Lang::Zh);
+    let result = evaluate(&c, &r);
     assert_eq!(result.score.earned, Points::from_tenths(160));
     assert_eq!(result.score.max, Points::from_tenths(180));
     assert_eq!(result.score.percent_tenths, 889);
@@ -270,48 +274,7 @@ fn percent_rounds_half_up_in_tenths() {
 }
 
 #[test]
-fn sites_that_passed_at_a_glance_share_outcomes_until_one_is_changed() {
-    let c = checklist();
-    let r = record(&c, ALL_PASS);
-    let shared = AllPassed::new(&c);
-    let passed = vec![true; c.items.len()];
-    let judged = evaluate(&c, &r, Lang::Zh);
-    let quick_of = |c, passed: &[bool]| {
-        evaluate_quick(
-            c,
-            &r,
-            passed,
-            Lang::Zh,
-            Detail::Findings,
-            std::slice::from_ref(&shared),
-        )
-    };
-    let quick = quick_of(&c, &passed);
-    assert!(matches!(quick.outcomes, Outcomes::Shared(_)));
-    assert_eq!(
-        (quick.score, quick.verdict, quick.grade.map(|g| &g.name)),
-        (judged.score, judged.verdict, judged.grade.map(|g| &g.name))
-    );
-    // One item not passed at a glance: judged for this site alone.
-    let mut one_off = passed.clone();
-    one_off[0] = false;
-    let own = quick_of(&c, &one_off);
-    assert!(matches!(own.outcomes, Outcomes::Own(_)));
-    // Changing a site's shared outcomes copies them; the next site still shares passes.
-    let mut changed = quick.clone();
-    changed.outcomes.to_mut()[0].status = Status::Fail;
-    assert!(matches!(changed.outcomes, Outcomes::Own(_)));
-    let next = quick_of(&c, &passed);
-    assert_eq!(next.outcomes[0].status, Status::Pass);
-    assert_eq!(quick.outcomes[0].status, Status::Pass);
-    // Another checklist's passes are never borrowed.
-    let other = checklist();
-    let not_mine = quick_of(&other, &passed);
-    assert!(matches!(not_mine.outcomes, Outcomes::Own(_)));
-}
-
-#[test]
-fn scores_alone_judge_as_findings_do_without_wording_them() {
+fn a_result_keeps_what_did_not_pass_and_gives_every_item_when_asked() {
     let c = checklist();
     let r = record(
         &c,
@@ -319,18 +282,52 @@ fn scores_alone_judge_as_findings_do_without_wording_them() {
             .replace("site.floor_area = 60", "site.floor_area = 59.5")
             .replace("org.trainees = 4", "org.trainees = 1"),
     );
-    let full = evaluate_with(&c, &r, Lang::Zh, Detail::Findings);
-    let scores = evaluate_with(&c, &r, Lang::Zh, Detail::Scores);
+    let result = evaluate(&c, &r);
+    assert!(result.findings.iter().all(|o| o.status != Status::Pass));
     assert_eq!(
-        (scores.score, scores.verdict, scores.advisory_misses()),
-        (full.score, full.verdict, full.advisory_misses())
+        result
+            .findings
+            .iter()
+            .map(|o| o.item.id.as_str())
+            .collect::<Vec<_>>(),
+        ["site.floor_area", "org.trainees"]
     );
-    let statuses = |s: &SiteResult<'_>| s.outcomes.iter().map(|o| o.status).collect::<Vec<_>>();
-    assert_eq!(statuses(&scores), statuses(&full));
-    // The findings are there, and worded only when asked for.
-    assert!(full.findings().count() >= 2);
-    assert!(full.findings().all(|o| !o.expected.is_empty()));
-    assert!(scores.outcomes.iter().all(|o| o.expected.is_empty()));
+    let all = result.outcomes();
+    assert_eq!(all.len(), c.items.len());
+    assert!(
+        all.iter()
+            .zip(&c.items)
+            .all(|(o, i)| std::ptr::eq(o.item, i))
+    );
+    // A pass built on request carries the recorded value.
+    let hall = &all[1];
+    assert_eq!(
+        (hall.status, hall.value),
+        (Status::Pass, r.value("site.open_hall"))
+    );
+    // The score from the findings alone is the sum over every item.
+    let earned: Points = all.iter().map(|o| o.earned).sum();
+    assert_eq!(result.score.earned, earned);
+    assert_eq!(result.score.max, c.items.iter().map(|i| i.points).sum());
+}
+
+#[test]
+fn items_passed_at_a_glance_are_not_judged_again() {
+    let c = checklist();
+    let r = record(&c, ALL_PASS);
+    let full = evaluate(&c, &r);
+    // An item the fast path saw pass stays a pass; the rest are judged from the record.
+    let mut passed = vec![true; c.items.len()];
+    let quick = evaluate_quick(&c, &r, &passed);
+    assert_eq!((quick.score, quick.verdict), (full.score, full.verdict));
+    assert!(quick.findings.is_empty());
+    let mut partial = r.clone();
+    partial.observations.remove("site.floor_area");
+    passed[0] = false;
+    let quick = evaluate_quick(&c, &partial, &passed);
+    assert_eq!(quick.verdict, Verdict::Incomplete);
+    assert_eq!(quick.findings.len(), 1);
+    assert_eq!(quick.findings[0].item.id, "site.floor_area");
 }
 
 /// [`CHECKLIST`] with a sign item whose pattern, fine for short townships, grows too large
@@ -364,10 +361,18 @@ fn a_pattern_that_does_not_compile_for_a_site_makes_it_unjudgeable() {
     }
     // Evaluated all the same (by a caller that did not ask), the item is not judged: it is
     // neither passed nor failed, and says why.
-    let result = evaluate(&c, &r, Lang::Zh);
+    let result = evaluate(&c, &r);
     let sign = status_of(&result, "sign.name");
     assert_eq!(sign.status, Status::Unrecorded);
-    assert!(sign.undetermined.as_deref().unwrap_or("").contains(&long));
+    let Some(crate::checklist::kinds::Undetermined::Pattern(error)) = &sign.undetermined else {
+        panic!("{:?}", sign.undetermined);
+    };
+    assert_eq!(error.values, vec![("township", long.clone())]);
+    assert!(
+        crate::render::Wording::undetermined(&sign, Lang::Zh)
+            .unwrap_or_default()
+            .contains(&long)
+    );
     assert_eq!(result.verdict, Verdict::Incomplete);
 
     // The short township compiles: the site is judged, and its sign fails.
@@ -377,7 +382,7 @@ fn a_pattern_that_does_not_compile_for_a_site_makes_it_unjudgeable() {
     );
     assert_eq!(unjudgeable(&c, &short), None);
     assert_eq!(
-        status_of(&evaluate(&c, &short, Lang::Zh), "sign.name").status,
+        status_of(&evaluate(&c, &short), "sign.name").status,
         Status::Fail
     );
     // Unrecorded, the item needs no pattern.

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::Result;
 
 use super::Outcome;
-use crate::audit::{self, AllPassed, Detail, Run, Totals};
+use crate::audit::{self, Run, Totals};
 use crate::calendar::{Calendar, YearSpan};
 use crate::cli::{CheckArgs, Format};
 use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
@@ -87,7 +87,6 @@ fn check_with<R: Renderer>(
         lang: args.lang,
         as_of,
         renderer: new(args.lang),
-        all_passed: super::all_passed(plan),
         written: AtomicUsize::new(0),
     };
     let mut totals = Totals::default();
@@ -126,7 +125,6 @@ struct Checking<'a, R: Renderer> {
     as_of: jiff::civil::Date,
     /// Writes each site into its part.
     renderer: R,
-    all_passed: Vec<AllPassed<'a>>,
     /// The most output a part has held: room for the next parts, so that they do not grow
     /// a megabyte by copying.
     written: AtomicUsize,
@@ -166,8 +164,7 @@ impl<R: Renderer> SiteWork for Checking<'_, R> {
             });
             return Ok(());
         }
-        let mut site =
-            super::judge_incoming(plan, &incoming, lang, Detail::Findings, &self.all_passed)?;
+        let mut site = super::judge_incoming(plan, &incoming)?;
         let (waived, notices) = (&mut part.waived, &mut part.notices);
         for expired in super::waive_and_warn(plan, &mut site, self.as_of, lang, waived, notices)? {
             part.totals

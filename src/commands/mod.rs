@@ -17,7 +17,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::audit::{self, AllPassed, ExpiredWaiver, SiteResult};
+use crate::audit::{self, ExpiredWaiver, SiteResult};
 use crate::cli::{Cli, Command};
 use crate::inputs::{Incoming, Plan};
 use crate::lang::Lang;
@@ -155,27 +155,13 @@ fn as_of(given: Option<&str>) -> Result<jiff::civil::Date> {
 }
 
 /// A record as `check` and `rank` judge it: a row read by the fast path from what did not
-/// pass at a glance (sharing `all_passed`, one per checklist of the plan, when everything
-/// did), any other in full, with the texts of `detail`.
-fn judge_incoming<'a>(
-    plan: &'a Plan,
-    incoming: &'a Incoming,
-    lang: Lang,
-    detail: audit::Detail,
-    all_passed: &'a [AllPassed<'a>],
-) -> Result<SiteResult<'a>> {
+/// pass at a glance, any other in full.
+fn judge_incoming<'a>(plan: &'a Plan, incoming: &'a Incoming) -> Result<SiteResult<'a>> {
     let record = incoming.record();
     let checklist = plan.checklist_of(record)?;
     Ok(match incoming {
-        Incoming::Quick(quick) => audit::evaluate_quick(
-            checklist,
-            &quick.record,
-            &quick.passed,
-            lang,
-            detail,
-            all_passed,
-        ),
-        Incoming::Full(record) => audit::evaluate_with(checklist, record, lang, detail),
+        Incoming::Quick(quick) => audit::evaluate_quick(checklist, &quick.record, &quick.passed),
+        Incoming::Full(record) => audit::evaluate(checklist, record),
     })
 }
 
@@ -239,11 +225,6 @@ fn unread_record(plan: &Plan, error: &anyhow::Error, at: crate::inputs::At) -> a
     }
 }
 
-/// The shared passes of each checklist of `plan`, for [`judge_incoming`].
-fn all_passed(plan: &Plan) -> Vec<AllPassed<'_>> {
-    plan.checklists.iter().map(AllPassed::new).collect()
-}
-
 /// Applies the campaign's waivers to a judged site as they stand on `as_of`, the way every
 /// command does: the site's id goes into `waived` (for [`Plan::check_waiver_sites`]), a
 /// warning for each waiver that had run out into `notices`. Returns those waivers.
@@ -266,7 +247,7 @@ fn waive_and_warn<'a>(
         .iter()
         .filter(|w| w.site == site.record.id && w.approved_on <= as_of)
     {
-        if let Some(o) = site.outcomes.iter().find(|o| o.item.id == w.item)
+        if let Some(o) = site.outcome(&w.item)
             && !o.failed_mandatory()
         {
             let label = plan.waivers_label();
@@ -304,7 +285,7 @@ fn judge_sites<'a>(
     let stderr = &mut std::io::stderr().lock();
     for record in records {
         let checklist = plan.checklist_of(record)?;
-        let mut site = audit::evaluate(checklist, record, lang);
+        let mut site = audit::evaluate(checklist, record);
         waive_and_warn(plan, &mut site, as_of, lang, seen, stderr)?;
         audit::date_site(
             &mut site,
@@ -326,17 +307,16 @@ fn judge_rechecks<'a>(
     befores: &[SiteResult<'_>],
     rechecks: &'a [crate::inputs::Recheck],
     as_of: jiff::civil::Date,
-    lang: Lang,
 ) -> Result<Vec<audit::recheck::Reinspection<'a>>> {
     let mut judged = Vec::with_capacity(rechecks.len());
     for recheck in rechecks {
         let record = &recheck.record;
         let checklist = plan.checklist_of(record)?;
-        let mut site = audit::evaluate(checklist, record, lang);
+        let mut site = audit::evaluate(checklist, record);
         let granted = plan.waivers.iter().filter(|w| {
             befores.iter().any(|b| {
                 b.record.id == w.site
-                    && b.outcomes
+                    && b.findings
                         .iter()
                         .any(|o| o.item.id == w.item && o.failed_mandatory())
             })

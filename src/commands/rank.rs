@@ -10,7 +10,6 @@ use anyhow::Result;
 
 use super::Outcome;
 use crate::audit::rank::{self, Choice, Entrants, Entry};
-use crate::audit::{AllPassed, Detail};
 use crate::cli::RankArgs;
 use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
 use crate::lang::Lang;
@@ -30,7 +29,6 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         plan: &plan,
         lang: args.lang,
         as_of: super::as_of(args.as_of.as_deref())?,
-        all_passed: super::all_passed(&plan),
     };
     let mut entrants = Entrants::ordered(&plan.campaign.tie_break);
     let mut waived = HashSet::new();
@@ -96,7 +94,6 @@ struct Ranking<'a> {
     plan: &'a Plan,
     lang: Lang,
     as_of: jiff::civil::Date,
-    all_passed: Vec<AllPassed<'a>>,
 }
 
 /// The sites (not ranked yet) of a run of sites, with their warnings.
@@ -149,12 +146,12 @@ fn flag_rechecks(
     let mut befores = Vec::with_capacity(records.len());
     for record in &records {
         if let Some(checklist) = plan.checklist_for(&record.kind) {
-            let mut site = crate::audit::evaluate(checklist, record, args.lang);
+            let mut site = crate::audit::evaluate(checklist, record);
             let _ = crate::audit::apply_waivers(&mut site, &plan.waivers, as_of);
             befores.push(site);
         }
     }
-    for r in super::judge_rechecks(plan, &befores, &merged, as_of, args.lang)? {
+    for r in super::judge_rechecks(plan, &befores, &merged, as_of)? {
         ranking.rechecked(&r.site.record.id, r.day(), r.site.verdict);
     }
     Ok(())
@@ -181,10 +178,7 @@ impl SiteWork for Ranking<'_> {
             part.waived.insert(incoming.record().id.clone());
             return Ok(());
         }
-        // Ranking reads scores and verdicts only: no finding is worded.
-        let (plan, lang) = (self.plan, self.lang);
-        let mut site =
-            super::judge_incoming(plan, &incoming, lang, Detail::Scores, &self.all_passed)?;
+        let mut site = super::judge_incoming(self.plan, &incoming)?;
         let (waived, notices) = (&mut part.waived, &mut part.notices);
         super::waive_and_warn(self.plan, &mut site, self.as_of, self.lang, waived, notices)?;
         part.entrants.push(Entry::of(&site));

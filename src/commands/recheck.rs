@@ -58,7 +58,7 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
         .map(|s| s.due.and_then(|d| d.provisional()))
         .fold(None, crate::calendar::YearSpan::join_opt);
     super::warn_provisional(provisional, &loaded.calendar, args.lang);
-    let afters = super::judge_rechecks(&plan, &befores, &merged, as_of, args.lang)?;
+    let afters = super::judge_rechecks(&plan, &befores, &merged, as_of)?;
     let dues = super::follow_up_dues(&plan, &inputs.records, &merged, &loaded.calendar)?;
     let followed = follow_ups(&befores, &afters, &plan.waivers, as_of, &dues);
 

@@ -71,7 +71,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     super::warn_rechecks(&rechecks, &inputs.records, &loaded.calendar, args.lang);
     super::drop_after_judging_day(&mut rechecks, as_of, args.lang, &mut Default::default());
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
-    let rechecked = super::judge_rechecks(&settings, &sites, &merged, as_of, args.lang)?;
+    let rechecked = super::judge_rechecks(&settings, &sites, &merged, as_of)?;
     let dues = super::follow_up_dues(&settings, &inputs.records, &merged, &loaded.calendar)?;
     // Chosen as `rank` chooses (ruling 15): on the acceptance inspections, flagged by the
     // re-inspections.

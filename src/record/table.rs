@@ -486,9 +486,7 @@ impl Wide {
             let held = canonical(&item.kind, cell).map(|quick| match quick {
                 Quick::Value(v) => Held::Value(v),
                 Quick::Text(text) => Held::Judged(match &item.kind {
-                    Kind::Text(k) => {
-                        k.judge_text(text, &site, crate::lang::Lang::Zh) == Judgement::Pass
-                    }
+                    Kind::Text(k) => k.judge_text(text, &site) == Judgement::Pass,
                     _ => false,
                 }),
                 Quick::Members(text) if in_order.as_deref() == Some(text) => Held::Judged(true),
@@ -520,9 +518,7 @@ impl Wide {
             let passes = match held {
                 None => false,
                 Some(Held::Judged(passes)) => *passes,
-                Some(Held::Value(v)) => {
-                    item.kind.judge(v, &facts, crate::lang::Lang::Zh) == Judgement::Pass
-                }
+                Some(Held::Value(v)) => item.kind.judge(v, &facts) == Judgement::Pass,
             };
             quick.passed.push(passes);
         }
@@ -1261,12 +1257,11 @@ mod tests {
 mod fast_path {
     //! The fast path may only ever say "passes" where the full path says so too.
     use super::*;
-    use crate::audit::{
-        AllPassed, Detail, SiteResult, Status, Verdict, evaluate, evaluate_quick, evaluate_with,
-    };
+    use crate::audit::{SiteResult, Status, Verdict, evaluate, evaluate_quick};
     use crate::checklist::builtin;
     use crate::lang::Lang;
     use crate::record::write::wide_header;
+    use crate::render::Wording;
     use crate::synth::{Rng, site_row};
 
     /// Cell texts that look almost canonical, to throw at the fast path.
@@ -1314,19 +1309,17 @@ mod fast_path {
             quick.grade.map(|g| g.label(Lang::Zh)),
             full.grade.map(|g| g.label(Lang::Zh))
         );
-        assert_eq!(quick.outcomes.len(), full.outcomes.len());
-        for (q, f) in quick.outcomes.iter().zip(&full.outcomes) {
+        assert_eq!(quick.findings.len(), full.findings.len(), "{row:?}");
+        for (q, f) in quick.findings.iter().zip(&full.findings) {
             let id = &f.item.id;
             assert_eq!(q.item.id, f.item.id);
             assert_eq!(q.status, f.status, "{id} {row:?}");
             assert_eq!((q.earned, q.lost), (f.earned, f.lost), "{id} {row:?}");
             assert_eq!(q.missing, f.missing, "{id} {row:?}");
-            if f.status != Status::Pass {
-                assert_eq!(q.value, f.value, "{id} {row:?}");
-                assert_eq!(q.observation, f.observation, "{id} {row:?}");
-                assert_eq!(q.expected, f.expected, "{id} {row:?}");
-                assert_eq!(q.undetermined, f.undetermined, "{id} {row:?}");
-            }
+            assert_eq!(q.value, f.value, "{id} {row:?}");
+            assert_eq!(q.observation, f.observation, "{id} {row:?}");
+            assert_eq!(q.expected(Lang::Zh), f.expected(Lang::Zh), "{id} {row:?}");
+            assert_eq!(q.undetermined, f.undetermined, "{id} {row:?}");
         }
     }
 
@@ -1343,7 +1336,6 @@ mod fast_path {
         let mut rng = Rng::new(11);
         let (mut taken, mut clean, mut total, mut clean_townships) = (0, 0, 0, 0);
         let mut quick = QuickRead::new("test");
-        let shared: Vec<AllPassed> = checklists.iter().map(AllPassed::new).collect();
         for index in 0..3000u64 {
             // two villages for every township, as in a county
             let checklist = &checklists[usize::from(index % 3 != 0)];
@@ -1375,16 +1367,9 @@ mod fast_path {
                 Some(n) => {
                     taken += 1;
                     let full = full.unwrap_or_else(|e| panic!("fast path took a bad row: {e:?}"));
-                    let judged = evaluate_with(&checklists[n], &full, Lang::Zh, Detail::Findings);
+                    let judged = evaluate(&checklists[n], &full);
                     let fast = &quick.record;
-                    let read = evaluate_quick(
-                        &checklists[n],
-                        fast,
-                        &quick.passed,
-                        Lang::Zh,
-                        Detail::Findings,
-                        &shared,
-                    );
+                    let read = evaluate_quick(&checklists[n], fast, &quick.passed);
                     assert_judged_alike(&read, &judged, &row);
                     if quick.all_passed() {
                         clean += 1;
@@ -1395,12 +1380,7 @@ mod fast_path {
                     // Only what did not pass at a glance is read.
                     for (item, passed) in checklists[n].items.iter().zip(&quick.passed) {
                         if *passed {
-                            assert!(
-                                judged
-                                    .outcomes
-                                    .iter()
-                                    .any(|o| o.item.id == item.id && o.status == Status::Pass)
-                            );
+                            assert!(!judged.findings.iter().any(|o| o.item.id == item.id));
                         }
                     }
                     assert_eq!(fast.id, full.id);
@@ -1454,16 +1434,8 @@ mod fast_path {
             assert!(!quick.passed[rule], "{cell}");
             assert!(quick.record.observations.contains_key(&of), "{cell}");
             let full = wide.record(&row, 2, "test", &checklists).unwrap();
-            let judged = evaluate_with(&checklists[n], &full, Lang::Zh, Detail::Findings);
-            let shared = AllPassed::new(&checklists[n]);
-            let read = evaluate_quick(
-                &checklists[n],
-                &quick.record,
-                &quick.passed,
-                Lang::Zh,
-                Detail::Findings,
-                std::slice::from_ref(&shared),
-            );
+            let judged = evaluate(&checklists[n], &full);
+            let read = evaluate_quick(&checklists[n], &quick.record, &quick.passed);
             assert_judged_alike(&read, &judged, &row);
         }
         assert!(
@@ -1597,22 +1569,14 @@ mod fast_path {
             cells[column] = cell.to_owned();
             let row = StringRecord::from(cells);
             let full = wide.record(&row, 2, "test", &checklists).unwrap();
-            let judged = evaluate(&checklists[0], &full, Lang::Zh);
+            let judged = evaluate(&checklists[0], &full);
             wide.quick_read(row.as_byte_record(), &checklists, &mut quick)
                 .expect("the row takes the fast path");
             if quick.passed[text] {
                 passed += 1;
-                assert_eq!(judged.outcomes[text].status, Status::Pass, "{cell}");
+                assert_eq!(judged.outcomes()[text].status, Status::Pass, "{cell}");
             }
-            let shared = AllPassed::new(&checklists[0]);
-            let read = evaluate_quick(
-                &checklists[0],
-                &quick.record,
-                &quick.passed,
-                Lang::Zh,
-                Detail::Findings,
-                std::slice::from_ref(&shared),
-            );
+            let read = evaluate_quick(&checklists[0], &quick.record, &quick.passed);
             assert_judged_alike(&read, &judged, &row);
         }
         assert_eq!(passed, 1, "only the plain text passes at a glance");

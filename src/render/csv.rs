@@ -10,6 +10,7 @@ use crate::audit::{Deadline, Run, SiteResult, Totals, Verdict};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::value::starts_like_formula;
+use crate::render::Wording;
 
 /// The CSV renderer. Rows are gathered at the end of the part's output with their cells
 /// guarded against formulas but not yet quoted, and turned into CSV where they lie a few
@@ -246,7 +247,7 @@ impl Renderer for Csv {
         ];
         let out = &mut part.bytes;
         let from = *part.gathered_from.get_or_insert(out.len());
-        if site.findings().next().is_none() {
+        if site.findings.is_empty() {
             // Most sites of a large file: one row, the finding columns empty.
             let grade = site.grade.map(|g| g.label(lang));
             let same = part
@@ -272,8 +273,9 @@ impl Renderer for Csv {
             out.push(CELL_END);
             out.extend_from_slice(&part.tail);
         } else {
-            for o in site.findings() {
+            for o in &site.findings {
                 let observed = o.observed(lang);
+                let expected = o.expected(lang);
                 let points = o.item.points.to_string();
                 let lost = o.lost.to_string();
                 let evidence = o.evidence().join("; ");
@@ -284,7 +286,7 @@ impl Renderer for Csv {
                     o.item.label(lang),
                     o.status.code(),
                     observed.as_str(),
-                    o.expected.as_str(),
+                    expected.as_str(),
                     o.item.severity.label(Lang::En),
                     points.as_str(),
                     lost.as_str(),

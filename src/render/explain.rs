@@ -12,7 +12,7 @@ pub fn score_explanation(site: &SiteResult<'_>, lang: Lang) -> Vec<String> {
     let s = &site.score;
     let total = site.checklist.total_points;
     let sum = |pick: &dyn Fn(&Outcome<'_>) -> bool| -> (usize, Points) {
-        site.outcomes
+        site.findings
             .iter()
             .filter(|o| pick(o))
             .fold((0, Points::ZERO), |(n, p), o| (n + 1, p + o.lost))

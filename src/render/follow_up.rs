@@ -43,7 +43,7 @@ pub fn write(
 /// An outcome's value as shown in before/after columns.
 fn shown(o: Option<&crate::audit::Outcome<'_>>, lang: Lang) -> Option<String> {
     let o = o?;
-    let text = o.observed(lang);
+    let text = super::Wording::observed(o, lang);
     (!text.is_empty()).then_some(text)
 }
 
@@ -103,8 +103,10 @@ fn table(
             ]);
         }
         for item in &f.items {
-            let mut after = shown(item.after, lang).unwrap_or_default();
-            if let Some(w) = super::labels::waiver_note(item.after.unwrap_or(item.before), lang) {
+            let mut after = shown(item.after.as_ref(), lang).unwrap_or_default();
+            if let Some(w) =
+                super::labels::waiver_note(item.after.as_ref().unwrap_or(&item.before), lang)
+            {
                 after = format!("{after}\n{w}").trim().to_owned();
             }
             let due = due_text(item.due);
@@ -117,7 +119,7 @@ fn table(
                 Cell::new(&item.item.clause),
                 Cell::new(format!("{}\n{}", item.item.label(lang), item.item.id)),
                 Cell::new(item.status.label(lang)),
-                Cell::new(shown(Some(item.before), lang).unwrap_or_default()),
+                Cell::new(shown(Some(&item.before), lang).unwrap_or_default()),
                 Cell::new(after),
                 Cell::new(f.verdict().label(lang)),
             ]);
@@ -240,11 +242,12 @@ fn json(
                         clause: &i.item.clause,
                         title: i.item.label(lang),
                         status: i.status.code(),
-                        before: shown(Some(i.before), lang),
-                        after: shown(i.after, lang),
+                        before: shown(Some(&i.before), lang),
+                        after: shown(i.after.as_ref(), lang),
                         waiver: i
                             .after
-                            .unwrap_or(i.before)
+                            .as_ref()
+                            .unwrap_or(&i.before)
                             .waiver
                             .map(super::json::WaiverJson::of),
                         due: i.due.map(|d| d.value().to_string()),
@@ -311,10 +314,10 @@ fn csv(
             let (due, due_provisional) = due_fields(i.due);
             let rechecked = i.rechecked_on.map(|d| d.to_string()).unwrap_or_default();
             let found = i.found_on.map(|d| d.to_string()).unwrap_or_default();
-            let before = shown(Some(i.before), lang).unwrap_or_default();
-            let after = shown(i.after, lang).unwrap_or_default();
-            let waiver =
-                super::labels::waiver_note(i.after.unwrap_or(i.before), lang).unwrap_or_default();
+            let before = shown(Some(&i.before), lang).unwrap_or_default();
+            let after = shown(i.after.as_ref(), lang).unwrap_or_default();
+            let waiver = super::labels::waiver_note(i.after.as_ref().unwrap_or(&i.before), lang)
+                .unwrap_or_default();
             let fields = [
                 r.id.as_str(),
                 r.name.as_str(),

@@ -13,6 +13,7 @@ use crate::checklist::{Severity, Value};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::waiver::Waiver;
+use crate::render::Wording;
 
 /// The JSON renderer: one document, written as the sites come.
 pub struct Json {
@@ -220,14 +221,14 @@ struct Finding<'a> {
     title: &'a str,
     status: &'static str,
     observed: serde_json::Value,
-    expected: &'a str,
+    expected: String,
     severity: Severity,
     rectify: bool,
     points: Points,
     points_lost: Points,
     missing: &'a [String],
     unrecognised: Vec<Unrecognised<'a>>,
-    reason: Option<&'a str>,
+    reason: Option<String>,
     not_applicable_refused: bool,
     note: Option<&'a str>,
     evidence: &'a [String],
@@ -278,8 +279,8 @@ fn observed(value: Option<&Value>) -> serde_json::Value {
 
 fn finding<'a>(site: &SiteResult<'a>, o: &'a Outcome<'a>, lang: Lang) -> Finding<'a> {
     let reason = match o.observation.map(|obs| &obs.entry) {
-        Some(crate::record::Entry::NotApplicable(reason)) => Some(reason.as_str()),
-        _ => o.undetermined.as_deref(),
+        Some(crate::record::Entry::NotApplicable(reason)) => Some(reason.clone()),
+        _ => o.undetermined(lang),
     };
     Finding {
         item: &o.item.id,
@@ -287,7 +288,7 @@ fn finding<'a>(site: &SiteResult<'a>, o: &'a Outcome<'a>, lang: Lang) -> Finding
         title: o.item.label(lang),
         status: o.status.code(),
         observed: observed(o.value),
-        expected: &o.expected,
+        expected: o.expected(lang),
         severity: o.item.severity,
         rectify: o.needs_rectification(),
         points: o.item.points,
@@ -336,7 +337,7 @@ fn site<'a>(s: &'a SiteResult<'a>, lang: Lang) -> Site<'a> {
         verdict: s.verdict.code(),
         due: s.due.map(|d| d.value().to_string()),
         due_provisional: s.due.is_some_and(|d| d.is_provisional()),
-        findings: s.findings().map(|o| finding(s, o, lang)).collect(),
+        findings: s.findings.iter().map(|o| finding(s, o, lang)).collect(),
     }
 }
 

@@ -4,7 +4,9 @@
 use crate::audit::rank::{Choice, ChoiceSetBy, Ineligible, Place, Ranking};
 use crate::audit::recheck::FollowUp;
 use crate::audit::{Outcome, Status, Verdict};
+use crate::checklist::kinds::Undetermined;
 use crate::lang::Lang;
+use crate::record::Entry;
 use crate::record::waiver::Waiver;
 
 /// What a code of the core is called in a language.
@@ -72,6 +74,131 @@ pub fn waiver_in_words(head: &str, w: &Waiver, lang: Lang) -> String {
             w.reason, w.approved_by, w.approved_on, w.expires
         ),
     }
+}
+
+/// An outcome in words: what was found, what the item expects at the site, and why it
+/// could not be judged. The core keeps values and codes; these are the sentences.
+pub trait Wording {
+    /// The recorded value as a reader sees it, or empty.
+    fn observed(&self, lang: Lang) -> String;
+    /// What the item expects at this site ("≥ 60 m²", "柳屯镇便民服务中心").
+    fn expected(&self, lang: Lang) -> String;
+    /// Why a recorded item could still not be judged, if it could not.
+    fn undetermined(&self, lang: Lang) -> Option<String>;
+}
+
+impl Wording for Outcome<'_> {
+    fn observed(&self, lang: Lang) -> String {
+        match (self.value, self.observation.map(|o| &o.entry)) {
+            (Some(v), _) if !self.unrecognised.is_empty() => {
+                format!(
+                    "{}{}",
+                    self.item.kind.show(v, lang),
+                    unrecognised_note(self, lang)
+                )
+            }
+            (Some(v), _) => self.item.kind.show(v, lang),
+            (None, Some(Entry::NotApplicable(reason))) if self.not_applicable_refused => match lang
+            {
+                Lang::Zh => format!(
+                    "不适用：{reason}（不认可：本项不得记为不适用，只能由县里批准豁免，记入 waivers.toml）"
+                ),
+                Lang::En => format!(
+                    "not applicable: {reason} (not accepted: an inspector may not mark this item not applicable; only a county waiver in waivers.toml excuses it)"
+                ),
+            },
+            (None, Some(Entry::NotApplicable(reason))) => {
+                format!("{}{reason}", lang.pick("不适用：", "not applicable: "))
+            }
+            _ => String::new(),
+        }
+    }
+
+    fn expected(&self, lang: Lang) -> String {
+        self.item.kind.expected(Some(self.record), lang)
+    }
+
+    fn undetermined(&self, lang: Lang) -> Option<String> {
+        self.undetermined
+            .as_ref()
+            .map(|why| undetermined(why, lang))
+    }
+}
+
+/// Why a recorded value could not be judged, with what to do.
+pub fn undetermined(why: &Undetermined, lang: Lang) -> String {
+    match (why, lang) {
+        (Undetermined::OtherUnrecorded { of }, Lang::Zh) => format!("依赖的 {of} 未记录，无法判定"),
+        (Undetermined::OtherUnrecorded { of }, Lang::En) => {
+            format!("cannot be judged until {of} is recorded")
+        }
+        (
+            Undetermined::FieldUnfit {
+                field,
+                value,
+                description,
+            },
+            Lang::Zh,
+        ) => {
+            format!("记录的 {field}“{value}”不是{description}：请改正检查记录后再判定")
+        }
+        (
+            Undetermined::FieldUnfit {
+                field,
+                value,
+                description,
+            },
+            Lang::En,
+        ) => format!(
+            "the record's {field} \"{value}\" is not {description}: correct the record to judge this item"
+        ),
+        (Undetermined::NameLacksField { field, value, name }, Lang::Zh) => format!(
+            "记录的名称“{name}”中没有其 {field}“{value}”：请核对检查记录的 {field} 与 name 后再判定"
+        ),
+        (Undetermined::NameLacksField { field, value, name }, Lang::En) => format!(
+            "the record's name \"{name}\" does not contain its {field} \"{value}\": check the record's {field} and name to judge this item"
+        ),
+        (Undetermined::Pattern(error), Lang::Zh) => format!(
+            "清单的 pattern 代入 {} 后无法编译：{}：请改写清单里的 pattern 后再判定",
+            error.shown(lang),
+            error.error
+        ),
+        (Undetermined::Pattern(error), Lang::En) => format!(
+            "the checklist's pattern does not compile with {} put in: {}: revise the pattern to judge this item",
+            error.shown(lang),
+            error.error
+        ),
+    }
+}
+
+/// The answers that name no member, as a failed item shows them: one close to a
+/// missing member is a likely misspelling ("未识别：“人设局”（是不是“人社局”？）"); any
+/// other is something else the site has, allowed and not counted (等 closes nothing,
+/// ruling 3: "另有（清单未列）：税务局").
+fn unrecognised_note(outcome: &Outcome<'_>, lang: Lang) -> String {
+    let mut near = Vec::new();
+    let mut other = Vec::new();
+    for (answer, member) in &outcome.unrecognised {
+        match (member, lang) {
+            (Some(m), Lang::Zh) => near.push(format!("“{answer}”（是不是“{m}”？）")),
+            (Some(m), Lang::En) => near.push(format!("\"{answer}\" (did you mean \"{m}\"?)")),
+            (None, _) => other.push(answer.as_str()),
+        }
+    }
+    let mut note = String::new();
+    if !near.is_empty() {
+        note.push_str(&match lang {
+            Lang::Zh => format!("（未识别，不计入：{}）", near.join("、")),
+            Lang::En => format!(" (not recognised, not counted: {})", near.join(", ")),
+        });
+    }
+    if !other.is_empty() {
+        note.push_str(&match lang {
+            Lang::Zh => format!("（另有，清单未列：{}）", other.join("、")),
+            Lang::En => format!(" (also present, not on the list: {})", other.join(", ")),
+        });
+    }
+    note
 }
 
 /// Why a place cannot be a demonstration site, in words; `None` when it can.

@@ -21,7 +21,7 @@ use crate::calendar::YearSpan;
 use crate::lang::Lang;
 
 pub use explain::score_explanation;
-pub use labels::Label;
+pub use labels::{Label, Wording};
 pub use table::{checklist_table, grid};
 // Cells are guarded against formulas where cell texts are defined, beside the readers
 // that take the guard off again.

@@ -12,6 +12,7 @@ use crate::audit::{Run, SiteResult, Totals};
 use crate::checklist::{Checklist, NotApplicable};
 use crate::lang::Lang;
 use crate::points::Points;
+use crate::render::Wording;
 
 /// Width tables wrap to: a landscape A4 page. Fixed rather than the terminal's, so a run
 /// gives the same bytes in a terminal, in a pipe and in a test.
@@ -43,7 +44,7 @@ fn score_text(earned: Points, max: Points) -> String {
 fn summary_row(site: &SiteResult<'_>, lang: Lang) -> Vec<String> {
     let r = site.record;
     let rectify = site
-        .outcomes
+        .findings
         .iter()
         .filter(|o| o.needs_rectification())
         .count();
@@ -104,7 +105,7 @@ fn findings(site: &SiteResult<'_>, lang: Lang) -> Grid {
         lang.pick("类别", "severity"),
         lang.pick("失分", "lost"),
     ]);
-    for o in site.findings() {
+    for o in &site.findings {
         let mut observed = o.observed(lang);
         if !o.missing.is_empty() {
             let missing = o.missing.join(lang.list_separator());
@@ -113,7 +114,7 @@ fn findings(site: &SiteResult<'_>, lang: Lang) -> Grid {
                 Lang::En => format!("{observed}\nmissing: {missing}"),
             };
         }
-        if let Some(reason) = &o.undetermined {
+        if let Some(reason) = o.undetermined(lang) {
             observed = format!("{observed}\n{reason}").trim().to_owned();
         }
         if let Some(note) = o.note() {
@@ -136,7 +137,7 @@ fn findings(site: &SiteResult<'_>, lang: Lang) -> Grid {
         grid.add_row(vec![
             Cell::new(&o.item.clause),
             Cell::new(format!("{}\n{}", o.item.label(lang), o.item.id)),
-            Cell::new(&o.expected),
+            Cell::new(o.expected(lang)),
             Cell::new(observed),
             Cell::new(result),
             Cell::new(o.item.severity.label(lang)),
@@ -257,7 +258,7 @@ impl Renderer for Table {
 
     fn site(&self, _run: &Run<'_>, site: &SiteResult<'_>, part: &mut TablePart) -> io::Result<()> {
         part.rows.push(summary_row(site, self.lang));
-        if site.findings().next().is_some() {
+        if !site.findings.is_empty() {
             part.blocks.push(block(site, self.lang));
         }
         Ok(())

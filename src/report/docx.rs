@@ -26,6 +26,7 @@ use super::{Notice, Report, long_date, required_fix, wording};
 use crate::audit::Outcome;
 use crate::lang::Lang;
 use crate::render::Label;
+use crate::render::Wording;
 
 /// The folder the notices go in, inside the output folder.
 pub const FOLDER: &str = "docx";

@@ -19,6 +19,7 @@ use crate::audit::recheck::SiteFollowUp;
 use crate::audit::{Outcome, SiteResult, Status, Verdict};
 use crate::lang::Lang;
 use crate::render::Label;
+use crate::render::Wording;
 
 /// The stylesheet every page carries inline: readable on screen, A4 on paper.
 const CSS: &str = r#"
@@ -958,12 +959,13 @@ fn site_page(
         escape(lang.pick("逐项检查结果", "Every item"))
     ));
     let mut start = 0;
-    while start < site.outcomes.len() {
-        let clause = &site.outcomes[start].item.clause;
-        let end = site.outcomes[start..]
+    let outcomes = site.outcomes();
+    while start < outcomes.len() {
+        let clause = &outcomes[start].item.clause;
+        let end = outcomes[start..]
             .iter()
             .position(|o| &o.item.clause != clause)
-            .map_or(site.outcomes.len(), |n| start + n);
+            .map_or(outcomes.len(), |n| start + n);
         let heading = site
             .checklist
             .clause(clause)
@@ -983,7 +985,7 @@ fn site_page(
             (lang.pick("失分", "Lost"), true),
         ]));
         body.push_str("<tbody>\n");
-        for o in &site.outcomes[start..end] {
+        for o in &outcomes[start..end] {
             body.push_str(&item_row(o, lang));
         }
         body.push_str("</tbody>\n</table>\n");
@@ -1064,8 +1066,8 @@ fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
             escape(item.item.label(lang)),
             escape(&item.item.id),
             escape(&wording::item_status(f, item, lang)),
-            cell(wording::follow_up_value(Some(item.before), lang)),
-            cell(wording::follow_up_value(item.after, lang)),
+            cell(wording::follow_up_value(Some(&item.before), lang)),
+            cell(wording::follow_up_value(item.after.as_ref(), lang)),
         ));
     }
     body.push_str("</tbody>\n</table>\n");
@@ -1134,7 +1136,7 @@ fn item_row(o: &Outcome<'_>, lang: Lang) -> String {
         escape(&o.item.id),
         escape(o.item.label(lang)),
         escape(&o.item.id),
-        escape(&o.expected),
+        escape(&o.expected(lang)),
         result_html(o, lang),
         escape(o.item.severity.label(lang)),
     )

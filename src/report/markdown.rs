@@ -15,6 +15,7 @@ use crate::audit::{Outcome, SiteResult, Status, Verdict};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::render::Label;
+use crate::render::Wording;
 
 /// Characters in a full bar: one per 5 %.
 const BAR_WIDTH: u32 = 20;
@@ -659,8 +660,8 @@ fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
                     FollowUp::Fixed | FollowUp::Waived | FollowUp::Recorded => status,
                     _ => format!("**{status}**"),
                 },
-                cell(wording::follow_up_value(Some(item.before), lang)),
-                cell(wording::follow_up_value(item.after, lang)),
+                cell(wording::follow_up_value(Some(&item.before), lang)),
+                cell(wording::follow_up_value(item.after.as_ref(), lang)),
             ];
             if with_waivers {
                 row.push(cell(waiver.unwrap_or_default()));
@@ -785,12 +786,13 @@ fn site_page(
         lang.pick("逐项检查结果", "Every item")
     ));
     let mut start = 0;
-    while start < site.outcomes.len() {
-        let clause = &site.outcomes[start].item.clause;
-        let end = site.outcomes[start..]
+    let outcomes = site.outcomes();
+    while start < outcomes.len() {
+        let clause = &outcomes[start].item.clause;
+        let end = outcomes[start..]
             .iter()
             .position(|o| &o.item.clause != clause)
-            .map_or(site.outcomes.len(), |n| start + n);
+            .map_or(outcomes.len(), |n| start + n);
         let heading = site
             .checklist
             .clause(clause)
@@ -800,7 +802,7 @@ fn site_page(
             "### {}\n\n",
             md_escape(format!("{clause} {heading}").trim())
         ));
-        let rows: Vec<Vec<String>> = site.outcomes[start..end]
+        let rows: Vec<Vec<String>> = outcomes[start..end]
             .iter()
             .map(|o| item_row(o, lang))
             .collect();
@@ -854,7 +856,7 @@ fn item_row(o: &Outcome<'_>, lang: Lang) -> Vec<String> {
     vec![
         md_escape(o.item.label(lang)),
         md_escape(&o.item.id),
-        md_escape(&o.expected),
+        md_escape(&o.expected(lang)),
         found_cell(o, lang, true),
         if o.status == Status::Pass {
             result

@@ -24,6 +24,7 @@ use crate::checklist::{Kind, Severity};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::waiver::Waiver;
+use crate::render::Wording;
 
 pub use crate::inputs::InputDigest;
 
@@ -206,7 +207,7 @@ impl<'a> Report<'a> {
                 let failed = judged
                     .iter()
                     .filter(|s| {
-                        s.outcomes
+                        s.findings
                             .iter()
                             .any(|o| o.item.id == item.id && o.status == Status::Fail)
                     })
@@ -245,7 +246,7 @@ impl<'a> Report<'a> {
                 let failed = judged
                     .iter()
                     .filter(|s| {
-                        s.outcomes
+                        s.findings
                             .iter()
                             .any(|o| o.item.clause == clause.number && o.needs_rectification())
                     })
@@ -283,7 +284,7 @@ impl<'a> Report<'a> {
             // A waiver counts only for an item that failed at inspection: it never hides a
             // failure of an item that passed then (docs/followup.md).
             let failed_at_inspection = |item: &str| {
-                site.outcomes
+                site.findings
                     .iter()
                     .any(|o| o.item.id == item && o.failed_mandatory())
             };
@@ -318,7 +319,7 @@ impl<'a> Report<'a> {
                 NoticeCause::Inspection,
                 on,
                 site.record.inspectors.join(self.lang.list_separator()),
-                site.outcomes
+                site.findings
                     .iter()
                     .filter(|o| o.failed_mandatory() && !waived_on(&o.item.id, on))
                     .collect(),
@@ -331,18 +332,22 @@ impl<'a> Report<'a> {
             let mut previous = site;
             for r in &own {
                 let day = r.day();
+                let failed_then = |item: &str| {
+                    previous
+                        .findings
+                        .iter()
+                        .any(|then| then.item.id == item && then.failed_mandatory())
+                };
                 let problems = r
                     .site
-                    .outcomes
+                    .findings
                     .iter()
-                    .zip(previous.outcomes.iter())
-                    .filter(|(now, then)| {
+                    .filter(|now| {
                         r.looked_at.contains(&now.item.id)
                             && now.failed_mandatory()
-                            && !then.failed_mandatory()
+                            && !failed_then(&now.item.id)
                             && !waived_on(&now.item.id, day)
                     })
-                    .map(|(now, _)| now)
                     .collect();
                 let inspectors = r.site.record.inspectors.join(self.lang.list_separator());
                 notice(NoticeCause::Reinspection, day, inspectors, problems);
@@ -360,7 +365,7 @@ impl<'a> Report<'a> {
                     .rev()
                     .find(|r| r.day() <= w.expires && r.looked_at.contains(&w.item))
                     .map_or(site, |r| &r.site);
-                if let Some(o) = state.outcomes.iter().find(|o| o.item.id == w.item)
+                if let Some(o) = state.findings.iter().find(|o| o.item.id == w.item)
                     && o.failed_mandatory()
                 {
                     lapses.entry(w.expires).or_default().push(o);
@@ -426,7 +431,7 @@ impl<'a> Report<'a> {
             .map(|w| {
                 let failed = self.sites.iter().any(|s| {
                     s.record.id == w.site
-                        && s.outcomes
+                        && s.findings
                             .iter()
                             .any(|o| o.item.id == w.item && o.failed_mandatory())
                 });
@@ -464,10 +469,8 @@ pub fn sections(site: &SiteResult<'_>, lang: Lang) -> Vec<SectionScore> {
         .clauses
         .iter()
         .map(|clause| {
-            let outcomes = site
-                .outcomes
-                .iter()
-                .filter(|o| o.item.clause == clause.number);
+            let all = site.outcomes();
+            let outcomes = all.iter().filter(|o| o.item.clause == clause.number);
             let (mut earned, mut max) = (Points::ZERO, Points::ZERO);
             for o in outcomes {
                 if o.status != Status::NotApplicable {
@@ -497,8 +500,8 @@ pub fn required_fix(outcome: &Outcome<'_>, lang: Lang) -> String {
         (Kind::Includes(_), Lang::En) if !outcome.missing.is_empty() => {
             format!("add: {}", outcome.missing.join(", "))
         }
-        (_, Lang::Zh) => format!("整改至符合要求：{}", outcome.expected),
-        (_, Lang::En) => format!("bring it to: {}", outcome.expected),
+        (_, Lang::Zh) => format!("整改至符合要求：{}", outcome.expected(lang)),
+        (_, Lang::En) => format!("bring it to: {}", outcome.expected(lang)),
     }
 }
 

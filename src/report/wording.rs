@@ -14,6 +14,7 @@ use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::waiver::Waiver;
 use crate::render::Label;
+use crate::render::Wording;
 use crate::render::{pending_notice, provisional_caveat};
 use crate::report::{Notice, Report, WaiverState, long_date};
 
@@ -441,8 +442,8 @@ pub fn finding_lines(o: &Outcome<'_>, lang: Lang) -> Vec<String> {
         let missing = o.missing.join(lang.list_separator());
         lines.push(format!("{}{missing}", lang.pick("缺：", "missing: ")));
     }
-    if let Some(reason) = &o.undetermined {
-        lines.push(reason.clone());
+    if let Some(reason) = o.undetermined(lang) {
+        lines.push(reason);
     }
     if let Some(note) = o.note() {
         lines.push(format!("{}{note}", lang.pick("备注：", "note: ")));
@@ -563,7 +564,7 @@ pub fn notice_closing(report: &Report<'_>, notice: &Notice<'_, '_>) -> Vec<Strin
     let mut lines = Vec::new();
     if site.verdict == Verdict::Incomplete {
         let unrecorded: Vec<&str> = site
-            .outcomes
+            .findings
             .iter()
             .filter(|o| o.status == Status::Unrecorded && o.item.severity == Severity::Mandatory)
             .map(|o| o.item.clause.as_str())
@@ -651,7 +652,7 @@ pub fn waivers_heading(lang: Lang) -> &'static str {
 
 /// Items per status, in [`FOLLOW_UPS`] order.
 pub fn status_counts<'x, 'r: 'x, 'a: 'r>(
-    items: impl IntoIterator<Item = &'x ItemFollowUp<'r, 'a>>,
+    items: impl IntoIterator<Item = &'x ItemFollowUp<'a>>,
 ) -> [usize; FOLLOW_UPS.len()] {
     let mut counts = [0; FOLLOW_UPS.len()];
     for item in items {
@@ -715,7 +716,7 @@ pub fn rechecked_text(f: &SiteFollowUp<'_, '_>, lang: Lang, none: &str) -> Strin
 
 /// A followed-up item's status as a site page words it: the label, and the item's own
 /// deadline when it is not the site's (found at a re-inspection, or after a lapse).
-pub fn item_status(f: &SiteFollowUp<'_, '_>, item: &ItemFollowUp<'_, '_>, lang: Lang) -> String {
+pub fn item_status(f: &SiteFollowUp<'_, '_>, item: &ItemFollowUp<'_>, lang: Lang) -> String {
     let label = item.status.label(lang);
     let Some(due) = item.due.filter(|d| Some(*d) != f.before.due) else {
         return label.to_owned();
@@ -758,10 +759,11 @@ pub fn follow_up_value(o: Option<&Outcome<'_>>, lang: Lang) -> String {
 pub fn follow_up_waiver(
     report: &Report<'_>,
     site: &str,
-    item: &ItemFollowUp<'_, '_>,
+    item: &ItemFollowUp<'_>,
     lang: Lang,
 ) -> Option<String> {
-    if let Some(note) = crate::render::labels::waiver_note(item.after.unwrap_or(item.before), lang)
+    if let Some(note) =
+        crate::render::labels::waiver_note(item.after.as_ref().unwrap_or(&item.before), lang)
     {
         return Some(note);
     }
@@ -896,7 +898,7 @@ pub fn expired_waivers(report: &Report<'_>) -> Vec<String> {
         .filter_map(|row| {
             let site = row.site?;
             let fails = site
-                .outcomes
+                .findings
                 .iter()
                 .any(|o| o.item.id == row.waiver.item && o.status == Status::Fail);
             if !fails {

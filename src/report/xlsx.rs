@@ -27,6 +27,7 @@ use crate::audit::{Outcome, SiteResult, Verdict};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::render::Label;
+use crate::render::Wording;
 use crate::template::xlsx::{display_width, save};
 
 /// The workbook's file name in the output folder.
@@ -496,8 +497,8 @@ fn note(o: &Outcome<'_>, lang: Lang) -> String {
 /// What was recorded, with the reason when it could not be judged.
 fn observed(o: &Outcome<'_>, lang: Lang) -> String {
     let shown = o.observed(lang);
-    match &o.undetermined {
-        Some(reason) if shown.is_empty() => reason.clone(),
+    match o.undetermined(lang) {
+        Some(reason) if shown.is_empty() => reason,
         Some(reason) => format!("{shown}\n{reason}"),
         None => shown,
     }
@@ -1039,9 +1040,9 @@ fn follow_up_sheet(
             sheet.text(row, 7, item.item.label(lang), Style::Text)?;
             sheet.text(row, 8, item.status.code(), Style::Text)?;
             sheet.text(row, 9, item.status.label(lang), Style::Text)?;
-            let before = wording::follow_up_value(Some(item.before), lang);
+            let before = wording::follow_up_value(Some(&item.before), lang);
             sheet.text(row, 10, &before, Style::Text)?;
-            let after = wording::follow_up_value(item.after, lang);
+            let after = wording::follow_up_value(item.after.as_ref(), lang);
             sheet.text(row, 11, &after, Style::Text)?;
             let waiver = wording::follow_up_waiver(report, &r.id, item, lang);
             sheet.text(row, 12, waiver.as_deref().unwrap_or(""), Style::Text)?;
@@ -1068,7 +1069,7 @@ fn findings_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
     let sep = lang.list_separator();
     let mut row: u32 = 1;
     for site in &report.sites {
-        for o in site.findings() {
+        for o in &site.findings {
             sheet.text(row, 0, &site.record.id, Style::Text)?;
             sheet.text(row, 1, &site.record.name, Style::Text)?;
             sheet.text(row, 2, site.verdict.label(lang), Style::Text)?;
@@ -1078,7 +1079,7 @@ fn findings_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
             sheet.text(row, 6, o.item.label(lang), Style::Text)?;
             sheet.text(row, 7, o.status.label(lang), Style::Text)?;
             sheet.text(row, 8, &observed(o, lang), Style::Text)?;
-            sheet.text(row, 9, &o.expected, Style::Text)?;
+            sheet.text(row, 9, &o.expected(lang), Style::Text)?;
             sheet.text(row, 10, &o.missing.join(sep), Style::Text)?;
             sheet.text(row, 11, o.item.severity.label(lang), Style::Text)?;
             sheet.points(row, 12, o.item.points, Style::Number)?;
@@ -1278,7 +1279,7 @@ fn site_sheet(
         ],
     )?;
     row += 1;
-    for o in &site.outcomes {
+    for o in &site.outcomes() {
         sheet.text(row, 0, &o.item.clause, Style::Text)?;
         sheet.text(row, 1, o.item.label(lang), Style::Text)?;
         sheet.text(row, 2, &o.item.id, Style::Text)?;
@@ -1286,7 +1287,7 @@ fn site_sheet(
         sheet.points(row, 4, o.item.points, Style::Number)?;
         sheet.text(row, 5, o.status.label(lang), Style::Text)?;
         sheet.text(row, 6, &observed(o, lang), Style::Text)?;
-        sheet.text(row, 7, &o.expected, Style::Text)?;
+        sheet.text(row, 7, &o.expected(lang), Style::Text)?;
         sheet.text(row, 8, &o.missing.join(sep), Style::Text)?;
         sheet.points(row, 9, o.earned, Style::Number)?;
         sheet.points(row, 10, o.lost, Style::Number)?;
@@ -1355,9 +1356,9 @@ fn site_follow_up(
         sheet.text(row, 1, item.item.label(lang), Style::Text)?;
         sheet.text(row, 2, &item.item.id, Style::Text)?;
         sheet.merged_text(row, 3, 5, &wording::item_status(f, item, lang), Style::Text)?;
-        let before = wording::follow_up_value(Some(item.before), lang);
+        let before = wording::follow_up_value(Some(&item.before), lang);
         sheet.text(row, 6, &before, Style::Text)?;
-        let after = wording::follow_up_value(item.after, lang);
+        let after = wording::follow_up_value(item.after.as_ref(), lang);
         sheet.text(row, 7, &after, Style::Text)?;
         let waiver = wording::follow_up_waiver(report, &f.before.record.id, item, lang);
         sheet.merged_text(row, 8, 12, waiver.as_deref().unwrap_or(""), Style::Text)?;

@@ -127,7 +127,7 @@ mod tests {
         let verdicts: Vec<bool> = (0..=3)
             .map(|n| {
                 let v = k.accept(Raw::Integer(n)).unwrap();
-                k.judge(&v, &NoFacts, Lang::Zh) == Judgement::Pass
+                k.judge(&v, &NoFacts) == Judgement::Pass
             })
             .collect();
         assert_eq!(verdicts, [false, true, true, false]);

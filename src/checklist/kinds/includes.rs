@@ -328,7 +328,6 @@ fn expected(members: &[String], deduct_per_missing: Option<Points>, lang: Lang) 
 mod tests {
     use super::super::testing::{NoFacts, kind};
     use super::super::{Judgement, Raw, Value};
-    use crate::lang::Lang;
     use crate::points::Points;
 
     const DEPARTMENTS: &str = "kind = \"includes\"\nmembers = [\"民政局\", \"人社局\", \"医保局\", \"公安局\", \"市场监管局\"]\ndeduct_per_missing = 1\n";
@@ -350,7 +349,7 @@ mod tests {
             ]))
             .unwrap();
         assert_eq!(
-            k.judge(&v, &NoFacts, Lang::Zh),
+            k.judge(&v, &NoFacts),
             Judgement::Fail {
                 deduction: Some(Points::from_tenths(10)),
                 missing: vec!["医保局".into()],
@@ -371,14 +370,14 @@ mod tests {
                 "市场监管局",
             ]))
             .unwrap();
-        assert_eq!(k.judge(&v, &NoFacts, Lang::Zh), Judgement::Pass);
+        assert_eq!(k.judge(&v, &NoFacts), Judgement::Pass);
     }
 
     #[test]
     fn deduction_grows_per_missing_member() {
         let k = kind(DEPARTMENTS).unwrap();
         let v = k.accept(found(&[])).unwrap();
-        match k.judge(&v, &NoFacts, Lang::Zh) {
+        match k.judge(&v, &NoFacts) {
             Judgement::Fail { deduction, missing } => {
                 assert_eq!(deduction, Some(Points::from_tenths(50)));
                 assert_eq!(missing.len(), 5);
@@ -392,7 +391,7 @@ mod tests {
         let k = kind("kind = \"includes\"\nmembers = [\"a\", \"b\"]\n").unwrap();
         let v = k.accept(found(&["a"])).unwrap();
         assert_eq!(
-            k.judge(&v, &NoFacts, Lang::Zh),
+            k.judge(&v, &NoFacts),
             Judgement::Fail {
                 deduction: None,
                 missing: vec!["b".into()]

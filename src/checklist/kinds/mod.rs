@@ -117,10 +117,37 @@ pub enum Judgement {
         missing: Vec<String>,
     },
     /// The value alone cannot decide (a rule whose other item is unrecorded).
-    Undetermined {
-        /// Why, in the language asked for.
-        reason: String,
+    Undetermined(Undetermined),
+}
+
+/// Why a recorded value could not be judged (ruling 8): facts, for the renderers to word.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Undetermined {
+    /// A rule compares against an item that is not recorded.
+    OtherUnrecorded {
+        /// The item the rule compares against.
+        of: String,
     },
+    /// A site field a pattern puts in does not have the form the checklist asks of it.
+    FieldUnfit {
+        /// The site field (`township` …).
+        field: &'static str,
+        /// The record's value of the field, trimmed.
+        value: String,
+        /// The checklist's description of the form it must have.
+        description: String,
+    },
+    /// The site's name does not contain a field a pattern puts in.
+    NameLacksField {
+        /// The site field (`township` …).
+        field: &'static str,
+        /// The record's value of the field, trimmed.
+        value: String,
+        /// The record's name.
+        name: String,
+    },
+    /// The pattern does not compile with the site's fields put in.
+    Pattern(PatternError),
 }
 
 impl Judgement {
@@ -174,14 +201,14 @@ impl Kind {
     }
 
     /// Judges an accepted value.
-    pub fn judge(&self, value: &Value, facts: &dyn Facts, lang: Lang) -> Judgement {
+    pub fn judge(&self, value: &Value, facts: &dyn Facts) -> Judgement {
         match self {
             Kind::Number(k) => k.judge(value),
             Kind::Count(k) => k.judge(value),
             Kind::YesNo(k) => k.judge(value),
             Kind::Includes(k) => k.judge(value),
-            Kind::Text(k) => k.judge(value, facts, lang),
-            Kind::Rule(k) => k.judge(value, facts, lang),
+            Kind::Text(k) => k.judge(value, facts),
+            Kind::Rule(k) => k.judge(value, facts),
         }
     }
 

@@ -143,7 +143,7 @@ mod tests {
 
     fn judge(k: &Kind, n: f64) -> Judgement {
         let v = k.accept(Raw::Float(n)).unwrap();
-        k.judge(&v, &super::super::testing::NoFacts, Lang::Zh)
+        k.judge(&v, &super::super::testing::NoFacts)
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! other item has no value the rule cannot be judged and the item counts as unrecorded.
 
 use super::count::accept_count;
-use super::{Facts, Judgement, Raw, Value, format_number};
+use super::{Facts, Judgement, Raw, Undetermined, Value, format_number};
 use crate::lang::Lang;
 use crate::source::Fields;
 
@@ -162,17 +162,14 @@ impl Rule {
         }
     }
 
-    pub(super) fn judge(&self, value: &Value, facts: &dyn Facts, lang: Lang) -> Judgement {
+    pub(super) fn judge(&self, value: &Value, facts: &dyn Facts) -> Judgement {
         let Some(mine) = value.as_number() else {
             return Judgement::fail();
         };
         let Some(other) = facts.value_of(&self.of).and_then(Value::as_number) else {
-            return Judgement::Undetermined {
-                reason: match lang {
-                    Lang::Zh => format!("依赖的 {} 未记录，无法判定", self.of),
-                    Lang::En => format!("cannot be judged until {} is recorded", self.of),
-                },
-            };
+            return Judgement::Undetermined(Undetermined::OtherUnrecorded {
+                of: self.of.clone(),
+            });
         };
         if self.op.holds(mine, self.factor * other) {
             Judgement::Pass
@@ -235,7 +232,7 @@ mod tests {
     fn judge(trainees: i64, windows: i64) -> Judgement {
         let k = kind(TRAINEES).unwrap();
         let v = k.accept(Raw::Integer(trainees)).unwrap();
-        k.judge(&v, &Windows(Value::Count(windows)), Lang::Zh)
+        k.judge(&v, &Windows(Value::Count(windows)))
     }
 
     #[test]
@@ -267,7 +264,7 @@ mod tests {
         let k = kind(TRAINEES).unwrap();
         let v = k.accept(Raw::Integer(4)).unwrap();
         assert!(matches!(
-            k.judge(&v, &NoFacts, Lang::En),
+            k.judge(&v, &NoFacts),
             Judgement::Undetermined { .. }
         ));
     }

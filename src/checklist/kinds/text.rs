@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use regex_lite::Regex;
 
-use super::{Facts, Judgement, Raw, Value};
+use super::{Facts, Judgement, Raw, Undetermined, Value};
 use crate::lang::Lang;
 use crate::source::Fields;
 
@@ -86,7 +86,7 @@ pub struct PatternError {
 
 impl PatternError {
     /// The fields put in, as `{township} = “城关镇”` (`"` in English).
-    fn shown(&self, lang: Lang) -> String {
+    pub fn shown(&self, lang: Lang) -> String {
         let parts: Vec<String> = self
             .values
             .iter()
@@ -106,19 +106,6 @@ impl PatternError {
             "站点 `{site}`：清单 {checklist} 的项目 `{item}` 的 `pattern` 代入 {values} 后无法编译：{error}；代入的名称已按字面转义，请在清单里简化该 pattern（如减少重复次数），再用 yanshou checklist lint 检查",
             "site `{site}`: the `pattern` of item `{item}` in checklist {checklist} does not compile with {values} put in: {error}; the name is put in literally (escaped): simplify the pattern in the checklist (fewer repetitions, say) and check it with yanshou checklist lint"
         )
-    }
-
-    /// Why the item is not judged, for an evaluation that goes on regardless.
-    fn reason(&self, lang: Lang) -> String {
-        let (values, error) = (self.shown(lang), &self.error);
-        match lang {
-            Lang::Zh => format!(
-                "清单的 pattern 代入 {values} 后无法编译：{error}：请改写清单里的 pattern 后再判定"
-            ),
-            Lang::En => format!(
-                "the checklist's pattern does not compile with {values} put in: {error}: revise the pattern to judge this item"
-            ),
-        }
     }
 }
 
@@ -428,26 +415,22 @@ impl Text {
         }
     }
 
-    pub(super) fn judge(&self, value: &Value, facts: &dyn Facts, lang: Lang) -> Judgement {
+    pub(super) fn judge(&self, value: &Value, facts: &dyn Facts) -> Judgement {
         match value {
-            Value::Text(text) => self.judge_text(text, facts, lang),
+            Value::Text(text) => self.judge_text(text, facts),
             _ => Judgement::fail(),
         }
     }
 
     /// Judges text as accepted (trimmed): what [`Kind::judge`](super::Kind::judge) does
     /// with [`Value::Text`], for a reader that has the text but no value to own it.
-    pub fn judge_text(&self, text: &str, facts: &dyn Facts, lang: Lang) -> Judgement {
-        if let Some(reason) = self.unfit_field(facts, lang) {
-            return Judgement::Undetermined { reason };
+    pub fn judge_text(&self, text: &str, facts: &dyn Facts) -> Judgement {
+        if let Some(why) = self.unfit_field(facts) {
+            return Judgement::Undetermined(why);
         }
         let matched = match self.pattern_matches(text, facts) {
             Ok(matched) => matched,
-            Err(error) => {
-                return Judgement::Undetermined {
-                    reason: error.reason(lang),
-                };
-            }
+            Err(error) => return Judgement::Undetermined(Undetermined::Pattern(error)),
         };
         if matched
             || self
@@ -469,7 +452,7 @@ impl Text {
         if self.literal.is_some() || self.fixed.is_some() {
             return None;
         }
-        if self.unfit_field(facts, Lang::En).is_some() {
+        if self.unfit_field(facts).is_some() {
             return None;
         }
         self.site_regex(facts).err()
@@ -531,30 +514,24 @@ impl Text {
 
     /// Why the site's fields cannot be put into the pattern: a declared field that does
     /// not have its shape (`township = "梨园"`), or that the site's name does not contain.
-    fn unfit_field(&self, facts: &dyn Facts, lang: Lang) -> Option<String> {
+    fn unfit_field(&self, facts: &dyn Facts) -> Option<Undetermined> {
         for (field, re, description) in &self.field_patterns {
             let value = facts.site_field(field).unwrap_or("").trim();
             if !re.is_match(value) {
-                return Some(match lang {
-                    Lang::Zh => {
-                        format!("记录的 {field}“{value}”不是{description}：请改正检查记录后再判定")
-                    }
-                    Lang::En => format!(
-                        "the record's {field} \"{value}\" is not {description}: correct the record to judge this item"
-                    ),
+                return Some(Undetermined::FieldUnfit {
+                    field,
+                    value: value.to_owned(),
+                    description: description.clone(),
                 });
             }
             if let Some(name) = facts.site_field("name")
                 && *field != "name"
                 && !name.contains(value)
             {
-                return Some(match lang {
-                    Lang::Zh => format!(
-                        "记录的名称“{name}”中没有其 {field}“{value}”：请核对检查记录的 {field} 与 name 后再判定"
-                    ),
-                    Lang::En => format!(
-                        "the record's name \"{name}\" does not contain its {field} \"{value}\": check the record's {field} and name to judge this item"
-                    ),
+                return Some(Undetermined::NameLacksField {
+                    field,
+                    value: value.to_owned(),
+                    name: name.to_owned(),
                 });
             }
         }
@@ -670,7 +647,7 @@ mod tests {
     fn judge(sign: &str, township: &'static str) -> Judgement {
         let k = kind(SIGN).unwrap();
         let v = k.accept(Raw::Text(sign.into())).unwrap();
-        k.judge(&v, &Township(township), Lang::Zh)
+        k.judge(&v, &Township(township))
     }
 
     #[test]
@@ -738,7 +715,7 @@ mod tests {
             kind("kind = \"text\"\npattern = \"^{township}(便民服务中心|便民服务站)$\"\n").unwrap();
         let judge = |sign: &str| {
             let v = k.accept(Raw::Text(sign.into())).unwrap();
-            k.judge(&v, &Township("城关镇"), Lang::Zh)
+            k.judge(&v, &Township("城关镇"))
         };
         assert_eq!(judge("城关镇便民服务站"), Judgement::Pass);
         assert_eq!(judge("城关镇便民服务中心"), Judgement::Pass);
@@ -749,9 +726,9 @@ mod tests {
     fn unanchored_literals_match_anywhere() {
         let k = kind("kind = \"text\"\npattern = \"便民\"\n").unwrap();
         let v = k.accept(Raw::Text("城关镇便民服务中心".into())).unwrap();
-        assert_eq!(k.judge(&v, &Township("x"), Lang::Zh), Judgement::Pass);
+        assert_eq!(k.judge(&v, &Township("x")), Judgement::Pass);
         let k = kind("kind = \"text\"\npattern = \"^便民\"\n").unwrap();
-        assert_eq!(k.judge(&v, &Township("x"), Lang::Zh), Judgement::fail());
+        assert_eq!(k.judge(&v, &Township("x")), Judgement::fail());
     }
 
     /// A pattern whose compiled program grows with the length of what is put in: fine for
@@ -773,12 +750,9 @@ mod tests {
         for i in 0..300 {
             let township = townships[i % townships.len()];
             let sign = format!("{township}便民服务站");
+            assert_eq!(k.judge_text(&sign, &Township(township)), Judgement::Pass);
             assert_eq!(
-                k.judge_text(&sign, &Township(township), Lang::Zh),
-                Judgement::Pass
-            );
-            assert_eq!(
-                k.judge_text("城关镇服务站", &Township(township), Lang::Zh),
+                k.judge_text("城关镇服务站", &Township(township)),
                 Judgement::fail()
             );
         }
@@ -795,14 +769,8 @@ mod tests {
         let townships: Vec<&'static str> = (0..80).map(|i| &*format!("第{i}镇").leak()).collect();
         for township in &townships {
             let sign = format!("{township}abc");
-            assert_eq!(
-                k.judge_text(&sign, &Township(township), Lang::Zh),
-                Judgement::Pass
-            );
-            assert_eq!(
-                k.judge_text("x", &Township(township), Lang::Zh),
-                Judgement::fail()
-            );
+            assert_eq!(k.judge_text(&sign, &Township(township)), Judgement::Pass);
+            assert_eq!(k.judge_text("x", &Township(township)), Judgement::fail());
         }
         let (kept, bytes) = (k.compiled(), k.compiled_bytes());
         assert!(kept >= 8 && kept < townships.len(), "{kept} kept");
@@ -810,14 +778,14 @@ mod tests {
         // Those past the budget are still judged, each compiled again.
         let last = townships[townships.len() - 1];
         assert_eq!(
-            k.judge_text(&format!("{last}zz"), &Township(last), Lang::Zh),
+            k.judge_text(&format!("{last}zz"), &Township(last)),
             Judgement::Pass
         );
         // Small regexes are kept for many more sites.
         let small =
             text_kind("kind = \"text\"\npattern = \"^{township}(便民服务中心|便民服务站)$\"\n");
         for township in &townships {
-            let _ = small.judge_text("x", &Township(township), Lang::Zh);
+            let _ = small.judge_text("x", &Township(township));
         }
         assert_eq!(small.compiled(), townships.len());
     }
@@ -826,18 +794,11 @@ mod tests {
     fn a_regex_that_does_not_compile_for_a_site_says_so_instead_of_failing() {
         let k = text_kind(HEAVY);
         let long = format!("{}镇", "城".repeat(39));
-        let judged = k.judge_text(
-            "城关镇便民服务中心",
-            &Township(long.clone().leak()),
-            Lang::Zh,
-        );
-        let Judgement::Undetermined { reason } = judged else {
+        let judged = k.judge_text("城关镇便民服务中心", &Township(long.clone().leak()));
+        let Judgement::Undetermined(super::super::Undetermined::Pattern(error)) = judged else {
             panic!("judged {judged:?}");
         };
-        assert!(
-            reason.contains(&long) && reason.contains("无法编译"),
-            "{reason}"
-        );
+        assert_eq!(error.values, vec![("township", long.clone())]);
         let error = k
             .pattern_error(&Township(long.clone().leak()))
             .expect("an error");
@@ -846,7 +807,7 @@ mod tests {
         // 城关镇 compiles, and is judged.
         assert!(k.pattern_error(&Township("城关镇")).is_none());
         assert_eq!(
-            k.judge_text("城关镇便民服务中心", &Township("城关镇"), Lang::Zh),
+            k.judge_text("城关镇便民服务中心", &Township("城关镇")),
             Judgement::fail()
         );
         // The error is remembered too: the second site is not compiled again.
@@ -856,8 +817,7 @@ mod tests {
     #[test]
     fn site_fields_are_escaped_in_regexes_too() {
         let k = text_kind("kind = \"text\"\npattern = \"^{township}(便民服务中心|便民服务站)$\"\n");
-        let judge =
-            |sign: &str, township: &'static str| k.judge_text(sign, &Township(township), Lang::Zh);
+        let judge = |sign: &str, township: &'static str| k.judge_text(sign, &Township(township));
         assert_eq!(judge("城(关).镇便民服务站", "城(关).镇"), Judgement::Pass);
         assert_eq!(judge("城关x镇便民服务站", "城(关).镇"), Judgement::fail());
         assert_eq!(judge("城关镇便民服务站", "城关镇|.*"), Judgement::fail());
@@ -872,7 +832,7 @@ mod tests {
         // The site has no village: the placeholder is not a regex repetition to fail on.
         assert!(k.pattern_error(&Township("城关镇")).is_none());
         assert_eq!(
-            k.judge_text("第一村", &Township("城关镇"), Lang::Zh),
+            k.judge_text("第一村", &Township("城关镇")),
             Judgement::fail()
         );
     }
@@ -900,7 +860,7 @@ mod tests {
     fn fixed_patterns_work_and_bad_ones_are_refused() {
         let k = kind("kind = \"text\"\npattern = \"^白底黑字$\"\n").unwrap();
         let v = k.accept(Raw::Text("蓝底白字".into())).unwrap();
-        assert_eq!(k.judge(&v, &Township("x"), Lang::Zh), Judgement::fail());
+        assert_eq!(k.judge(&v, &Township("x")), Judgement::fail());
         let err = kind("kind = \"text\"\npattern = \"([\"\n").unwrap_err();
         assert!(err[0].contains("invalid `pattern`"), "{err:?}");
     }

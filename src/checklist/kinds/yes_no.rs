@@ -72,8 +72,8 @@ mod tests {
         let k = kind("kind = \"yes_no\"\n").unwrap();
         let yes = k.accept(Raw::Bool(true)).unwrap();
         let no = k.accept(Raw::Bool(false)).unwrap();
-        assert_eq!(k.judge(&yes, &NoFacts, Lang::Zh), Judgement::Pass);
-        assert_eq!(k.judge(&no, &NoFacts, Lang::Zh), Judgement::fail());
+        assert_eq!(k.judge(&yes, &NoFacts), Judgement::Pass);
+        assert_eq!(k.judge(&no, &NoFacts), Judgement::fail());
         assert_eq!(k.expected(None, Lang::Zh), "是");
     }
 
@@ -81,7 +81,7 @@ mod tests {
     fn expect_false_inverts() {
         let k = kind("kind = \"yes_no\"\nexpect = false\n").unwrap();
         let no = k.accept(Raw::Bool(false)).unwrap();
-        assert_eq!(k.judge(&no, &NoFacts, Lang::Zh), Judgement::Pass);
+        assert_eq!(k.judge(&no, &NoFacts), Judgement::Pass);
     }
 
     #[test]
