@@ -8,7 +8,7 @@ use std::ops::Range;
 use csv::StringRecord;
 
 use super::cells::Cells;
-use super::value::{self, padded};
+use super::value::{self, Canonical, padded};
 use super::{Entry, Observation, Record};
 use crate::checklist::{Checklist, Kind, Value};
 
@@ -483,25 +483,16 @@ impl Wide {
                 Some(column) => value::undefuse(text(*column)?),
                 None => "",
             };
-            let held = canonical(&item.kind, cell).map(|quick| match quick {
-                Quick::Value(v) => Held::Value(v),
-                Quick::Text(text) => Held::Judged(match &item.kind {
+            let held = value::read_canonical(&item.kind, cell).map(|read| match read {
+                Canonical::Value(v) => Held::Value(v),
+                Canonical::Text(text) => Held::Judged(match &item.kind {
                     Kind::Text(k) => k.judge_text(text, &site) == Judgement::Pass,
                     _ => false,
                 }),
-                Quick::Members(text) if in_order.as_deref() == Some(text) => Held::Judged(true),
-                Quick::Members(text) => Held::Judged(match &item.kind {
-                    // Every member must be one of the 、-separated names, exactly; anything
-                    // odd in the cell leaves a member unmatched and the item to the full
-                    // reader.
+                Canonical::Members(text) if in_order.as_deref() == Some(text) => Held::Judged(true),
+                Canonical::Members(text) => Held::Judged(match &item.kind {
                     Kind::Includes(inc) if in_order.is_some() => {
-                        let mut found = 0u64;
-                        for part in text.split('、') {
-                            if let Some(i) = inc.members().iter().position(|m| m == part) {
-                                found |= 1 << i;
-                            }
-                        }
-                        found.count_ones() as usize == inc.members().len()
+                        value::names_every_member(inc.members(), text)
                     }
                     _ => false,
                 }),
@@ -664,61 +655,12 @@ impl Wide {
     }
 }
 
-/// A cell read by the fast path: a value a kind can judge, or an `includes` list kept as
-/// text and checked member by member without building the set.
-enum Quick<'r> {
-    Value(Value),
-    Members(&'r str),
-    /// Text, judged where it lies rather than copied into a [`Value::Text`].
-    Text(&'r str),
-}
-
 /// An item's cell on the fast path, kept until the row is judged: a value, which a rule
 /// may compare against, or for lists and text whether the item passed.
 #[derive(Debug)]
 enum Held {
     Value(Value),
     Judged(bool),
-}
-
-/// The value of a cell in exactly the form `convert` writes it, or `None` for anything
-/// else (the full reader's cell reading then takes the item).
-fn canonical<'r>(kind: &Kind, text: &'r str) -> Option<Quick<'r>> {
-    let plain = |t: &str| !t.is_empty() && !padded(t);
-    match kind {
-        // Digits leave no room for white space at either end.
-        Kind::Number(_) => {
-            // Up to 15 digits every decimal is held exactly; longer ones go to the full
-            // reading, which refuses what cannot be.
-            let ok = text.bytes().next()?.is_ascii_digit()
-                && text.len() <= 15
-                && text.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-            ok.then(|| {
-                text.parse::<f64>()
-                    .ok()
-                    .map(|n| Quick::Value(Value::Number(n)))
-            })?
-        }
-        Kind::Count(_) | Kind::Rule(_) => {
-            let ok =
-                !text.is_empty() && text.len() < 18 && text.bytes().all(|b| b.is_ascii_digit());
-            ok.then(|| {
-                text.parse::<i64>()
-                    .ok()
-                    .map(|n| Quick::Value(Value::Count(n)))
-            })?
-        }
-        Kind::YesNo(_) => match text {
-            "是" => Some(Quick::Value(Value::Bool(true))),
-            "否" => Some(Quick::Value(Value::Bool(false))),
-            _ => None,
-        },
-        Kind::Includes(_) => plain(text).then_some(Quick::Members(text)),
-        // Not applicable in any of its spellings (`Ｎ／Ａ：租用`) is for the full reader.
-        Kind::Text(_) => {
-            (plain(text) && !value::is_not_applicable(text)).then_some(Quick::Text(text))
-        }
-    }
 }
 
 fn classify(name: &str, checklists: &[Checklist]) -> Result<Column, String> {

@@ -119,6 +119,76 @@ pub fn parse_cell(kind: &Kind, text: &str) -> Result<Cell, String> {
     Ok(Cell::Value(raw))
 }
 
+/// A cell read in its canonical form ([`read_canonical`]).
+#[derive(Debug, PartialEq)]
+pub enum Canonical<'t> {
+    /// A number, count or yes/no answer, as [`parse_cell`] and [`Kind::accept`] make it.
+    Value(Value),
+    /// An `includes` cell as written, for [`names_every_member`], without building the set.
+    Members(&'t str),
+    /// Text as written: judged where it lies rather than copied into a [`Value::Text`].
+    Text(&'t str),
+}
+
+/// The value of a cell in exactly the form [`format_value`] (and so `convert` and the
+/// forms) writes it, or `None` for anything else, which [`parse_cell`] then reads. The
+/// fast path of large files reads cells this way; wherever it gives a value, [`parse_cell`]
+/// and [`Kind::accept`] give the same (a property test over arbitrary checklist settings
+/// holds them together).
+pub fn read_canonical<'t>(kind: &Kind, text: &'t str) -> Option<Canonical<'t>> {
+    let plain = |t: &str| !t.is_empty() && !padded(t);
+    match kind {
+        // Digits leave no room for white space at either end.
+        Kind::Number(_) => {
+            // Up to 15 digits every decimal is held exactly; longer ones go to the full
+            // reading, which refuses what cannot be.
+            let ok = text.bytes().next()?.is_ascii_digit()
+                && text.len() <= 15
+                && text.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            ok.then(|| {
+                text.parse::<f64>()
+                    .ok()
+                    .map(|n| Canonical::Value(Value::Number(n)))
+            })?
+        }
+        Kind::Count(_) | Kind::Rule(_) => {
+            let ok =
+                !text.is_empty() && text.len() < 18 && text.bytes().all(|b| b.is_ascii_digit());
+            ok.then(|| {
+                text.parse::<i64>()
+                    .ok()
+                    .map(|n| Canonical::Value(Value::Count(n)))
+            })?
+        }
+        Kind::YesNo(_) => match text {
+            "是" => Some(Canonical::Value(Value::Bool(true))),
+            "否" => Some(Canonical::Value(Value::Bool(false))),
+            _ => None,
+        },
+        Kind::Includes(_) => plain(text).then_some(Canonical::Members(text)),
+        // Not applicable in any of its spellings (`Ｎ／Ａ：租用`) is for the full reader.
+        Kind::Text(_) => (plain(text) && !is_not_applicable(text)).then_some(Canonical::Text(text)),
+    }
+}
+
+/// Whether an `includes` cell in its canonical form names each of `members` exactly,
+/// `、`-separated, in any order: the item then passes as [`Kind::judge`] passes the set
+/// [`parse_cell`] reads. `false` decides nothing: anything odd in the cell leaves a member
+/// unmatched and the item to the general reading. Only for members that are each
+/// [`is_plain_member`], at most 64 of them.
+pub fn names_every_member(members: &[String], text: &str) -> bool {
+    if members.len() > 64 {
+        return false;
+    }
+    let mut found = 0u64;
+    for part in text.split('、') {
+        if let Some(i) = members.iter().position(|m| m == part) {
+            found |= 1 << i;
+        }
+    }
+    found.count_ones() as usize == members.len()
+}
+
 /// The canonical cell text of a value, such that [`parse_cell`] of it gives a [`Raw`] that
 /// [`Kind::accept`] turns back into exactly `value`.
 ///
@@ -1467,6 +1537,133 @@ mod tests {
 
     fn set(members: &[&str]) -> Value {
         Value::Set(members.iter().map(|m| m.to_string()).collect())
+    }
+
+    /// Checklist settings of every kind, drawn at random: bounds, units, expectations and
+    /// members, plain ones and ones the canonical read must leave alone.
+    fn any_kind() -> impl Strategy<Value = Kind> {
+        const MEMBERS: &[&str] = &[
+            "民政局",
+            "人社局",
+            "医保局",
+            "无",
+            "不适用",
+            "不适用局",
+            "A/B",
+            "税 务",
+            "Ｎ／Ａ",
+            "是",
+            "na",
+            "（无）",
+            "、",
+            "60",
+        ];
+        let number = (0u32..100, prop::option::of(100u32..200), any::<bool>()).prop_map(
+            |(min, max, unit)| {
+                let max = max.map(|m| format!("max = {m}\n")).unwrap_or_default();
+                let unit = if unit { "unit = \"m²\"\n" } else { "" };
+                format!("kind = \"number\"\nmin = {min}\n{max}{unit}")
+            },
+        );
+        let count = (0i64..5, 5i64..9)
+            .prop_map(|(min, max)| format!("kind = \"count\"\nmin = {min}\nmax = {max}\n"));
+        let yes_no = any::<bool>().prop_map(|e| format!("kind = \"yes_no\"\nexpect = {e}\n"));
+        let includes = prop::sample::subsequence(MEMBERS, 1..6).prop_map(|members| {
+            let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+            format!("kind = \"includes\"\nmembers = [{}]\n", members.join(", "))
+        });
+        let text = Just("kind = \"text\"\npattern = \"^.+$\"\n".to_owned());
+        let rule = (1u32..4)
+            .prop_map(|f| format!("kind = \"rule\"\nop = \">=\"\nof = \"x\"\nfactor = {f}\n"));
+        prop_oneof![number, count, yes_no, includes, text, rule]
+            .prop_filter_map("settings a checklist refuses", |toml| kind(&toml).ok())
+    }
+
+    /// Cell texts near the canonical forms: pieces a spreadsheet, a form or a hand writes.
+    fn near_canonical() -> impl Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            "60",
+            "59.5",
+            "0",
+            "007",
+            "1.",
+            ".5",
+            "0.5.5",
+            "123456789012345",
+            "1234567890123456789",
+            "是",
+            "否",
+            "民政局",
+            "人社局",
+            "医保局",
+            "无",
+            "不适用",
+            "N/A",
+            "、",
+            "，",
+            ",",
+            " ",
+            "\u{3000}",
+            "：",
+            "-1",
+            "1e3",
+            "１２",
+            "'",
+            "=1",
+            "√",
+            "A/B",
+            "税 务",
+            "Ｎ／Ａ",
+            "na",
+            "（无）",
+            "\n",
+        ];
+        prop_oneof![
+            prop::sample::select(PIECES).prop_map(str::to_owned),
+            prop::collection::vec(prop::sample::select(PIECES), 2..5).prop_map(|p| p.concat()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        /// Wherever the fast path's canonical read gives a value, the general reading gives
+        /// the same; where it lets an `includes` item pass, the general reading passes it.
+        #[test]
+        fn the_canonical_read_agrees_with_the_general_one(
+            kind in any_kind(),
+            text in near_canonical(),
+        ) {
+            use crate::checklist::kinds::testing::NoFacts;
+            let Some(canonical) = read_canonical(&kind, &text) else {
+                return Ok(());
+            };
+            let general = parse_cell(&kind, &text).and_then(|cell| match cell {
+                Cell::Value(raw) => kind.accept(raw),
+                other => Err(format!("{other:?}")),
+            });
+            match canonical {
+                Canonical::Value(v) => prop_assert_eq!(general, Ok(v), "{:?}", text),
+                Canonical::Text(t) => {
+                    prop_assert_eq!(general, Ok(Value::Text(t.to_owned())), "{:?}", text)
+                }
+                Canonical::Members(t) => {
+                    let Kind::Includes(inc) = &kind else {
+                        return Err(TestCaseError::fail("members of a kind that has none"));
+                    };
+                    if inc.members().iter().all(|m| is_plain_member(m))
+                        && names_every_member(inc.members(), t)
+                    {
+                        let value = general.map_err(TestCaseError::fail)?;
+                        prop_assert_eq!(
+                            kind.judge(&value, &NoFacts),
+                            crate::checklist::kinds::Judgement::Pass,
+                            "{:?}",
+                            text
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
