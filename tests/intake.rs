@@ -91,6 +91,124 @@ fn every_csv_flavour_scores_like_the_toml_records() {
     }
 }
 
+/// The example's records as `convert` writes them, with every row as cells: the header
+/// first. (The BOM is taken off; the callers put back what their exporter writes.)
+fn example_rows(dir: &Path) -> Vec<Vec<String>> {
+    let csv = dir.join("example.csv");
+    convert(&[EXAMPLE], "csv", &csv, &[]);
+    let bytes = fs::read(&csv).unwrap();
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+fn write_rows(path: &Path, rows: &[Vec<String>], separator: u8, bom: bool) {
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(separator)
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
+    for row in rows {
+        out.write_record(row).unwrap();
+    }
+    let mut bytes = if bom {
+        b"\xEF\xBB\xBF".to_vec()
+    } else {
+        Vec::new()
+    };
+    bytes.extend(out.into_inner().unwrap());
+    fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn kobo_and_odk_central_exports_score_like_the_toml_records() {
+    let dir = scratch("exports");
+    let expected = results(&[EXAMPLE_SITES]);
+    let rows = example_rows(&dir);
+    // KoboToolbox's default CSV export: `;`, every cell quoted, a BOM; and the same with
+    // tabs, as a spreadsheet's "text" export writes.
+    let kobo = dir.join("kobo-semicolon.csv");
+    write_rows(&kobo, &rows, b';', true);
+    let tabs = dir.join("tabs.csv");
+    write_rows(&tabs, &rows, b'\t', false);
+    // ODK Central: groups joined with `-`, and its submission columns.
+    const SITE: &[&str] = &[
+        "id",
+        "name",
+        "kind",
+        "township",
+        "village",
+        "inspected_on",
+        "inspectors",
+    ];
+    const CENTRAL: &[&str] = &[
+        "SubmissionDate",
+        "meta-instanceID",
+        "KEY",
+        "SubmitterID",
+        "SubmitterName",
+        "AttachmentsPresent",
+        "AttachmentsExpected",
+        "Status",
+        "ReviewState",
+        "DeviceID",
+        "Edits",
+        "FormVersion",
+    ];
+    let central_rows: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(n, row)| {
+            let mut cells: Vec<String> = if n == 0 {
+                row.iter()
+                    .map(|h| match SITE.contains(&h.as_str()) {
+                        true => h.clone(),
+                        false => format!("survey-c3_1_1-{h}"),
+                    })
+                    .collect()
+            } else {
+                row.clone()
+            };
+            cells.extend(CENTRAL.iter().map(|c| match n {
+                0 => (*c).to_owned(),
+                _ => format!("{c}-{n}"),
+            }));
+            cells
+        })
+        .collect();
+    let central = dir.join("central.csv");
+    write_rows(&central, &central_rows, b',', false);
+    for file in [&kobo, &tabs, &central] {
+        let got = results(&[file.to_str().unwrap()]);
+        assert!(got == expected, "{} scores differently", file.display());
+    }
+    // An export with labels for headers says which export setting gives the names.
+    let mut labels = rows.clone();
+    labels[0][0] = "编号".to_owned();
+    let labels_file = dir.join("labels.csv");
+    write_rows(&labels_file, &labels, b';', true);
+    let out = yanshou().arg("check").arg(&labels_file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`id` 的标题") && stderr.contains("XML 值和表头"),
+        "{stderr}"
+    );
+    // A bad cell in a `;` file is named by its row, as in any other CSV.
+    let mut bad = rows.clone();
+    let column = bad[0].iter().position(|h| h == "site.floor_area").unwrap();
+    bad[3][column] = "大约六十".to_owned();
+    let bad_file = dir.join("bad-semicolon.csv");
+    write_rows(&bad_file, &bad, b';', true);
+    let out = yanshou().arg("check").arg(&bad_file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad-semicolon.csv:4"), "{stderr}");
+}
+
 #[test]
 fn toml_to_csv_to_toml_gives_the_same_records() {
     let dir = scratch("roundtrip");

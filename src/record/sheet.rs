@@ -240,12 +240,177 @@ pub fn csv_text(
         ));
     }
     let encoding = sniff(&head);
+    let separator = separator(&head);
     let raw = BufReader::with_capacity(256 * 1024, Cursor::new(head).chain(rest));
     let text: Box<dyn Read> = match encoding {
         Encoding::Gb18030 => Box::new(Gb18030ToUtf8::new(raw)),
         Encoding::Utf8 | Encoding::Utf8Bom => Box::new(raw),
     };
+    let text = match separator {
+        b',' => text,
+        other => Box::new(Reseparated::new(text, other)),
+    };
     Ok((text, encoding))
+}
+
+/// The cell separator of a CSV, told from its header row: `,`, or `;` as KoboToolbox's
+/// default export, Excel in European locales and WPS write it, or a tab. Whichever comes
+/// most often outside quotes in the first line wins, `,` on a tie: a header has a dozen
+/// columns at least, so a separator inside a name cannot outnumber the real one. The
+/// bytes are the same in GB18030 (its second bytes start above `;`).
+pub fn separator(head: &[u8]) -> u8 {
+    let (mut quoted, mut counts) = (false, [0usize; 3]);
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    match counts {
+        [c, s, t] if s > c && s >= t => b';',
+        [c, _, t] if t > c => b'\t',
+        _ => b',',
+    }
+}
+
+/// CSV text separated by `;` or tabs, handed on as the same cells separated by commas:
+/// every reader after it knows one separator. Byte for byte but for the separators, so
+/// every row keeps its line and every message names the line it did: quoted cells pass
+/// as they are, and an unquoted cell holding a comma (`1,5`, `民政局,人社局`) or a quote is
+/// quoted.
+struct Reseparated {
+    text: Box<dyn Read>,
+    separator: u8,
+    /// Read from `text`, not yet looked at.
+    input: Vec<u8>,
+    /// Ready to hand out, and how much of it has been.
+    out: Vec<u8>,
+    sent: usize,
+    /// The unquoted cell being read, held until its end says whether it needs quotes.
+    cell: Vec<u8>,
+    state: Cell,
+    /// Whether a byte other than a leading byte-order mark has been taken.
+    started: bool,
+    /// How many bytes of a leading byte-order mark have been taken.
+    bom: usize,
+    done: bool,
+}
+
+/// Where [`Reseparated`] is in a row.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    /// Before a cell's first byte.
+    Start,
+    /// Inside an unquoted cell.
+    Plain,
+    /// Inside a quoted cell.
+    Quoted,
+    /// Just after a quote inside a quoted cell: a second quote is an escaped one.
+    QuoteInQuoted,
+}
+
+impl Reseparated {
+    fn new(text: Box<dyn Read>, separator: u8) -> Reseparated {
+        Reseparated {
+            text,
+            separator,
+            input: vec![0; 64 * 1024],
+            out: Vec::new(),
+            sent: 0,
+            cell: Vec::new(),
+            state: Cell::Start,
+            started: false,
+            bom: 0,
+            done: false,
+        }
+    }
+
+    /// Ends the unquoted cell held, quoting it if it needs quotes among commas.
+    fn end_cell(&mut self) {
+        if self.cell.iter().any(|&b| b == b',' || b == b'"') {
+            self.out.push(b'"');
+            for &b in &self.cell {
+                if b == b'"' {
+                    self.out.push(b'"');
+                }
+                self.out.push(b);
+            }
+            self.out.push(b'"');
+        } else {
+            self.out.extend_from_slice(&self.cell);
+        }
+        self.cell.clear();
+    }
+
+    fn take(&mut self, b: u8) {
+        // A byte-order mark stays before the first cell, as the readers after expect it.
+        if !self.started && self.bom < 3 && b == [0xEF, 0xBB, 0xBF][self.bom] {
+            self.bom += 1;
+            self.out.push(b);
+            return;
+        }
+        self.started = true;
+        match self.state {
+            Cell::Quoted => {
+                self.out.push(b);
+                if b == b'"' {
+                    self.state = Cell::QuoteInQuoted;
+                }
+            }
+            Cell::QuoteInQuoted if b == b'"' => {
+                self.out.push(b);
+                self.state = Cell::Quoted;
+            }
+            Cell::Start if b == b'"' => {
+                self.out.push(b);
+                self.state = Cell::Quoted;
+            }
+            // The end of a cell (quoted or not), of a row, or more of an unquoted cell.
+            Cell::Start | Cell::Plain | Cell::QuoteInQuoted => {
+                let unquoted = self.state != Cell::QuoteInQuoted;
+                if b == self.separator || b == b'\n' || b == b'\r' {
+                    if unquoted {
+                        self.end_cell();
+                    }
+                    self.out.push(if b == self.separator { b',' } else { b });
+                    self.state = Cell::Start;
+                } else if unquoted {
+                    self.cell.push(b);
+                    self.state = Cell::Plain;
+                } else {
+                    // `"a"b`: taken as the csv reader takes it, after the quoted part.
+                    self.out.push(b);
+                }
+            }
+        }
+    }
+}
+
+impl Read for Reseparated {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.sent == self.out.len() && !self.done {
+            self.out.clear();
+            self.sent = 0;
+            let n = self.text.read(&mut self.input)?;
+            if n == 0 {
+                self.end_cell();
+                self.done = true;
+            }
+            for i in 0..n {
+                let b = self.input[i];
+                self.take(b);
+            }
+        }
+        let pending = &self.out[self.sent..];
+        let n = pending.len().min(buf.len());
+        buf[..n].copy_from_slice(&pending[..n]);
+        self.sent += n;
+        Ok(n)
+    }
 }
 
 /// What an xlsx workbook may inflate to. A zip entry may inflate a thousand times over (a
@@ -848,6 +1013,40 @@ pub fn detect(path: &Path) -> Result<FileFormat> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_separator_is_told_from_the_header_row() {
+        assert_eq!(separator(b"id,name,kind\n1;2;3;4\n"), b',');
+        assert_eq!(separator(b"\xEF\xBB\xBF\"id\";\"name\";\"kind\"\n"), b';');
+        assert_eq!(separator(b"id\tname\tkind"), b'\t');
+        // Quoted separators do not count; a tie is a comma.
+        assert_eq!(separator(b"\"a;b;c\",x,y\n"), b',');
+        assert_eq!(separator(b"a;b,c\n"), b',');
+        assert_eq!(separator(b""), b',');
+    }
+
+    #[test]
+    fn a_semicolon_file_reads_as_the_same_rows_on_the_same_lines() {
+        let text = "a;b\n\n\"x\ny\";\"z,1\"\r\nc;\"d\"\"e\"\n\n\nf;g";
+        let mut out = String::new();
+        Reseparated::new(Box::new(Cursor::new(text.as_bytes().to_vec())), b';')
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, "a,b\n\n\"x\ny\",\"z,1\"\r\nc,\"d\"\"e\"\n\n\nf,g");
+        // An unquoted cell with a comma or a quote gets quotes.
+        let mut out = String::new();
+        Reseparated::new(Box::new(Cursor::new(b"1,5\t12\" x\tok\n".to_vec())), b'\t')
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, "\"1,5\",\"12\"\" x\",ok\n");
+        // A byte-order mark stays before the first, quoted, cell.
+        let mut out = String::new();
+        let bom = "\u{feff}\"id\";\"name\"\n";
+        Reseparated::new(Box::new(Cursor::new(bom.as_bytes().to_vec())), b';')
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, "\u{feff}\"id\",\"name\"\n");
+    }
     use std::io::Write;
 
     /// A workbook of `sheets` (name, the XML inside `<sheetData>`), with inline strings, as

@@ -209,6 +209,22 @@ fn runs(numbers: impl IntoIterator<Item = usize>) -> Vec<Range<usize>> {
 fn is_metadata(name: &str) -> bool {
     name.starts_with('_')
         || name.starts_with("meta/")
+        || name.starts_with("meta-")
+        // ODK Central's submission columns.
+        || matches!(
+            name,
+            "SubmissionDate"
+                | "KEY"
+                | "SubmitterID"
+                | "SubmitterName"
+                | "AttachmentsPresent"
+                | "AttachmentsExpected"
+                | "Status"
+                | "ReviewState"
+                | "DeviceID"
+                | "Edits"
+                | "FormVersion"
+        )
         || matches!(
             name,
             "start"
@@ -673,8 +689,18 @@ fn classify(name: &str, checklists: &[Checklist]) -> Result<Column, String> {
     if is_metadata(name) {
         return Ok(Column::Ignored);
     }
-    // `group/item` from mobile forms; `group/item/choice` columns repeat a multiple choice.
-    let segments: Vec<&str> = name.split('/').collect();
+    // `group/item` from KoboToolbox, `group-item` from ODK Central; `group/item/choice`
+    // columns repeat a multiple choice.
+    let known = |segment: &str| {
+        SITE_COLUMNS.iter().any(|(f, _)| *f == segment)
+            || item_exists(checklists, segment)
+            || [NOTE_SUFFIX, EVIDENCE_SUFFIX].iter().any(|suffix| {
+                segment
+                    .strip_suffix(suffix)
+                    .is_some_and(|id| item_exists(checklists, id))
+            })
+    };
+    let segments: Vec<&str> = name.split('/').map(|s| without_groups(s, known)).collect();
     let last = segments.last().copied().unwrap_or(name);
     if let Some((field, _)) = SITE_COLUMNS.iter().find(|(f, _)| *f == last) {
         return Ok(Column::Site(field));
@@ -699,7 +725,41 @@ fn classify(name: &str, checklists: &[Checklist]) -> Result<Column, String> {
     Err(unknown(last, checklists))
 }
 
+/// A column name's segment without the groups ODK Central joins to it with `-`
+/// (`c3_1_1-site.floor_area`, nested `a-b-site.floor_area`): the longest tail after a `-`
+/// that is `known`, or the segment as it is. An item id holding `-` itself is found first,
+/// whole.
+fn without_groups(segment: &str, known: impl Fn(&str) -> bool) -> &str {
+    if known(segment) {
+        return segment;
+    }
+    segment
+        .match_indices('-')
+        .map(|(i, _)| &segment[i + 1..])
+        .find(|tail| known(tail))
+        .unwrap_or(segment)
+}
+
 fn unknown(id: &str, checklists: &[Checklist]) -> String {
+    // A header of titles, as an export "with labels" writes it: say which setting gives
+    // the names instead.
+    let title_of = SITE_COLUMNS
+        .iter()
+        .find(|(_, zh)| *zh == id)
+        .map(|(field, _)| *field)
+        .or_else(|| {
+            checklists
+                .iter()
+                .flat_map(|c| &c.items)
+                .find(|i| i.title == id || i.title_en.as_deref() == Some(id))
+                .map(|i| i.id.as_str())
+        });
+    if let Some(name) = title_of {
+        return crate::tr!(
+            "列“{id}”是 `{name}` 的标题，不是它的名称：表头须用名称（项目编号）。从 KoboToolbox 导出时请选“XML 值和表头”（XML values and headers），不要选“标签”；ODK Central 的导出总用名称",
+            "column \"{id}\" is the title of `{name}`, not its name: the header must hold names (item ids). Export from KoboToolbox with \"XML values and headers\", not labels; ODK Central always exports names"
+        );
+    }
     let ids = checklists
         .iter()
         .flat_map(|c| c.items.iter().map(|i| i.id.as_str()));
