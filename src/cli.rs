@@ -127,6 +127,11 @@ pub struct CheckArgs {
     /// are documented in docs/output/check.md.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// With `--format csv`: leave out the byte-order mark every CSV of yanshou starts with
+    /// (Excel and WPS on Chinese Windows need it to read UTF-8), for a script that cannot
+    /// skip it.
+    #[arg(long)]
+    pub no_bom: bool,
     /// Language of tables and texts.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
@@ -194,6 +199,11 @@ pub struct RecheckArgs {
     /// documented in docs/output/recheck.md.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// With `--format csv`: leave out the byte-order mark every CSV of yanshou starts with
+    /// (Excel and WPS on Chinese Windows need it to read UTF-8), for a script that cannot
+    /// skip it.
+    #[arg(long)]
+    pub no_bom: bool,
     /// Language of tables and texts.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
@@ -217,6 +227,11 @@ pub struct RankArgs {
     /// docs/output/rank.md.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// With `--format csv`: leave out the byte-order mark every CSV of yanshou starts with
+    /// (Excel and WPS on Chinese Windows need it to read UTF-8), for a script that cannot
+    /// skip it.
+    #[arg(long)]
+    pub no_bom: bool,
     /// Language of tables and reasons.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
@@ -497,6 +512,7 @@ pub enum Format {
     Table,
     /// JSON for scripts, opening with its schema_version (docs/output/<command>.md).
     Json,
-    /// CSV for spreadsheets and scripts: UTF-8 without BOM, ASCII header (docs/output/<command>.md).
+    /// CSV for spreadsheets and scripts: UTF-8 with a BOM (`--no-bom` leaves it out), ASCII
+    /// header (docs/output/<command>.md).
     Csv,
 }

@@ -79,6 +79,7 @@ fn check_with<R: Renderer>(
 ) -> Result<Totals> {
     let mut out = BufWriter::with_capacity(256 * 1024, crate::output::stdout());
     let mut joiner = new(args.lang);
+    super::start_csv(&mut out, args.format, args.no_bom)?;
     joiner.begin(run, &mut out)?;
     let work = Checking {
         plan,

@@ -80,6 +80,16 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
+/// Starts a CSV on standard output as every CSV of yanshou starts: with the UTF-8
+/// byte-order mark that Excel and WPS on Chinese Windows need to read it as UTF-8 (without,
+/// they read it as GBK and show 鍏崄…), unless the user asked for none (`--no-bom`).
+fn start_csv(out: &mut dyn Write, format: crate::cli::Format, no_bom: bool) -> Result<()> {
+    if format == crate::cli::Format::Csv && !no_bom {
+        out.write_all(crate::template::csv::BOM)?;
+    }
+    Ok(())
+}
+
 /// Parses a date given on the command line in any form a record takes (`2020-06-02`,
 /// `2020/6/2`, `2020年6月2日` …), with the fix in the message.
 fn parse_date(text: &str) -> Result<jiff::civil::Date> {

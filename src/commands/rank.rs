@@ -58,6 +58,7 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
         .map_or(kind.clone(), |c| c.site_kind_label(args.lang).to_owned());
 
     let mut out = BufWriter::new(crate::output::stdout());
+    super::start_csv(&mut out, args.format, args.no_bom)?;
     render::ranking::write(
         &ranking,
         &kind_label,

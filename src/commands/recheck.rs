@@ -63,6 +63,7 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
     let followed = follow_ups(&befores, &afters, &plan.waivers, as_of, &dues);
 
     let mut out = BufWriter::new(crate::output::stdout());
+    super::start_csv(&mut out, args.format, args.no_bom)?;
     render::follow_up::write(
         &followed,
         &inputs.unread,
