@@ -822,12 +822,16 @@ fn site_page(
     trim_end(out)
 }
 
-/// What was found for an item, with its evidence paths, in one cell.
-fn found_cell(o: &Outcome<'_>, lang: Lang, with_evidence: bool) -> String {
-    let mut parts: Vec<String> = wording::finding_lines(o, lang)
-        .iter()
-        .map(|l| md_escape(l))
-        .collect();
+/// What was found for an item in one cell: on a site page with its evidence paths, on a
+/// notice with yes/no answers in words.
+fn found_cell(o: &Outcome<'_>, lang: Lang, on_notice: bool) -> String {
+    let with_evidence = !on_notice;
+    let lines = if on_notice {
+        wording::notice_finding_lines(o, lang)
+    } else {
+        wording::finding_lines(o, lang)
+    };
+    let mut parts: Vec<String> = lines.iter().map(|l| md_escape(l)).collect();
     if with_evidence && !o.evidence().is_empty() {
         parts.push(format!(
             "{}{}",
@@ -855,7 +859,7 @@ fn item_row(o: &Outcome<'_>, lang: Lang) -> Vec<String> {
         md_escape(o.item.label(lang)),
         md_escape(&o.item.id),
         md_escape(&o.expected),
-        found_cell(o, lang, true),
+        found_cell(o, lang, false),
         if o.status == Status::Pass {
             result
         } else {
@@ -888,7 +892,7 @@ fn notice_page(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
                 (i + 1).to_string(),
                 md_escape(&o.item.clause),
                 md_escape(o.item.label(lang)),
-                found_cell(o, lang, false),
+                found_cell(o, lang, true),
                 md_escape(&required_fix(o, lang)),
             ]
         })
@@ -914,9 +918,19 @@ fn notice_page(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
         lang.pick("日期：", "Date: "),
         lang.pick("被检查单位负责人签字：", "Head of the inspected site: "),
         lang.pick("日期：", "Date: "),
-        lang.pick("签发单位（盖章）", "Issued by (seal)"),
-        lang.pick("　　　　年　　月　　日", "Date: ____________"),
+        md_escape(&wording::notice_issuer(report)),
+        md_escape(&wording::notice_date(notice, lang)),
     ));
+    if let Some(line) = wording::copy_to_line(report) {
+        out.push_str(&format!("\n---\n\n{}\n", md_escape(&line)));
+        if let Some((office, day)) = wording::printed_line(report, notice) {
+            out.push_str(&format!(
+                "\n{}　　{}\n",
+                md_escape(&office),
+                md_escape(&day)
+            ));
+        }
+    }
     out
 }
 

@@ -195,18 +195,31 @@ struct Styles {
     alert: Format,
 }
 
+/// The font of every cell: 等线 (DengXian), the Chinese Office default, with the GB2312
+/// character set, so that Excel and WPS set Chinese text in it and LibreOffice, without
+/// it, substitutes a Chinese font by that character set rather than setting the text in
+/// Calibri and borrowing Chinese glyphs that overflow the row.
+const FONT: &str = "等线";
+/// The GB2312 character set of a font record (`<charset val="134"/>`).
+const FONT_CHARSET: u8 = 134;
+
 impl Styles {
     fn new() -> Styles {
-        let cell = Format::new()
+        let base = Format::new()
+            .set_font_name(FONT)
+            .set_font_charset(FONT_CHARSET);
+        let cell = base
+            .clone()
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::Top);
-        let value = Format::new()
+        let value = base
+            .clone()
             .set_align(FormatAlign::Left)
             .set_align(FormatAlign::Top);
         Styles {
-            title: Format::new().set_bold().set_font_size(16),
-            heading: Format::new().set_bold().set_font_size(12),
-            label: Format::new().set_bold(),
+            title: base.clone().set_bold().set_font_size(16),
+            heading: base.clone().set_bold().set_font_size(12),
+            label: base.set_bold(),
             value_date: value.clone().set_num_format("yyyy-mm-dd"),
             value_percent: value.clone().set_num_format("0.0%"),
             value,
