@@ -162,6 +162,23 @@ while IFS=, read -r id name; do
     check_notice "$out/pdf/$id.pdf" "$name" "$id.docx (LibreOffice)"
 done <"$work/failing"
 
+# all.docx: every notice in turn, each numbered from page 1.
+all_pages=$(pdfinfo "$out/pdf/all.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+sum=0
+notices=0
+for f in "$report"/docx/*.docx; do
+    [ "$(basename "$f")" = all.docx ] && continue
+    pages=$(pdfinfo "$out/pdf/$(basename "$f" .docx).pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+    sum=$((sum + ${pages:-0}))
+    notices=$((notices + 1))
+done
+[ "${all_pages:-0}" -eq "$sum" ] || fail "all.docx prints on ${all_pages:-0} pages, its $notices notices on $sum"
+firsts=0
+for p in $(seq 1 "${all_pages:-0}"); do
+    pdftotext -f "$p" -l "$p" -enc UTF-8 "$out/pdf/all.pdf" - | tr -d ' \n' | grep -q '—1—' && firsts=$((firsts + 1))
+done
+[ "$firsts" -eq "$notices" ] || fail "all.docx has $firsts pages numbered — 1 —, not one for each of its $notices notices"
+
 for pdf in "$out"/pdf/*.pdf; do
     pdftoppm -png -r 60 "$pdf" "$out/png/$(basename "$pdf" .pdf)"
 done

@@ -564,6 +564,12 @@ fn every_failing_site_has_a_notice_and_all_docx_starts_each_on_a_new_page() {
         notices - 1,
         "every notice but the first starts a new page"
     );
+    // Each notice is a section of its own, numbered from page 1.
+    assert_eq!(
+        xml.matches(r#"<w:pgNumType w:start="1" />"#).count(),
+        notices,
+        "every notice's pages are numbered from 1"
+    );
     // Numbered by day of issue, without gaps.
     let numbers: Vec<&String> = text
         .iter()
@@ -897,7 +903,7 @@ fn without_issuer_or_copy_to_a_notice_leaves_the_office_to_be_written_in() {
 }
 
 #[test]
-fn the_workbook_sets_its_text_in_a_chinese_font() {
+fn the_workbook_sets_its_text_in_a_chinese_font_with_room_for_it() {
     let out = example_report("xlsx-font");
     let styles = zip_part(&out.join("report.xlsx"), "xl/styles.xml");
     let fonts = &styles[styles.find("<fonts").unwrap()..styles.find("</fonts>").unwrap()];
@@ -913,6 +919,13 @@ fn the_workbook_sets_its_text_in_a_chinese_font() {
         fonts.matches("<charset val=\"134\"/>").count(),
         named.len() - 1,
         "{fonts}"
+    );
+    // Rows tall enough for a line of Chinese (LibreOffice drew it over the lower border):
+    // 19 pt, which Excel keeps in whole pixels.
+    let sheet = zip_part(&out.join("report.xlsx"), "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet.contains(r#"<sheetFormatPr defaultRowHeight="18.75" customHeight="1""#),
+        "{sheet}"
     );
     fs::remove_dir_all(out).ok();
 }

@@ -25,8 +25,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use docx_rs::{
     AlignmentType, BreakType, DocGrid, DocGridType, Docx, Footer, LineSpacing, LineSpacingType,
-    PageMargin, PageNum, Paragraph, Run, RunFonts, SpecialIndentType, Style, StyleType, Tab,
-    TabValueType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell,
+    PageMargin, PageNum, PageNumType, Paragraph, Run, RunFonts, SpecialIndentType, Style,
+    StyleType, Tab, TabValueType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell,
     TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
@@ -150,6 +150,9 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     }
     for (i, notice) in notices.iter().enumerate() {
         all.notice(report, notice, i > 0);
+        if i + 1 < notices.len() {
+            all.end_section();
+        }
     }
     let bytes = all.finish().with_context(|| {
         crate::tr!(
@@ -226,6 +229,7 @@ impl Writer {
             )
             .default_fonts(fonts(BODY_FONT))
             .default_size(BODY_SIZE)
+            .page_num_type(PageNumType::new().start(1))
             .footer(page_number(AlignmentType::Right, "7FFFFFFE"))
             .even_footer(page_number(AlignmentType::Left, "7FFFFFFF"))
             .created_at(FIXED_TIME)
@@ -331,6 +335,28 @@ impl Writer {
             self.push(gap);
             self.docx = std::mem::take(&mut self.docx).add_table(record);
         }
+    }
+
+    /// Ends the section of a notice in the document of all notices, so that the next one
+    /// is numbered from page 1 again: a paragraph of a point's height holding the page
+    /// settings (the footers are the document's).
+    fn end_section(&mut self) {
+        let section = self
+            .docx
+            .document
+            .section_property
+            .clone()
+            .page_num_type(PageNumType::new().start(1));
+        let p = self
+            .paragraph(styles::BODY)
+            .line_spacing(
+                LineSpacing::new()
+                    .line(20)
+                    .line_rule(LineSpacingType::Exact),
+            )
+            .size(2)
+            .section_property(section);
+        self.push(p);
     }
 
     /// The 版记 (GB/T 9704 7.4): the 抄送 line and the 印发 line between a thick rule above,
