@@ -929,3 +929,19 @@ fn the_workbook_sets_its_text_in_a_chinese_font_with_room_for_it() {
     );
     fs::remove_dir_all(out).ok();
 }
+
+#[test]
+fn a_notice_says_what_was_known_on_its_day_not_a_waiver_approved_after() {
+    // hubuzhai's notice was issued at its inspection on 06-02; its waiver, approved on
+    // 06-08, lets it pass on the report's day, which the notice cannot know.
+    let out = temp_dir("notice-day");
+    report_as(Path::new(EXAMPLE), &out, "html,docx", &[]);
+    let (text, table) = docx_notice(&out.join("docx/hubuzhai.docx"));
+    assert!(text[3].contains("验收结论为不合格"), "{}", text[3]);
+    assert_eq!(table.len(), 2, "{table:?}");
+    assert!(!table[1][3].contains("豁免"), "{}", table[1][3]);
+    let page = fs::read_to_string(out.join("html/notices/hubuzhai.html")).unwrap();
+    let (html, _) = html_notice(&page);
+    assert_eq!(html[3], text[3]);
+    fs::remove_dir_all(out).ok();
+}

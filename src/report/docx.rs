@@ -429,10 +429,11 @@ impl Writer {
                 .cell_paragraph(styles::TABLE, &o.item.clause, false)
                 .align(AlignmentType::Center);
             let requirement = self.cell_paragraph(styles::TABLE, o.item.label(lang), false);
-            let mut finding: Vec<Paragraph> = wording::notice_finding_lines(o, lang)
-                .iter()
-                .map(|line| self.cell_paragraph(styles::TABLE, line, false))
-                .collect();
+            let mut finding: Vec<Paragraph> =
+                wording::notice_finding_lines(o, notice.issued_on, lang)
+                    .iter()
+                    .map(|line| self.cell_paragraph(styles::TABLE, line, false))
+                    .collect();
             if finding.is_empty() {
                 finding.push(self.cell_paragraph(styles::TABLE, "—", false));
             }

@@ -1188,7 +1188,7 @@ fn notice_section(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
     ]));
     out.push_str("<tbody>\n");
     for (i, o) in notice.problems.iter().enumerate() {
-        let found: Vec<String> = wording::notice_finding_lines(o, lang)
+        let found: Vec<String> = wording::notice_finding_lines(o, notice.issued_on, lang)
             .iter()
             .map(|l| format!("<span class=\"note\">{}</span>", escape(l)))
             .collect();

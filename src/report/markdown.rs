@@ -8,6 +8,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use jiff::civil::Date;
+
 use super::wording;
 use super::{ClauseStat, Notice, Report, WaiverState, long_date, required_fix, sections};
 use crate::audit::recheck::{FollowUp, SiteFollowUp};
@@ -823,13 +825,12 @@ fn site_page(
 }
 
 /// What was found for an item in one cell: on a site page with its evidence paths, on a
-/// notice with yes/no answers in words.
-fn found_cell(o: &Outcome<'_>, lang: Lang, on_notice: bool) -> String {
-    let with_evidence = !on_notice;
-    let lines = if on_notice {
-        wording::notice_finding_lines(o, lang)
-    } else {
-        wording::finding_lines(o, lang)
+/// notice (issued on `notice_day`) as the notice words it.
+fn found_cell(o: &Outcome<'_>, lang: Lang, notice_day: Option<Date>) -> String {
+    let with_evidence = notice_day.is_none();
+    let lines = match notice_day {
+        Some(day) => wording::notice_finding_lines(o, day, lang),
+        None => wording::finding_lines(o, lang),
     };
     let mut parts: Vec<String> = lines.iter().map(|l| md_escape(l)).collect();
     if with_evidence && !o.evidence().is_empty() {
@@ -859,7 +860,7 @@ fn item_row(o: &Outcome<'_>, lang: Lang) -> Vec<String> {
         md_escape(o.item.label(lang)),
         md_escape(&o.item.id),
         md_escape(&o.expected),
-        found_cell(o, lang, false),
+        found_cell(o, lang, None),
         if o.status == Status::Pass {
             result
         } else {
@@ -892,7 +893,7 @@ fn notice_page(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
                 (i + 1).to_string(),
                 md_escape(&o.item.clause),
                 md_escape(o.item.label(lang)),
-                found_cell(o, lang, true),
+                found_cell(o, lang, Some(notice.issued_on)),
                 md_escape(&required_fix(o, lang)),
             ]
         })

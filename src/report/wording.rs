@@ -453,10 +453,17 @@ pub fn finding_lines(o: &Outcome<'_>, lang: Lang) -> Vec<String> {
     lines
 }
 
-/// What a notice says was found: [`finding_lines`], with a yes/no answer put in words —
-/// a notice tells a township what is wrong, and a bare 否 says nothing on paper.
-pub fn notice_finding_lines(o: &Outcome<'_>, lang: Lang) -> Vec<String> {
+/// What a notice issued on `issued_on` says was found: [`finding_lines`], with a yes/no
+/// answer put in words — a notice tells a township what is wrong, and a bare 否 says
+/// nothing on paper — and without a waiver approved after that day, which the document of
+/// that day cannot know.
+pub fn notice_finding_lines(o: &Outcome<'_>, issued_on: Date, lang: Lang) -> Vec<String> {
     let mut lines = finding_lines(o, lang);
+    if o.waiver.is_some_and(|w| w.approved_on > issued_on)
+        && lines.last() == crate::render::labels::waiver_note(o, lang).as_ref()
+    {
+        lines.pop();
+    }
     if let (Kind::YesNo(kind), Some(Value::Bool(found))) = (&o.item.kind, o.value)
         && *found != kind.expect
         && let Some(first) = lines.first_mut()
@@ -580,7 +587,13 @@ pub fn notice_paragraph(report: &Report<'_>, notice: &Notice<'_, '_>) -> String 
     let days = report.run.campaign.rectification_working_days;
     let inspectors = &notice.inspectors;
     let source = &site.checklist.source;
-    let verdict = site.verdict.label(lang);
+    // The verdict of the notice's day: a site that passes now only by a waiver approved
+    // since had not passed then, with the problems the notice lists.
+    let verdict = match site.verdict {
+        Verdict::Pass if !notice.problems.is_empty() => Verdict::Rectify,
+        v => v,
+    }
+    .label(lang);
     let place = place_word(site, lang);
     match lang {
         Lang::Zh => {
