@@ -291,10 +291,14 @@ impl Writer {
         let table = self.problems(notice);
         self.docx = std::mem::take(&mut self.docx).add_table(table);
 
-        // The closing, the signature lines, the office and the date stay on one page: a
-        // signature never stands alone on a page (GB/T 9704 7.3.5.4).
-        for line in wording::notice_closing(report, notice) {
-            let p = self.text(styles::BODY, &line).keep_next(true);
+        // The last line of the text (特此通知。), the signature lines, the office and the
+        // date stay on one page: the seal never stands on a page without text (GB/T 9704
+        // 7.3.5.4).
+        let closing = wording::notice_closing(report, notice);
+        for (i, line) in closing.iter().enumerate() {
+            let p = self
+                .text(styles::BODY, line)
+                .keep_next(i + 1 == closing.len());
             self.push(p);
         }
 

@@ -1204,11 +1204,14 @@ fn notice_section(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
         ));
     }
     out.push_str("</tbody>\n</table>\n");
-    // The closing, the signature lines, the office and the date stay on one page: a
-    // signature never stands alone on a page (GB/T 9704 7.3.5.4).
-    out.push_str("<div class=\"closing\">\n");
-    for line in wording::notice_closing(report, notice) {
-        out.push_str(&format!("<p class=\"body\">{}</p>\n", escape(&line)));
+    // The last line of the text (特此通知。), the signature lines, the office and the date
+    // stay on one page: the seal never stands on a page without text (GB/T 9704 7.3.5.4).
+    let closing = wording::notice_closing(report, notice);
+    for (i, line) in closing.iter().enumerate() {
+        if i + 1 == closing.len() {
+            out.push_str("<div class=\"closing\">\n");
+        }
+        out.push_str(&format!("<p class=\"body\">{}</p>\n", escape(line)));
     }
     // Short enough that the longest label, its line and the date fit on the 156 mm line.
     let blank = "____________";
