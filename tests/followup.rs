@@ -420,7 +420,8 @@ fn notice_numbers(out: &Path) -> Vec<(String, String)> {
             continue;
         }
         let page = fs::read_to_string(&path).unwrap();
-        let start = page.find("验收整改〔").unwrap();
+        // The example campaign's `notice_prefix`.
+        let start = page.find("濮政服验〔").unwrap();
         let end = start + page[start..].find('号').unwrap() + '号'.len_utf8();
         found.push((name, page[start..end].to_owned()));
     }
@@ -550,12 +551,19 @@ fn notice_numbers_never_move_with_the_judging_day() {
     assert!(seen.contains_key("zian"), "{seen:?}");
     // hubuzhai's notice was issued on 06-02, before its waiver of 06-08: it stays issued.
     assert!(seen.contains_key("hubuzhai"), "{seen:?}");
-    // Numbers follow the day of issue, then the site id, without gaps.
-    let mut numbers: Vec<&String> = seen.values().collect();
+    // Numbers follow the day of issue, then the site id, without gaps, and without
+    // leading zeros (GB/T 9704-2012 7.2.4: 1, not 001).
+    let serial = |number: &str| -> usize {
+        let digits = number
+            .strip_prefix("濮政服验〔2020〕")
+            .and_then(|n| n.strip_suffix('号'))
+            .unwrap_or_else(|| panic!("{number}"));
+        assert!(!digits.starts_with('0'), "{number}");
+        digits.parse().unwrap()
+    };
+    let mut numbers: Vec<usize> = seen.values().map(|n| serial(n)).collect();
     numbers.sort();
-    for (i, number) in numbers.iter().enumerate() {
-        assert_eq!(**number, format!("验收整改〔2020〕{:03}号", i + 1));
-    }
+    assert_eq!(numbers, (1..=numbers.len()).collect::<Vec<_>>());
 }
 
 // ------------------------------------------------------- 8. re-inspection history

@@ -30,6 +30,11 @@ fn temp_dir(name: &str) -> Scratch {
 
 /// Runs `report` on `input` into `out` as xlsx and docx, with `extra` arguments.
 fn report(input: &Path, out: &Path, extra: &[&str]) {
+    report_as(input, out, "xlsx,docx", extra);
+}
+
+/// Runs `report` on `input` into `out` in `formats`, with `extra` arguments.
+fn report_as(input: &Path, out: &Path, formats: &str, extra: &[&str]) {
     let output = yanshou()
         .arg("report")
         .arg(input)
@@ -37,7 +42,7 @@ fn report(input: &Path, out: &Path, extra: &[&str]) {
         .args(["--as-of", AS_OF])
         .arg("--out")
         .arg(out)
-        .args(["--format", "xlsx,docx"])
+        .args(["--format", formats])
         .args(extra)
         .output()
         .unwrap();
@@ -359,7 +364,7 @@ fn the_workbook_has_a_summary_a_finding_per_row_and_a_sheet_per_site() {
     assert_eq!(fact("得分"), "90.5");
     assert_eq!(fact("验收结论"), "不合格");
     assert_eq!(fact("整改期限"), "date 2020-06-30");
-    assert!(fact("整改通知书").starts_with("验收整改〔2020〕"));
+    assert_eq!(fact("整改通知书"), "濮政服验〔2020〕1号");
     let head = wenliu
         .iter()
         .position(|r| r.len() > 5 && r[0] == "条款" && r[2] == "项目编号" && r[5] == "结果")
@@ -467,10 +472,8 @@ fn the_notice_of_wenliu_lists_exactly_its_rectification_items() {
     let text = paragraphs(&xml);
     assert_eq!(text[0], "整改通知书");
     let number = &text[1];
-    assert!(
-        number.starts_with("验收整改〔2020〕") && number.ends_with('号'),
-        "{number}"
-    );
+    // The example campaign's `notice_prefix`; wenliu's notice is the year's first.
+    assert_eq!(number, "濮政服验〔2020〕1号");
     assert_eq!(text[2], "文留镇便民服务中心：");
     let opening = &text[3];
     assert!(
@@ -495,6 +498,29 @@ fn the_notice_of_wenliu_lists_exactly_its_rectification_items() {
     }
     assert_eq!(problems[0][3], "59.5 m²\n备注：含走廊面积约 6 m²，已扣除");
     assert_eq!(problems[0][4], "整改至符合要求：≥ 60 m²");
+
+    // After the table, the closing the HTML notice has, the signature lines, the issuing
+    // office over the date of issue and the 版记, all from campaign.toml.
+    let after: Vec<&str> = text[4..].iter().map(String::as_str).collect();
+    let at = |wanted: &str| {
+        after
+            .iter()
+            .position(|p| *p == wanted)
+            .unwrap_or_else(|| panic!("no paragraph {wanted:?} in {after:#?}"))
+    };
+    let closing =
+        at("整改完成后，请将整改情况书面报县行政服务中心，并附整改后的照片等佐证材料，申请复查。");
+    assert_eq!(at("特此通知。"), closing + 1);
+    let office = at("濮阳县人民政府政务服务中心");
+    assert_eq!(
+        at("2020年6月1日"),
+        office + 1,
+        "the date of issue under the office"
+    );
+    assert!(closing < office);
+    assert!(after[office - 1].starts_with("被检查单位负责人签字："));
+    assert!(after.contains(&"抄送：濮阳县人民政府办公室，各乡镇人民政府（办事处）。"));
+    assert!(after.contains(&"濮阳县人民政府政务服务中心\t2020年6月1日印发"));
 
     // The same notice, with the same number, in the document of all notices.
     let all = paragraphs(&document_xml(&out.join("docx/all.docx")));
@@ -538,13 +564,20 @@ fn every_failing_site_has_a_notice_and_all_docx_starts_each_on_a_new_page() {
         notices - 1,
         "every notice but the first starts a new page"
     );
+    // Each notice is a section of its own, numbered from page 1.
+    assert_eq!(
+        xml.matches(r#"<w:pgNumType w:start="1" />"#).count(),
+        notices,
+        "every notice's pages are numbered from 1"
+    );
     // Numbered by day of issue, without gaps.
     let numbers: Vec<&String> = text
         .iter()
-        .filter(|p| p.starts_with("验收整改〔"))
+        .filter(|p| p.starts_with("濮政服验〔"))
         .collect();
+    assert_eq!(numbers.len(), notices);
     for (i, number) in numbers.iter().enumerate() {
-        assert!(number.ends_with(&format!("{:03}号", i + 1)), "{number}");
+        assert_eq!(**number, format!("濮政服验〔2020〕{}号", i + 1));
     }
     // Each notice of a site repeats its own problems: as many rows as rectification items.
     for id in failing {
@@ -570,7 +603,7 @@ fn english_reports_use_english_sheet_names_and_notice_texts() {
     let text = paragraphs(&document_xml(&out.join("docx/wenliu.docx")));
     assert_eq!(text[0], "Rectification notice");
     assert!(
-        text[3].starts_with("On 2020-06-01 the inspection team"),
+        text[3].starts_with("On 2020-06-01, the inspection team"),
         "{}",
         text[3]
     );
@@ -579,5 +612,336 @@ fn english_reports_use_english_sheet_names_and_notice_texts() {
         "{}",
         text[3]
     );
+    fs::remove_dir_all(out).ok();
+}
+
+// ── Notices in the official document format (GB/T 9704-2012) ───────────────────────
+
+/// An entry of a zip archive (docx or xlsx), as text.
+fn zip_part(path: &Path, name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(fs::read(path).unwrap())).unwrap();
+    let mut entry = archive.by_name(name).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+    text
+}
+
+/// Text without its markup, entities decoded: `<br>` as a newline.
+fn html_text(fragment: &str) -> String {
+    let fragment = fragment.replace("<br>", "\n");
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    unescape(&out.replace("&#39;", "'"))
+}
+
+/// The cells of every row of an HTML table's markup.
+fn html_rows(table: &str) -> Vec<Vec<String>> {
+    table
+        .split("<tr")
+        .skip(1)
+        .map(|row| {
+            let mut cells = Vec::new();
+            let mut rest = row;
+            while let Some(open) = rest.find("<t") {
+                let after = &rest[open + 2..];
+                if !(after.starts_with('d') || after.starts_with('h')) {
+                    rest = after;
+                    continue;
+                }
+                let tag = &after[..1];
+                let body = &after[after.find('>').unwrap() + 1..];
+                let end = body.find(&format!("</t{tag}>")).unwrap();
+                cells.push(html_text(&body[..end]));
+                rest = &body[end..];
+            }
+            cells
+        })
+        .collect()
+}
+
+/// What an HTML notice page says, in the docx's terms: its paragraphs in order (a signature
+/// row as one line, the date after a tab; the 印发 line's two parts split by a tab), and the
+/// rows of its table of problems.
+fn html_notice(page: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let start = page.find("<section class=\"notice\"").unwrap();
+    let end = start + page[start..].find("</section>").unwrap();
+    let section = page[start..end].replace("</span><span>", "\t");
+    let (head, rest) = section.split_once("<table class=\"problems\">").unwrap();
+    let (problems, tail) = rest.split_once("</table>").unwrap();
+    let (closing, rest) = tail.split_once("<table class=\"sign\">").unwrap();
+    let (sign, end) = rest.split_once("</table>").unwrap();
+    let blocks = |markup: &str| -> Vec<String> {
+        markup
+            .split(['\n'])
+            .filter(|l| l.starts_with("<h1") || l.starts_with("<p"))
+            .map(html_text)
+            .collect()
+    };
+    let mut text = blocks(head);
+    text.extend(blocks(closing));
+    for row in html_rows(sign) {
+        text.push(format!("{}{}\t{}{}", row[0], row[1], row[2], row[3]));
+    }
+    text.extend(blocks(end));
+    (text, html_rows(problems))
+}
+
+/// What a docx notice says: its non-empty paragraphs outside the table of problems, and
+/// that table's rows.
+fn docx_notice(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let xml = document_xml(path);
+    let start = xml.find("<w:tbl>").unwrap();
+    let end = start + xml[start..].find("</w:tbl>").unwrap() + "</w:tbl>".len();
+    let outside = format!("{}{}", &xml[..start], &xml[end..]);
+    let text = paragraphs(&outside)
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect();
+    (text, first_table(&xml))
+}
+
+#[test]
+fn every_word_notice_says_what_its_html_notice_says() {
+    for lang in ["zh", "en"] {
+        let out = temp_dir(&format!("same-text-{lang}"));
+        report_as(Path::new(EXAMPLE), &out, "html,docx", &["--lang", lang]);
+        let mut compared = 0;
+        for entry in fs::read_dir(out.join("html/notices")).unwrap() {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            if stem == "all" {
+                continue;
+            }
+            let (html, html_table) = html_notice(&fs::read_to_string(&path).unwrap());
+            let (docx, docx_table) = docx_notice(&out.join(format!("docx/{stem}.docx")));
+            assert_eq!(docx, html, "{lang} {stem}: the paragraphs");
+            // The closing paragraph the Word notices used to lack.
+            let closing = if lang == "zh" {
+                "特此通知。"
+            } else {
+                "When the work is done"
+            };
+            assert!(
+                docx.iter().any(|p| p.starts_with(closing)),
+                "{lang} {stem}: {docx:#?}"
+            );
+            assert_eq!(
+                docx_table, html_table,
+                "{lang} {stem}: the table of problems"
+            );
+            for p in &docx {
+                for doubled in ["：：", "::", ": :", "：:", ":："] {
+                    assert!(!p.contains(doubled), "{lang} {stem}: {p}");
+                }
+            }
+            compared += 1;
+        }
+        assert!(compared >= 10, "{lang}: {compared} notices");
+        fs::remove_dir_all(out).ok();
+    }
+}
+
+#[test]
+fn yes_no_findings_are_worded_in_every_notice() {
+    let out = temp_dir("yes-no");
+    report_as(Path::new(EXAMPLE), &out, "html,md,docx", &[]);
+    // 户部寨镇南街村: no full-time agent (代办员), recorded 否.
+    let (_, table) = docx_notice(&out.join("docx/hubuzhai-nanjie.docx"));
+    assert_eq!(table[1][2], "村级便民服务站设立专职“代办员”");
+    assert_eq!(
+        table[1][3],
+        "检查时未做到（记录为“否”）\n备注：由村会计王保国兼任，非专职"
+    );
+    assert_eq!(table[1][4], "按要求落实：村级便民服务站设立专职“代办员”");
+    // 白堽乡: the screen marked not applicable, which the checklist refuses.
+    let (_, table) = docx_notice(&out.join("docx/baigang.docx"));
+    assert_eq!(table[1][4], "按要求落实：设有电子公告屏提供信息公开服务");
+    let md = fs::read_to_string(out.join("md/notices/hubuzhai-nanjie.md")).unwrap();
+    assert!(md.contains("| 检查时未做到（记录为“否”）；备注："), "{md}");
+    for (path, bytes) in files(&out) {
+        let text = if path.extension().is_some_and(|e| e == "docx") {
+            document_xml(&out.join(&path))
+        } else {
+            String::from_utf8(bytes).unwrap()
+        };
+        if !path.to_string_lossy().contains("notices")
+            && path.extension().is_none_or(|e| e != "docx")
+        {
+            continue;
+        }
+        for bare in ["符合要求：是", "符合要求：否", ">否<", "| 否；", "| 否 |"] {
+            assert!(!text.contains(bare), "{}: {bare}", path.display());
+        }
+    }
+    fs::remove_dir_all(out).ok();
+}
+
+#[test]
+fn a_word_notice_has_the_page_fonts_styles_and_properties_of_an_official_document() {
+    let out = example_report("gbt9704");
+    let path = out.join("docx/wenliu.docx");
+    let xml = document_xml(&path);
+    // A4; top 37 mm, right 26 mm, bottom 35 mm, left 28 mm, in twips.
+    assert!(
+        xml.contains(r#"<w:pgSz w:w="11906" w:h="16838" />"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587" "#),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"<w:docGrid w:type="lines" w:linePitch="579" />"#));
+    // Every paragraph has a style; the title is 2号 小标宋, the text 3号 仿宋.
+    let paragraphs = xml.matches("<w:p ").count();
+    assert_eq!(xml.matches("<w:pStyle ").count(), paragraphs);
+    let title = &xml[..xml.find("</w:p>").unwrap()];
+    assert!(title.contains(r#"<w:pStyle w:val="Title" />"#), "{title}");
+    assert!(title.contains(r#"<w:sz w:val="44" />"#), "{title}");
+    assert!(title.contains(r#"w:eastAsia="方正小标宋简体""#), "{title}");
+    let body = xml
+        .split(r#"<w:pStyle w:val="BodyText" />"#)
+        .nth(1)
+        .unwrap();
+    assert!(body[..400].contains(r#"<w:sz w:val="32" />"#), "{body}");
+    assert!(
+        body[..400].contains(r#"w:eastAsia="仿宋_GB2312""#),
+        "{body}"
+    );
+    // The heading row of the table of problems repeats on every page.
+    let table = &xml[xml.find("<w:tbl>").unwrap()..];
+    let first_row = &table[..table.find("</w:tr>").unwrap()];
+    assert!(first_row.contains("<w:tblHeader />"), "{first_row}");
+    assert_eq!(
+        table[..table.find("</w:tbl>").unwrap()]
+            .matches("<w:tblHeader />")
+            .count(),
+        1
+    );
+    // The fonts and their substitutes, the page number field, the title property.
+    let fonts = zip_part(&path, "word/fontTable.xml");
+    assert!(fonts.contains(r#"<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋" />"#));
+    assert!(
+        fonts.contains(
+            r#"<w:font w:name="方正小标宋简体"><w:altName w:val="FZXiaoBiaoSong-B05S" />"#
+        )
+    );
+    let footer = zip_part(&path, "word/footer1.xml");
+    assert!(
+        footer.contains("<w:instrText>PAGE</w:instrText>"),
+        "{footer}"
+    );
+    assert!(
+        footer.contains(">— </w:t>") && footer.contains("> —</w:t>"),
+        "{footer}"
+    );
+    let core = zip_part(&path, "docProps/core.xml");
+    assert!(
+        core.contains("<dc:title>整改通知书 文留镇便民服务中心 濮政服验〔2020〕1号</dc:title>"),
+        "{core}"
+    );
+    fs::remove_dir_all(out).ok();
+}
+
+#[test]
+fn the_printed_html_notice_is_a4_with_the_margins_and_fonts_of_an_official_document() {
+    let out = temp_dir("html-notice");
+    report_as(Path::new(EXAMPLE), &out, "html", &[]);
+    let page = fs::read_to_string(out.join("html/notices/wenliu.html")).unwrap();
+    assert!(page.contains("@page notice { size: A4; margin: 37mm 26mm 35mm 28mm; }"));
+    assert!(page.contains(".notice {\n  page: notice;\n"));
+    assert!(page.contains(r#"content: "— " counter(page) " —";"#));
+    let notice = &page[page.find(".notice {").unwrap()..];
+    let notice = &notice[..notice.find('}').unwrap()];
+    for wanted in [
+        "\"FangSong_GB2312\"",
+        "\"FangSong\"",
+        "\"STFangsong\"",
+        "\"Noto Serif CJK SC\"",
+        "font-size: 16pt",
+        "line-height: 28.9pt",
+    ] {
+        assert!(notice.contains(wanted), "{wanted} in {notice}");
+    }
+    assert!(page.contains("local(\"FZXiaoBiaoSong-B05S\"), local(\"方正小标宋简体\")"));
+    assert!(page.contains("font-weight: normal; text-align: center; font-size: 22pt;"));
+    // The office over the date of issue, the 版记 with the campaign's 抄送.
+    assert!(page.contains(">濮阳县人民政府政务服务中心</p>\n<p class=\"date\">2020年6月1日</p>"));
+    assert!(page.contains(
+        "<p class=\"copy-to\">抄送：濮阳县人民政府办公室，各乡镇人民政府（办事处）。</p>"
+    ));
+    fs::remove_dir_all(out).ok();
+}
+
+#[test]
+fn without_issuer_or_copy_to_a_notice_leaves_the_office_to_be_written_in() {
+    let dir = common::example_campaign("report-office", "no-issuer");
+    let campaign = dir.join("campaign.toml");
+    let text: String = fs::read_to_string(&campaign)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("issuer") && !l.starts_with("copy_to"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(&campaign, text).unwrap();
+    let out = dir.join("out");
+    report_as(&dir, &out, "html,docx", &[]);
+    let (docx, _) = docx_notice(&out.join("docx/wenliu.docx"));
+    assert!(docx.contains(&"签发单位（盖章）".to_owned()), "{docx:?}");
+    assert!(docx.contains(&"2020年6月1日".to_owned()), "{docx:?}");
+    assert!(!docx.iter().any(|p| p.starts_with("抄送")), "{docx:?}");
+    let page = fs::read_to_string(out.join("html/notices/wenliu.html")).unwrap();
+    assert!(!page.contains("class=\"record\""));
+    assert!(page.contains(">签发单位（盖章）</p>"));
+}
+
+#[test]
+fn the_workbook_sets_its_text_in_a_chinese_font_with_room_for_it() {
+    let out = example_report("xlsx-font");
+    let styles = zip_part(&out.join("report.xlsx"), "xl/styles.xml");
+    let fonts = &styles[styles.find("<fonts").unwrap()..styles.find("</fonts>").unwrap()];
+    let named: Vec<&str> = fonts
+        .split("<name val=\"")
+        .skip(1)
+        .map(|f| &f[..f.find('"').unwrap()])
+        .collect();
+    // The first font is the workbook's default, which no written cell uses.
+    assert!(named.len() > 2, "{fonts}");
+    assert!(named[1..].iter().all(|n| *n == "等线"), "{named:?}");
+    assert_eq!(
+        fonts.matches("<charset val=\"134\"/>").count(),
+        named.len() - 1,
+        "{fonts}"
+    );
+    // Rows tall enough for a line of Chinese (LibreOffice drew it over the lower border):
+    // 19 pt, which Excel keeps in whole pixels.
+    let sheet = zip_part(&out.join("report.xlsx"), "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet.contains(r#"<sheetFormatPr defaultRowHeight="18.75" customHeight="1""#),
+        "{sheet}"
+    );
+    fs::remove_dir_all(out).ok();
+}
+
+#[test]
+fn a_notice_says_what_was_known_on_its_day_not_a_waiver_approved_after() {
+    // hubuzhai's notice was issued at its inspection on 06-02; its waiver, approved on
+    // 06-08, lets it pass on the report's day, which the notice cannot know.
+    let out = temp_dir("notice-day");
+    report_as(Path::new(EXAMPLE), &out, "html,docx", &[]);
+    let (text, table) = docx_notice(&out.join("docx/hubuzhai.docx"));
+    assert!(text[3].contains("验收结论为不合格"), "{}", text[3]);
+    assert_eq!(table.len(), 2, "{table:?}");
+    assert!(!table[1][3].contains("豁免"), "{}", table[1][3]);
+    let page = fs::read_to_string(out.join("html/notices/hubuzhai.html")).unwrap();
+    let (html, _) = html_notice(&page);
+    assert_eq!(html[3], text[3]);
     fs::remove_dir_all(out).ok();
 }

@@ -6,7 +6,9 @@
 //! rectification_working_days = 20     # clause 4.2
 //! demonstration_sites = 2             # clause 4.2
 //! demonstration_kind = "township"     # optional: the kind they are chosen from
-//! notice_prefix = "濮验改"             # optional: rectification notice numbers
+//! notice_prefix = "濮政服验"           # optional: 发文字号 of rectification notices
+//! issuer = "濮阳县人民政府政务服务中心" # optional: 发文机关署名 of the notices
+//! copy_to = ["濮阳县人民政府办公室"]   # optional: 抄送 line of the notices
 //!
 //! [checklists]                        # site kind → checklist
 //! township = "builtin:puyang-2020/township"
@@ -42,8 +44,14 @@ pub struct Campaign {
     /// The kind of site demonstration sites are chosen from; the first checklist's kind
     /// when not set (clause 4.2 picks two 便民服务中心, township centres).
     pub demonstration_kind: Option<String>,
-    /// What rectification notice numbers start with, e.g. "濮验改"; "验收整改" when not set.
+    /// What rectification notice numbers (发文字号) start with, e.g. "濮政服验"; "验收整改"
+    /// when not set.
     pub notice_prefix: Option<String>,
+    /// The office that issues the rectification notices (发文机关署名), e.g.
+    /// "濮阳县人民政府政务服务中心"; when not set a notice leaves the line to be written in.
+    pub issuer: Option<String>,
+    /// Who receives a copy of every notice (抄送机关), in order; none when not set.
+    pub copy_to: Vec<String>,
     /// How ties of percentage and applicable maximum are broken before the site id
     /// (`tie_break`, ruling 13); the default when not set is fewer advisory misses.
     pub tie_break: Vec<crate::audit::rank::TieBreak>,
@@ -92,6 +100,8 @@ impl Campaign {
             calendar: None,
             demonstration_kind: None,
             notice_prefix: None,
+            issuer: None,
+            copy_to: Vec::new(),
             tie_break: crate::audit::rank::TieBreak::DEFAULT_ORDER.to_vec(),
         }
     }
@@ -119,7 +129,9 @@ impl Campaign {
         let county = fields.string("county").map(|c| c.into_inner());
         let calendar = fields.string("calendar").map(|c| c.into_inner());
         let demonstration_kind = fields.string("demonstration_kind").map(|c| c.into_inner());
-        let notice_prefix = fields.string("notice_prefix").map(|c| c.into_inner());
+        let notice_prefix = not_blank(&mut fields, "notice_prefix");
+        let issuer = not_blank(&mut fields, "issuer");
+        let copy_to = copy_to(&mut fields);
         let tie_break = tie_break(&mut fields);
         let working_days = positive(&mut fields, "rectification_working_days", 20);
         let demonstration = positive(&mut fields, "demonstration_sites", 2);
@@ -240,6 +252,8 @@ impl Campaign {
             calendar,
             demonstration_kind,
             notice_prefix,
+            issuer,
+            copy_to,
             tie_break,
         })
     }
@@ -288,6 +302,45 @@ fn tie_break(fields: &mut Fields<'_, '_>) -> Vec<crate::audit::rank::TieBreak> {
     order
 }
 
+/// A text key that, when written, must say something: a blank issuer or prefix would
+/// print a notice with a hole where the office or number goes.
+fn not_blank(fields: &mut Fields<'_, '_>, key: &'static str) -> Option<String> {
+    let value = fields.string(key)?;
+    if value.get_ref().trim().is_empty() {
+        fields.report(
+            value.span(),
+            crate::tr!(
+                "`{key}` 是空的：写上内容，或删去这一行",
+                "`{key}` is blank: write it, or delete the line"
+            ),
+        );
+        return None;
+    }
+    Some(value.get_ref().trim().to_owned())
+}
+
+/// `copy_to = ["…", "…"]`: the offices a copy of each notice goes to (抄送), none blank.
+fn copy_to(fields: &mut Fields<'_, '_>) -> Vec<String> {
+    let Some(names) = fields.strings("copy_to") else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        if name.get_ref().trim().is_empty() {
+            fields.report(
+                name.span(),
+                crate::tr!(
+                    "`copy_to` 中有空的机关名称",
+                    "`copy_to` lists a blank office name"
+                ),
+            );
+        } else {
+            out.push(name.get_ref().trim().to_owned());
+        }
+    }
+    out
+}
+
 fn positive(fields: &mut Fields<'_, '_>, key: &'static str, default: u32) -> u32 {
     match fields.integer(key) {
         None => default,
@@ -331,6 +384,52 @@ mod tests {
         let c = Campaign::from_toml("name = \"x\"\n").unwrap();
         let kinds: Vec<&str> = c.checklists.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(kinds, ["township", "village"]);
+    }
+
+    #[test]
+    fn reads_the_issuing_office_and_copy_recipients() {
+        let c = Campaign::from_toml(
+            "name = \"x\"\nnotice_prefix = \"濮政服验\"\nissuer = \"濮阳县人民政府政务服务中心\"\ncopy_to = [\"濮阳县人民政府办公室\", \"各乡镇人民政府\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.notice_prefix.as_deref(), Some("濮政服验"));
+        assert_eq!(c.issuer.as_deref(), Some("濮阳县人民政府政务服务中心"));
+        assert_eq!(c.copy_to, ["濮阳县人民政府办公室", "各乡镇人民政府"]);
+        let plain = Campaign::from_toml("name = \"x\"\n").unwrap();
+        assert_eq!((plain.issuer, plain.copy_to.len()), (None, 0));
+    }
+
+    #[test]
+    fn issuing_keys_are_validated() {
+        let err = Campaign::from_toml(
+            "name = \"x\"\nissuer = \"  \"\ncopy_to = \"濮阳县人民政府办公室\"\nissuers = \"y\"\n",
+        )
+        .unwrap_err();
+        let messages: Vec<String> = err.0.iter().map(|p| p.to_string()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("2:") && m.contains("`issuer` is blank")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("3:") && m.contains("`copy_to` must be a list of strings")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("4:") && m.contains("unknown key `issuers`")),
+            "{messages:?}"
+        );
+        let blank = Campaign::from_toml("name = \"x\"\ncopy_to = [\"a\", \" \"]\n").unwrap_err();
+        assert!(
+            blank.0[0].to_string().contains("blank office name"),
+            "{}",
+            blank.0[0]
+        );
     }
 
     #[test]

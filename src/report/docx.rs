@@ -2,9 +2,17 @@
 //! them: `docx/<site id>.docx` for each notice and `docx/all.docx` with every notice, each
 //! starting on a new page, to print in one go.
 //!
-//! A notice is plain paragraphs and one bordered table, with fonts named on every run (宋体
-//! for the body, 黑体 for the title) so that Word and WPS show it as written and staff can
-//! edit it before stamping. The page is A4 with the margins of GB/T 9704 (党政机关公文格式).
+//! The layout is that of GB/T 9704-2012 (党政机关公文格式): A4 with the text block 156 ×
+//! 225 mm set 37 mm from the top and 28 mm from the left; 22 lines of 28 characters of 3号
+//! 仿宋 on a document grid of 28.95 pt; the title in 2号 小标宋; the document number
+//! (发文字号) under it; the signing office centred over the date of issue, with room for
+//! the seal above them; the 抄送 lines of the 版记 when the campaign names offices to copy
+//! to; page numbers "— 1 —" in 4号 宋体, right on odd pages and left on even ones. Every
+//! paragraph has a named style and every run names its fonts, so that Word, WPS and
+//! LibreOffice show it as written, each substituting a font of the same kind (the font
+//! table describes each Chinese font and names the one to use instead) when the exact one
+//! is not installed, and staff can edit it before stamping. The text is the HTML notice's,
+//! from the same `wording` functions.
 //!
 //! The bytes are fixed by the report alone: document properties carry 2020-01-01T00:00:00Z
 //! and the author yanshou, paragraph ids are numbered here rather than by the library's
@@ -16,17 +24,14 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use docx_rs::{
-    AlignmentType, BreakType, Docx, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run,
-    RunFonts, Shading, SpecialIndentType, Tab, TabValueType, Table, TableBorder,
-    TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow,
-    VAlignType, WidthType,
+    AlignmentType, BreakType, DocGrid, DocGridType, Docx, Footer, LineSpacing, LineSpacingType,
+    PageMargin, PageNum, PageNumType, Paragraph, Run, RunFonts, SpecialIndentType, Style,
+    StyleType, Tab, TabValueType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell,
+    TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
-use super::{Notice, Report, long_date, required_fix, wording};
-use crate::audit::Outcome;
+use super::{Notice, Report, wording};
 use crate::lang::Lang;
-use crate::render::Label;
-use crate::render::Wording;
 
 /// The folder the notices go in, inside the output folder.
 pub const FOLDER: &str = "docx";
@@ -41,29 +46,74 @@ const FIXED_TIME: &str = "2020-01-01T00:00:00Z";
 const DOS_DATE: u16 = ((2020 - 1980) << 9) | (1 << 5) | 1;
 const DOS_TIME: u16 = 0;
 
-/// A4 in twentieths of a point.
+/// A4 in twentieths of a point (twips).
 const PAGE_WIDTH: u32 = 11906;
 const PAGE_HEIGHT: u32 = 16838;
-/// GB/T 9704 margins: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
-const MARGIN_TOP: i32 = 2098;
-const MARGIN_BOTTOM: i32 = 1984;
-const MARGIN_LEFT: i32 = 1588;
-const MARGIN_RIGHT: i32 = 1474;
-/// The width text runs in.
+/// GB/T 9704-2012 5.2.1: top 37 mm, left 28 mm, a text block of 156 × 225 mm, which leaves
+/// 26 mm on the right and 35 mm at the bottom (1 mm = 56.69 twips).
+pub const MARGIN_TOP: i32 = 2098;
+/// The bottom margin: 35 mm.
+pub const MARGIN_BOTTOM: i32 = 1984;
+/// The left margin: 28 mm.
+pub const MARGIN_LEFT: i32 = 1587;
+/// The right margin: 26 mm.
+pub const MARGIN_RIGHT: i32 = 1474;
+/// The width text runs in: 156 mm.
 const TEXT_WIDTH: usize = (PAGE_WIDTH as usize) - (MARGIN_LEFT as usize) - (MARGIN_RIGHT as usize);
+/// From the page's foot to the page number's line: the number stands 7 mm under the text
+/// block (5.2.4), and its line of 4号 is about 6 mm high.
+const FOOTER: i32 = 1247;
 
-/// Font sizes in half points: 二号 for the title, 四号 for the text, 五号 in the table.
+/// The line pitch of the body: 225 mm over 22 lines, 28.95 pt, as the document's line
+/// grid and as an exact line height.
+const LINE: i32 = 579;
+/// Characters of the body are set a quarter point closer (in twips), so that 28 of them
+/// fill the 156 mm line (15.75 pt each). A character grid (`linesAndChars`) would do the
+/// same in Word, but LibreOffice spreads the characters of such a grid a third apart.
+const TIGHTEN: i32 = -5;
+/// One character of the body, in twips, for indents.
+const CHAR: i32 = 315;
+
+/// Font sizes in half points: 2号 for the title, 3号 for the text, 4号 for page numbers
+/// and the 版记, 小四 in the table of problems.
 const TITLE_SIZE: usize = 44;
-const BODY_SIZE: usize = 28;
-const TABLE_SIZE: usize = 21;
+const BODY_SIZE: usize = 32;
+const RECORD_SIZE: usize = 28;
+const TABLE_SIZE: usize = 24;
 
-/// Chinese fonts by the names Word and WPS list them under, with a Latin font beside.
-const BODY_FONT: &str = "宋体";
-const TITLE_FONT: &str = "黑体";
+/// Chinese fonts by the names Word and WPS list them under, with a Latin font beside:
+/// 仿宋_GB2312 for the text, 方正小标宋简体 for the title, 宋体 for page numbers. The
+/// font table names what to use when one is missing ([`CHINESE_FONTS`]).
+pub const BODY_FONT: &str = "仿宋_GB2312";
+/// The title's font.
+pub const TITLE_FONT: &str = "方正小标宋简体";
+const NUMBER_FONT: &str = "宋体";
 const LATIN_FONT: &str = "Times New Roman";
 
-/// Widths of the problem table's columns: 序号, 条款, 要求, 检查发现, 整改要求.
-const COLUMNS: [usize; 5] = [700, 900, 2300, 2644, 2300];
+/// Widths of the problem table's columns: 序号, 条款, 要求, 检查发现, 整改要求; they add
+/// up to the text width.
+const COLUMNS: [usize; 5] = [680, 960, 2455, 2450, 2300];
+
+/// A line to sign or date on.
+const BLANK: &str = "____________";
+/// Where the date of a signature line starts, in twips from the margin: after the longest
+/// label (被检查单位负责人签字：) and its line.
+const DATE_TAB: usize = 5600;
+
+/// Paragraph styles, by id: every paragraph names one, so that the document's structure
+/// shows in Word's style pane and a clerk can restyle all notices at once.
+mod styles {
+    pub const TITLE: &str = "Title";
+    pub const NUMBER: &str = "DocumentNumber";
+    pub const ADDRESSEE: &str = "Salutation";
+    pub const BODY: &str = "BodyText";
+    pub const SIGN: &str = "SignatureLine";
+    pub const ISSUER: &str = "Signature";
+    pub const TABLE: &str = "TableText";
+    pub const TABLE_HEADING: &str = "TableHeading";
+    pub const RECORD: &str = "CopyTo";
+    pub const FOOTER: &str = "Footer";
+}
 
 /// The files of this format: one document per notice and one with all of them.
 pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
@@ -72,7 +122,13 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut names = FileNames::default();
     names.claim("all");
     for notice in &notices {
-        let mut doc = Writer::new(report.lang);
+        let title = format!(
+            "{} {} {}",
+            report.lang.pick("整改通知书", "Rectification notice"),
+            notice.site.record.name,
+            notice.number
+        );
+        let mut doc = Writer::new(report.lang, title);
         doc.notice(report, notice, false);
         let id = &notice.file;
         let bytes = doc.finish().with_context(|| {
@@ -84,12 +140,19 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         let name = format!("{}.docx", names.claim(id));
         files.push((PathBuf::from(FOLDER).join(name), bytes));
     }
-    let mut all = Writer::new(report.lang);
+    let title = match report.lang {
+        Lang::Zh => format!("{}：全部整改通知书", report.title()),
+        Lang::En => format!("{}: all rectification notices", report.title()),
+    };
+    let mut all = Writer::new(report.lang, title);
     if notices.is_empty() {
         all.none(report);
     }
     for (i, notice) in notices.iter().enumerate() {
         all.notice(report, notice, i > 0);
+        if i + 1 < notices.len() {
+            all.end_section();
+        }
     }
     let bytes = all.finish().with_context(|| {
         crate::tr!(
@@ -144,14 +207,16 @@ impl FileNames {
 struct Writer {
     lang: Lang,
     docx: Docx,
+    /// The document's title property (File › Properties › Title).
+    title: String,
     /// The next paragraph id: set here, so that ids never depend on what else the thread
     /// built before.
     next_id: u32,
 }
 
 impl Writer {
-    fn new(lang: Lang) -> Writer {
-        let docx = Docx::new()
+    fn new(lang: Lang, title: String) -> Writer {
+        let mut docx = Docx::new()
             .page_size(PAGE_WIDTH, PAGE_HEIGHT)
             .page_margin(
                 PageMargin::new()
@@ -160,33 +225,45 @@ impl Writer {
                     .left(MARGIN_LEFT)
                     .right(MARGIN_RIGHT)
                     .header(851)
-                    .footer(992),
+                    .footer(FOOTER),
             )
             .default_fonts(fonts(BODY_FONT))
             .default_size(BODY_SIZE)
+            .page_num_type(PageNumType::new().start(1))
+            .footer(page_number(AlignmentType::Right, "7FFFFFFE"))
+            .even_footer(page_number(AlignmentType::Left, "7FFFFFFF"))
             .created_at(FIXED_TIME)
             .updated_at(FIXED_TIME);
+        for style in paragraph_styles() {
+            docx = docx.add_style(style);
+        }
+        docx.document = std::mem::take(&mut docx.document).doc_grid(
+            DocGrid::new()
+                .grid_type(DocGridType::Lines)
+                .line_pitch(LINE as usize),
+        );
         Writer {
             lang,
             docx,
+            title,
             next_id: 1,
         }
     }
 
-    /// A new empty paragraph with the next id.
-    fn paragraph(&mut self) -> Paragraph {
+    /// A new empty paragraph of a style, with the next id.
+    fn paragraph(&mut self, style: &str) -> Paragraph {
         let id = format!("{:08X}", self.next_id);
         self.next_id += 1;
-        Paragraph::new().id(id)
+        Paragraph::new().id(id).style(style)
     }
 
     fn push(&mut self, p: Paragraph) {
         self.docx = std::mem::take(&mut self.docx).add_paragraph(p);
     }
 
-    /// A paragraph of body text at the body size.
-    fn body(&mut self, text: &str) -> Paragraph {
-        let p = self.paragraph().line_spacing(spacing(0, 0, 360));
+    /// A paragraph of body text in a style.
+    fn text(&mut self, style: &str, text: &str) -> Paragraph {
+        let p = self.paragraph(style);
         add_text(p, text, BODY_FONT, BODY_SIZE, false)
     }
 
@@ -194,114 +271,177 @@ impl Writer {
     fn notice(&mut self, report: &Report<'_>, notice: &Notice<'_, '_>, new_page: bool) {
         let lang = self.lang;
         let site = notice.site;
-        let r = site.record;
 
-        let title = self
-            .paragraph()
-            .align(AlignmentType::Center)
-            .page_break_before(new_page)
-            .line_spacing(spacing(0, 240, 0));
+        let title = self.paragraph(styles::TITLE).page_break_before(new_page);
         let title = add_text(
             title,
             lang.pick("整改通知书", "Rectification notice"),
             TITLE_FONT,
             TITLE_SIZE,
-            true,
+            false,
         );
         self.push(title);
-
-        let number = self
-            .body(&notice.number)
-            .align(AlignmentType::Right)
-            .line_spacing(spacing(0, 240, 360));
+        let number = self.text(styles::NUMBER, &notice.number);
         self.push(number);
-
-        let addressee = self.body(&format!("{}{}", r.name, lang.pick("：", ":")));
+        let addressee = self.text(styles::ADDRESSEE, &wording::addressee(site, lang));
         self.push(addressee);
-
-        let text = opening(report, notice, lang);
-        let opening = self
-            .body(&text)
-            .align(AlignmentType::Both)
-            // Two characters of the body size: 2 × 14 pt.
-            .indent(
-                None,
-                Some(SpecialIndentType::FirstLine(2 * 280)),
-                None,
-                None,
-            );
+        let opening = self.text(styles::BODY, &wording::notice_paragraph(report, notice));
         self.push(opening);
 
         let table = self.problems(notice);
         self.docx = std::mem::take(&mut self.docx).add_table(table);
 
-        let rule = 5200;
-        let signatures = [
-            lang.pick("检查组签字：", "Inspection team:"),
-            lang.pick("被检查单位负责人签字：", "Head of the inspected unit:"),
-        ];
-        for (i, label) in signatures.into_iter().enumerate() {
-            let line = format!(
-                "{label}__________\t{}__________",
-                lang.pick("日期：", "Date: ")
-            );
-            let before = if i == 0 { 600 } else { 240 };
+        // The last line of the text (特此通知。), the signature lines, the office and the
+        // date stay on one page: the seal never stands on a page without text (GB/T 9704
+        // 7.3.5.4).
+        let closing = wording::notice_closing(report, notice);
+        for (i, line) in closing.iter().enumerate() {
             let p = self
-                .body(&line)
-                .add_tab(Tab::new().val(TabValueType::Left).pos(rule))
-                .line_spacing(spacing(before, 0, 360));
+                .text(styles::BODY, line)
+                .keep_next(i + 1 == closing.len());
             self.push(p);
         }
 
-        let issuer = self
-            .body(lang.pick("签发单位（盖章）", "Issued by (seal)"))
-            .align(AlignmentType::Right)
-            .line_spacing(spacing(720, 0, 360));
-        self.push(issuer);
+        let signatures = [
+            lang.pick("检查组签字：", "Inspection team: "),
+            lang.pick("被检查单位负责人签字：", "Head of the inspected site: "),
+        ];
+        for (i, label) in signatures.into_iter().enumerate() {
+            let line = format!("{label}{BLANK}\t{}{BLANK}", lang.pick("日期：", "Date: "));
+            let mut p = self
+                .text(styles::SIGN, &line)
+                .keep_next(true)
+                .add_tab(Tab::new().val(TabValueType::Left).pos(DATE_TAB));
+            if i == 0 {
+                p = p.line_spacing(spacing(LINE as u32, 0));
+            }
+            self.push(p);
+        }
+
+        // The signing office centred over the date, the date four characters from the
+        // right margin, and three lines above them for the seal (GB/T 9704 7.3.5.1).
+        let issuer = wording::notice_issuer(report);
+        let date = wording::notice_date(notice, lang);
+        let indent = (wording::issuer_indent(&issuer, &date) * f64::from(CHAR)).round() as i32;
+        let office = self
+            .text(styles::ISSUER, &issuer)
+            .keep_next(true)
+            .indent(None, None, Some(indent), None)
+            .line_spacing(spacing(3 * LINE as u32, 0));
+        self.push(office);
         let date = self
-            .body(&long_date(notice.issued_on, lang))
-            .align(AlignmentType::Right);
+            .text(styles::ISSUER, &date)
+            .indent(None, None, Some(4 * CHAR), None);
         self.push(date);
+
+        if let Some(record) = self.record(report, notice) {
+            let gap = self.paragraph(styles::BODY);
+            self.push(gap);
+            self.docx = std::mem::take(&mut self.docx).add_table(record);
+        }
     }
 
-    /// The table of problems: exactly the notice's items, numbered.
+    /// Ends the section of a notice in the document of all notices, so that the next one
+    /// is numbered from page 1 again: a paragraph of a point's height holding the page
+    /// settings (the footers are the document's).
+    fn end_section(&mut self) {
+        let section = self
+            .docx
+            .document
+            .section_property
+            .clone()
+            .page_num_type(PageNumType::new().start(1));
+        let p = self
+            .paragraph(styles::BODY)
+            .line_spacing(
+                LineSpacing::new()
+                    .line(20)
+                    .line_rule(LineSpacingType::Exact),
+            )
+            .size(2)
+            .section_property(section);
+        self.push(p);
+    }
+
+    /// The 版记 (GB/T 9704 7.4): the 抄送 line and the 印发 line between a thick rule above,
+    /// a thin one between and a thick one below, when the campaign names offices to copy to.
+    fn record(&mut self, report: &Report<'_>, notice: &Notice<'_, '_>) -> Option<Table> {
+        let copy_to = wording::copy_to_line(report)?;
+        let inset = RECORD_SIZE as i32 * 10;
+        let line = |w: &mut Writer, text: &str| {
+            let p = w
+                .paragraph(styles::RECORD)
+                .indent(Some(inset), None, Some(inset), None);
+            add_text(p, text, BODY_FONT, RECORD_SIZE, false)
+        };
+        let mut rows = vec![TableRow::new(vec![cell(
+            vec![line(self, &copy_to)],
+            TEXT_WIDTH,
+        )])];
+        if let Some((office, day)) = wording::printed_line(report, notice) {
+            let p = line(self, &format!("{office}\t{day}")).add_tab(
+                Tab::new()
+                    .val(TabValueType::Right)
+                    .pos(TEXT_WIDTH - inset as usize),
+            );
+            rows.push(TableRow::new(vec![cell(vec![p], TEXT_WIDTH)]));
+        }
+        let thick = |position| TableBorder::new(position).size(8).color("000000");
+        let borders = TableBorders::with_empty()
+            .set(thick(TableBorderPosition::Top))
+            .set(thick(TableBorderPosition::Bottom))
+            .set(
+                TableBorder::new(TableBorderPosition::InsideH)
+                    .size(4)
+                    .color("000000"),
+            );
+        Some(
+            Table::new(rows)
+                .set_grid(vec![TEXT_WIDTH])
+                .width(TEXT_WIDTH, WidthType::Dxa)
+                .layout(TableLayoutType::Fixed)
+                .set_borders(borders)
+                .margins(TableCellMargins::new().margin(0, 0, 0, 0)),
+        )
+    }
+
+    /// The table of problems: exactly the notice's items, numbered, its heading row
+    /// repeated on every page the table runs over.
     fn problems(&mut self, notice: &Notice<'_, '_>) -> Table {
         let lang = self.lang;
         let titles = [
             lang.pick("序号", "No."),
             lang.pick("条款", "Clause"),
             lang.pick("要求", "Requirement"),
-            lang.pick("检查发现", "Finding"),
-            lang.pick("整改要求", "Required action"),
+            lang.pick("检查发现", "Found"),
+            lang.pick("整改要求", "Required"),
         ];
         let head: Vec<TableCell> = titles
             .iter()
             .zip(COLUMNS)
             .map(|(title, width)| {
-                let p = self
-                    .cell_paragraph(title, true)
-                    .align(AlignmentType::Center);
-                TableCell::new()
-                    .add_paragraph(p)
-                    .width(width, WidthType::Dxa)
-                    .vertical_align(VAlignType::Center)
-                    .shading(Shading::new().fill("D9D9D9"))
+                let p = self.cell_paragraph(styles::TABLE_HEADING, title, true);
+                cell(vec![p], width).vertical_align(VAlignType::Center)
             })
             .collect();
         let mut rows = vec![TableRow::new(head).cant_split()];
         for (i, o) in notice.problems.iter().enumerate() {
             let number = self
-                .cell_paragraph(&(i + 1).to_string(), false)
+                .cell_paragraph(styles::TABLE, &(i + 1).to_string(), false)
                 .align(AlignmentType::Center);
             let clause = self
-                .cell_paragraph(&o.item.clause, false)
+                .cell_paragraph(styles::TABLE, &o.item.clause, false)
                 .align(AlignmentType::Center);
-            let requirement = self.cell_paragraph(o.item.label(lang), false);
-            let finding: Vec<Paragraph> = finding_lines(o, lang)
-                .iter()
-                .map(|line| self.cell_paragraph(line, false))
-                .collect();
-            let fix = self.cell_paragraph(&required_fix(o, lang), false);
+            let requirement = self.cell_paragraph(styles::TABLE, o.item.label(lang), false);
+            let mut finding: Vec<Paragraph> =
+                wording::notice_finding_lines(o, notice.issued_on, lang)
+                    .iter()
+                    .map(|line| self.cell_paragraph(styles::TABLE, line, false))
+                    .collect();
+            if finding.is_empty() {
+                finding.push(self.cell_paragraph(styles::TABLE, "—", false));
+            }
+            let fix = self.cell_paragraph(styles::TABLE, &wording::required_fix(o, lang), false);
             let cells = vec![
                 cell(vec![number], COLUMNS[0]).vertical_align(VAlignType::Center),
                 cell(vec![clause], COLUMNS[1]).vertical_align(VAlignType::Center),
@@ -328,38 +468,39 @@ impl Writer {
     }
 
     /// A paragraph in a table cell.
-    fn cell_paragraph(&mut self, text: &str, bold: bool) -> Paragraph {
-        let p = self.paragraph().line_spacing(spacing(0, 0, 240));
+    fn cell_paragraph(&mut self, style: &str, text: &str, bold: bool) -> Paragraph {
+        let p = self.paragraph(style);
         add_text(p, text, BODY_FONT, TABLE_SIZE, bold)
     }
 
     /// The whole of a document when no site needs a notice.
     fn none(&mut self, report: &Report<'_>) {
         let lang = self.lang;
-        let title = self.paragraph().align(AlignmentType::Center);
+        let title = self.paragraph(styles::TITLE);
         let title = add_text(
             title,
             lang.pick("整改通知书", "Rectification notices"),
             TITLE_FONT,
             TITLE_SIZE,
-            true,
+            false,
         );
         self.push(title);
         let text = match lang {
             Lang::Zh => format!("{}：没有需要整改的站点。", report.title()),
             Lang::En => format!("{}: no site needs rectification.", report.title()),
         };
-        let p = self.body(text.trim_start_matches(['：', ':']));
+        let p = self.text(styles::BODY, text.trim_start_matches(['：', ':']));
         self.push(p);
     }
 
     /// The packed document, with fixed properties and entry times.
     fn finish(self) -> Result<Vec<u8>> {
         let mut xml = self.docx.build();
-        xml.doc_props.core = fix_core(&xml.doc_props.core);
+        xml.doc_props.core = fix_core(&xml.doc_props.core, &self.title);
         xml.styles = patch(&xml.styles, "</w:rPr></w:rPrDefault>", LANGUAGE, true);
         xml.settings = patch(&xml.settings, "</w:compat>", THEME_LANGUAGE, false);
         xml.font_table = patch(&xml.font_table, "</w:fonts>", CHINESE_FONTS, true);
+        xml.document = repeat_heading_rows(&xml.document);
         let mut out = Cursor::new(Vec::new());
         xml.pack(&mut out)
             .with_context(|| crate::tr!("打包文档", "packing the document"))?;
@@ -374,89 +515,111 @@ impl Writer {
     }
 }
 
-/// The opening paragraph: when and by whom the site was inspected, against what, the
-/// verdict, and by when to rectify.
-fn opening(report: &Report<'_>, notice: &Notice<'_, '_>, lang: Lang) -> String {
-    if let Some(text) = wording::later_notice_opening(report, notice) {
-        return text;
-    }
-    let site = notice.site;
-    let checklist = site.checklist;
-    let days = report.run.campaign.rectification_working_days;
-    let verdict = site.verdict.label(lang);
-    let inspected = long_date(notice.issued_on, lang);
-    let inspectors = notice.inspectors.clone();
-    match lang {
-        Lang::Zh => {
-            let team = if inspectors.is_empty() {
-                "检查组".to_owned()
-            } else {
-                format!("检查组（{inspectors}）")
-            };
-            // The source usually names its document in 《》 already, with its number after.
-            let basis = if checklist.source.contains('《') {
-                checklist.source.clone()
-            } else if checklist.source.is_empty() {
-                format!("《{}》", checklist.title)
-            } else {
-                format!("《{}》", checklist.source)
-            };
-            // A village station is a 便民服务站, not a 中心.
-            let centre = if checklist.site_kind_name.ends_with('站') {
-                "便民服务站"
-            } else {
-                "便民服务中心"
-            };
-            let by = wording::notice_deadline(notice.due, days, lang);
-            format!(
-                "{inspected}，{team}对你单位{centre}建设情况进行了检查验收，依据{basis}，\
-                 存在以下问题，验收结论为{verdict}。{by}完成整改，整改完成后向县行政服务中心\
-                 申请复查验收。"
-            )
-        }
-        Lang::En => {
-            let team = if inspectors.is_empty() {
-                "the inspection team".to_owned()
-            } else {
-                format!("the inspection team ({inspectors})")
-            };
-            let basis = if checklist.source.is_empty() {
-                checklist.label(lang).to_owned()
-            } else {
-                checklist.source.clone()
-            };
-            let by = wording::notice_deadline(notice.due, days, lang);
-            format!(
-                "On {inspected} {team} inspected the convenience service centre of your unit \
-                 against {basis}. The problems below were found, and the verdict is: {verdict}. \
-                 Please rectify them {by}, then apply to the county administrative service \
-                 centre for re-inspection."
-            )
-        }
-    }
+/// The footer of odd (`Right`) or even (`Left`) pages: "— 1 —", one character in from the
+/// margin (GB/T 9704 7.5). Its paragraph id is fixed, above those of the body.
+fn page_number(side: AlignmentType, id: &str) -> Footer {
+    let inset = Some(RECORD_SIZE as i32 * 10);
+    let (left, right) = match side {
+        AlignmentType::Left => (inset, None),
+        _ => (None, inset),
+    };
+    let dash = |text: &str| {
+        Run::new()
+            .fonts(fonts(NUMBER_FONT).hint("eastAsia"))
+            .size(RECORD_SIZE)
+            .add_text(text)
+    };
+    let p = Paragraph::new()
+        .id(id)
+        .style(styles::FOOTER)
+        .align(side)
+        .indent(left, None, right, None)
+        .add_run(dash("— "))
+        .add_page_num(PageNum::new())
+        .add_run(dash(" —"));
+    Footer::new().add_paragraph(p)
 }
 
-/// What the inspectors found, line by line: the value observed, what is missing, the note.
-fn finding_lines(o: &Outcome<'_>, lang: Lang) -> Vec<String> {
-    let mut lines = Vec::new();
-    let observed = o.observed(lang);
-    if !observed.is_empty() {
-        lines.push(observed);
+/// The named paragraph styles every notice uses.
+fn paragraph_styles() -> Vec<Style> {
+    let style = |id: &str, name: &str, font: &str, size: usize| {
+        Style::new(id, StyleType::Paragraph)
+            .name(name)
+            .based_on("Normal")
+            .fonts(fonts(font))
+            .size(size)
+            .snap_to_grid(true)
+            .line_spacing(spacing(0, 0))
+    };
+    vec![
+        // Off the grid, or LibreOffice gives the 22 pt title two lines of the grid.
+        style(styles::TITLE, "Title", TITLE_FONT, TITLE_SIZE)
+            .snap_to_grid(false)
+            .align(AlignmentType::Center)
+            .next(styles::NUMBER),
+        style(styles::NUMBER, "Document Number", BODY_FONT, BODY_SIZE)
+            .align(AlignmentType::Center)
+            .line_spacing(spacing(0, LINE as u32)),
+        style(styles::ADDRESSEE, "Salutation", BODY_FONT, BODY_SIZE),
+        style(styles::BODY, "Body Text", BODY_FONT, BODY_SIZE)
+            .align(AlignmentType::Both)
+            .indent(
+                None,
+                Some(SpecialIndentType::FirstLine(2 * CHAR)),
+                None,
+                None,
+            ),
+        style(styles::SIGN, "Signature Line", BODY_FONT, BODY_SIZE),
+        style(styles::ISSUER, "Signature", BODY_FONT, BODY_SIZE).align(AlignmentType::Right),
+        style(styles::TABLE, "Table Text", BODY_FONT, TABLE_SIZE)
+            .snap_to_grid(false)
+            .line_spacing(
+                LineSpacing::new()
+                    .line(240)
+                    .line_rule(LineSpacingType::Auto),
+            ),
+        style(
+            styles::TABLE_HEADING,
+            "Table Heading",
+            BODY_FONT,
+            TABLE_SIZE,
+        )
+        .snap_to_grid(false)
+        .bold()
+        .align(AlignmentType::Center)
+        .line_spacing(
+            LineSpacing::new()
+                .line(240)
+                .line_rule(LineSpacingType::Auto),
+        ),
+        style(styles::RECORD, "Copy To", BODY_FONT, RECORD_SIZE),
+        style(styles::FOOTER, "footer", NUMBER_FONT, RECORD_SIZE).snap_to_grid(false),
+    ]
+}
+
+/// Marks every table row whose cells are headings as a heading row (`w:tblHeader`), which
+/// Word, WPS and LibreOffice repeat at the top of each page a table runs over; the library
+/// has no setting for it.
+fn repeat_heading_rows(document: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(document);
+    let heading = format!("w:val=\"{}\"", styles::TABLE_HEADING);
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest: &str = &text;
+    while let Some(start) = rest.find("<w:tr>") {
+        let end = rest[start..]
+            .find("</w:tr>")
+            .map_or(rest.len(), |e| start + e);
+        let row = &rest[start..end];
+        out.push_str(&rest[..start]);
+        if row.contains(&heading) {
+            out.push_str(&row.replacen("<w:trPr>", "<w:trPr><w:tblHeader />", 1));
+        } else {
+            out.push_str(row);
+        }
+        rest = &rest[end..];
     }
-    if !o.missing.is_empty() {
-        lines.push(format!(
-            "{}{}",
-            lang.pick("缺：", "missing: "),
-            o.missing.join(lang.list_separator())
-        ));
-    }
-    if let Some(note) = o.note() {
-        lines.push(format!("{}{note}", lang.pick("备注：", "note: ")));
-    }
-    if lines.is_empty() {
-        lines.push(String::new());
-    }
-    lines
+    out.push_str(rest);
+    out.into_bytes()
 }
 
 fn cell(paragraphs: Vec<Paragraph>, width: usize) -> TableCell {
@@ -475,15 +638,13 @@ fn fonts(chinese: &str) -> RunFonts {
         .cs(LATIN_FONT)
 }
 
-/// Spacing before and after (in twentieths of a point) and the line height (240 = single;
-/// 0 leaves it as it is).
-fn spacing(before: u32, after: u32, line: i32) -> LineSpacing {
-    let s = LineSpacing::new().before(before).after(after);
-    if line > 0 {
-        s.line(line).line_rule(LineSpacingType::Auto)
-    } else {
-        s
-    }
+/// Spacing before and after, in twips, on the exact line pitch of the body.
+fn spacing(before: u32, after: u32) -> LineSpacing {
+    LineSpacing::new()
+        .before(before)
+        .after(after)
+        .line(LINE)
+        .line_rule(LineSpacingType::Exact)
 }
 
 /// Adds `text` as runs in the given font, a line break for each newline. Characters XML
@@ -495,6 +656,9 @@ fn add_text(mut p: Paragraph, text: &str, font: &str, size: usize, bold: bool) -
             .filter(|c| *c == '\t' || !c.is_control())
             .collect();
         let mut run = Run::new().fonts(fonts(font)).size(size);
+        if size == BODY_SIZE {
+            run = run.character_spacing(TIGHTEN);
+        }
         if bold {
             run = run.bold();
         }
@@ -519,15 +683,24 @@ fn add_text(mut p: Paragraph, text: &str, font: &str, size: usize, bold: bool) -
 const LANGUAGE: &str = r#"<w:lang w:val="en-US" w:eastAsia="zh-CN" />"#;
 const THEME_LANGUAGE: &str = r#"<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN" />"#;
 
-/// The Chinese fonts as Word describes them, so that a Word without them substitutes a
-/// font of the same kind (a serif 宋体, a sans 黑体).
-const CHINESE_FONTS: &str = concat!(
+/// The Chinese fonts as Word describes them, each with the font to use in its place
+/// (`altName`) and its kind, so that a Word or WPS without 仿宋_GB2312 sets the text in
+/// 仿宋 (FangSong, on every Chinese Windows), one without 方正小标宋简体 substitutes
+/// FZXiaoBiaoSong-B05S or a font of its class, and LibreOffice picks a Simplified Chinese
+/// serif by the language of the text.
+pub const CHINESE_FONTS: &str = concat!(
+    r#"<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋" />"#,
+    r#"<w:panose1 w:val="02010609030101010101" /><w:charset w:val="86" />"#,
+    r#"<w:family w:val="modern" /><w:pitch w:val="fixed" /></w:font>"#,
+    r#"<w:font w:name="仿宋"><w:altName w:val="FangSong" />"#,
+    r#"<w:panose1 w:val="02010609060101010101" /><w:charset w:val="86" />"#,
+    r#"<w:family w:val="modern" /><w:pitch w:val="fixed" /></w:font>"#,
+    r#"<w:font w:name="方正小标宋简体"><w:altName w:val="FZXiaoBiaoSong-B05S" />"#,
+    r#"<w:panose1 w:val="02000000000000000000" /><w:charset w:val="86" />"#,
+    r#"<w:family w:val="roman" /><w:pitch w:val="variable" /></w:font>"#,
     r#"<w:font w:name="宋体"><w:altName w:val="SimSun" />"#,
     r#"<w:panose1 w:val="02010600030101010101" /><w:charset w:val="86" />"#,
     r#"<w:family w:val="auto" /><w:pitch w:val="variable" /></w:font>"#,
-    r#"<w:font w:name="黑体"><w:altName w:val="SimHei" />"#,
-    r#"<w:panose1 w:val="02010609060101010101" /><w:charset w:val="86" />"#,
-    r#"<w:family w:val="modern" /><w:pitch w:val="fixed" /></w:font>"#,
 );
 
 /// Inserts `insert` before (or after) the first `marker` in a part the library built.
@@ -543,10 +716,14 @@ fn patch(part: &[u8], marker: &str, insert: &str, before: bool) -> Vec<u8> {
     text.replacen(marker, &replacement, 1).into_bytes()
 }
 
-/// Names yanshou as the author in `docProps/core.xml`: the library writes "unknown" and
-/// has no setting for it.
-fn fix_core(core: &[u8]) -> Vec<u8> {
+/// Names yanshou as the author in `docProps/core.xml` (the library writes "unknown" and
+/// has no setting for it) and gives the document its title.
+fn fix_core(core: &[u8], title: &str) -> Vec<u8> {
     let text = String::from_utf8_lossy(core);
+    let title = format!(
+        "<dc:title>{}</dc:title></cp:coreProperties>",
+        super::html::escape(title)
+    );
     text.replace(
         "<dc:creator>unknown</dc:creator>",
         "<dc:creator>yanshou</dc:creator>",
@@ -555,6 +732,7 @@ fn fix_core(core: &[u8]) -> Vec<u8> {
         "<cp:lastModifiedBy>unknown</cp:lastModifiedBy>",
         "<cp:lastModifiedBy>yanshou</cp:lastModifiedBy>",
     )
+    .replacen("</cp:coreProperties>", &title, 1)
     .into_bytes()
 }
 
@@ -617,8 +795,8 @@ mod tests {
     use super::*;
 
     fn sample() -> Vec<u8> {
-        let mut w = Writer::new(Lang::Zh);
-        let p = w.body("甲\n乙\t丙");
+        let mut w = Writer::new(Lang::Zh, "标题".to_owned());
+        let p = w.text(styles::BODY, "甲\n乙\t丙");
         w.push(p);
         w.finish().unwrap()
     }
@@ -682,6 +860,73 @@ mod tests {
             let _ = Paragraph::new();
         }
         assert_eq!(first, sample());
+    }
+
+    #[test]
+    fn the_page_is_a4_with_the_margins_and_line_grid_of_gbt_9704() {
+        let text = String::from_utf8_lossy(&sample()).into_owned();
+        assert!(text.contains(r#"<w:pgSz w:w="11906" w:h="16838" />"#), "A4");
+        assert!(
+            text.contains(r#"<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587" "#),
+            "37 mm top, 26 mm right, 35 mm bottom, 28 mm left"
+        );
+        // 156 × 225 mm of text: 8845 × 12756 twips, 22 lines of 579.
+        assert_eq!(TEXT_WIDTH, 8845);
+        assert_eq!((PAGE_HEIGHT as i32 - MARGIN_TOP - MARGIN_BOTTOM) / LINE, 22);
+        assert!(
+            TEXT_WIDTH as i32 / (16 * 20 + TIGHTEN) >= 28,
+            "28 characters a line"
+        );
+        assert_eq!(COLUMNS.iter().sum::<usize>(), TEXT_WIDTH);
+        assert!(text.contains(r#"<w:docGrid w:type="lines" w:linePitch="579" />"#));
+        assert!(text.contains(r#"w:line="579" w:lineRule="exact""#));
+    }
+
+    #[test]
+    fn body_and_title_fonts_are_named_with_their_substitutes() {
+        let text = String::from_utf8_lossy(&sample()).into_owned();
+        // 3号 仿宋 for the body, 2号 小标宋 for the title, 4号 宋体 for page numbers.
+        assert!(text.contains(r#"w:eastAsia="仿宋_GB2312""#));
+        assert!(text.contains(r#"<w:sz w:val="32" />"#));
+        let title = text.split("w:styleId=\"Title\"").nth(1).unwrap();
+        let title = &title[..title.find("</w:style>").unwrap()];
+        assert!(title.contains(r#"w:eastAsia="方正小标宋简体""#), "{title}");
+        assert!(title.contains(r#"<w:sz w:val="44" />"#), "{title}");
+        assert!(text.contains(r#"<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋" />"#));
+        assert!(text.contains(r#"<w:altName w:val="FZXiaoBiaoSong-B05S" />"#));
+    }
+
+    #[test]
+    fn pages_are_numbered_dash_number_dash_right_on_odd_and_left_on_even_pages() {
+        let text = String::from_utf8_lossy(&sample()).into_owned();
+        assert!(text.contains(r#"<w:footerReference w:type="default""#));
+        assert!(text.contains(r#"<w:footerReference w:type="even""#));
+        assert!(text.contains("<w:evenAndOddHeaders />"));
+        assert_eq!(text.matches("<w:instrText>PAGE</w:instrText>").count(), 2);
+        assert_eq!(text.matches(">— </w:t>").count(), 2);
+        assert_eq!(text.matches("> —</w:t>").count(), 2);
+        assert!(text.contains(r#"<w:jc w:val="right" /><w:ind w:left="0" w:right="280" />"#));
+    }
+
+    #[test]
+    fn every_paragraph_has_a_style_and_heading_rows_repeat() {
+        let xml = br#"<w:tbl><w:tr><w:trPr><w:cantSplit /></w:trPr><w:tc><w:p><w:pPr><w:pStyle w:val="TableHeading" /></w:pPr></w:p></w:tc></w:tr><w:tr><w:trPr><w:cantSplit /></w:trPr><w:tc><w:p><w:pPr><w:pStyle w:val="TableText" /></w:pPr></w:p></w:tc></w:tr></w:tbl>"#;
+        let out = String::from_utf8(repeat_heading_rows(xml)).unwrap();
+        assert_eq!(out.matches("<w:tblHeader />").count(), 1, "{out}");
+        assert!(out.starts_with("<w:tbl><w:tr><w:trPr><w:tblHeader /><w:cantSplit />"));
+        let text = String::from_utf8_lossy(&sample()).into_owned();
+        for style in [
+            styles::TITLE,
+            styles::BODY,
+            styles::TABLE_HEADING,
+            styles::ISSUER,
+        ] {
+            assert!(
+                text.contains(&format!(r#"w:styleId="{style}""#)),
+                "style {style} is defined"
+            );
+        }
+        assert!(text.contains("<dc:title>标题</dc:title>"));
     }
 
     #[test]

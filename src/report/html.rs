@@ -89,23 +89,46 @@ svg.chart { display: block; max-width: 100%; height: auto; margin: 0.3em 0 1em; 
 svg.chart text { font-size: 12px; fill: #111; }
 svg.chart .track { fill: #e8e8e8; }
 svg.chart .bar { fill: #b83232; }
-.notice { font-size: 12pt; line-height: 1.75; }
-.notice h1 { text-align: center; font-size: 22pt; margin: 0.6em 0 0.2em; }
-.notice h1:lang(zh) { letter-spacing: 0.25em; }
-.notice .number { text-align: right; margin: 0 0 1.2em; }
-.notice .to { margin: 0.6em 0 0.2em; }
-.notice .body { text-indent: 2em; }
-.notice table { font-size: 10.5pt; line-height: 1.5; }
-.notice th { text-align: center; white-space: nowrap; }
+/* Notices in the format of GB/T 9704-2012: A4, text block 156 × 225 mm from 37 mm top and
+   28 mm left, 22 lines of 28 characters of 3号 仿宋 (16 pt) on a 28.9 pt pitch, the title
+   in 2号 小标宋 (22 pt), page numbers "— 1 —" in 4号 宋体 7 mm under the text block. */
+@font-face { font-family: "Notice Title"; src: local("FZXiaoBiaoSong-B05S"), local("方正小标宋简体"), local("FZXBSJW--GB1-0"), local("SimHei"), local("黑体"), local("Noto Serif CJK SC Bold"), local("NotoSerifCJKsc-Bold"), local("Source Han Serif SC Bold"); }
+.notice {
+  page: notice;
+  font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "华文仿宋",
+    "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", serif;
+  font-size: 16pt; line-height: 28.9pt; color: #000;
+}
+.notice p { margin: 0; }
+.notice h1 {
+  font-family: "Notice Title", "FZXiaoBiaoSong-B05S", "方正小标宋简体", "SimHei", "黑体",
+    "Noto Serif CJK SC", serif;
+  font-weight: normal; text-align: center; font-size: 22pt; line-height: 28.9pt; margin: 0;
+}
+.notice .number { text-align: center; margin: 0 0 28.9pt; }
+.notice .body { text-indent: 2em; text-align: justify; }
+.notice table { font-size: 12pt; line-height: 1.5; margin: 14.45pt 0; }
+.notice th, .notice td { border-color: #000; }
+.notice th { text-align: center; white-space: nowrap; background: none; }
+.notice td.num { text-align: center; }
 .notice table.problems th:nth-child(1) { width: 3.2em; }
-.notice table.problems th:nth-child(2) { width: 4.2em; }
+.notice table.problems th:nth-child(2) { width: 4.6em; }
 .notice table.problems th:nth-child(3) { width: 30%; }
 .notice table.problems th:nth-child(4) { width: 26%; }
-.notice table.sign { width: auto; margin-top: 2.2em; border: none; break-inside: avoid; page-break-inside: avoid; }
-.notice table.sign td { border: none; padding: 0.9em 0.4em 0 0; white-space: nowrap; }
-.notice .issuer { text-align: right; margin-top: 2.4em; }
-.notice .issuer p { margin: 0.5em 0; }
+.notice table.sign { width: auto; margin: 28.9pt 0 0; border: none; font-size: 16pt; line-height: 28.9pt; break-inside: avoid; page-break-inside: avoid; }
+.notice table.sign td { border: none; padding: 0 0.3em 0 0; white-space: nowrap; }
+/* Room for the seal over the signing office and the date (7.3.5.1). */
+.notice .closing { break-inside: avoid; page-break-inside: avoid; }
+.notice .issuer { margin-top: 86.7pt; }
+.notice .issuer p { text-align: right; white-space: nowrap; }
+.notice .issuer .date { padding-right: 4em; }
+.notice .record { margin-top: 57.8pt; border-top: 1px solid #000; border-bottom: 1px solid #000; font-size: 14pt; line-height: 28.9pt; break-inside: avoid; page-break-inside: avoid; }
+.notice .record p { padding: 0 1em; }
+.notice .record p + p { border-top: 0.5px solid #000; display: flex; justify-content: space-between; }
 .notice + .notice { break-before: page; page-break-before: always; }
+@page notice { size: A4; margin: 37mm 26mm 35mm 28mm; }
+@page notice:right { @bottom-right { content: "— " counter(page) " —"; font-family: "SimSun", "宋体", "Noto Serif CJK SC", serif; font-size: 14pt; vertical-align: top; padding-top: 7mm; padding-right: 1em; } }
+@page notice:left { @bottom-left { content: "— " counter(page) " —"; font-family: "SimSun", "宋体", "Noto Serif CJK SC", serif; font-size: 14pt; vertical-align: top; padding-top: 7mm; padding-left: 1em; } }
 @page { size: A4; margin: 18mm 16mm; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
@@ -1167,7 +1190,7 @@ fn notice_section(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
     ]));
     out.push_str("<tbody>\n");
     for (i, o) in notice.problems.iter().enumerate() {
-        let found: Vec<String> = wording::finding_lines(o, lang)
+        let found: Vec<String> = wording::notice_finding_lines(o, notice.issued_on, lang)
             .iter()
             .map(|l| format!("<span class=\"note\">{}</span>", escape(l)))
             .collect();
@@ -1183,22 +1206,47 @@ fn notice_section(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
         ));
     }
     out.push_str("</tbody>\n</table>\n");
-    for line in wording::notice_closing(report, notice) {
-        out.push_str(&format!("<p class=\"body\">{}</p>\n", escape(&line)));
+    // The last line of the text (特此通知。), the signature lines, the office and the date
+    // stay on one page: the seal never stands on a page without text (GB/T 9704 7.3.5.4).
+    let closing = wording::notice_closing(report, notice);
+    for (i, line) in closing.iter().enumerate() {
+        if i + 1 == closing.len() {
+            out.push_str("<div class=\"closing\">\n");
+        }
+        out.push_str(&format!("<p class=\"body\">{}</p>\n", escape(line)));
     }
-    let blank = "________________";
-    let short = "____________";
+    // Short enough that the longest label, its line and the date fit on the 156 mm line.
+    let blank = "____________";
+    let issuer = wording::notice_issuer(report);
+    let date = wording::notice_date(notice, lang);
     out.push_str(&format!(
-        "<table class=\"sign\">\n<tr><td>{}</td><td>{blank}</td><td>{}</td><td>{short}</td></tr>\n\
-         <tr><td>{}</td><td>{blank}</td><td>{}</td><td>{short}</td></tr>\n</table>\n\
-         <div class=\"issuer\">\n<p>{}</p>\n<p>{}</p>\n</div>\n</section>\n",
+        "<table class=\"sign\">\n<tr><td>{}</td><td>{blank}</td><td>{}</td><td>{blank}</td></tr>\n\
+         <tr><td>{}</td><td>{blank}</td><td>{}</td><td>{blank}</td></tr>\n</table>\n\
+         <div class=\"issuer\">\n<p class=\"office\" style=\"padding-right: {:.2}em\">{}</p>\n\
+         <p class=\"date\">{}</p>\n</div>\n</div>\n",
         escape(lang.pick("检查组签字：", "Inspection team: ")),
         escape(lang.pick("日期：", "Date: ")),
         escape(lang.pick("被检查单位负责人签字：", "Head of the inspected site: ")),
         escape(lang.pick("日期：", "Date: ")),
-        escape(lang.pick("签发单位（盖章）", "Issued by (seal)")),
-        escape(lang.pick("　　　　年　　月　　日", "Date: ____________")),
+        wording::issuer_indent(&issuer, &date),
+        escape(&issuer),
+        escape(&date),
     ));
+    if let Some(line) = wording::copy_to_line(report) {
+        out.push_str(&format!(
+            "<div class=\"record\">\n<p class=\"copy-to\">{}</p>\n",
+            escape(&line)
+        ));
+        if let Some((office, day)) = wording::printed_line(report, notice) {
+            out.push_str(&format!(
+                "<p class=\"printed\"><span>{}</span><span>{}</span></p>\n",
+                escape(&office),
+                escape(&day)
+            ));
+        }
+        out.push_str("</div>\n");
+    }
+    out.push_str("</section>\n");
     out
 }
 

@@ -8,6 +8,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use jiff::civil::Date;
+
 use super::wording;
 use super::{ClauseStat, Notice, Report, WaiverState, long_date, required_fix, sections};
 use crate::audit::recheck::{FollowUp, SiteFollowUp};
@@ -824,12 +826,15 @@ fn site_page(
     trim_end(out)
 }
 
-/// What was found for an item, with its evidence paths, in one cell.
-fn found_cell(o: &Outcome<'_>, lang: Lang, with_evidence: bool) -> String {
-    let mut parts: Vec<String> = wording::finding_lines(o, lang)
-        .iter()
-        .map(|l| md_escape(l))
-        .collect();
+/// What was found for an item in one cell: on a site page with its evidence paths, on a
+/// notice (issued on `notice_day`) as the notice words it.
+fn found_cell(o: &Outcome<'_>, lang: Lang, notice_day: Option<Date>) -> String {
+    let with_evidence = notice_day.is_none();
+    let lines = match notice_day {
+        Some(day) => wording::notice_finding_lines(o, day, lang),
+        None => wording::finding_lines(o, lang),
+    };
+    let mut parts: Vec<String> = lines.iter().map(|l| md_escape(l)).collect();
     if with_evidence && !o.evidence().is_empty() {
         parts.push(format!(
             "{}{}",
@@ -857,7 +862,7 @@ fn item_row(o: &Outcome<'_>, lang: Lang) -> Vec<String> {
         md_escape(o.item.label(lang)),
         md_escape(&o.item.id),
         md_escape(&o.expected(lang)),
-        found_cell(o, lang, true),
+        found_cell(o, lang, None),
         if o.status == Status::Pass {
             result
         } else {
@@ -890,7 +895,7 @@ fn notice_page(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
                 (i + 1).to_string(),
                 md_escape(&o.item.clause),
                 md_escape(o.item.label(lang)),
-                found_cell(o, lang, false),
+                found_cell(o, lang, Some(notice.issued_on)),
                 md_escape(&required_fix(o, lang)),
             ]
         })
@@ -916,9 +921,19 @@ fn notice_page(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
         lang.pick("日期：", "Date: "),
         lang.pick("被检查单位负责人签字：", "Head of the inspected site: "),
         lang.pick("日期：", "Date: "),
-        lang.pick("签发单位（盖章）", "Issued by (seal)"),
-        lang.pick("　　　　年　　月　　日", "Date: ____________"),
+        md_escape(&wording::notice_issuer(report)),
+        md_escape(&wording::notice_date(notice, lang)),
     ));
+    if let Some(line) = wording::copy_to_line(report) {
+        out.push_str(&format!("\n---\n\n{}\n", md_escape(&line)));
+        if let Some((office, day)) = wording::printed_line(report, notice) {
+            out.push_str(&format!(
+                "\n{}　　{}\n",
+                md_escape(&office),
+                md_escape(&day)
+            ));
+        }
+    }
     out
 }
 

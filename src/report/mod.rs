@@ -20,13 +20,13 @@ use jiff::civil::Date;
 use crate::audit::rank::Ranking;
 use crate::audit::recheck::{FollowUp, Reinspection, SiteFollowUp, follow_ups};
 use crate::audit::{Outcome, Run, SiteResult, Status, Verdict};
-use crate::checklist::{Kind, Severity};
+use crate::checklist::Severity;
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::waiver::Waiver;
-use crate::render::Wording;
 
 pub use crate::inputs::InputDigest;
+pub use wording::required_fix;
 
 /// Everything a report shows.
 pub struct Report<'a> {
@@ -154,7 +154,7 @@ pub enum NoticeCause {
 /// nothing dated later changes — not a waiver approved after it, not the day a report is
 /// made.
 pub struct Notice<'r, 'a> {
-    /// The notice number, e.g. 验收整改〔2020〕003号: the notices of a year numbered in the
+    /// The notice number (发文字号), e.g. 濮政服验〔2020〕3号: the notices of a year numbered in the
     /// order of their day of issue, then site id, so that a number once given never moves.
     pub number: String,
     /// The site as inspected (its name, township and checklist).
@@ -390,7 +390,8 @@ impl<'a> Report<'a> {
                 n = 0;
             }
             n += 1;
-            notice.number = format!("{prefix}〔{}〕{n:03}号", notice.issued_on.year());
+            // GB/T 9704-2012 7.2.4: the serial number has no leading zeros (1, not 001).
+            notice.number = format!("{prefix}〔{}〕{n}号", notice.issued_on.year());
         }
         notices
     }
@@ -488,21 +489,6 @@ pub fn sections(site: &SiteResult<'_>, lang: Lang) -> Vec<SectionScore> {
             }
         })
         .collect()
-}
-
-/// What a site must do about a failed item, for notices: add what is missing, or bring
-/// the item to what it requires.
-pub fn required_fix(outcome: &Outcome<'_>, lang: Lang) -> String {
-    match (&outcome.item.kind, lang) {
-        (Kind::Includes(_), Lang::Zh) if !outcome.missing.is_empty() => {
-            format!("补齐：{}", outcome.missing.join("、"))
-        }
-        (Kind::Includes(_), Lang::En) if !outcome.missing.is_empty() => {
-            format!("add: {}", outcome.missing.join(", "))
-        }
-        (_, Lang::Zh) => format!("整改至符合要求：{}", outcome.expected(lang)),
-        (_, Lang::En) => format!("bring it to: {}", outcome.expected(lang)),
-    }
 }
 
 /// A date as Chinese documents write it (2020年6月18日), or ISO in English.

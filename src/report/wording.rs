@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use crate::audit::rank::Place;
 use crate::audit::recheck::{FollowUp, ItemFollowUp, SiteFollowUp};
 use crate::audit::{Deadline, Outcome, PhaseSpan, SiteResult, Status, Verdict, is_late};
-use crate::checklist::{Checklist, Item, Severity};
+use crate::checklist::{Checklist, Item, Kind, Severity, Value};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::waiver::Waiver;
@@ -454,6 +454,61 @@ pub fn finding_lines(o: &Outcome<'_>, lang: Lang) -> Vec<String> {
     lines
 }
 
+/// What a notice issued on `issued_on` says was found: [`finding_lines`], with a yes/no
+/// answer put in words — a notice tells a township what is wrong, and a bare 否 says
+/// nothing on paper — and without a waiver approved after that day, which the document of
+/// that day cannot know.
+pub fn notice_finding_lines(o: &Outcome<'_>, issued_on: Date, lang: Lang) -> Vec<String> {
+    let mut lines = finding_lines(o, lang);
+    if o.waiver.is_some_and(|w| w.approved_on > issued_on)
+        && lines.last() == crate::render::labels::waiver_note(o, lang).as_ref()
+    {
+        lines.pop();
+    }
+    if let (Kind::YesNo(kind), Some(Value::Bool(found))) = (&o.item.kind, o.value)
+        && *found != kind.expect
+        && let Some(first) = lines.first_mut()
+    {
+        let shown = crate::checklist::kinds::show_bool(*found, lang);
+        if first == shown {
+            *first = match (kind.expect, lang) {
+                (true, Lang::Zh) => format!("检查时未做到（记录为“{shown}”）"),
+                (true, Lang::En) => format!("not in place at the inspection (recorded “{shown}”)"),
+                (false, Lang::Zh) => {
+                    format!("检查时存在本项不允许的情形（记录为“{shown}”）")
+                }
+                (false, Lang::En) => {
+                    format!(
+                        "found at the inspection, which the item does not allow (recorded “{shown}”)"
+                    )
+                }
+            };
+        }
+    }
+    lines
+}
+
+/// What a site must do about a failed item, for notices: add what is missing, put in
+/// place what a yes/no item asks (in the requirement's words, not 是), or bring the item
+/// to what it requires.
+pub fn required_fix(outcome: &Outcome<'_>, lang: Lang) -> String {
+    let label = outcome.item.label(lang);
+    match (&outcome.item.kind, lang) {
+        (Kind::Includes(_), Lang::Zh) if !outcome.missing.is_empty() => {
+            format!("补齐：{}", outcome.missing.join("、"))
+        }
+        (Kind::Includes(_), Lang::En) if !outcome.missing.is_empty() => {
+            format!("add: {}", outcome.missing.join(", "))
+        }
+        (Kind::YesNo(k), Lang::Zh) if k.expect => format!("按要求落实：{label}"),
+        (Kind::YesNo(_), Lang::Zh) => format!("予以纠正，做到：{label}"),
+        (Kind::YesNo(k), Lang::En) if k.expect => format!("put in place: {label}"),
+        (Kind::YesNo(_), Lang::En) => format!("correct it to meet: {label}"),
+        (_, Lang::Zh) => format!("整改至符合要求：{}", outcome.expected(lang)),
+        (_, Lang::En) => format!("bring it to: {}", outcome.expected(lang)),
+    }
+}
+
 /// 符合 / 不符合（须整改） / 未记录 / 不适用.
 pub fn result_label(o: &Outcome<'_>, lang: Lang) -> String {
     if o.needs_rectification() {
@@ -533,7 +588,13 @@ pub fn notice_paragraph(report: &Report<'_>, notice: &Notice<'_, '_>) -> String 
     let days = report.run.campaign.rectification_working_days;
     let inspectors = &notice.inspectors;
     let source = &site.checklist.source;
-    let verdict = site.verdict.label(lang);
+    // The verdict of the notice's day: a site that passes now only by a waiver approved
+    // since had not passed then, with the problems the notice lists.
+    let verdict = match site.verdict {
+        Verdict::Pass if !notice.problems.is_empty() => Verdict::Rectify,
+        v => v,
+    }
+    .label(lang);
     let place = place_word(site, lang);
     match lang {
         Lang::Zh => {
@@ -592,6 +653,63 @@ pub fn notice_closing(report: &Report<'_>, notice: &Notice<'_, '_>) -> Vec<Strin
     lines.push(lang.pick("特此通知。", "").to_owned());
     lines.retain(|l| !l.is_empty());
     lines
+}
+
+/// The office signing a notice (发文机关署名): the campaign's `issuer`, or a line for it
+/// to be written in by hand when the campaign does not name one.
+pub fn notice_issuer(report: &Report<'_>) -> String {
+    match &report.run.campaign.issuer {
+        Some(issuer) => issuer.clone(),
+        None => report
+            .lang
+            .pick("签发单位（盖章）", "Issued by (seal)")
+            .to_owned(),
+    }
+}
+
+/// The date of issue (成文日期) under the signature: the notice's day, in Arabic numerals.
+pub fn notice_date(notice: &Notice<'_, '_>, lang: Lang) -> String {
+    long_date(notice.issued_on, lang)
+}
+
+/// How far the signing office stands from the right margin, in body characters, so that
+/// it is centred over the date, which stands four characters in (GB/T 9704-2012 7.3.5.1);
+/// never less than nothing, when the office's name is much longer than the date.
+pub fn issuer_indent(issuer: &str, date: &str) -> f64 {
+    const DATE_INDENT: f64 = 4.0;
+    (DATE_INDENT + (text_width(date) - text_width(issuer)) / 2.0).max(0.0)
+}
+
+/// The width of a line of text in body characters: a Chinese character is one, an ASCII
+/// character (a digit of the date) half of one.
+pub fn text_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+        .sum()
+}
+
+/// The 抄送 line of a notice's 版记, "抄送：濮阳县人民政府办公室，……。", when the campaign
+/// names offices to copy to.
+pub fn copy_to_line(report: &Report<'_>) -> Option<String> {
+    let offices = &report.run.campaign.copy_to;
+    if offices.is_empty() {
+        return None;
+    }
+    Some(match report.lang {
+        Lang::Zh => format!("抄送：{}。", offices.join("，")),
+        Lang::En => format!("Copy to: {}.", offices.join(", ")),
+    })
+}
+
+/// The 印发 line under the 抄送 line: who printed the notice, and on which day, when the
+/// campaign names the office.
+pub fn printed_line(report: &Report<'_>, notice: &Notice<'_, '_>) -> Option<(String, String)> {
+    let issuer = report.run.campaign.issuer.as_ref()?;
+    let day = notice_date(notice, report.lang);
+    Some(match report.lang {
+        Lang::Zh => (issuer.clone(), format!("{day}印发")),
+        Lang::En => (issuer.clone(), format!("issued {day}")),
+    })
 }
 
 // ── Follow-up: re-inspections, overdue items, waivers ──────────────────────────────

@@ -36,8 +36,10 @@ pub const FILE: &str = "report.xlsx";
 /// Excel's limit on a sheet name, in UTF-16 code units.
 const SHEET_NAME_LIMIT: usize = 31;
 
-/// The height of one line of 11-point text, in points, and the most lines a row is given.
-const LINE_HEIGHT: f64 = 15.0;
+/// The height of one line of 11-point Chinese text, in points, and the most lines a row is
+/// given: a Chinese font's line (Noto Sans CJK's is 1.45 em, 16 pt) is taller than the
+/// 15 pt Excel gives Calibri, and LibreOffice drew it over the cell's lower border.
+const LINE_HEIGHT: f64 = 17.0;
 const MAX_LINES: usize = 20;
 
 /// The name of the summary sheet: `汇总`, or `Summary` in English.
@@ -196,18 +198,31 @@ struct Styles {
     alert: Format,
 }
 
+/// The font of every cell: 等线 (DengXian), the Chinese Office default, with the GB2312
+/// character set, so that Excel and WPS set Chinese text in it and LibreOffice, without
+/// it, substitutes a Chinese font by that character set rather than setting the text in
+/// Calibri and borrowing Chinese glyphs that overflow the row.
+const FONT: &str = "等线";
+/// The GB2312 character set of a font record (`<charset val="134"/>`).
+const FONT_CHARSET: u8 = 134;
+
 impl Styles {
     fn new() -> Styles {
-        let cell = Format::new()
+        let base = Format::new()
+            .set_font_name(FONT)
+            .set_font_charset(FONT_CHARSET);
+        let cell = base
+            .clone()
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::Top);
-        let value = Format::new()
+        let value = base
+            .clone()
             .set_align(FormatAlign::Left)
             .set_align(FormatAlign::Top);
         Styles {
-            title: Format::new().set_bold().set_font_size(16),
-            heading: Format::new().set_bold().set_font_size(12),
-            label: Format::new().set_bold(),
+            title: base.clone().set_bold().set_font_size(16),
+            heading: base.clone().set_bold().set_font_size(12),
+            label: base.set_bold(),
             value_date: value.clone().set_num_format("yyyy-mm-dd"),
             value_percent: value.clone().set_num_format("0.0%"),
             value,
@@ -262,6 +277,7 @@ impl<'s> Sheet<'s> {
     fn new(name: String, styles: &'s Styles) -> Result<Sheet<'s>> {
         let mut sheet = Worksheet::new();
         sheet.set_name(name)?;
+        sheet.set_default_row_height(LINE_HEIGHT + 2.0);
         sheet.set_paper_size(9); // A4
         sheet.set_landscape();
         sheet.set_print_fit_to_pages(1, 0);
