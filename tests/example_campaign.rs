@@ -284,9 +284,9 @@ fn the_csv_has_a_row_per_finding_and_one_for_each_clean_site() {
     assert_eq!(rows.len(), findings);
     let wenliu = rows
         .iter()
-        .find(|r| &r[0] == "wenliu" && &r[11] == "site.floor_area")
+        .find(|r| &r[0] == "wenliu" && &r[12] == "site.floor_area")
         .unwrap();
-    assert_eq!(&wenliu[15], "59.5 m²");
+    assert_eq!(&wenliu[16], "59.5 m²");
     assert_eq!(&wenliu[8], "rectify");
 }
 

@@ -555,7 +555,7 @@ fn one_bad_record_never_hides_the_others() {
                     .iter()
                     .find(|r| &r[8] == "error")
                     .expect("an error row");
-                assert!(error[20].contains("b.toml"), "{error:?}");
+                assert!(error[21].contains("b.toml"), "{error:?}");
             }
             _ => {
                 assert!(stdout.contains("1 records could not be read"), "{stdout}");

@@ -202,7 +202,13 @@ fn csv_agrees_with_json(input: &str, sites: usize) {
     for row in reader.records().map(Result::unwrap) {
         let site = by_id[&row[0]];
         let expected = ["score", "max_score", "grade", "verdict", "due"].map(|k| text(&site[k]));
-        let got = [&row[5], &row[6], &row[7], &row[8], &row[9]].map(str::to_owned);
+        let got = [&row[5], &row[6], &row[7], &row[8], &row[10]].map(str::to_owned);
+        let label = match &row[8] {
+            "pass" => "合格",
+            "rectify" => "不合格",
+            _ => "待补查",
+        };
+        assert_eq!(&row[9], label, "{}", &row[0]);
         assert_eq!(got, expected, "{}", &row[0]);
         seen.insert(row[0].to_owned());
     }

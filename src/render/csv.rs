@@ -10,7 +10,7 @@ use crate::audit::{Deadline, Run, SiteResult, Totals, Verdict};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::value::starts_like_formula;
-use crate::render::Wording;
+use crate::render::{Label, Wording};
 
 /// The CSV renderer. Rows are gathered at the end of the part's output with their cells
 /// guarded against formulas but not yet quoted, and turned into CSV where they lie a few
@@ -124,15 +124,17 @@ fn quote_cell(csv: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// The site's columns of the CSV (the rest describe a finding).
-const SITE_COLUMNS: usize = 11;
+const SITE_COLUMNS: usize = 12;
 /// The column of the inspection date: the last of a site's own columns that are not its
 /// result.
 const DATE: usize = 4;
 const _: () = assert!(matches!(HEADER[DATE].as_bytes(), b"inspected_on"));
 /// The columns an unreadable record's row fills.
 const VERDICT: usize = 8;
-const NOTE: usize = 20;
+const VERDICT_LABEL: usize = 9;
+const NOTE: usize = 21;
 const _: () = assert!(matches!(HEADER[VERDICT].as_bytes(), b"verdict"));
+const _: () = assert!(matches!(HEADER[VERDICT_LABEL].as_bytes(), b"verdict_label"));
 const _: () = assert!(matches!(HEADER[NOTE].as_bytes(), b"note"));
 /// What follows the site's columns on the row of a site without findings: the finding
 /// columns, empty, and the row's end.
@@ -160,6 +162,7 @@ pub const HEADER: &[&str] = &[
     "max_score",
     "grade",
     "verdict",
+    "verdict_label",
     "due",
     "due_provisional",
     "item",
@@ -242,6 +245,7 @@ impl Renderer for Csv {
             max.as_slice(),
             site.grade.map_or("", |g| g.label(lang)).as_bytes(),
             site.verdict.code().as_bytes(),
+            site.verdict.label(lang).as_bytes(),
             due.as_bytes(),
             due_provisional,
         ];
@@ -314,6 +318,7 @@ impl Renderer for Csv {
         for u in &totals.unread {
             let mut cells = vec![String::new(); HEADER.len()];
             cells[VERDICT] = "error".to_owned();
+            cells[VERDICT_LABEL] = self.lang.pick("无法读取", "unreadable").to_owned();
             cells[NOTE] = u.message.clone();
             push_row(&mut rows, cells.iter().map(String::as_bytes));
         }
