@@ -7,6 +7,7 @@
 //! demonstration_sites = 2             # clause 4.2
 //! demonstration_kind = "township"     # optional: the kind they are chosen from
 //! notice_prefix = "濮验改"             # optional: rectification notice numbers
+//! evidence_dir = "."                  # optional: evidence paths are relative to this folder
 //!
 //! [checklists]                        # site kind → checklist
 //! township = "builtin:puyang-2020/township"
@@ -39,6 +40,9 @@ pub struct Campaign {
     pub phases: Vec<Phase>,
     /// An extra working-day calendar file, relative to the campaign folder.
     pub calendar: Option<String>,
+    /// The folder evidence paths are relative to, itself relative to the campaign folder;
+    /// when not set, each record's evidence is relative to the record's own file.
+    pub evidence_dir: Option<String>,
     /// The kind of site demonstration sites are chosen from; the first checklist's kind
     /// when not set (clause 4.2 picks two 便民服务中心, township centres).
     pub demonstration_kind: Option<String>,
@@ -90,6 +94,7 @@ impl Campaign {
             demonstration_sites: 2,
             phases: Vec::new(),
             calendar: None,
+            evidence_dir: None,
             demonstration_kind: None,
             notice_prefix: None,
             tie_break: crate::audit::rank::TieBreak::DEFAULT_ORDER.to_vec(),
@@ -118,6 +123,7 @@ impl Campaign {
         let name = fields.required_string("name");
         let county = fields.string("county").map(|c| c.into_inner());
         let calendar = fields.string("calendar").map(|c| c.into_inner());
+        let evidence_dir = fields.string("evidence_dir").map(|c| c.into_inner());
         let demonstration_kind = fields.string("demonstration_kind").map(|c| c.into_inner());
         let notice_prefix = fields.string("notice_prefix").map(|c| c.into_inner());
         let tie_break = tie_break(&mut fields);
@@ -238,6 +244,7 @@ impl Campaign {
             demonstration_sites: demonstration,
             phases,
             calendar,
+            evidence_dir,
             demonstration_kind,
             notice_prefix,
             tie_break,

@@ -38,6 +38,8 @@ p { margin: 0.4em 0; }
 a { color: #0645ad; }
 code, .path, .hash { font-family: "DejaVu Sans Mono", "Liberation Mono", Consolas, monospace; font-size: 0.85em; }
 .path { word-break: break-all; }
+.photos { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 4px; }
+.photos img { display: block; max-width: 100%; max-height: 40mm; width: auto; height: auto; border: 1px solid #999; }
 .hash { white-space: nowrap; font-size: 7.5pt; }
 .sub { color: #444; margin-top: 0; }
 .muted { color: #666; }
@@ -121,7 +123,7 @@ svg.chart .bar { fill: #b83232; }
 
 /// Forbids scripts, plugins and every outside load: even text that escaped [`escape`]
 /// could not run or fetch anything.
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
 /// The files of this format, as (path relative to the output folder, bytes).
 pub fn render(report: &Report<'_>) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
@@ -984,7 +986,7 @@ fn site_page(
         ]));
         body.push_str("<tbody>\n");
         for o in &site.outcomes[start..end] {
-            body.push_str(&item_row(o, lang));
+            body.push_str(&item_row(o, lang, &photos(report, site, o)));
         }
         body.push_str("</tbody>\n</table>\n");
         start = end;
@@ -1096,8 +1098,35 @@ fn row_class(o: &Outcome<'_>) -> &'static str {
     }
 }
 
-/// One item of a site's page, whatever its outcome.
-fn item_row(o: &Outcome<'_>, lang: Lang) -> String {
+/// The photos of an item of a site's page, as `<img>` tags of the copies in the report
+/// folder (`photos/<sha256 prefix>.<ext>`, beside `sites/`), each once and linked to the
+/// copy at full size; empty when the item cites none that was found.
+fn photos(report: &Report<'_>, site: &SiteResult<'_>, o: &Outcome<'_>) -> String {
+    let mut names: Vec<(String, &str)> = Vec::new();
+    for e in report.evidence_of(site.record, &o.item.id) {
+        if let Some(name) = e.photo_name()
+            && !names.iter().any(|(n, _)| *n == name)
+        {
+            names.push((name, &e.cited));
+        }
+    }
+    if names.is_empty() {
+        return String::new();
+    }
+    let figures: Vec<String> = names
+        .iter()
+        .map(|(name, cited)| {
+            let (name, cited) = (escape(name), escape(cited));
+            format!(
+                "<a href=\"../{name}\"><img src=\"../{name}\" alt=\"{cited}\" title=\"{cited}\"></a>"
+            )
+        })
+        .collect();
+    format!("<div class=\"photos\">{}</div>", figures.join(""))
+}
+
+/// One item of a site's page, whatever its outcome, with its `photos` under what was found.
+fn item_row(o: &Outcome<'_>, lang: Lang, photos: &str) -> String {
     let mut observed: Vec<String> = wording::finding_lines(o, lang)
         .iter()
         .map(|l| format!("<span class=\"note\">{}</span>", escape(l)))
@@ -1118,7 +1147,7 @@ fn item_row(o: &Outcome<'_>, lang: Lang) -> String {
         "—".to_owned()
     } else {
         observed.join("<br>")
-    };
+    } + photos;
     let (earned, lost) = match o.status {
         Status::NotApplicable => ("—".to_owned(), "—".to_owned()),
         _ => (

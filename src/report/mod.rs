@@ -51,6 +51,21 @@ pub struct Report<'a> {
     /// Records that could not be read: the report is of the others, and its first page
     /// says so.
     pub unread: &'a [crate::audit::UnreadRecord],
+    /// The evidence files the records and re-inspections cite, found or not.
+    pub evidence: Vec<crate::audit::EvidenceFile>,
+}
+
+impl Report<'_> {
+    /// The evidence files `record` cites for `item`, in the record's order.
+    pub fn evidence_of<'r>(
+        &'r self,
+        record: &'r crate::record::Record,
+        item: &'r str,
+    ) -> impl Iterator<Item = &'r crate::audit::EvidenceFile> + 'r {
+        self.evidence
+            .iter()
+            .filter(move |e| e.record == record.origin && e.site == record.id && e.item == item)
+    }
 }
 
 /// Where a waiver stands on the report's day.
