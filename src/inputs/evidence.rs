@@ -7,7 +7,8 @@
 //! that is missing or cannot be read is a warning: the site is judged on what the
 //! inspector recorded, never failed for a photo. A path that leads outside the campaign
 //! folder (`../x.png`, an absolute path elsewhere, a link out) is an error: an audit handed
-//! over with its campaign folder must not rest on files that are not in it.
+//! over with its campaign folder must not rest on files that are not in it. (Records
+//! checked without a campaign folder have none to keep to.)
 
 use std::fs;
 use std::io::{self, Read};
@@ -42,36 +43,33 @@ impl Finder {
 
     /// Every evidence file `record` cites, item by item in the record's order, each found
     /// and hashed (or said missing or unreadable); an error naming the record, the item and
-    /// the path when a path leads outside the campaign folder (for records checked without
-    /// one: outside the record's folder).
+    /// the path when a path leads outside the campaign folder (records checked without one
+    /// have none to keep to).
     pub fn record(&self, record: &Record) -> Result<Vec<EvidenceFile>> {
         let mut files = Vec::new();
-        let record_dir = Path::new(&record.origin)
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let record_dir = match Path::new(&record.origin).parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
         for (item, observation) in &record.observations {
             for cited in &observation.evidence {
-                let (root, base) = match &self.campaign {
-                    Some(dir) => (
-                        dir.clone(),
-                        match &self.evidence_dir {
-                            Some(sub) => dir.join(sub),
-                            None => record_dir.clone(),
-                        },
-                    ),
-                    None => (record_dir.clone(), record_dir.clone()),
+                let base = match (&self.campaign, &self.evidence_dir) {
+                    (Some(dir), Some(sub)) => dir.join(sub),
+                    _ => record_dir.clone(),
                 };
                 let opened = lexical(&base.join(cited.replace('\\', "/")));
-                let Some(inside) = inside(&root, &opened) else {
-                    let (origin, root) = (&record.origin, root.display());
-                    bail!(crate::tr!(
-                        "{origin}：检查项 {item} 的佐证文件 {cited} 在活动文件夹 {root} 之外：验收只能引用活动文件夹里的文件，请把文件复制进活动文件夹（如 photos/）并改写路径",
-                        "{origin}: item {item}: evidence file {cited} is outside the campaign folder {root}: an audit may only cite files inside it; copy the file into the campaign folder (e.g. photos/) and change the path"
-                    ));
-                };
                 let path = match &self.campaign {
-                    Some(_) => inside,
+                    Some(root) => match inside(root, &opened) {
+                        Some(inside) => inside,
+                        None => {
+                            let (origin, root) = (&record.origin, root.display());
+                            bail!(crate::tr!(
+                                "{origin}：检查项 {item} 的佐证文件 {cited} 在活动文件夹 {root} 之外：验收只能引用活动文件夹里的文件，请把文件复制进活动文件夹（如 photos/）并改写路径",
+                                "{origin}: item {item}: evidence file {cited} is outside the campaign folder {root}: an audit may only cite files inside it; copy the file into the campaign folder (e.g. photos/) and change the path"
+                            ));
+                        }
+                    },
+                    // Records checked without a campaign have no folder to keep to.
                     None => slashed(&opened),
                 };
                 let state = match hash_file(&opened) {
@@ -172,13 +170,14 @@ fn lexical(path: &Path) -> PathBuf {
     for part in path.components() {
         match part {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
                     out.pop();
-                } else {
-                    out.push("..");
                 }
-            }
+                // Above the root is the root.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             other => out.push(other),
         }
     }
@@ -199,11 +198,15 @@ fn inside(root: &Path, path: &Path) -> Option<String> {
     Some(slashed(rest))
 }
 
-/// A relative path with `/` between its parts, whatever the system.
+/// A path with `/` between its parts, whatever the system (an absolute one starts with
+/// `/`).
 pub fn slashed(path: &Path) -> String {
     let parts: Vec<String> = path
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| match c {
+            Component::RootDir => String::new(),
+            c => c.as_os_str().to_string_lossy().into_owned(),
+        })
         .collect();
     parts.join("/")
 }
@@ -238,6 +241,12 @@ mod tests {
         assert_eq!(lexical(Path::new("a/./b/../c")), PathBuf::from("a/c"));
         assert_eq!(lexical(Path::new("a/../../x")), PathBuf::from("../x"));
         assert_eq!(lexical(Path::new("/a/b/../../..")), PathBuf::from("/"));
+    }
+
+    #[test]
+    fn slashed_paths() {
+        assert_eq!(slashed(Path::new("/tmp/a/b.png")), "/tmp/a/b.png");
+        assert_eq!(slashed(Path::new("a/b.png")), "a/b.png");
     }
 
     #[test]

@@ -74,6 +74,9 @@ pub fn manifest(
 /// `path` absolute with links followed; for a path that does not exist yet, its nearest
 /// existing folder's real path with the rest added.
 pub fn real(path: &Path) -> Result<PathBuf> {
+    if path.as_os_str().is_empty() {
+        return real(Path::new("."));
+    }
     if let Ok(real) = std::fs::canonicalize(path) {
         return Ok(real);
     }

@@ -636,13 +636,15 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
     ));
     body.push_str(&thead(&[
         (lang.pick("文件", "File"), false),
+        (lang.pick("字节", "Bytes"), true),
         ("SHA-256", false),
     ]));
     body.push_str("<tbody>\n");
     for input in &report.inputs {
         body.push_str(&format!(
-            "<tr><td class=\"path\">{}</td><td class=\"hash\">{}</td></tr>\n",
+            "<tr><td class=\"path\">{}</td><td class=\"num\">{}</td><td class=\"hash\">{}</td></tr>\n",
             escape(&input.path),
+            input.size,
             escape(&input.sha256)
         ));
     }
