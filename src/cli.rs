@@ -154,8 +154,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Also write a manifest of the run to FILE (JSON: yanshou's version, each checklist's
-    /// id and version, every input file with its SHA-256), whatever the --format: what the
-    /// JSON output carries in `provenance`. Never over an existing file without --force.
+    /// id and version, every input and evidence file with its SHA-256 and size, paths
+    /// relative to the campaign folder), whatever the --format; `yanshou verify FILE`
+    /// checks it later (docs/output/manifest.md). Never over an existing file without --force.
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
     /// Replace an existing --manifest file (a regular file only: a link, a pipe or a device

@@ -11,7 +11,7 @@ use super::Outcome;
 use crate::audit::{self, AllPassed, Detail, Run, Totals};
 use crate::calendar::{Calendar, YearSpan};
 use crate::cli::{CheckArgs, Format};
-use crate::inputs::evidence::{self, Finder};
+use crate::inputs::evidence::Finder;
 use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
 use crate::lang::Lang;
 use crate::render::{self, Renderer};
@@ -176,7 +176,10 @@ impl<R: Renderer> SiteWork for Checking<'_, R> {
         // read; a missing photo is only said.
         match self.finder.record(incoming.record()) {
             Ok(files) => {
-                for warning in files.iter().filter_map(|f| evidence::warning(f, lang)) {
+                for warning in files
+                    .iter()
+                    .filter_map(|f| render::evidence_warning(f, lang))
+                {
                     writeln!(part.notices, "{warning}")?;
                 }
                 part.totals.evidence.extend(files);

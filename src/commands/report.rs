@@ -167,7 +167,7 @@ fn evidence_of(
     }
     let mut listed: Vec<InputDigest> = Vec::new();
     for file in &evidence {
-        if let Some(warning) = evidence::warning(file, lang) {
+        if let Some(warning) = crate::render::evidence_warning(file, lang) {
             let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("{warning}\n"));
         }
         if let Some((sha256, size)) = file.digest() {

@@ -17,7 +17,6 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Result, bail};
 
 use crate::audit::{EvidenceFile, EvidenceState};
-use crate::lang::Lang;
 use crate::record::Record;
 
 use super::Plan;
@@ -47,6 +46,10 @@ impl Finder {
     /// have none to keep to).
     pub fn record(&self, record: &Record) -> Result<Vec<EvidenceFile>> {
         let mut files = Vec::new();
+        // Most records of a large sheet cite nothing: nothing to allocate for them.
+        if record.observations.values().all(|o| o.evidence.is_empty()) {
+            return Ok(files);
+        }
         let record_dir = match Path::new(&record.origin).parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
@@ -96,40 +99,6 @@ impl Finder {
             Some(dir) => dir.join(&file.path),
             None => PathBuf::from(&file.path),
         }
-    }
-}
-
-/// The warning for an evidence file that was not found or not read, located by its record
-/// and item, as stderr says it; `None` for one that was read.
-pub fn warning(file: &EvidenceFile, lang: Lang) -> Option<String> {
-    let (record, problem) = (&file.record, problem(file, lang)?);
-    Some(match lang {
-        Lang::Zh => format!("注意：{record}：{problem}"),
-        Lang::En => format!("warning: {record}: {problem}"),
-    })
-}
-
-/// What is wrong with an evidence file that was not found or not read, naming the item.
-pub fn problem(file: &EvidenceFile, lang: Lang) -> Option<String> {
-    let (item, cited, path) = (&file.item, &file.cited, &file.path);
-    match &file.state {
-        EvidenceState::Found { .. } => None,
-        EvidenceState::Missing => Some(match lang {
-            Lang::Zh => {
-                format!("检查项 {item} 的佐证文件 {cited} 不存在（{path}）：不影响判定，未列入报告")
-            }
-            Lang::En => format!(
-                "item {item}: evidence file {cited} not found ({path}): the verdict is unchanged, the file is not listed"
-            ),
-        }),
-        EvidenceState::Unreadable(why) => Some(match lang {
-            Lang::Zh => format!(
-                "检查项 {item} 的佐证文件 {cited} 无法读取（{why}）：不影响判定，未列入报告"
-            ),
-            Lang::En => format!(
-                "item {item}: evidence file {cited} cannot be read ({why}): the verdict is unchanged, the file is not listed"
-            ),
-        }),
     }
 }
 

@@ -485,7 +485,7 @@ impl Renderer for Json {
             ),
         });
         let unfound = totals.evidence.iter().filter_map(|e| {
-            crate::inputs::evidence::problem(e, Lang::En).map(|message| Warning {
+            super::evidence_problem(e, Lang::En).map(|message| Warning {
                 site: &e.site,
                 record: &e.record,
                 message,

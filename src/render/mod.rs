@@ -114,6 +114,40 @@ impl Manifest {
     }
 }
 
+/// The warning for an evidence file that was not found or not read, located by its record
+/// and item, as stderr says it; `None` for one that was read.
+pub fn evidence_warning(file: &crate::audit::EvidenceFile, lang: Lang) -> Option<String> {
+    let (record, problem) = (&file.record, evidence_problem(file, lang)?);
+    Some(match lang {
+        Lang::Zh => format!("注意：{record}：{problem}"),
+        Lang::En => format!("warning: {record}: {problem}"),
+    })
+}
+
+/// What is wrong with an evidence file that was not found or not read, naming the item.
+pub fn evidence_problem(file: &crate::audit::EvidenceFile, lang: Lang) -> Option<String> {
+    let (item, cited, path) = (&file.item, &file.cited, &file.path);
+    match &file.state {
+        crate::audit::EvidenceState::Found { .. } => None,
+        crate::audit::EvidenceState::Missing => Some(match lang {
+            Lang::Zh => {
+                format!("检查项 {item} 的佐证文件 {cited} 不存在（{path}）：不影响判定，未列入报告")
+            }
+            Lang::En => format!(
+                "item {item}: evidence file {cited} not found ({path}): the verdict is unchanged, the file is not listed"
+            ),
+        }),
+        crate::audit::EvidenceState::Unreadable(why) => Some(match lang {
+            Lang::Zh => format!(
+                "检查项 {item} 的佐证文件 {cited} 无法读取（{why}）：不影响判定，未列入报告"
+            ),
+            Lang::En => format!(
+                "item {item}: evidence file {cited} cannot be read ({why}): the verdict is unchanged, the file is not listed"
+            ),
+        }),
+    }
+}
+
 /// What a provisional deadline or count says beside it, everywhere it appears: which
 /// years' holiday notices it waits for ("暂定，待国务院公布 2027 年放假安排后确认").
 /// docs/calendar.md measures how far such a date has fallen from the official one.
