@@ -313,6 +313,26 @@ fn verify_names_what_changed_or_moved_since_the_report() {
         "{}",
         r.stdout
     );
+    // A photo swapped in the report folder itself is named too.
+    let mut copies: Vec<_> = fs::read_dir(dir.join("out/html/photos"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    copies.sort();
+    fs::copy(&copies[0], &copies[1]).unwrap();
+    let r = run(&dir, &["verify", "out", "--lang", "en"]);
+    let name = copies[1]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        r.stdout.contains(&format!(
+            "changed: the report's copy of a photo html/photos/{name}"
+        )),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -422,6 +442,9 @@ fn the_manifest_is_the_same_bytes_on_every_run() {
     assert_eq!(from_check["base"], "../c");
     assert_eq!(from_check["inputs"], manifest["inputs"]);
     assert!(!from_check["evidence"].as_array().unwrap().is_empty());
+    // And `verify` reads it as it reads a report's.
+    let r = run(&dir, &["verify", "one/check.json"]);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
 }
 
 #[test]

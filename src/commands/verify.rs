@@ -98,6 +98,26 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
             }
         }
     }
+    // The report's own copies of the photos carry their digest in their names.
+    if args.report.is_dir() {
+        for (copy, problem) in photo_copies(&args.report)? {
+            changed += 1;
+            writeln!(
+                out,
+                "{}",
+                match problem {
+                    None => crate::tr!(
+                        "已改动：报告中的照片副本 {copy} 与其名称中的 SHA-256 不符",
+                        "changed: the report's copy of a photo {copy} does not match the SHA-256 its name begins"
+                    ),
+                    Some(why) => crate::tr!(
+                        "无法读取：报告中的照片副本 {copy}（{why}）",
+                        "cannot read: the report's copy of a photo {copy} ({why})"
+                    ),
+                }
+            )?;
+        }
+    }
     let total = unchanged + changed + missing;
     writeln!(
         out,
@@ -177,4 +197,32 @@ fn found(base: &Path, listed: &ManifestFile) -> Found {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Found::Missing,
         Err(e) => Found::Unreadable(e.to_string()),
     }
+}
+
+/// The photo copies of a report folder (`html/photos/<sha256 prefix>.<ext>`) whose bytes do
+/// not begin the digest their names give, each with why it could not be read, if so.
+fn photo_copies(report: &Path) -> Result<Vec<(String, Option<String>)>> {
+    let folder = report.join("html").join("photos");
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return Ok(Vec::new());
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    let mut wrong = Vec::new();
+    for path in paths {
+        let shown = format!(
+            "html/photos/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match evidence::hash_file(&path) {
+            Ok((sha256, _)) if !stem.is_empty() && sha256.starts_with(&stem) => {}
+            Ok(_) => wrong.push((shown, None)),
+            Err(e) => wrong.push((shown, Some(e.to_string()))),
+        }
+    }
+    Ok(wrong)
 }
