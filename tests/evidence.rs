@@ -470,6 +470,12 @@ fn the_site_pages_show_the_photos_copied_under_their_digest() {
         )),
         "{row}"
     );
+    // The re-inspection's photo of the new sign, beside what it found.
+    let fixed = page
+        .lines()
+        .find(|l| l.contains("data-item=\"sign.name\"") && l.contains("followup-fixed"))
+        .unwrap();
+    assert!(fixed.contains("alt=\"photos/liutun/sign-02.png\""), "{fixed}");
     // A page may load its own folder's images, nothing from outside.
     assert!(page.contains("img-src &#39;self&#39; data:;"), "{page}");
     // One copy per photo the records and re-inspections cite (ten and one), and every

@@ -988,7 +988,8 @@ fn site_page(
         ]));
         body.push_str("<tbody>\n");
         for o in &site.outcomes[start..end] {
-            body.push_str(&item_row(o, lang, &photos(report, site, o)));
+            let photos = photos(report, &r.id, &r.origin, o);
+            body.push_str(&item_row(o, lang, &photos));
         }
         body.push_str("</tbody>\n</table>\n");
         start = end;
@@ -1053,6 +1054,18 @@ fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
         }
     };
     for (item, waiver) in f.items.iter().zip(waivers) {
+        // What the re-inspection found, with the photos it took (the fixed sign).
+        let after_cell = match (item.after, f.after) {
+            (Some(o), Some(after)) => {
+                let photos = photos(report, &after.record.id, &after.record.origin, o);
+                let cell = cell(wording::follow_up_value(item.after, lang));
+                match cell.strip_suffix("</td>") {
+                    Some(open) if !photos.is_empty() => format!("{open}{photos}</td>"),
+                    _ => cell,
+                }
+            }
+            _ => cell(wording::follow_up_value(item.after, lang)),
+        };
         let waiver = if with_waivers {
             cell(waiver.unwrap_or_default())
         } else {
@@ -1069,7 +1082,7 @@ fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
             escape(&item.item.id),
             escape(&wording::item_status(f, item, lang)),
             cell(wording::follow_up_value(Some(item.before), lang)),
-            cell(wording::follow_up_value(item.after, lang)),
+            after_cell,
         ));
     }
     body.push_str("</tbody>\n</table>\n");
@@ -1100,16 +1113,19 @@ fn row_class(o: &Outcome<'_>) -> &'static str {
     }
 }
 
-/// The photos of an item of a site's page, as `<img>` tags of the copies in the report
-/// folder (`photos/<sha256 prefix>.<ext>`, beside `sites/`), each once and linked to the
-/// copy at full size; empty when the item cites none that was found.
-fn photos(report: &Report<'_>, site: &SiteResult<'_>, o: &Outcome<'_>) -> String {
+/// The photos `o` cites, as `<img>` tags of the copies in the report folder
+/// (`photos/<sha256 prefix>.<ext>`, beside `sites/`), each once and linked to the copy at
+/// full size; empty when it cites none that was found. A path is looked up among the
+/// evidence of `site`'s records for the item, `record`'s own first.
+fn photos(report: &Report<'_>, site: &str, record: &str, o: &Outcome<'_>) -> String {
     let mut names: Vec<(String, &str)> = Vec::new();
-    for e in report.evidence_of(site.record, &o.item.id) {
-        if let Some(name) = e.photo_name()
+    for cited in o.evidence() {
+        let mut found = report.evidence_for(site, &o.item.id, cited);
+        found.sort_by_key(|e| e.record != record);
+        if let Some(name) = found.first().and_then(|e| e.photo_name())
             && !names.iter().any(|(n, _)| *n == name)
         {
-            names.push((name, &e.cited));
+            names.push((name, cited));
         }
     }
     if names.is_empty() {

@@ -56,15 +56,17 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
-    /// The evidence files `record` cites for `item`, in the record's order.
-    pub fn evidence_of<'r>(
-        &'r self,
-        record: &'r crate::record::Record,
-        item: &'r str,
-    ) -> impl Iterator<Item = &'r crate::audit::EvidenceFile> + 'r {
+    /// The evidence files the records of site `site` cite as `cited` for `item`.
+    pub fn evidence_for(
+        &self,
+        site: &str,
+        item: &str,
+        cited: &str,
+    ) -> Vec<&crate::audit::EvidenceFile> {
         self.evidence
             .iter()
-            .filter(move |e| e.record == record.origin && e.site == record.id && e.item == item)
+            .filter(|e| e.site == site && e.item == item && e.cited == cited)
+            .collect()
     }
 }
 
