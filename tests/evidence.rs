@@ -254,6 +254,19 @@ fn a_path_leading_outside_the_campaign_is_refused() {
         assert!(r.stderr.contains("liutun.toml"), "{}", r.stderr);
         assert!(!dir.join("out").exists());
     }
+    // A refused record with a waiver: the waiver still names a site of the run.
+    fs::write(&record, &text).unwrap();
+    let wenliu = dir.join("c/sites/wenliu.toml");
+    let waived = fs::read_to_string(&wenliu).unwrap();
+    fs::write(
+        &wenliu,
+        waived.replace("photos/wenliu/hall-01.png", "../outside.png"),
+    )
+    .unwrap();
+    let (r, doc) = check_json(&dir);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert_eq!(doc["sites"].as_array().unwrap().len(), 23, "{}", r.stderr);
+    fs::write(&wenliu, waived).unwrap();
     // A link inside the campaign that leads out of it, too.
     #[cfg(unix)]
     {
@@ -475,7 +488,10 @@ fn the_site_pages_show_the_photos_copied_under_their_digest() {
         .lines()
         .find(|l| l.contains("data-item=\"sign.name\"") && l.contains("followup-fixed"))
         .unwrap();
-    assert!(fixed.contains("alt=\"photos/liutun/sign-02.png\""), "{fixed}");
+    assert!(
+        fixed.contains("alt=\"photos/liutun/sign-02.png\""),
+        "{fixed}"
+    );
     // A page may load its own folder's images, nothing from outside.
     assert!(page.contains("img-src &#39;self&#39; data:;"), "{page}");
     // One copy per photo the records and re-inspections cite (ten and one), and every

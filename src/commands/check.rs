@@ -185,6 +185,8 @@ impl<R: Renderer> SiteWork for Checking<'_, R> {
                 part.totals.evidence.extend(files);
             }
             Err(error) => {
+                // Read, so known to the run: its waivers name a site of the run.
+                part.waived.insert(incoming.record().id.clone());
                 part.totals
                     .unread
                     .push(super::unread_record(plan, &error, at));
