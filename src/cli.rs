@@ -35,6 +35,7 @@ impl Cli {
             Command::Recheck(a) => a.lang,
             Command::Rank(a) => a.lang,
             Command::Report(a) => a.lang,
+            Command::Verify(a) => a.lang,
             Command::Template(a) => a.lang,
             Command::Convert(a) => a.lang,
             Command::Generate(a) => a.lang,
@@ -81,6 +82,18 @@ pub enum Command {
         after_help = "Exit codes: 0 reports written, whatever the verdicts (failing sites get notices); 2 bad input, usage, or an output that exists without --force (a report of the records that could be read is written and says so on its first page).\nExamples:\n  yanshou report examples/puyang-2020 --out out\n  yanshou report examples/puyang-2020 --out out --format html,docx,xlsx,md\n  yanshou report examples/puyang-2020 --out out-en --lang en"
     )]
     Report(ReportArgs),
+    /// Check that the files a report was made from are unchanged: its manifest.json.
+    #[command(
+        after_help = "Re-hashes every input and evidence file the report's manifest.json lists, relative to the campaign folder it records
+(found from the report folder; a folder of the same name beside or inside the report folder; or --campaign), and names
+each file changed, missing or unreadable. A file moved elsewhere is missing at its place. The manifest is documented in docs/output/manifest.md.
+Exit codes: 0 every file unchanged; 1 some file changed, missing or unreadable; 2 no manifest, a manifest that cannot be read, or no campaign folder.
+Examples:
+  yanshou verify out
+  yanshou verify out --campaign examples/puyang-2020 --lang en
+  yanshou verify run.json"
+    )]
+    Verify(VerifyArgs),
     /// Write a blank inspection form for a kind of site, made from its checklist.
     #[command(
         after_help = "Exit codes: 0 form written; 2 bad input, usage, or an output that exists without --force.\nExamples:\n  yanshou template --kind township --format xlsx --out form.xlsx\n  yanshou template --kind village --format csv > village.csv\n  yanshou template --kind township --format toml > site.toml\n  yanshou template --kind township --format xlsform --out township-xlsform.xlsx"
@@ -146,8 +159,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Also write a manifest of the run to FILE (JSON: yanshou's version, each checklist's
-    /// id and version, every input file with its SHA-256), whatever the --format: what the
-    /// JSON output carries in `provenance`. Never over an existing file without --force.
+    /// id and version, every input and evidence file with its SHA-256 and size, paths
+    /// relative to the campaign folder), whatever the --format; `yanshou verify FILE`
+    /// checks it later (docs/output/manifest.md). Never over an existing file without --force.
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
     /// Replace an existing --manifest file (a regular file only: a link, a pipe or a device
@@ -273,6 +287,20 @@ pub struct ReportArgs {
     /// The day waivers and deadlines are judged on (default: today).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// A report folder (holding manifest.json), or a manifest file check --manifest wrote.
+    #[arg(value_name = "REPORT_DIR")]
+    pub report: PathBuf,
+    /// The campaign folder, when it is not where the manifest says.
+    #[arg(long, value_name = "DIR")]
+    pub campaign: Option<PathBuf>,
+    /// Language of the messages.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 /// Formats of `report`.

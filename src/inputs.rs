@@ -17,6 +17,8 @@ use crate::record::table::{self, QuickRead};
 use crate::record::waiver::{self, Waiver};
 use csv::StringRecord;
 
+pub mod evidence;
+pub mod manifest;
 mod rechecks;
 mod stream;
 mod waivers;
@@ -815,8 +817,6 @@ pub use crate::audit::InputDigest;
 /// that order. Files are hashed as they are read, a block at a time.
 pub fn digests(plan: &Plan, calendars: &[PathBuf]) -> Result<Vec<InputDigest>> {
     use sha2::{Digest, Sha256};
-    use std::io::Read;
-    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
     let mut paths: Vec<PathBuf> = Vec::new();
     if let Some(dir) = &plan.campaign_dir {
         paths.push(dir.join(CAMPAIGN_FILE));
@@ -831,7 +831,8 @@ pub fn digests(plan: &Plan, calendars: &[PathBuf]) -> Result<Vec<InputDigest>> {
                 let text = builtin::text(name).unwrap_or_default();
                 digests.push(InputDigest {
                     path: format!("builtin:{name}"),
-                    sha256: hex(&Sha256::digest(text.as_bytes())),
+                    sha256: evidence::hex(&Sha256::digest(text.as_bytes())),
+                    size: text.len() as u64,
                 });
             }
             ChecklistSource::Path(rel) => paths.push(
@@ -846,23 +847,14 @@ pub fn digests(plan: &Plan, calendars: &[PathBuf]) -> Result<Vec<InputDigest>> {
     paths.extend(plan.files.iter().map(|(p, _)| p.clone()));
     paths.extend(plan.rechecks.iter().map(|(p, _)| p.clone()));
     for path in paths {
-        let cannot = || {
+        let (sha256, size) = evidence::hash_file(&path).with_context(|| {
             let shown = path.display();
             crate::tr!("{shown}：无法读取", "{shown}: cannot read")
-        };
-        let mut file = fs::File::open(&path).with_context(cannot)?;
-        let mut hasher = Sha256::new();
-        let mut block = vec![0u8; 64 * 1024];
-        loop {
-            let n = file.read(&mut block).with_context(cannot)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&block[..n]);
-        }
+        })?;
         digests.push(InputDigest {
             path: path.display().to_string(),
-            sha256: hex(&hasher.finalize()),
+            sha256,
+            size,
         });
     }
     Ok(digests)

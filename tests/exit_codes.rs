@@ -107,6 +107,22 @@ fn report() {
 }
 
 #[test]
+fn verify() {
+    let dir = Scratch::new("exit_codes", "verify");
+    common::copy_dir(&repo().join("examples/puyang-2020"), &dir.join("c"));
+    assert_eq!(
+        code(&dir, &["report", "c", "--format", "md", "--out", "out"]),
+        Some(0)
+    );
+    assert_eq!(code(&dir, &["verify", "out"]), Some(0));
+    fs::write(dir.join("c/photos/zian/sign-01.png"), "another photo").unwrap();
+    assert_eq!(code(&dir, &["verify", "out"]), Some(1));
+    fs::write(dir.join("out/manifest.json"), "{}").unwrap();
+    assert_eq!(code(&dir, &["verify", "out"]), Some(2));
+    assert_eq!(code(&dir, &["verify", "c"]), Some(2));
+}
+
+#[test]
 fn deadline() {
     exits(0, &["deadline", "2020-05-28"]);
     exits(0, &["deadline", "2026-12-20"]);
@@ -207,6 +223,7 @@ fn the_readme_table_is_each_commands_help() {
         "recheck",
         "rank",
         "report",
+        "verify",
         "deadline",
         "calendar",
         "template",

@@ -223,7 +223,7 @@ fn toml_to_csv_to_toml_gives_the_same_records() {
     // the notes, photos and reasons came through
     let wenliu = fs::read_to_string(back.join("wenliu.toml")).unwrap();
     assert!(
-        wenliu.contains("evidence = [\"photos/wenliu/hall-01.jpg\"]"),
+        wenliu.contains("evidence = [\"photos/wenliu/hall-01.png\"]"),
         "{wenliu}"
     );
     let xuzhen = fs::read_to_string(back.join("xuzhen.toml")).unwrap();
@@ -244,6 +244,10 @@ fn a_wrong_cell_names_file_row_column_and_item() {
     cells[col] = "六十平".to_owned();
     lines[2] = cells.join(",");
     fs::write(&csv, lines.join("\n")).unwrap();
+    // The evidence the rows cite, beside the file as they cite it: only the error is said.
+    for folder in ["photos", "docs"] {
+        common::copy_dir(&Path::new(EXAMPLE).join(folder), &dir.join(folder));
+    }
     let out = yanshou().arg("check").arg(&csv).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();

@@ -429,5 +429,33 @@ fn without_digests(text: &str) -> String {
         digests >= 24,
         "every input should carry a digest, found {digests}"
     );
+    without_sizes(&out)
+}
+
+/// The size written just before each `<sha256>` (HTML `<td class="num">2042</td><td
+/// class="hash">`, Markdown `| 2042 | `) replaced by `<size>`, for the same reason.
+fn without_sizes(text: &str) -> String {
+    let pieces: Vec<&str> = text.split("<sha256>").collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, piece) in pieces.iter().enumerate() {
+        if i + 1 == pieces.len() {
+            out.push_str(piece);
+            break;
+        }
+        let sep = ["</td><td class=\"hash\">", " | "]
+            .into_iter()
+            .find(|sep| piece.ends_with(sep));
+        let before = sep.map_or(*piece, |sep| &piece[..piece.len() - sep.len()]);
+        let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        match sep {
+            Some(sep) if digits > 0 => {
+                out.push_str(&before[..before.len() - digits]);
+                out.push_str("<size>");
+                out.push_str(sep);
+            }
+            _ => out.push_str(piece),
+        }
+        out.push_str("<sha256>");
+    }
     out
 }

@@ -32,6 +32,75 @@ pub struct InputDigest {
     pub path: String,
     /// Lowercase hex SHA-256 of the file's bytes.
     pub sha256: String,
+    /// The file's size in bytes.
+    pub size: u64,
+}
+
+/// One evidence file a record cites for an item (`evidence = ["photos/hall-01.png"]`), as
+/// the readers found it: resolved, and hashed when it could be read. A missing file is a
+/// warning, never a failure of the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceFile {
+    /// The site's id.
+    pub site: String,
+    /// The checklist item the evidence is for.
+    pub item: String,
+    /// The record file that cites it, as in [`crate::record::Record::origin`].
+    pub record: String,
+    /// The path as the record writes it.
+    pub cited: String,
+    /// The file: relative to the campaign folder (with `/`), or, for records checked
+    /// without one, as it was opened.
+    pub path: String,
+    /// What was found there.
+    pub state: EvidenceState,
+}
+
+/// What was found at an evidence path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EvidenceState {
+    /// Read and hashed.
+    Found {
+        /// Lowercase hex SHA-256 of its bytes.
+        sha256: String,
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// No file there.
+    Missing,
+    /// There, but it could not be read (the reason, from the system).
+    Unreadable(String),
+}
+
+impl EvidenceFile {
+    /// The file's SHA-256 and size, when it was read.
+    pub fn digest(&self) -> Option<(&str, u64)> {
+        match &self.state {
+            EvidenceState::Found { sha256, size } => Some((sha256, *size)),
+            _ => None,
+        }
+    }
+
+    /// Whether the file is a photo a page can show: a PNG, JPEG, GIF or WebP file that was
+    /// read.
+    pub fn is_photo(&self) -> bool {
+        self.digest().is_some() && self.extension().is_some()
+    }
+
+    /// The photo's file extension, lowercase, if the file is of a kind a page can show.
+    fn extension(&self) -> Option<String> {
+        let ext = self.path.rsplit_once('.')?.1.to_ascii_lowercase();
+        matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp").then_some(ext)
+    }
+
+    /// Where a report folder keeps its copy of the photo: a name made from its content
+    /// (`photos/<first 16 hex digits of its SHA-256>.<ext>`), so that the same photo cited
+    /// twice is copied once and a re-run writes the same names.
+    pub fn photo_name(&self) -> Option<String> {
+        let (sha256, _) = self.digest()?;
+        let ext = self.extension()?;
+        Some(format!("photos/{}.{ext}", &sha256[..sha256.len().min(16)]))
+    }
 }
 
 /// What every site of one run is judged in: the campaign, its checklists and its phases.
@@ -89,6 +158,8 @@ pub struct Totals {
     pub provisional: Option<YearSpan>,
     /// Records that could not be read: the others are judged, and the run says which.
     pub unread: Vec<UnreadRecord>,
+    /// The evidence files the judged records cite, in record and item order.
+    pub evidence: Vec<EvidenceFile>,
 }
 
 /// A record (a file, or a row of a sheet) that could not be read.
@@ -135,6 +206,7 @@ impl Totals {
         self.expired.extend(later.expired);
         self.provisional = YearSpan::join_opt(self.provisional, later.provisional);
         self.unread.extend(later.unread);
+        self.evidence.extend(later.evidence);
     }
 
     /// How many sites got `verdict`.

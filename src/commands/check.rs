@@ -11,6 +11,7 @@ use super::Outcome;
 use crate::audit::{self, Run, Totals};
 use crate::calendar::{Calendar, YearSpan};
 use crate::cli::{CheckArgs, Format};
+use crate::inputs::evidence::Finder;
 use crate::inputs::{self, At, Incoming, Plan, ReadOptions, SiteWork};
 use crate::lang::Lang;
 use crate::render::{self, Renderer};
@@ -35,10 +36,6 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     };
     if let Some(path) = &args.manifest {
         crate::output::check_destination(path, &args.paths, args.force)?;
-        let manifest = render::Manifest::of(&plan.checklists, &digests);
-        let mut text = serde_json::to_vec_pretty(&manifest)?;
-        text.push(b'\n');
-        crate::output::write_atomic(path, &text)?;
     }
     let run = Run {
         campaign,
@@ -52,6 +49,12 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         Format::Json => check_with(render::Json::new, &plan, &run, calendar, args, as_of)?,
         Format::Csv => check_with(render::Csv::new, &plan, &run, calendar, args, as_of)?,
     };
+    if let Some(path) = &args.manifest {
+        // Written once the records are read: it lists the evidence they cite.
+        let folder = path.parent().unwrap_or(std::path::Path::new(""));
+        let manifest = inputs::manifest::manifest(&plan, &run.inputs, &totals.evidence, folder)?;
+        crate::output::write_atomic(path, &manifest.to_bytes()?)?;
+    }
     let phases = run.phases.iter().map(|p| p.working_days.provisional());
     super::warn_provisional(
         phases.fold(totals.provisional, YearSpan::join_opt),
@@ -89,6 +92,7 @@ fn check_with<R: Renderer>(
         as_of,
         renderer: new(args.lang),
         written: AtomicUsize::new(0),
+        finder: Finder::of(plan),
     };
     let mut totals = Totals::default();
     let mut waived_sites: HashSet<String> = HashSet::new();
@@ -129,6 +133,8 @@ struct Checking<'a, R: Renderer> {
     /// The most output a part has held: room for the next parts, so that they do not grow
     /// a megabyte by copying.
     written: AtomicUsize,
+    /// Finds and hashes the evidence files each record cites.
+    finder: Finder,
 }
 
 /// The results of a run of sites: their output, counts and warnings.
@@ -151,7 +157,7 @@ impl<R: Renderer> SiteWork for Checking<'_, R> {
         }
     }
 
-    fn site(&self, incoming: Incoming<'_>, _: At, part: &mut Self::Part) -> Result<()> {
+    fn site(&self, incoming: Incoming<'_>, at: At, part: &mut Self::Part) -> Result<()> {
         let (plan, run, lang) = (self.plan, self.run, self.lang);
         // Ruling 16: an inspection after the judging day has not happened yet on it.
         if super::after_judging_day(incoming.record(), self.as_of, lang, &mut part.notices) {
@@ -164,6 +170,27 @@ impl<R: Renderer> SiteWork for Checking<'_, R> {
                 inspected_on: r.inspected_on,
             });
             return Ok(());
+        }
+        // A record citing a file outside the campaign is refused like one that cannot be
+        // read; a missing photo is only said.
+        match self.finder.record(incoming.record()) {
+            Ok(files) => {
+                for warning in files
+                    .iter()
+                    .filter_map(|f| render::evidence_warning(f, lang))
+                {
+                    writeln!(part.notices, "{warning}")?;
+                }
+                part.totals.evidence.extend(files);
+            }
+            Err(error) => {
+                // Read, so known to the run: its waivers name a site of the run.
+                part.waived.insert(incoming.record().id.clone());
+                part.totals
+                    .unread
+                    .push(super::unread_record(plan, &error, at));
+                return Ok(());
+            }
         }
         let mut site = super::judge_incoming(plan, &incoming)?;
         let (waived, notices) = (&mut part.waived, &mut part.notices);

@@ -11,6 +11,7 @@ mod rank;
 mod recheck;
 mod report;
 mod template;
+mod verify;
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -63,6 +64,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Recheck(args) => recheck::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Verify(args) => verify::run(&args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             // Into memory first: clap_complete panics on a write error, a closed pipe too.

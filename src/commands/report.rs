@@ -8,7 +8,9 @@ use anyhow::{Result, anyhow};
 use super::Outcome;
 use crate::audit::rank::{Choice, Entrants, Entry, Ranking};
 use crate::audit::{self, Run};
+use crate::audit::{EvidenceFile, InputDigest};
 use crate::cli::{ReportArgs, ReportFormat};
+use crate::inputs::evidence::{self, Finder};
 use crate::inputs::{self, ReadOptions};
 use crate::output;
 use crate::report::{self, Report};
@@ -70,6 +72,8 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let mut rechecks = inputs::read_rechecks(&settings, &[], &mut Vec::new(), &inputs.records)?;
     super::warn_rechecks(&rechecks, &inputs.records, &loaded.calendar, args.lang);
     super::drop_after_judging_day(&mut rechecks, as_of, args.lang, &mut Default::default());
+    let (evidence, listed) = evidence_of(&settings, &inputs.records, &rechecks, args.lang)?;
+    let manifest = inputs::manifest::manifest(&settings, &digests, &evidence, &args.out)?;
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
     let rechecked = super::judge_rechecks(&settings, &sites, &merged, as_of)?;
     let dues = super::follow_up_dues(&settings, &inputs.records, &merged, &loaded.calendar)?;
@@ -93,21 +97,26 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         run: &run,
         sites,
         ranking,
-        inputs: digests,
+        inputs: digests.into_iter().chain(listed).collect(),
         lang: args.lang,
         as_of,
         waivers: &settings.waivers,
         rechecked,
         dues,
         unread: &inputs.unread,
+        evidence,
     };
 
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![(PathBuf::from(MANIFEST), manifest.to_bytes()?)];
     let mut formats = args.format.clone();
     formats.dedup();
     for format in formats {
         files.extend(match format {
-            ReportFormat::Html => report::html::render(&report)?,
+            ReportFormat::Html => {
+                let mut html = report::html::render(&report)?;
+                html.extend(photo_copies(&Finder::of(&settings), &report.evidence)?);
+                html
+            }
             ReportFormat::Md => report::markdown::render(&report)?,
             ReportFormat::Xlsx => report::xlsx::render(&report)?,
             ReportFormat::Docx => report::docx::render(&report)?,
@@ -131,6 +140,80 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     } else {
         Outcome::InputsUnread
     })
+}
+
+/// The file of a report folder that lists what the report was made from, for `verify`.
+pub const MANIFEST: &str = "manifest.json";
+
+/// The evidence files the records and re-inspections cite, each missing one warned of on
+/// stderr; and those found, once each, as the report's list of inputs shows them. A path
+/// leading outside the campaign refuses the report: nothing is written.
+fn evidence_of(
+    plan: &inputs::Plan,
+    records: &[crate::record::Record],
+    rechecks: &[crate::record::Record],
+    lang: crate::lang::Lang,
+) -> Result<(Vec<EvidenceFile>, Vec<InputDigest>)> {
+    let finder = Finder::of(plan);
+    let (mut evidence, mut refused) = (Vec::new(), Vec::new());
+    for record in records.iter().chain(rechecks) {
+        match finder.record(record) {
+            Ok(files) => evidence.extend(files),
+            Err(error) => refused.push(super::one_line(&error)),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(anyhow!(refused.join("\n")));
+    }
+    let mut listed: Vec<InputDigest> = Vec::new();
+    for file in &evidence {
+        if let Some(warning) = crate::render::evidence_warning(file, lang) {
+            let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("{warning}\n"));
+        }
+        if let Some((sha256, size)) = file.digest() {
+            let path = finder.opened(file).display().to_string();
+            if !listed.iter().any(|l| l.path == path) {
+                listed.push(InputDigest {
+                    path,
+                    sha256: sha256.to_owned(),
+                    size,
+                });
+            }
+        }
+    }
+    Ok((evidence, listed))
+}
+
+/// The copies of the photos the HTML site pages show, under their content-addressed names
+/// in `html/`: each read again and checked against the digest the manifest lists.
+fn photo_copies(finder: &Finder, evidence: &[EvidenceFile]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    use sha2::{Digest, Sha256};
+    let mut copies: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for file in evidence {
+        let (Some(name), Some((sha256, _))) = (file.photo_name(), file.digest()) else {
+            continue;
+        };
+        let to = Path::new("html").join(name);
+        if copies.iter().any(|(p, _)| *p == to) {
+            continue;
+        }
+        let from = finder.opened(file);
+        let shown = from.display();
+        let bytes = std::fs::read(&from).map_err(|e| {
+            anyhow!(crate::tr!(
+                "{shown}：无法读取：{e}",
+                "{shown}: cannot read: {e}"
+            ))
+        })?;
+        if evidence::hex(&Sha256::digest(&bytes)) != sha256 {
+            return Err(anyhow!(crate::tr!(
+                "{shown}：文件在生成报告期间被改动：请再运行一次",
+                "{shown}: the file changed while the report was made: run again"
+            )));
+        }
+        copies.push((to, bytes));
+    }
+    Ok(copies)
 }
 
 /// Writes `files` into a folder built beside `out`, then moves it into place.

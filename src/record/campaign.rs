@@ -9,6 +9,7 @@
 //! notice_prefix = "濮政服验"           # optional: 发文字号 of rectification notices
 //! issuer = "濮阳县人民政府政务服务中心" # optional: 发文机关署名 of the notices
 //! copy_to = ["濮阳县人民政府办公室"]   # optional: 抄送 line of the notices
+//! evidence_dir = "."                  # optional: evidence paths are relative to this folder
 //!
 //! [checklists]                        # site kind → checklist
 //! township = "builtin:puyang-2020/township"
@@ -41,6 +42,9 @@ pub struct Campaign {
     pub phases: Vec<Phase>,
     /// An extra working-day calendar file, relative to the campaign folder.
     pub calendar: Option<String>,
+    /// The folder evidence paths are relative to, itself relative to the campaign folder;
+    /// when not set, each record's evidence is relative to the record's own file.
+    pub evidence_dir: Option<String>,
     /// The kind of site demonstration sites are chosen from; the first checklist's kind
     /// when not set (clause 4.2 picks two 便民服务中心, township centres).
     pub demonstration_kind: Option<String>,
@@ -98,6 +102,7 @@ impl Campaign {
             demonstration_sites: 2,
             phases: Vec::new(),
             calendar: None,
+            evidence_dir: None,
             demonstration_kind: None,
             notice_prefix: None,
             issuer: None,
@@ -128,6 +133,7 @@ impl Campaign {
         let name = fields.required_string("name");
         let county = fields.string("county").map(|c| c.into_inner());
         let calendar = fields.string("calendar").map(|c| c.into_inner());
+        let evidence_dir = fields.string("evidence_dir").map(|c| c.into_inner());
         let demonstration_kind = fields.string("demonstration_kind").map(|c| c.into_inner());
         let notice_prefix = not_blank(&mut fields, "notice_prefix");
         let issuer = not_blank(&mut fields, "issuer");
@@ -250,6 +256,7 @@ impl Campaign {
             demonstration_sites: demonstration,
             phases,
             calendar,
+            evidence_dir,
             demonstration_kind,
             notice_prefix,
             issuer,

@@ -128,6 +128,40 @@ struct Warning<'a> {
     message: String,
 }
 
+/// An evidence file a record cites, as `.evidence[]` writes it.
+#[derive(Serialize)]
+struct Evidence<'a> {
+    site: &'a str,
+    item: &'a str,
+    record: &'a str,
+    cited: &'a str,
+    path: &'a str,
+    state: &'static str,
+    sha256: Option<&'a str>,
+    size: Option<u64>,
+}
+
+impl<'a> Evidence<'a> {
+    fn of(e: &'a crate::audit::EvidenceFile) -> Self {
+        use crate::audit::EvidenceState;
+        let state = match e.state {
+            EvidenceState::Found { .. } => "found",
+            EvidenceState::Missing => "missing",
+            EvidenceState::Unreadable(_) => "unreadable",
+        };
+        Evidence {
+            site: &e.site,
+            item: &e.item,
+            record: &e.record,
+            cited: &e.cited,
+            path: &e.path,
+            state,
+            sha256: e.digest().map(|(sha, _)| sha),
+            size: e.digest().map(|(_, size)| size),
+        }
+    }
+}
+
 /// The tool and the inputs of a run, each input with its SHA-256.
 #[derive(Serialize)]
 struct Provenance<'a> {
@@ -451,7 +485,14 @@ impl Renderer for Json {
                 later.inspected_on
             ),
         });
-        let warnings: Vec<Warning<'_>> = future.chain(late).chain(expired).collect();
+        let unfound = totals.evidence.iter().filter_map(|e| {
+            super::evidence_problem(e, Lang::En).map(|message| Warning {
+                site: &e.site,
+                record: &e.record,
+                message,
+            })
+        });
+        let warnings: Vec<Warning<'_>> = future.chain(late).chain(expired).chain(unfound).collect();
         let close = if self.sites == 0 { "]" } else { "\n  ]" };
         write!(out, "{close},\n  \"summary\": ")?;
         write_nested(&summary, 1, out)?;
@@ -461,6 +502,9 @@ impl Renderer for Json {
         let errors: Vec<ErrorJson<'_>> = totals.unread.iter().map(ErrorJson::of).collect();
         out.write_all(b",\n  \"errors\": ")?;
         write_nested(&errors, 1, out)?;
+        let evidence: Vec<Evidence<'_>> = totals.evidence.iter().map(Evidence::of).collect();
+        out.write_all(b",\n  \"evidence\": ")?;
+        write_nested(&evidence, 1, out)?;
         out.write_all(b"\n}\n")
     }
 }

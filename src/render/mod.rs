@@ -60,42 +60,91 @@ pub trait Renderer: Send + Sync {
     fn finish(&mut self, run: &Run<'_>, totals: &Totals, out: &mut dyn Write) -> io::Result<()>;
 }
 
-/// What a run was made from, in every JSON output that proves a verdict (`check`'s
-/// `provenance`, `check --manifest`): the tool's version, the checklists, the inputs.
-#[derive(serde::Serialize)]
-pub struct Manifest<'a> {
-    schema_version: u32,
-    yanshou_version: &'static str,
-    checklists: Vec<ManifestChecklist<'a>>,
-    inputs: &'a [crate::audit::InputDigest],
+/// What a run was made from, written as `manifest.json` with every report and by
+/// `check --manifest`, and read back by `verify`: the tool's version, the checklists, and
+/// every input and evidence file with its SHA-256 and size. Paths are relative to `base`
+/// (the campaign folder), itself relative to the manifest's folder, so that a report
+/// folder handed over with its campaign still finds its files; the same inputs give the
+/// same bytes. Documented in docs/output/manifest.md.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The version of yanshou that wrote it.
+    pub yanshou_version: String,
+    /// The folder the paths below are relative to: the campaign folder, or the working
+    /// folder for records checked without one; relative to the manifest's folder (`/`).
+    pub base: String,
+    /// The checklists, one per site kind.
+    pub checklists: Vec<ManifestChecklist>,
+    /// Every input: `builtin:NAME` for a checklist compiled in, files relative to `base`.
+    pub inputs: Vec<ManifestFile>,
+    /// Every evidence file the records cite that was found, once each, relative to `base`.
+    pub evidence: Vec<ManifestFile>,
 }
 
-#[derive(serde::Serialize)]
-struct ManifestChecklist<'a> {
-    site_kind: &'a str,
-    id: &'a str,
-    version: &'a str,
+/// A checklist of a [`Manifest`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ManifestChecklist {
+    /// The kind of site it judges.
+    pub site_kind: String,
+    /// Its id.
+    pub id: String,
+    /// Its version.
+    pub version: String,
 }
 
-impl<'a> Manifest<'a> {
-    /// The manifest of a run of `checklists` over `inputs`.
-    pub fn of(
-        checklists: &'a [crate::checklist::Checklist],
-        inputs: &'a [crate::audit::InputDigest],
-    ) -> Manifest<'a> {
-        Manifest {
-            schema_version: SCHEMA_VERSION,
-            yanshou_version: env!("CARGO_PKG_VERSION"),
-            checklists: checklists
-                .iter()
-                .map(|c| ManifestChecklist {
-                    site_kind: &c.site_kind,
-                    id: &c.id,
-                    version: &c.version,
-                })
-                .collect(),
-            inputs,
-        }
+/// A file of a [`Manifest`] and its digest.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ManifestFile {
+    /// Where it is, relative to [`Manifest::base`] (or `builtin:NAME`).
+    pub path: String,
+    /// Lowercase hex SHA-256 of its bytes.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+impl Manifest {
+    /// The manifest as it is written: pretty JSON, keys in the order above, a final newline.
+    pub fn to_bytes(&self) -> serde_json::Result<Vec<u8>> {
+        let mut text = serde_json::to_vec_pretty(self)?;
+        text.push(b'\n');
+        Ok(text)
+    }
+}
+
+/// The warning for an evidence file that was not found or not read, located by its record
+/// and item, as stderr says it; `None` for one that was read.
+pub fn evidence_warning(file: &crate::audit::EvidenceFile, lang: Lang) -> Option<String> {
+    let (record, problem) = (&file.record, evidence_problem(file, lang)?);
+    Some(match lang {
+        Lang::Zh => format!("注意：{record}：{problem}"),
+        Lang::En => format!("warning: {record}: {problem}"),
+    })
+}
+
+/// What is wrong with an evidence file that was not found or not read, naming the item.
+pub fn evidence_problem(file: &crate::audit::EvidenceFile, lang: Lang) -> Option<String> {
+    let (item, cited, path) = (&file.item, &file.cited, &file.path);
+    match &file.state {
+        crate::audit::EvidenceState::Found { .. } => None,
+        crate::audit::EvidenceState::Missing => Some(match lang {
+            Lang::Zh => {
+                format!("检查项 {item} 的佐证文件 {cited} 不存在（{path}）：不影响判定，未列入报告")
+            }
+            Lang::En => format!(
+                "item {item}: evidence file {cited} not found ({path}): the verdict is unchanged, the file is not listed"
+            ),
+        }),
+        crate::audit::EvidenceState::Unreadable(why) => Some(match lang {
+            Lang::Zh => format!(
+                "检查项 {item} 的佐证文件 {cited} 无法读取（{why}）：不影响判定，未列入报告"
+            ),
+            Lang::En => format!(
+                "item {item}: evidence file {cited} cannot be read ({why}): the verdict is unchanged, the file is not listed"
+            ),
+        }),
     }
 }
 

@@ -39,6 +39,8 @@ p { margin: 0.4em 0; }
 a { color: #0645ad; }
 code, .path, .hash { font-family: "DejaVu Sans Mono", "Liberation Mono", Consolas, monospace; font-size: 0.85em; }
 .path { word-break: break-all; }
+.photos { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 4px; }
+.photos img { display: block; max-width: 100%; max-height: 40mm; width: auto; height: auto; border: 1px solid #999; }
 .hash { white-space: nowrap; font-size: 7.5pt; }
 .sub { color: #444; margin-top: 0; }
 .muted { color: #666; }
@@ -145,7 +147,7 @@ svg.chart .bar { fill: #b83232; }
 
 /// Forbids scripts, plugins and every outside load: even text that escaped [`escape`]
 /// could not run or fetch anything.
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
 /// The files of this format, as (path relative to the output folder, bytes).
 pub fn render(report: &Report<'_>) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
@@ -658,13 +660,15 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
     ));
     body.push_str(&thead(&[
         (lang.pick("文件", "File"), false),
+        (lang.pick("字节", "Bytes"), true),
         ("SHA-256", false),
     ]));
     body.push_str("<tbody>\n");
     for input in &report.inputs {
         body.push_str(&format!(
-            "<tr><td class=\"path\">{}</td><td class=\"hash\">{}</td></tr>\n",
+            "<tr><td class=\"path\">{}</td><td class=\"num\">{}</td><td class=\"hash\">{}</td></tr>\n",
             escape(&input.path),
+            input.size,
             escape(&input.sha256)
         ));
     }
@@ -1009,7 +1013,8 @@ fn site_page(
         ]));
         body.push_str("<tbody>\n");
         for o in &outcomes[start..end] {
-            body.push_str(&item_row(o, lang));
+            let photos = photos(report, &r.id, &r.origin, o);
+            body.push_str(&item_row(o, lang, &photos));
         }
         body.push_str("</tbody>\n</table>\n");
         start = end;
@@ -1074,6 +1079,18 @@ fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
         }
     };
     for (item, waiver) in f.items.iter().zip(waivers) {
+        // What the re-inspection found, with the photos it took (the fixed sign).
+        let after_cell = match (item.after.as_ref(), f.after) {
+            (Some(o), Some(after)) => {
+                let photos = photos(report, &after.record.id, &after.record.origin, o);
+                let cell = cell(wording::follow_up_value(Some(o), lang));
+                match cell.strip_suffix("</td>") {
+                    Some(open) if !photos.is_empty() => format!("{open}{photos}</td>"),
+                    _ => cell,
+                }
+            }
+            _ => cell(wording::follow_up_value(item.after.as_ref(), lang)),
+        };
         let waiver = if with_waivers {
             cell(waiver.unwrap_or_default())
         } else {
@@ -1090,7 +1107,7 @@ fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
             escape(&item.item.id),
             escape(&wording::item_status(f, item, lang)),
             cell(wording::follow_up_value(Some(&item.before), lang)),
-            cell(wording::follow_up_value(item.after.as_ref(), lang)),
+            after_cell,
         ));
     }
     body.push_str("</tbody>\n</table>\n");
@@ -1121,8 +1138,38 @@ fn row_class(o: &Outcome<'_>) -> &'static str {
     }
 }
 
-/// One item of a site's page, whatever its outcome.
-fn item_row(o: &Outcome<'_>, lang: Lang) -> String {
+/// The photos `o` cites, as `<img>` tags of the copies in the report folder
+/// (`photos/<sha256 prefix>.<ext>`, beside `sites/`), each once and linked to the copy at
+/// full size; empty when it cites none that was found. A path is looked up among the
+/// evidence of `site`'s records for the item, `record`'s own first.
+fn photos(report: &Report<'_>, site: &str, record: &str, o: &Outcome<'_>) -> String {
+    let mut names: Vec<(String, &str)> = Vec::new();
+    for cited in o.evidence() {
+        let mut found = report.evidence_for(site, &o.item.id, cited);
+        found.sort_by_key(|e| e.record != record);
+        if let Some(name) = found.first().and_then(|e| e.photo_name())
+            && !names.iter().any(|(n, _)| *n == name)
+        {
+            names.push((name, cited));
+        }
+    }
+    if names.is_empty() {
+        return String::new();
+    }
+    let figures: Vec<String> = names
+        .iter()
+        .map(|(name, cited)| {
+            let (name, cited) = (escape(name), escape(cited));
+            format!(
+                "<a href=\"../{name}\"><img src=\"../{name}\" alt=\"{cited}\" title=\"{cited}\"></a>"
+            )
+        })
+        .collect();
+    format!("<div class=\"photos\">{}</div>", figures.join(""))
+}
+
+/// One item of a site's page, whatever its outcome, with its `photos` under what was found.
+fn item_row(o: &Outcome<'_>, lang: Lang, photos: &str) -> String {
     let mut observed: Vec<String> = wording::finding_lines(o, lang)
         .iter()
         .map(|l| format!("<span class=\"note\">{}</span>", escape(l)))
@@ -1143,7 +1190,7 @@ fn item_row(o: &Outcome<'_>, lang: Lang) -> String {
         "—".to_owned()
     } else {
         observed.join("<br>")
-    };
+    } + photos;
     let (earned, lost) = match o.status {
         Status::NotApplicable => ("—".to_owned(), "—".to_owned()),
         _ => (

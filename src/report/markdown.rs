@@ -468,10 +468,14 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
     let rows: Vec<Vec<String>> = report
         .inputs
         .iter()
-        .map(|i| vec![md_escape(&i.path), md_escape(&i.sha256)])
+        .map(|i| vec![md_escape(&i.path), i.size.to_string(), md_escape(&i.sha256)])
         .collect();
     out.push_str(&table(
-        &[(lang.pick("文件", "File"), false), ("SHA-256", false)],
+        &[
+            (lang.pick("文件", "File"), false),
+            (lang.pick("字节", "Bytes"), true),
+            ("SHA-256", false),
+        ],
         &rows,
     ));
     trim_end(out)

@@ -52,6 +52,23 @@ pub struct Report<'a> {
     /// Records that could not be read: the report is of the others, and its first page
     /// says so.
     pub unread: &'a [crate::audit::UnreadRecord],
+    /// The evidence files the records and re-inspections cite, found or not.
+    pub evidence: Vec<crate::audit::EvidenceFile>,
+}
+
+impl Report<'_> {
+    /// The evidence files the records of site `site` cite as `cited` for `item`.
+    pub fn evidence_for(
+        &self,
+        site: &str,
+        item: &str,
+        cited: &str,
+    ) -> Vec<&crate::audit::EvidenceFile> {
+        self.evidence
+            .iter()
+            .filter(|e| e.site == site && e.item == item && e.cited == cited)
+            .collect()
+    }
 }
 
 /// Where a waiver stands on the report's day.

@@ -849,13 +849,20 @@ fn summary_sheet(
     row += 1;
     sheet.text(row, 0, lang.pick("序号", "#"), Style::Head)?;
     sheet.merged_text(row, 1, 2, lang.pick("文件", "file"), Style::Head)?;
-    sheet.text(row, 3, "SHA-256", Style::Head)?;
+    sheet.text(row, 3, lang.pick("字节", "bytes"), Style::Head)?;
+    sheet.text(row, 4, "SHA-256", Style::Head)?;
     row += 1;
     for (i, input) in report.inputs.iter().enumerate() {
         sheet.count(row, 0, i + 1, Style::Number)?;
         sheet.merged_text(row, 1, 2, &input.path, Style::Text)?;
+        sheet.count(
+            row,
+            3,
+            usize::try_from(input.size).unwrap_or(usize::MAX),
+            Style::Number,
+        )?;
         // Not wrapped: the digest runs on over the empty cells to its right.
-        sheet.text(row, 3, &input.sha256, Style::Value)?;
+        sheet.text(row, 4, &input.sha256, Style::Value)?;
         row += 1;
     }
     Ok(())
