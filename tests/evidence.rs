@@ -420,6 +420,7 @@ fn the_manifest_is_the_same_bytes_on_every_run() {
             "checklists",
             "evidence",
             "inputs",
+            "judged_on",
             "schema_version",
             "yanshou_version"
         ]

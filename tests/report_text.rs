@@ -459,3 +459,124 @@ fn without_sizes(text: &str) -> String {
     }
     out
 }
+
+/// A report reads the same whether the campaign was named by a relative or an absolute
+/// path: every file of the run is shown relative to the campaign folder (#19 point 6).
+#[test]
+fn a_report_does_not_depend_on_how_the_campaign_was_named() {
+    let relative = Path::new("examples/puyang-2020");
+    let absolute = fs::canonicalize(relative).unwrap();
+    let (_a, by_relative) = report(relative, "relative-path", &[]);
+    let (_b, by_absolute) = report(&absolute, "absolute-path", &[]);
+    let (one, other) = (files(&by_relative), files(&by_absolute));
+    assert_eq!(
+        one.keys().collect::<Vec<_>>(),
+        other.keys().collect::<Vec<_>>()
+    );
+    let root = absolute.to_string_lossy().into_owned();
+    for (path, bytes) in &one {
+        // The manifest records where the campaign folder was, relative to the report.
+        if path == Path::new("manifest.json") {
+            continue;
+        }
+        assert!(bytes == &other[path], "{} differs", path.display());
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains(&root), "{}: names {root}", path.display());
+        assert!(
+            !text.contains("examples/puyang-2020/sites"),
+            "{}: a record named from outside its campaign",
+            path.display()
+        );
+    }
+    let site = read(by_relative.join("html/sites/liutun.html"));
+    assert!(site.contains("sites/liutun.toml"), "{site}");
+}
+
+/// The day a report judges on is on its first page and in its manifest, and a campaign
+/// may set it: then a report made on any day is the same (#19 point 6).
+#[test]
+fn the_judging_day_is_shown_recorded_and_may_be_the_campaigns() {
+    let (_s, out) = report(Path::new(EXAMPLE), "judging-day", &[]);
+    let summary = read(out.join("html/index.html"));
+    assert!(
+        summary.contains("评定日") && summary.contains("2020年10月1日"),
+        "{summary}"
+    );
+    let md = read(out.join("md/summary.md"));
+    assert!(md.contains("- 评定日：2020年10月1日"), "{md}");
+    let manifest: Value = serde_json::from_str(&read(out.join("manifest.json"))).unwrap();
+    assert_eq!(manifest["judged_on"], "2020-10-01");
+
+    // A campaign that names its judging day is judged on it without --as-of, and
+    // --as-of still wins.
+    let campaign = common::example_campaign("report-text", "judged-on");
+    let toml = campaign.join("campaign.toml");
+    let text = read(&toml);
+    fs::write(&toml, format!("judged_on = {AS_OF}\n{text}")).unwrap();
+    let summary_of = |extra: &[&str]| {
+        let out = campaign.join(format!("out{}", extra.len()));
+        let status = yanshou()
+            .arg("report")
+            .arg(&*campaign)
+            .arg("--out")
+            .arg(&out)
+            .args(["--format", "md"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(
+            status.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        read(out.join("md/summary.md"))
+    };
+    let by_campaign = summary_of(&[]);
+    assert!(
+        by_campaign.contains("- 评定日：2020年10月1日"),
+        "{by_campaign}"
+    );
+    // The same report as with --as-of, but for the digest of the campaign file changed.
+    let judged = |text: &str| {
+        text.split("本报告由以下输入文件生成")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(judged(&by_campaign), judged(&md), "as with --as-of {AS_OF}");
+    let given = summary_of(&["--as-of", "2020-06-30"]);
+    assert!(given.contains("- 评定日：2020年6月30日"), "{given}");
+}
+
+/// `report` says on stderr every warning `check` says of the same campaign on the same day
+/// (it used to leave out the site inspected outside the acceptance phase).
+#[test]
+fn a_report_warns_as_check_does() {
+    for day in ["2020-06-30", AS_OF] {
+        let stderr = |args: &[&str]| {
+            let out = yanshou().args(args).output().unwrap();
+            String::from_utf8(out.stderr).unwrap()
+        };
+        let checked = stderr(&["check", EXAMPLE, "--as-of", day]);
+        let scratch = Scratch::new("report-text", &format!("warns-{day}"));
+        let out = scratch.0.join("out");
+        let reported = stderr(&[
+            "report",
+            EXAMPLE,
+            "--as-of",
+            day,
+            "--format",
+            "md",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(checked.contains("不在检查验收阶段"), "{checked}");
+        for line in checked.lines() {
+            assert!(
+                reported.contains(line),
+                "{day}: report does not say\n{line}\n{reported}"
+            );
+        }
+    }
+}

@@ -27,7 +27,7 @@ pub fn run(args: &CalendarArgs) -> Result<Outcome> {
         return run_import(import);
     }
     let loaded = inputs::load_calendar(None, None, &args.calendar)?;
-    let as_of = super::as_of(args.as_of.as_deref())?;
+    let as_of = super::as_of(args.as_of.as_deref(), None)?;
     match args.year {
         Some(year) => print_year(&loaded.calendar, &loaded.sources, year, args.lang)?,
         None => {

@@ -43,7 +43,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         phases: audit::phase_spans(campaign, calendar)?,
         inputs: digests,
     };
-    let as_of = super::as_of(args.as_of.as_deref())?;
+    let as_of = super::as_of(args.as_of.as_deref(), plan.campaign.judged_on)?;
     let totals = match args.format {
         Format::Table => check_with(render::Table::new, &plan, &run, calendar, args, as_of)?,
         Format::Json => check_with(render::Json::new, &plan, &run, calendar, args, as_of)?,
@@ -52,7 +52,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     if let Some(path) = &args.manifest {
         // Written once the records are read: it lists the evidence they cite.
         let folder = path.parent().unwrap_or(std::path::Path::new(""));
-        let manifest = inputs::manifest::manifest(&plan, &run.inputs, &totals.evidence, folder)?;
+        let manifest =
+            inputs::manifest::manifest(&plan, &run.inputs, &totals.evidence, folder, as_of)?;
         crate::output::write_atomic(path, &manifest.to_bytes()?)?;
     }
     let phases = run.phases.iter().map(|p| p.working_days.provisional());
@@ -207,7 +208,7 @@ impl<R: Renderer> SiteWork for Checking<'_, R> {
         let late_before = part.totals.late.len();
         part.totals.add(&site, run);
         if part.totals.late.len() > late_before {
-            warn_late(&mut part.notices, run, &site, lang);
+            super::warn_late(&mut part.notices, run, &site, lang);
         }
         self.renderer.site(run, &site, &mut part.rendered)?;
         Ok(())
@@ -221,24 +222,4 @@ impl<R: Renderer> SiteWork for Checking<'_, R> {
             .push(super::unread_record(self.plan, &error, at));
         Ok(())
     }
-}
-
-/// A warning for stderr, so that stdout stays one clean document.
-fn warn_late(stderr: &mut dyn Write, run: &Run<'_>, site: &audit::SiteResult<'_>, lang: Lang) {
-    let Some(phase) = run.acceptance() else {
-        return;
-    };
-    let r = site.record;
-    let _ = match lang {
-        Lang::Zh => writeln!(
-            stderr,
-            "注意：{}：检查日期 {} 不在检查验收阶段（{} 至 {}）内",
-            r.origin, r.inspected_on, phase.start, phase.end
-        ),
-        Lang::En => writeln!(
-            stderr,
-            "warning: {}: inspected on {}, outside the acceptance phase ({} to {})",
-            r.origin, r.inspected_on, phase.start, phase.end
-        ),
-    };
 }

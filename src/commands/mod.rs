@@ -158,11 +158,13 @@ fn warn_provisional(
     };
 }
 
-/// The day a command judges waivers and deadlines on: `--as-of`, else today's local date.
-fn as_of(given: Option<&str>) -> Result<jiff::civil::Date> {
-    match given {
-        Some(text) => parse_date(text),
-        None => Ok(jiff::ZonedDateTime::now().date()),
+/// The day a command judges waivers and deadlines on: `--as-of`, else the campaign's
+/// `judged_on`, else today's local date.
+fn as_of(given: Option<&str>, campaign: Option<jiff::civil::Date>) -> Result<jiff::civil::Date> {
+    match (given, campaign) {
+        (Some(text), _) => parse_date(text),
+        (None, Some(day)) => Ok(day),
+        (None, None) => Ok(jiff::ZonedDateTime::now().date()),
     }
 }
 
@@ -175,6 +177,32 @@ fn judge_incoming<'a>(plan: &'a Plan, incoming: &'a Incoming) -> Result<SiteResu
         Incoming::Quick(quick) => audit::evaluate_quick(checklist, &quick.record, &quick.passed),
         Incoming::Full(record) => audit::evaluate(checklist, record),
     })
+}
+
+/// The warning for a site inspected outside the acceptance phase, as every command that
+/// judges inspections says it: on stderr, so that stdout stays one clean document.
+fn warn_late(
+    stderr: &mut dyn Write,
+    run: &audit::Run<'_>,
+    site: &audit::SiteResult<'_>,
+    lang: Lang,
+) {
+    let Some(phase) = run.acceptance() else {
+        return;
+    };
+    let r = site.record;
+    let _ = match lang {
+        Lang::Zh => writeln!(
+            stderr,
+            "注意：{}：检查日期 {} 不在检查验收阶段（{} 至 {}）内",
+            r.origin, r.inspected_on, phase.start, phase.end
+        ),
+        Lang::En => writeln!(
+            stderr,
+            "warning: {}: inspected on {}, outside the acceptance phase ({} to {})",
+            r.origin, r.inspected_on, phase.start, phase.end
+        ),
+    };
 }
 
 /// Whether `record` is dated after the judging day, and so left out (ruling 16: a result

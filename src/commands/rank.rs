@@ -28,7 +28,7 @@ pub fn run(args: &RankArgs) -> Result<Outcome> {
     let work = Ranking {
         plan: &plan,
         lang: args.lang,
-        as_of: super::as_of(args.as_of.as_deref())?,
+        as_of: super::as_of(args.as_of.as_deref(), plan.campaign.judged_on)?,
     };
     let mut entrants = Entrants::ordered(&plan.campaign.tie_break);
     let mut waived = HashSet::new();

@@ -21,7 +21,7 @@ pub fn run(args: &RecheckArgs) -> Result<Outcome> {
             "{given}: recheck needs a campaign folder (with campaign.toml, sites/ and {RECHECKS_DIR}/)"
         ));
     }
-    let as_of = super::as_of(args.as_of.as_deref())?;
+    let as_of = super::as_of(args.as_of.as_deref(), plan.campaign.judged_on)?;
     let loaded = inputs::load_calendar(
         Some(&plan.campaign),
         plan.campaign_dir.as_deref(),

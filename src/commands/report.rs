@@ -51,7 +51,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         // The report lists its inputs itself, from `digests` (made before reading).
         inputs: Vec::new(),
     };
-    let as_of = super::as_of(args.as_of.as_deref())?;
+    let as_of = super::as_of(args.as_of.as_deref(), settings.campaign.judged_on)?;
     let mut waived = std::collections::HashSet::new();
     let last_inspection = inputs.records.iter().map(|r| r.inspected_on).max();
     super::drop_after_judging_day(&mut inputs.records, as_of, args.lang, &mut waived);
@@ -63,6 +63,13 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         &loaded.calendar,
         &mut waived,
     )?;
+    // The same warnings as `check`: a site inspected outside the acceptance phase.
+    if let Some(phase) = run.acceptance() {
+        let stderr = &mut std::io::stderr().lock();
+        for site in sites.iter().filter(|s| crate::audit::is_late(s, &phase)) {
+            super::warn_late(stderr, &run, site, args.lang);
+        }
+    }
     let provisional = sites
         .iter()
         .map(|s| s.due.and_then(|d| d.provisional()))
@@ -73,7 +80,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     super::warn_rechecks(&rechecks, &inputs.records, &loaded.calendar, args.lang);
     super::drop_after_judging_day(&mut rechecks, as_of, args.lang, &mut Default::default());
     let (evidence, listed) = evidence_of(&settings, &inputs.records, &rechecks, args.lang)?;
-    let manifest = inputs::manifest::manifest(&settings, &digests, &evidence, &args.out)?;
+    let manifest = inputs::manifest::manifest(&settings, &digests, &evidence, &args.out, as_of)?;
     let merged = inputs::rechecked(&inputs.records, &rechecks)?;
     let rechecked = super::judge_rechecks(&settings, &sites, &merged, as_of)?;
     let dues = super::follow_up_dues(&settings, &inputs.records, &merged, &loaded.calendar)?;
@@ -105,6 +112,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         dues,
         unread: &inputs.unread,
         evidence,
+        campaign_dir: settings.campaign_dir.clone(),
     };
 
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![(PathBuf::from(MANIFEST), manifest.to_bytes()?)];

@@ -10,14 +10,15 @@ use super::evidence::{Finder, relative};
 use crate::audit::{EvidenceFile, InputDigest};
 use crate::render::{Manifest, ManifestChecklist, ManifestFile, SCHEMA_VERSION};
 
-/// The manifest of a run of `plan` over `inputs` citing `evidence`, to be written into the
-/// folder `at` (which need not exist yet). Evidence files that were not found are left
+/// The manifest of a run of `plan` over `inputs` citing `evidence`, judged on `judged_on`,
+/// to be written into the folder `at` (which need not exist yet). Evidence files that were not found are left
 /// out (they were warned of); a file cited twice is listed once.
 pub fn manifest(
     plan: &Plan,
     inputs: &[InputDigest],
     evidence: &[EvidenceFile],
     at: &Path,
+    judged_on: jiff::civil::Date,
 ) -> Result<Manifest> {
     let root = plan
         .campaign_dir
@@ -57,6 +58,7 @@ pub fn manifest(
         schema_version: SCHEMA_VERSION,
         yanshou_version: env!("CARGO_PKG_VERSION").to_owned(),
         base: relative(&real(at)?, &real_root),
+        judged_on: judged_on.to_string(),
         checklists: plan
             .checklists
             .iter()

@@ -10,6 +10,7 @@
 //! issuer = "濮阳县人民政府政务服务中心" # optional: 发文机关署名 of the notices
 //! copy_to = ["濮阳县人民政府办公室"]   # optional: 抄送 line of the notices
 //! evidence_dir = "."                  # optional: evidence paths are relative to this folder
+//! judged_on = 2020-06-30              # optional: the day judged on without --as-of (else today)
 //!
 //! [checklists]                        # site kind → checklist
 //! township = "builtin:puyang-2020/township"
@@ -42,6 +43,9 @@ pub struct Campaign {
     pub phases: Vec<Phase>,
     /// An extra working-day calendar file, relative to the campaign folder.
     pub calendar: Option<String>,
+    /// The day reports and checks of the campaign judge on when no `--as-of` is given
+    /// (waivers, overdue items, which re-inspections count); today when not set.
+    pub judged_on: Option<jiff::civil::Date>,
     /// The folder evidence paths are relative to, itself relative to the campaign folder;
     /// when not set, each record's evidence is relative to the record's own file.
     pub evidence_dir: Option<String>,
@@ -102,6 +106,7 @@ impl Campaign {
             demonstration_sites: 2,
             phases: Vec::new(),
             calendar: None,
+            judged_on: None,
             evidence_dir: None,
             demonstration_kind: None,
             notice_prefix: None,
@@ -134,6 +139,7 @@ impl Campaign {
         let county = fields.string("county").map(|c| c.into_inner());
         let calendar = fields.string("calendar").map(|c| c.into_inner());
         let evidence_dir = fields.string("evidence_dir").map(|c| c.into_inner());
+        let judged_on = fields.date("judged_on").map(|d| d.into_inner());
         let demonstration_kind = fields.string("demonstration_kind").map(|c| c.into_inner());
         let notice_prefix = not_blank(&mut fields, "notice_prefix");
         let issuer = not_blank(&mut fields, "issuer");
@@ -257,6 +263,7 @@ impl Campaign {
             phases,
             calendar,
             evidence_dir,
+            judged_on,
             demonstration_kind,
             notice_prefix,
             issuer,

@@ -75,6 +75,9 @@ pub struct Manifest {
     /// The folder the paths below are relative to: the campaign folder, or the working
     /// folder for records checked without one; relative to the manifest's folder (`/`).
     pub base: String,
+    /// The day the run judged on (`--as-of`, else the day it ran): what a waiver, a
+    /// deadline and a re-inspection are judged by, so a rerun on another day may differ.
+    pub judged_on: String,
     /// The checklists, one per site kind.
     pub checklists: Vec<ManifestChecklist>,
     /// Every input: `builtin:NAME` for a checklist compiled in, files relative to `base`.

@@ -378,6 +378,10 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
         rows.push((lang.pick("实施阶段", "Phases"), phases.join("<br>\n")));
     }
     rows.push((
+        lang.pick("评定日", "Judged on"),
+        escape(&wording::judging_day(report)),
+    ));
+    rows.push((
         lang.pick("整改期限", "Rectification"),
         escape(&wording::rectification_rule(report)),
     ));
@@ -667,7 +671,7 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
     for input in &report.inputs {
         body.push_str(&format!(
             "<tr><td class=\"path\">{}</td><td class=\"num\">{}</td><td class=\"hash\">{}</td></tr>\n",
-            escape(&input.path),
+            escape(&report.shown_path(&input.path)),
             input.size,
             escape(&input.sha256)
         ));

@@ -186,6 +186,11 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
         }
     }
     out.push_str(&format!(
+        "- {}{sep}{}\n",
+        lang.pick("评定日", "Judged on"),
+        md_escape(&wording::judging_day(report)),
+    ));
+    out.push_str(&format!(
         "- {}{sep}{}\n- {}{sep}{}\n\n",
         lang.pick("整改期限", "Rectification"),
         md_escape(&wording::rectification_rule(report)),
@@ -468,7 +473,13 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
     let rows: Vec<Vec<String>> = report
         .inputs
         .iter()
-        .map(|i| vec![md_escape(&i.path), i.size.to_string(), md_escape(&i.sha256)])
+        .map(|i| {
+            vec![
+                md_escape(&report.shown_path(&i.path)),
+                i.size.to_string(),
+                md_escape(&i.sha256),
+            ]
+        })
         .collect();
     out.push_str(&table(
         &[

@@ -54,6 +54,9 @@ pub struct Report<'a> {
     pub unread: &'a [crate::audit::UnreadRecord],
     /// The evidence files the records and re-inspections cite, found or not.
     pub evidence: Vec<crate::audit::EvidenceFile>,
+    /// The campaign folder, when the report is of one: files in it are shown relative to
+    /// it ([`Report::shown_path`]).
+    pub campaign_dir: Option<std::path::PathBuf>,
 }
 
 impl Report<'_> {
@@ -191,6 +194,20 @@ pub struct Notice<'r, 'a> {
 }
 
 impl<'a> Report<'a> {
+    /// A file of the run as the report shows it: relative to the campaign folder when it
+    /// lies in it (`sites/liutun.toml`), so that a report reads the same whether the
+    /// campaign was given as `examples/puyang-2020` or as an absolute path; else as given.
+    pub fn shown_path(&self, path: &str) -> String {
+        self.campaign_dir
+            .as_deref()
+            .and_then(|dir| std::path::Path::new(path).strip_prefix(dir).ok())
+            .filter(|rest| !rest.as_os_str().is_empty())
+            .map_or_else(
+                || path.to_owned(),
+                |rest| rest.to_string_lossy().replace('\\', "/"),
+            )
+    }
+
     /// Sites per verdict: (pass, rectify, incomplete).
     pub fn counts(&self) -> (usize, usize, usize) {
         let count = |v: Verdict| self.sites.iter().filter(|s| s.verdict == v).count();

@@ -132,6 +132,20 @@ pub fn phase_line(p: &PhaseSpan, lang: Lang) -> String {
     }
 }
 
+/// The day the report judges on, with what it decides: a report made again on another day
+/// may differ in exactly these (README, "Reports").
+pub fn judging_day(report: &Report<'_>) -> String {
+    let day = super::long_date(report.as_of, report.lang);
+    match report.lang {
+        Lang::Zh => format!(
+            "{day}（按此日判定豁免是否有效、整改是否逾期、哪些复查已经发生；换一天重新生成，这些可能不同）"
+        ),
+        Lang::En => format!(
+            "{day} (the day waivers, overdue rectifications and re-inspections are judged on; a report made again on another day may differ in these)"
+        ),
+    }
+}
+
 pub fn rectification_rule(report: &Report<'_>) -> String {
     let days = report.run.campaign.rectification_working_days;
     match report.lang {
@@ -318,9 +332,9 @@ pub fn partial_campaign(report: &Report<'_>) -> Option<String> {
         .iter()
         .map(|u| {
             if u.row > 0 {
-                format!("{}:{}", u.origin, u.row)
+                format!("{}:{}", report.shown_path(&u.origin), u.row)
             } else {
-                u.origin.clone()
+                report.shown_path(&u.origin)
             }
         })
         .collect();
@@ -1139,7 +1153,7 @@ pub fn site_facts<'x, 'a>(
     }
     facts.push((
         lang.pick("检查记录", "Record"),
-        Fact::Record(r.origin.clone()),
+        Fact::Record(report.shown_path(&r.origin)),
     ));
     facts
 }

@@ -597,6 +597,10 @@ fn summary_sheet(
         };
         facts.push((phase_name(&phase.key, lang), value));
     }
+    facts.push((
+        lang.pick("评定日", "Judged on"),
+        wording::judging_day(report),
+    ));
     let days = campaign.rectification_working_days;
     facts.push((
         lang.pick("整改时限", "Rectification"),
@@ -854,7 +858,7 @@ fn summary_sheet(
     row += 1;
     for (i, input) in report.inputs.iter().enumerate() {
         sheet.count(row, 0, i + 1, Style::Number)?;
-        sheet.merged_text(row, 1, 2, &input.path, Style::Text)?;
+        sheet.merged_text(row, 1, 2, &report.shown_path(&input.path), Style::Text)?;
         sheet.count(
             row,
             3,
@@ -1187,7 +1191,7 @@ fn site_sheet(
         ),
         (
             lang.pick("记录文件", "Record"),
-            Fact::Text(r.origin.clone()),
+            Fact::Text(report.shown_path(&r.origin)),
         ),
         (
             lang.pick("验收清单", "Checklist"),
