@@ -66,7 +66,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     // The same warnings as `check`: a site inspected outside the acceptance phase.
     if let Some(phase) = run.acceptance() {
         let stderr = &mut std::io::stderr().lock();
-        for site in sites.iter().filter(|s| crate::audit::is_late(s, &phase)) {
+        for site in sites.iter().filter(|s| crate::audit::is_late(s, phase)) {
             super::warn_late(stderr, &run, site, args.lang);
         }
     }
