@@ -412,3 +412,291 @@ fn never_writes_over_its_own_checklist() {
     assert!(stderr.contains("这是本次运行的输入"), "{stderr}");
     assert_eq!(fs::read(&file).unwrap(), before);
 }
+
+/// The text of one part of a workbook (a zip), e.g. `xl/worksheets/sheet1.xml`.
+fn part(path: &Path, name: &str) -> String {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+fn template_to(dir: &TempDir, kind: &str, format: &str, file: &str) -> PathBuf {
+    let path = dir.path(file);
+    yanshou()
+        .args(["template", "--kind", kind, "--format", format, "--out"])
+        .arg(&path)
+        .assert()
+        .success();
+    path
+}
+
+#[test]
+fn xlsform_passes_pyxform_where_it_is_installed() {
+    let probe = std::process::Command::new("xls2xform")
+        .arg("--help")
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: xls2xform (pip install pyxform) is not installed");
+        return;
+    }
+    let dir = TempDir::new("pyxform");
+    for (kind, lang) in [("township", "zh"), ("village", "zh"), ("township", "en")] {
+        let form = dir.path(&format!("{kind}-{lang}.xlsx"));
+        yanshou()
+            .args([
+                "template", "--kind", kind, "--format", "xlsform", "--lang", lang,
+            ])
+            .arg("--out")
+            .arg(&form)
+            .assert()
+            .success();
+        let xml = dir.path(&format!("{kind}-{lang}.xml"));
+        // --json: pyxform says "code": 100 for a form that converts with no warning at
+        // all (it runs ODK Validate too when its jar is installed).
+        let out = std::process::Command::new("xls2xform")
+            .arg("--json")
+            .arg(&form)
+            .arg(&xml)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("\"code\": 100"), "{kind} {lang}: {said}");
+        let xform = fs::read_to_string(&xml).unwrap();
+        assert!(
+            xform.contains("site.floor_area_photo\" mediatype=\"image/*\"")
+                || xform.contains("agent.dedicated_photo\" mediatype=\"image/*\""),
+            "no photo question in {kind}"
+        );
+    }
+}
+
+#[test]
+fn an_export_of_the_xlsform_scores_with_its_photos_notes_and_not_applicable_answers() {
+    // KoboToolbox's `;` export of the form: photo file names, the photo's URL column,
+    // 不适用 chosen with the reason in the note question.
+    let out = yanshou()
+        .args([
+            "check",
+            "tests/fixtures/exports/kobo-photos.csv",
+            "--format",
+            "json",
+            "--as-of",
+            "2020-06-30",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let evidence = &json["evidence"][0];
+    assert_eq!(evidence["item"], "site.floor_area");
+    assert_eq!(evidence["cited"], "1591081234567.png");
+    assert_eq!(evidence["state"], "found", "{evidence}");
+    assert_eq!(json["evidence"].as_array().unwrap().len(), 1);
+    let site = &json["sites"][0];
+    assert_eq!(site["id"], "liutun");
+    let finding = |item: &str| {
+        site["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["item"] == item)
+            .unwrap()
+            .clone()
+    };
+    let area = finding("site.floor_area");
+    assert_eq!(area["status"], "fail");
+    assert_eq!(area["note"], "含走廊");
+    assert_eq!(area["evidence"], serde_json::json!(["1591081234567.png"]));
+    for (item, reason) in [
+        ("site.open_hall", "租用旧楼，承重墙不能拆"),
+        ("amenities.optional", "大厅面积不足，未另设"),
+    ] {
+        let f = finding(item);
+        assert_eq!(f["status"], "not_applicable", "{f}");
+        assert_eq!(f["reason"], reason);
+    }
+    // 不适用 with no reason anywhere is still refused, naming where the reason goes.
+    let dir = TempDir::new("bare-na");
+    let text = fs::read_to_string("tests/fixtures/exports/kobo-photos.csv").unwrap();
+    let file = dir.path("export.csv");
+    fs::write(&file, text.replace("\"租用旧楼，承重墙不能拆\"", "\"\"")).unwrap();
+    let (code, stderr) = stderr_of(&["check", file.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("site.open_hall#note"), "{stderr}");
+}
+
+#[test]
+fn blank_forms_say_in_words_what_a_placeholder_stands_for() {
+    let out = yanshou()
+        .args(["template", "--kind", "township", "--format", "toml"])
+        .output()
+        .unwrap();
+    let toml = String::from_utf8(out.stdout).unwrap();
+    assert!(!toml.contains("{township}"), "{toml}");
+    assert!(
+        toml.contains("# 要求：本乡镇名称 + 便民服务中心（强制"),
+        "{toml}"
+    );
+
+    let dir = TempDir::new("placeholders");
+    let xlsx = template_to(&dir, "township", "xlsx", "form.xlsx");
+    for name in [
+        "xl/sharedStrings.xml",
+        "xl/comments1.xml",
+        "xl/worksheets/sheet1.xml",
+    ] {
+        let text = part(&xlsx, name);
+        assert!(!text.contains("{township}"), "{name} prints {{township}}");
+    }
+    assert!(part(&xlsx, "xl/sharedStrings.xml").contains("本乡镇名称 + 便民服务中心"));
+    assert!(part(&xlsx, "xl/comments1.xml").contains("要求：本乡镇名称 + 便民服务中心"));
+}
+
+#[test]
+fn the_xlsx_form_prints_landscape_with_its_headers_on_every_page() {
+    let dir = TempDir::new("print");
+    let xlsx = template_to(&dir, "township", "xlsx", "form.xlsx");
+    let records = part(&xlsx, "xl/worksheets/sheet1.xml");
+    assert!(records.contains("orientation=\"landscape\""), "{records}");
+    assert!(records.contains("paperSize=\"9\""));
+    assert!(records.contains("fitToHeight=\"0\""));
+    assert!(records.contains("<fitToPage/>") || records.contains("fitToPage=\"1\""));
+    assert!(
+        records.contains("gridLines=\"1\""),
+        "a blank form prints ruled rows"
+    );
+    let workbook = part(&xlsx, "xl/workbook.xml");
+    // Both header rows, and the site's id and name, repeated on every page.
+    assert!(workbook.contains("记录!$A:$B,记录!$1:$2"), "{workbook}");
+    assert!(workbook.contains("填写说明!$1:$1"), "{workbook}");
+    let instructions = part(&xlsx, "xl/worksheets/sheet2.xml");
+    assert!(instructions.contains("orientation=\"landscape\""));
+}
+
+#[test]
+fn the_xlsx_form_keeps_ids_as_text_and_takes_several_members_in_one_cell() {
+    let dir = TempDir::new("cells");
+    let xlsx = template_to(&dir, "township", "xlsx", "form.xlsx");
+    let sheet = part(&xlsx, "xl/worksheets/sheet1.xml");
+    let styles = part(&xlsx, "xl/styles.xml");
+    // The id and name columns (A, B) carry a style whose number format is text (49, "@").
+    let xfs: Vec<&str> = styles
+        .split("<cellXfs")
+        .nth(1)
+        .unwrap()
+        .split("</cellXfs>")
+        .next()
+        .unwrap()
+        .split("<xf ")
+        .skip(1)
+        .collect();
+    for col in ["1", "2"] {
+        let tag = sheet
+            .split("<col ")
+            .find(|c| c.starts_with(&format!("min=\"{col}\" max=\"{col}\"")))
+            .unwrap_or_else(|| panic!("no <col> for column {col}: {sheet}"));
+        let style: usize = tag
+            .split("style=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("column {col} has no style: {tag}"));
+        assert!(
+            xfs[style].contains("numFmtId=\"49\""),
+            "column {col}: {}",
+            xfs[style]
+        );
+    }
+    // The kind is chosen by its Chinese name; a multi-member item has no single-pick list.
+    let validations: Vec<&str> = sheet.split("<dataValidation ").skip(1).collect();
+    let on = |col: &str| {
+        validations
+            .iter()
+            .find(|v| v.contains(&format!("sqref=\"{col}3:{col}1002\"")))
+            .copied()
+            .unwrap_or_else(|| panic!("no validation on {col}"))
+    };
+    let kind = on("C");
+    assert!(
+        kind.contains("<formula1>\"乡镇便民服务中心\"</formula1>"),
+        "{kind}"
+    );
+    let header = cells(&open(&xlsx).worksheet_range("记录").unwrap(), 0);
+    let departments = header
+        .iter()
+        .position(|h| h == "windows.departments")
+        .unwrap();
+    let letter = |i: usize| {
+        let mut n = i + 1;
+        let mut s = String::new();
+        while n > 0 {
+            s.insert(0, char::from(b'A' + u8::try_from((n - 1) % 26).unwrap()));
+            n = (n - 1) / 26;
+        }
+        s
+    };
+    let members = on(&letter(departments));
+    assert!(!members.contains("type=\"list\""), "{members}");
+    assert!(members.contains("用顿号、分隔"), "{members}");
+
+    // A form filled in as the dropdown fills it reads back as a township record.
+    let range = open(&xlsx).worksheet_range("记录").unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let filled = book.add_worksheet();
+    for row in 0..2 {
+        for (c, text) in cells(&range, row).iter().enumerate() {
+            filled
+                .write_string(u32::try_from(row).unwrap(), u16::try_from(c).unwrap(), text)
+                .unwrap();
+        }
+    }
+    let column = |key: &str| u16::try_from(header.iter().position(|h| h == key).unwrap()).unwrap();
+    for (key, value) in [
+        ("id", "liutun"),
+        ("name", "柳屯镇便民服务中心"),
+        ("kind", "乡镇便民服务中心"),
+        ("township", "柳屯镇"),
+        ("inspected_on", "2020-06-02"),
+        ("inspectors", "张伟、李娜"),
+        ("windows.departments", "民政局、人社局"),
+    ] {
+        filled.write_string(2, column(key), value).unwrap();
+    }
+    let file = dir.path("filled.xlsx");
+    book.save(&file).unwrap();
+    let out = yanshou()
+        .args(["check", "--format", "json", "--as-of", "2020-06-30"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let site = &json["sites"][0];
+    assert_eq!(site["kind"], "township", "{site}");
+    let departments = site["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["item"] == "windows.departments")
+        .unwrap();
+    assert_eq!(
+        departments["observed"],
+        serde_json::json!(["民政局", "人社局"])
+    );
+}

@@ -27,6 +27,15 @@ pub const SITE_COLUMNS: &[(&str, &str)] = &[
 pub const NOTE_SUFFIX: &str = "#note";
 /// Suffix of a column holding an item's evidence paths.
 pub const EVIDENCE_SUFFIX: &str = "#evidence";
+/// Suffix of the XLSForm's note question of an item (`site.floor_area_note`): a field name
+/// cannot hold `#`, so an export's `<item>_note` column is read as `<item>#note`.
+pub const FORM_NOTE_SUFFIX: &str = "_note";
+/// Suffix of the XLSForm's photo question of an item (`site.floor_area_photo`): an export's
+/// `<item>_photo` column holds the photo's file name and is read as `<item>#evidence`.
+pub const FORM_PHOTO_SUFFIX: &str = "_photo";
+/// What KoboToolbox adds to a photo column's name for the column of the photo's web
+/// address (`site.floor_area_photo_URL`): ignored, the file name is the evidence.
+const MEDIA_URL_SUFFIX: &str = "_URL";
 
 /// The columns of the long layout.
 pub const LONG_COLUMNS: &[&str] = &["site_id", "item", "value", "note", "evidence"];
@@ -238,6 +247,22 @@ fn is_metadata(name: &str) -> bool {
                 | "audit"
                 | "instanceID"
         )
+}
+
+/// The site kind a `kind` cell names: the kind itself (`township`), or the name a
+/// checklist gives it (`乡镇便民服务中心`, `township centre`), as the xlsx form's dropdown
+/// writes it. Anything else is returned as it is, for the caller to refuse.
+pub fn kind_code<'a>(text: &'a str, checklists: &'a [Checklist]) -> &'a str {
+    checklists
+        .iter()
+        .find(|c| {
+            c.site_kind == text
+                || c.site_kind_name == text
+                || c.site_kind_name_en
+                    .as_deref()
+                    .is_some_and(|en| en.eq_ignore_ascii_case(text))
+        })
+        .map_or(text, |c| c.site_kind.as_str())
 }
 
 fn item_exists(checklists: &[Checklist], id: &str) -> bool {
@@ -607,6 +632,7 @@ impl Wide {
             let (col, text) = cell(n);
             site.set(field, text, row_number, col)?;
         }
+        site.kind = kind_code(&site.kind, checklists).to_owned();
         let kind = site.kind.clone();
         let position = checklists.iter().position(|c| c.site_kind == kind);
         let (checklist, item_of) = position
@@ -623,6 +649,7 @@ impl Wide {
         let mut observations: BTreeMap<String, Observation> = BTreeMap::new();
         let mut notes: Vec<(String, String)> = Vec::new();
         let mut evidence: Vec<(String, Vec<String>)> = Vec::new();
+        let mut bare: Vec<(String, usize)> = Vec::new();
         for (i, (column, name)) in self.columns.iter().enumerate() {
             let text = value::undefuse(row.get(i).unwrap_or(""));
             if text.trim().is_empty() {
@@ -643,6 +670,12 @@ impl Wide {
                             "item `{id}` is not in checklist {list} for site kind \"{kind}\""
                         )));
                     };
+                    if bare_not_applicable(item, text) {
+                        // Its reason is in the item's note column, as an XLSForm's
+                        // not-applicable choice and its note question export it.
+                        bare.push((id.clone(), i));
+                        continue;
+                    }
                     if let Some(observation) = observation_of(item, text).map_err(at)? {
                         observations.insert(id.clone(), observation);
                     }
@@ -658,6 +691,26 @@ impl Wide {
                 }
                 Column::Site(_) | Column::Ignored | Column::Choice(_) => {}
             }
+        }
+        for (id, i) in bare {
+            let Some(n) = notes.iter().position(|(note_of, _)| *note_of == id) else {
+                return Err(CellError {
+                    row: row_number,
+                    column: Some(i + 1),
+                    header: Some(self.columns[i].1.clone()),
+                    message: crate::tr!(
+                        "`不适用` 需写明理由：请写作“不适用：理由”，或把理由写在 {id}{NOTE_SUFFIX} 列",
+                        "`不适用` needs a reason: write it as \"不适用：reason\", or put the reason in the {id}{NOTE_SUFFIX} column"
+                    ),
+                });
+            };
+            let (_, reason) = notes.remove(n);
+            let observation = Observation {
+                entry: Entry::NotApplicable(reason),
+                note: None,
+                evidence: Vec::new(),
+            };
+            observations.insert(id, observation);
         }
         attach(&mut observations, checklist, notes, evidence).map_err(|(id, message)| {
             CellError {
@@ -699,6 +752,7 @@ fn classify(name: &str, checklists: &[Checklist]) -> Result<Column, String> {
                     .strip_suffix(suffix)
                     .is_some_and(|id| item_exists(checklists, id))
             })
+            || form_column(segment, checklists).is_some()
     };
     let segments: Vec<&str> = name.split('/').map(|s| without_groups(s, known)).collect();
     let last = segments.last().copied().unwrap_or(name);
@@ -719,10 +773,32 @@ fn classify(name: &str, checklists: &[Checklist]) -> Result<Column, String> {
     if item_exists(checklists, last) {
         return Ok(Column::Item(last.to_owned()));
     }
+    if let Some(column) = form_column(last, checklists) {
+        return Ok(column);
+    }
     if segments.len() >= 2 && item_exists(checklists, segments[segments.len() - 2]) {
         return Ok(Column::Choice(segments[segments.len() - 2].to_owned()));
     }
     Err(unknown(last, checklists))
+}
+
+/// The columns of the XLSForm's per-item questions, as its exports name them: the note
+/// (`<item>_note`), the photo (`<item>_photo`) and KoboToolbox's web address of the photo
+/// (`<item>_photo_URL`, ignored). `None` for anything else, and for an item id that itself
+/// ends in one of these, which `classify` has found first.
+fn form_column(segment: &str, checklists: &[Checklist]) -> Option<Column> {
+    let item = |id: &str| item_exists(checklists, id).then(|| id.to_owned());
+    if let Some(id) = segment.strip_suffix(FORM_NOTE_SUFFIX).and_then(item) {
+        return Some(Column::Note(id));
+    }
+    if let Some(id) = segment.strip_suffix(FORM_PHOTO_SUFFIX).and_then(item) {
+        return Some(Column::Evidence(id));
+    }
+    segment
+        .strip_suffix(MEDIA_URL_SUFFIX)
+        .and_then(|s| s.strip_suffix(FORM_PHOTO_SUFFIX))
+        .and_then(item)
+        .map(|_| Column::Ignored)
 }
 
 /// A column name's segment without the groups ODK Central joins to it with `-`
@@ -779,6 +855,12 @@ fn unknown(id: &str, checklists: &[Checklist]) -> String {
 /// An item's cell as an entry: `None` when empty, else a value or not applicable.
 fn entry_of(item: &crate::checklist::Item, text: &str) -> Result<Option<Entry>, String> {
     value::entry_of(&item.kind, text)
+}
+
+/// Whether an item's cell is `不适用` with no reason after it, which the wide layout takes
+/// from the item's note column.
+fn bare_not_applicable(item: &crate::checklist::Item, text: &str) -> bool {
+    matches!(entry_of(item, text), Ok(Some(Entry::NotApplicable(reason))) if reason.is_empty())
 }
 
 /// An item's cell of the wide layout as an observation, `None` when empty: how both the
@@ -1131,6 +1213,7 @@ impl Long {
             if let Some((_, v, r)) = site.fields.iter().rev().find(|(f, _, _)| f == "village") {
                 fields.set("village", v, *r, value_col.unwrap_or(0))?;
             }
+            fields.kind = kind_code(&fields.kind, checklists).to_owned();
             let kind = fields.kind.clone();
             let checklist = checklists
                 .iter()

@@ -65,6 +65,43 @@ pub(crate) fn find_item<'c>(checklists: &[&'c Checklist], id: &str) -> Option<&'
     checklists.iter().find_map(|c| c.item(id))
 }
 
+/// The site fields a text pattern may name (`{township}`), as in `checklist::kinds::text`.
+pub(crate) const PLACEHOLDERS: [&str; 4] = ["township", "village", "name", "id"];
+
+/// An item's requirement as a blank form prints it: a site field the pattern names
+/// (`{township}便民服务中心`) is said in words (`本乡镇名称 + 便民服务中心`), since a blank form
+/// has no site yet to fill it in with. The XLSForm, which has one, fills it in instead.
+pub(crate) fn requirement(item: &Item, lang: Lang) -> String {
+    let text = item.kind.expected(None, lang);
+    let word = |field: &str| match (field, lang) {
+        ("township", Lang::Zh) => "本乡镇名称",
+        ("township", Lang::En) => "the township's name",
+        ("village", Lang::Zh) => "本村名称",
+        ("village", Lang::En) => "the village's name",
+        ("name", Lang::Zh) => "本站点名称",
+        ("name", Lang::En) => "the site's name",
+        (_, Lang::Zh) => "站点编号",
+        (_, Lang::En) => "the site id",
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut rest = text.as_str();
+    while let Some((at, field)) = PLACEHOLDERS
+        .iter()
+        .filter_map(|f| rest.find(&format!("{{{f}}}")).map(|at| (at, *f)))
+        .min()
+    {
+        parts.push(rest[..at].trim().to_owned());
+        parts.push(word(field).to_owned());
+        rest = &rest[at + field.len() + 2..];
+    }
+    if parts.is_empty() {
+        return text;
+    }
+    parts.push(rest.trim().to_owned());
+    parts.retain(|p| !p.is_empty());
+    parts.join(" + ")
+}
+
 /// What kind of answer an item takes, in a word (数值, 是否 …), for instructions.
 pub(crate) fn kind_label(kind: &Kind, lang: Lang) -> &'static str {
     match kind {
@@ -110,11 +147,24 @@ pub(crate) fn how_to_fill(item: &Item, lang: Lang) -> String {
         (Kind::Text(_), Lang::Zh) => "照实填写看到的文字。".to_owned(),
         (Kind::Text(_), Lang::En) => "The text as seen on site.".to_owned(),
     };
-    let common = lang.pick(
-        "不适用填 不适用：原因；留空表示未记录。",
-        "Not applicable: 不适用：reason. Empty: not recorded.",
-    );
-    format!("{specific}{}{common}", lang.pick("", " "))
+    format!(
+        "{specific}{}{}",
+        lang.pick("", " "),
+        not_applicable_and_empty(item, lang)
+    )
+}
+
+/// The two answers besides a value: `不适用：原因` where the checklist allows it (ruling 10;
+/// elsewhere the form says it is not accepted), and nothing at all.
+pub(crate) fn not_applicable_and_empty(item: &Item, lang: Lang) -> &'static str {
+    match (item.not_applicable.allowed(), lang) {
+        (true, Lang::Zh) => "不适用填 不适用：原因；留空表示未记录。",
+        (true, Lang::En) => "Not applicable: 不适用：reason. Empty: not recorded.",
+        (false, Lang::Zh) => "本项不能填不适用（只有县里的豁免能免除）；留空表示未记录。",
+        (false, Lang::En) => {
+            "This item cannot be not applicable (only a county waiver excuses it). Empty: not recorded."
+        }
+    }
 }
 
 /// How to fill a site column, for input messages, hints and instructions; `None` for a
@@ -160,7 +210,7 @@ pub(crate) fn site_hint(key: &str, checklist: &Checklist, lang: Lang) -> Option<
 }
 
 /// The first two members, enough to show the separator without copying the whole list.
-fn sample_members(members: &[String], separator: &str) -> String {
+pub(crate) fn sample_members(members: &[String], separator: &str) -> String {
     members
         .iter()
         .take(2)
@@ -249,15 +299,34 @@ mod tests {
     }
 
     #[test]
-    fn how_to_fill_names_not_applicable_and_empty() {
+    fn how_to_fill_names_not_applicable_where_allowed_and_empty() {
         let c = township();
         for item in &c.items {
             let text = how_to_fill(item, Lang::Zh);
-            assert!(text.contains("不适用：原因"), "{text}");
+            assert_eq!(
+                text.contains("不适用：原因"),
+                item.not_applicable.allowed(),
+                "{text}"
+            );
             assert!(text.contains("留空表示未记录"), "{text}");
         }
+        let area = c.item("site.floor_area").expect("item");
+        assert!(how_to_fill(area, Lang::Zh).contains("本项不能填不适用"));
         let departments = c.item("windows.departments").expect("item");
         assert!(how_to_fill(departments, Lang::Zh).contains("民政局、人社局"));
+    }
+
+    #[test]
+    fn requirements_say_placeholders_in_words() {
+        let c = township();
+        let sign = c.item("sign.name").expect("item");
+        assert_eq!(requirement(sign, Lang::Zh), "本乡镇名称 + 便民服务中心");
+        assert_eq!(
+            requirement(sign, Lang::En),
+            "the township's name + 便民服务中心"
+        );
+        let area = c.item("site.floor_area").expect("item");
+        assert_eq!(requirement(area, Lang::Zh), "≥ 60 m²");
     }
 
     #[test]

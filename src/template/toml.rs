@@ -92,20 +92,24 @@ pub fn form(checklist: &Checklist, lang: Lang) -> String {
                 "Write: item id = value. Leave out what was not checked (not recorded).",
             ),
         );
-        comment(
-            &mut out,
-            lang.pick(
-                "不适用的项目写原因：",
-                "An item that does not apply, with the reason:",
-            ),
-        );
-        comment(
-            &mut out,
-            &format!(
-                "{key} = {{ not_applicable = {} }}",
-                quote(lang.pick("写明不适用的原因", "why it does not apply"))
-            ),
-        );
+        // Only an item the checklist lets not apply may be recorded so (ruling 10).
+        if let Some(na) = checklist.items.iter().find(|i| i.not_applicable.allowed()) {
+            comment(
+                &mut out,
+                lang.pick(
+                    "清单允许不适用的项目（见各项说明），不适用时写原因：",
+                    "An item the checklist lets not apply (see each item), with the reason:",
+                ),
+            );
+            comment(
+                &mut out,
+                &format!(
+                    "{} = {{ not_applicable = {} }}",
+                    toml_key(&na.id),
+                    quote(lang.pick("写明不适用的原因", "why it does not apply"))
+                ),
+            );
+        }
         comment(
             &mut out,
             lang.pick("加备注和佐证材料：", "With a note and evidence:"),
@@ -138,7 +142,7 @@ pub fn form(checklist: &Checklist, lang: Lang) -> String {
             &mut out,
             &format!("{}{separator}{}", item.id, item.label(lang)),
         );
-        let requirement = item.kind.expected(None, lang);
+        let requirement = super::requirement(item, lang);
         let severity = item.severity.label(lang);
         comment(
             &mut out,
@@ -158,6 +162,15 @@ pub fn form(checklist: &Checklist, lang: Lang) -> String {
                 item.help_text(lang)
             ),
         );
+        if item.not_applicable.allowed() {
+            comment(
+                &mut out,
+                lang.pick(
+                    "本项可记为不适用（写明原因）。",
+                    "This item may be recorded not applicable, with the reason.",
+                ),
+            );
+        }
         comment(
             &mut out,
             &format!("{} = {}", toml_key(&item.id), example_value(item)),
@@ -345,10 +358,17 @@ mod tests {
                 .collect();
             let record = read(&uncommented, "form.toml", &checklists)
                 .unwrap_or_else(|p| panic!("{p}\n{uncommented}"));
-            let first = &record.observations[&c.items[0].id];
             match marker {
-                "not_applicable" => assert!(matches!(first.entry, Entry::NotApplicable(_))),
-                _ => assert!(first.note.is_some() && first.evidence.len() == 1),
+                "not_applicable" => {
+                    let na = c.items.iter().find(|i| i.not_applicable.allowed()).unwrap();
+                    assert!(na.severity == crate::checklist::Severity::Advisory);
+                    let entry = &record.observations[&na.id].entry;
+                    assert!(matches!(entry, Entry::NotApplicable(_)));
+                }
+                _ => {
+                    let first = &record.observations[&c.items[0].id];
+                    assert!(first.note.is_some() && first.evidence.len() == 1);
+                }
             }
         }
     }
@@ -373,5 +393,9 @@ mod tests {
         assert!(text.contains("# org.trainees = 2\n"));
         assert!(text.contains("# ── 3.1.1 办公场所 ──\n"));
         assert_eq!(text.matches("not_applicable").count(), 1);
+        assert!(
+            text.contains("# site.open_hall = { not_applicable = "),
+            "{text}"
+        );
     }
 }

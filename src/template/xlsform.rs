@@ -2,7 +2,11 @@
 //! `convert` reads back (it drops group prefixes and metadata columns).
 //!
 //! Sheets `survey`, `choices` and `settings`, as pyxform expects. The site fields come
-//! first, then one group per clause holding that clause's items, named by item id. The
+//! first, then one group per clause holding that clause's items, named by item id; each
+//! item is followed by its note (`<item>_note`) and its photo (`<item>_photo`, an `image`
+//! question), which the readers take as the item's note and evidence. Only an item the
+//! checklist lets not apply (ruling 10) offers a 不适用 choice, whose reason goes in the
+//! note (then required). The
 //! form never encodes a requirement as a constraint: an inspector must be able to record
 //! a failing 59.5 m², so constraints only refuse nonsense (negative numbers, bad site ids)
 //! and the requirement goes into the hint. Nor are items required: an item that could not
@@ -17,15 +21,19 @@ use std::collections::HashSet;
 use anyhow::{Result, bail};
 use rust_xlsxwriter::Worksheet;
 
+use super::PLACEHOLDERS;
 use super::xlsx::{col_num, save};
 use crate::checklist::{Checklist, Item, Kind, Severity};
 use crate::lang::Lang;
+use crate::record::table::{FORM_NOTE_SUFFIX, FORM_PHOTO_SUFFIX};
 
-/// The list of choices of every yes/no item.
+/// The list of choices of every yes/no item that may not be recorded not applicable.
 pub const YES_NO_LIST: &str = "yes_no";
-
-/// The site fields a text pattern may name (`{township}`), as in `checklist::kinds::text`.
-const PLACEHOLDERS: [&str; 4] = ["township", "village", "name", "id"];
+/// The list of choices of a yes/no item the checklist lets not apply: yes, no, 不适用.
+pub const YES_NO_NA_LIST: &str = "yes_no_na";
+/// The name of the not-applicable choice: what the export writes in the item's column,
+/// which the readers take as 不适用 with its reason in the item's note.
+pub const NOT_APPLICABLE: &str = "不适用";
 
 /// The constraint on the site id: what `record::toml::is_site_id` accepts.
 pub const SITE_ID_CONSTRAINT: &str = "regex(., '^[A-Za-z0-9][A-Za-z0-9_-]*$')";
@@ -88,11 +96,13 @@ struct Question {
     name: String,
     label: Both,
     hint: Both,
-    required: bool,
+    /// `yes`, an XPath condition, or empty.
+    required: String,
     constraint: String,
     constraint_message: Both,
     calculation: String,
     appearance: String,
+    parameters: String,
 }
 
 /// One row of the choices sheet.
@@ -134,7 +144,29 @@ fn build(checklist: &Checklist) -> Result<(Vec<Question>, Vec<Choice>)> {
             label: Both::new("否", "No"),
         },
     ];
-    let mut lists: HashSet<String> = HashSet::from([YES_NO_LIST.to_owned()]);
+    let na_choice = |list: &str| Choice {
+        list: list.to_owned(),
+        name: NOT_APPLICABLE.to_owned(),
+        label: Both::new(NOT_APPLICABLE, "Not applicable"),
+    };
+    if checklist
+        .items
+        .iter()
+        .any(|i| matches!(i.kind, Kind::YesNo(_)) && i.not_applicable.allowed())
+    {
+        let yes_no: Vec<Choice> = choices
+            .iter()
+            .map(|c| Choice {
+                list: YES_NO_NA_LIST.to_owned(),
+                name: c.name.clone(),
+                label: c.label.clone(),
+            })
+            .collect();
+        choices.extend(yes_no);
+        choices.push(na_choice(YES_NO_NA_LIST));
+    }
+    let mut lists: HashSet<String> =
+        HashSet::from([YES_NO_LIST.to_owned(), YES_NO_NA_LIST.to_owned()]);
     let fields: Vec<String> = questions.iter().map(|q| q.name.clone()).collect();
 
     // Clauses in the order the items first name them, each with all of its items.
@@ -172,11 +204,15 @@ fn build(checklist: &Checklist) -> Result<(Vec<Question>, Vec<Choice>)> {
                             label: Both::new(member.as_str(), member.as_str()),
                         });
                     }
+                    if item.not_applicable.allowed() {
+                        choices.push(na_choice(&list));
+                    }
                     Some(list)
                 }
                 _ => None,
             };
             questions.push(item_question(item, list, &fields));
+            questions.extend(note_and_photo(item));
         }
         questions.push(Question {
             kind: "end_group".to_owned(),
@@ -237,7 +273,7 @@ fn site_questions(checklist: &Checklist) -> Vec<Question> {
         name: name.to_owned(),
         label: Both::new(zh, en),
         hint: hint(name),
-        required,
+        required: if required { "yes" } else { "" }.to_owned(),
         ..Question::default()
     };
     let mut questions = vec![
@@ -280,13 +316,35 @@ fn xpath_string(text: &str) -> String {
     }
 }
 
+/// The constraint of a number an item lets not apply: a number field cannot hold 不适用,
+/// so the item is a text field taking a number (the unit may follow) or 不适用.
+fn number_or_not_applicable(whole: bool) -> String {
+    let number = if whole {
+        "[0-9０-９]+"
+    } else {
+        "[0-9０-９]+([.．][0-9０-９]+)?"
+    };
+    format!("regex(., '^({number}[^0-9０-９]*|{NOT_APPLICABLE})$')")
+}
+
 fn item_question(item: &Item, list: Option<String>, fields: &[String]) -> Question {
+    let na = item.not_applicable.allowed();
     let (kind, constraint) = match (&item.kind, list) {
-        (Kind::Number(_), _) => ("decimal".to_owned(), ". >= 0"),
-        (Kind::Count(_) | Kind::Rule(_), _) => ("integer".to_owned(), ". >= 0"),
-        (Kind::YesNo(_), _) => (format!("select_one {YES_NO_LIST}"), ""),
-        (Kind::Includes(_), Some(list)) => (format!("select_multiple {list}"), ""),
-        (Kind::Includes(_), None) | (Kind::Text(_), _) => ("text".to_owned(), ""),
+        (Kind::Number(_), _) if na => ("text".to_owned(), number_or_not_applicable(false)),
+        (Kind::Count(_) | Kind::Rule(_), _) if na => {
+            ("text".to_owned(), number_or_not_applicable(true))
+        }
+        (Kind::Number(_), _) => ("decimal".to_owned(), ". >= 0".to_owned()),
+        (Kind::Count(_) | Kind::Rule(_), _) => ("integer".to_owned(), ". >= 0".to_owned()),
+        (Kind::YesNo(_), _) if na => (format!("select_one {YES_NO_NA_LIST}"), String::new()),
+        (Kind::YesNo(_), _) => (format!("select_one {YES_NO_LIST}"), String::new()),
+        // 不适用 is an answer on its own, never one member among others.
+        (Kind::Includes(_), Some(list)) if na => (
+            format!("select_multiple {list}"),
+            format!("not(selected(., '{NOT_APPLICABLE}')) or count-selected(.) = 1"),
+        ),
+        (Kind::Includes(_), Some(list)) => (format!("select_multiple {list}"), String::new()),
+        (Kind::Includes(_), None) | (Kind::Text(_), _) => ("text".to_owned(), String::new()),
     };
     let mandatory = item.severity == Severity::Mandatory;
     let label = |lang: Lang| {
@@ -307,25 +365,77 @@ fn item_question(item: &Item, list: Option<String>, fields: &[String]) -> Questi
                     requirement.replace(&format!("{{{field}}}"), &format!("${{{field}}}"));
             }
         }
+        let na_hint = match (na, lang) {
+            (false, _) => "",
+            (true, Lang::Zh) => "本项可填“不适用”，理由写在下面的备注里。",
+            (true, Lang::En) => {
+                " This item may be 不适用 (not applicable): give the reason in the note below."
+            }
+        };
         match lang {
-            Lang::Zh => format!("要求：{requirement}。{}", item.help_text(lang)),
-            Lang::En => format!("Requirement: {requirement}. {}", item.help_text(lang)),
+            Lang::Zh => format!("要求：{requirement}。{}{na_hint}", item.help_text(lang)),
+            Lang::En => format!(
+                "Requirement: {requirement}. {}{na_hint}",
+                item.help_text(lang)
+            ),
         }
     };
-    let constraint_message = if constraint.is_empty() {
-        Both::default()
-    } else {
-        Both::new("不能为负数", "Cannot be negative")
+    let constraint_message = match (&item.kind, na) {
+        _ if constraint.is_empty() => Both::default(),
+        (Kind::Includes(_), _) => Both::new(
+            "选了“不适用”就不能再选其他项",
+            "不适用 (not applicable) cannot be chosen with other answers",
+        ),
+        (_, true) => Both::new(
+            "填数字（可带单位），或 不适用",
+            "A number (the unit may follow), or 不适用",
+        ),
+        (_, false) => Both::new("不能为负数", "Cannot be negative"),
     };
     Question {
         kind,
         name: item.id.clone(),
         label: Both::new(label(Lang::Zh), label(Lang::En)),
         hint: Both::new(hint(Lang::Zh), hint(Lang::En)),
-        constraint: constraint.to_owned(),
+        constraint,
         constraint_message,
         ..Question::default()
     }
+}
+
+/// The note and photo questions that follow an item: what the readers take as its note
+/// and its evidence. The note is required once 不适用 is chosen, since it is the reason.
+fn note_and_photo(item: &Item) -> [Question; 2] {
+    let na = item.not_applicable.allowed();
+    let id = &item.id;
+    let required = match (&item.kind, na) {
+        (_, false) => String::new(),
+        (Kind::Includes(_), true) => format!("selected(${{{id}}}, '{NOT_APPLICABLE}')"),
+        (_, true) => format!("${{{id}}} = '{NOT_APPLICABLE}'"),
+    };
+    let note = Question {
+        kind: "text".to_owned(),
+        name: format!("{id}{FORM_NOTE_SUFFIX}"),
+        label: if na {
+            Both::new(
+                "备注（选“不适用”时写明理由）",
+                "Note (the reason, if not applicable)",
+            )
+        } else {
+            Both::new("备注", "Note")
+        },
+        required,
+        ..Question::default()
+    };
+    let photo = Question {
+        kind: "image".to_owned(),
+        name: format!("{id}{FORM_PHOTO_SUFFIX}"),
+        label: Both::new("照片（佐证材料）", "Photo (evidence)"),
+        // A photo of a sign or a board stays legible at 1600 pixels and sends quickly.
+        parameters: "max-pixels=1600".to_owned(),
+        ..Question::default()
+    };
+    [note, photo]
 }
 
 /// Writes `rows` of cells under `header`; empty cells are left blank.
@@ -358,14 +468,14 @@ fn survey_sheet(questions: &[Question], languages: &[Lang]) -> Result<Worksheet>
     header.extend(translated("hint"));
     header.extend(["required".to_owned(), "constraint".to_owned()]);
     header.extend(translated("constraint_message"));
-    header.extend(["calculation".to_owned(), "appearance".to_owned()]);
+    header.extend(["calculation", "appearance", "parameters"].map(str::to_owned));
     let rows: Vec<Vec<String>> = questions
         .iter()
         .map(|q| {
             let mut row = vec![q.kind.clone(), q.name.clone()];
             row.extend(languages.iter().map(|l| q.label.get(*l).to_owned()));
             row.extend(languages.iter().map(|l| q.hint.get(*l).to_owned()));
-            row.push(if q.required { "yes" } else { "" }.to_owned());
+            row.push(q.required.clone());
             row.push(q.constraint.clone());
             row.extend(
                 languages
@@ -374,6 +484,7 @@ fn survey_sheet(questions: &[Question], languages: &[Lang]) -> Result<Worksheet>
             );
             row.push(q.calculation.clone());
             row.push(q.appearance.clone());
+            row.push(q.parameters.clone());
             row
         })
         .collect();
@@ -464,15 +575,24 @@ mod tests {
             for item in &c.items {
                 let rows: Vec<_> = survey.iter().filter(|r| r["name"] == item.id).collect();
                 assert_eq!(rows.len(), 1, "{}", item.id);
+                let na = item.not_applicable.allowed();
                 let expected = match &item.kind {
+                    Kind::Number(_) | Kind::Count(_) | Kind::Rule(_) if na => "text".to_owned(),
                     Kind::Number(_) => "decimal".to_owned(),
                     Kind::Count(_) | Kind::Rule(_) => "integer".to_owned(),
+                    Kind::YesNo(_) if na => "select_one yes_no_na".to_owned(),
                     Kind::YesNo(_) => "select_one yes_no".to_owned(),
                     Kind::Includes(_) => format!("select_multiple {}", list_name(&item.id)),
                     Kind::Text(_) => "text".to_owned(),
                 };
                 assert_eq!(rows[0]["type"], expected, "{}", item.id);
                 assert_eq!(rows[0]["required"], "", "items are never required");
+                let position = survey.iter().position(|r| r["name"] == item.id).unwrap();
+                let (note, photo) = (&survey[position + 1], &survey[position + 2]);
+                assert_eq!(note["name"], format!("{}_note", item.id));
+                assert_eq!(note["type"], "text");
+                assert_eq!(photo["name"], format!("{}_photo", item.id));
+                assert_eq!(photo["type"], "image");
             }
             let names: Vec<&str> = survey
                 .iter()
@@ -568,6 +688,63 @@ mod tests {
         assert!(survey[0].contains_key("label::English (en)"));
         assert!(survey[0].contains_key("label::中文 (zh)"));
         assert!(survey.iter().any(|r| r["name"] == "village"));
+    }
+
+    #[test]
+    fn not_applicable_is_offered_only_where_the_checklist_allows_it() {
+        let c = checklist("puyang-2020/township");
+        let mut book = open(&c, Lang::Zh);
+        let survey = sheet(&mut book, "survey");
+        let choices = sheet(&mut book, "choices");
+        let row = |name: &str| survey.iter().find(|r| r["name"] == name).unwrap().clone();
+        let has_na = |list: &str| {
+            choices
+                .iter()
+                .any(|c| c["list_name"] == list && c["name"] == NOT_APPLICABLE)
+        };
+        // Advisory, may not apply (ruling 10): 不适用 is a choice, its reason the note.
+        assert_eq!(row("site.open_hall")["type"], "select_one yes_no_na");
+        assert!(has_na(YES_NO_NA_LIST) && !has_na(YES_NO_LIST));
+        assert_eq!(
+            row("site.open_hall_note")["required"],
+            "${site.open_hall} = '不适用'"
+        );
+        let optional = row("amenities.optional");
+        assert!(has_na("amenities_optional"));
+        assert!(optional["constraint"].contains("count-selected(.) = 1"));
+        assert_eq!(
+            row("amenities.optional_note")["required"],
+            "selected(${amenities.optional}, '不适用')"
+        );
+        // Mandatory: no such choice, and the note is optional.
+        assert_eq!(row("site.notice_screen")["type"], "select_one yes_no");
+        assert!(!has_na("windows_departments"));
+        assert_eq!(row("site.floor_area")["type"], "decimal");
+        assert_eq!(row("site.floor_area_note")["required"], "");
+        assert!(!row("site.floor_area")["hint::中文 (zh)"].contains("不适用"));
+    }
+
+    #[test]
+    fn a_number_that_may_not_apply_is_text_taking_a_number_or_not_applicable() {
+        let text = builtin::text("puyang-2020/township").unwrap().replacen(
+            "kind = \"number\"",
+            "may_not_apply = true\nmay_not_apply_because = \"测试\"\nkind = \"number\"",
+            1,
+        );
+        let c = Checklist::from_toml(&text).unwrap();
+        assert!(c.item("site.floor_area").unwrap().not_applicable.allowed());
+        let mut book = open(&c, Lang::Zh);
+        let survey = sheet(&mut book, "survey");
+        let area = survey
+            .iter()
+            .find(|r| r["name"] == "site.floor_area")
+            .unwrap();
+        assert_eq!(area["type"], "text");
+        assert!(
+            area["constraint"].contains("|不适用)$"),
+            "{}",
+            area["constraint"]
+        );
     }
 
     #[test]

@@ -28,6 +28,10 @@ use crate::lang::Lang;
 const FIRST_DATA_ROW: u32 = 2;
 /// The last row (0-based) that gets validations: Excel rows 3 to 1002, a thousand sites.
 const LAST_VALIDATED_ROW: u32 = 1001;
+/// The empty rows a printed blank form has under its headers.
+const PRINTED_BLANK_ROWS: u32 = 25;
+/// The site columns formatted as text: what is typed there is never a number or a date.
+const TEXT_COLUMNS: [&str; 5] = ["id", "name", "township", "village", "inspectors"];
 /// Excel's limits on validation texts, in characters.
 const TITLE_LIMIT: usize = 32;
 const MESSAGE_LIMIT: usize = 255;
@@ -103,6 +107,14 @@ pub fn form(checklist: &Checklist, lang: Lang) -> Result<Vec<u8>> {
     let header = super::header(checklist);
     let mut sheet = records_sheet(&[checklist], &header, lang)?;
     annotate(&mut sheet, checklist, &header, lang)?;
+    // A printed blank form has ruled rows to write on.
+    sheet.set_print_area(
+        0,
+        0,
+        FIRST_DATA_ROW + PRINTED_BLANK_ROWS - 1,
+        col_num(header.len().saturating_sub(1))?,
+    )?;
+    sheet.set_print_gridlines(true);
     let instructions = instructions_sheet(checklist, lang)?;
     save(vec![sheet, instructions], Some(checklist.label(lang)))
 }
@@ -141,18 +153,25 @@ fn records_sheet(checklists: &[&Checklist], header: &[String], lang: Lang) -> Re
         .set_background_color(Color::RGB(0xF2F2F2))
         .set_border(FormatBorder::Thin);
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    // Excel's built-in format 49, "@": text.
+    let text_format = Format::new().set_num_format_index(49);
     let titles = super::titles(checklists, header, lang);
     let mut lines = 1;
+    let mut widths = Vec::with_capacity(header.len());
     for (i, (key, title)) in header.iter().zip(&titles).enumerate() {
         let col = col_num(i)?;
         sheet.write_string_with_format(0, col, key, &key_format)?;
         sheet.write_string_with_format(1, col, title, &title_format)?;
         let width = column_width(checklists, key, title);
+        widths.push(width);
         sheet.set_column_width(col, width as f64)?;
         lines = lines.max(display_width(title).div_ceil(width.saturating_sub(1).max(1)));
         if key == "inspected_on" {
             // Dates typed into the form show as 2020-06-02 whatever the locale.
             sheet.set_column_format(col, &date_format)?;
+        } else if TEXT_COLUMNS.contains(&key.as_str()) {
+            // Text, so that an id such as 001 or a long name is kept as typed.
+            sheet.set_column_format(col, &text_format)?;
         }
     }
     // Tall enough for the longest title, but never so tall the data scrolls away.
@@ -160,7 +179,39 @@ fn records_sheet(checklists: &[&Checklist], header: &[String], lang: Lang) -> Re
     sheet.set_row_height(1, 15.0 * lines + 3.0)?;
     let after_name = header.iter().position(|h| h == "name").map_or(0, |p| p + 1);
     sheet.set_freeze_panes(FIRST_DATA_ROW, col_num(after_name)?)?;
+    // Printed: landscape, both header rows and the site's id and name on every page, and
+    // as few pages across as keep the text legible.
+    let repeated: usize = widths[..after_name].iter().sum();
+    let rest: usize = widths[after_name..].iter().sum();
+    print_setup(&mut sheet, FIRST_DATA_ROW, pages_across(repeated, rest))?;
+    if after_name > 0 {
+        sheet.set_repeat_columns(0, col_num(after_name - 1)?)?;
+    }
     Ok(sheet)
+}
+
+/// Column widths (in characters) a landscape A4 page holds at about 85 %: more columns
+/// on a page than this print too small to read.
+const PAGE_WIDTH: usize = 170;
+
+/// How many pages across a sheet prints on, so that its columns other than the
+/// `repeated` ones, printed again on every page, fit at about 85 %. Fitting a form of
+/// forty items to one page wide would print it at a sixth of its size.
+fn pages_across(repeated: usize, rest: usize) -> u16 {
+    let room = PAGE_WIDTH.saturating_sub(repeated).max(PAGE_WIDTH / 2);
+    u16::try_from(rest.div_ceil(room).max(1)).unwrap_or(u16::MAX)
+}
+
+/// Landscape A4, `across` pages wide and as many down as it takes, the first
+/// `header_rows` rows printed on every page and page numbers in the footer.
+fn print_setup(sheet: &mut Worksheet, header_rows: u32, across: u16) -> Result<()> {
+    const A4: u8 = 9;
+    sheet.set_paper_size(A4);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(across, 0);
+    sheet.set_repeat_rows(0, header_rows.saturating_sub(1))?;
+    sheet.set_footer("&C&P / &N");
+    Ok(())
 }
 
 /// A width in characters that fits the column's values and wraps its title to about four
@@ -239,7 +290,7 @@ fn item_note(item: &Item, lang: Lang) -> Note {
             "{}（{}）\n要求：{}（{}，{} 分）\n检查：{}",
             item.label(lang),
             item.clause,
-            item.kind.expected(None, lang),
+            super::requirement(item, lang),
             item.severity.label(lang),
             item.points,
             item.help_text(lang)
@@ -248,7 +299,7 @@ fn item_note(item: &Item, lang: Lang) -> Note {
             "{} ({})\nRequirement: {} ({}, {} points)\nHow to check: {}",
             item.label(lang),
             item.clause,
-            item.kind.expected(None, lang),
+            super::requirement(item, lang),
             item.severity.label(lang),
             item.points,
             item.help_text(lang)
@@ -267,19 +318,16 @@ fn item_validation(item: &Item, lang: Lang) -> Result<DataValidation> {
     let requirement = match lang {
         Lang::Zh => format!(
             "要求：{}（{}）",
-            item.kind.expected(None, lang),
+            super::requirement(item, lang),
             item.severity.label(lang)
         ),
         Lang::En => format!(
             "Requirement: {} ({})",
-            item.kind.expected(None, lang),
+            super::requirement(item, lang),
             item.severity.label(lang)
         ),
     };
-    let not_applicable = lang.pick(
-        "不适用请写 不适用：原因。",
-        "If it does not apply, write 不适用：reason.",
-    );
+    let not_applicable = super::not_applicable_and_empty(item, lang);
     let unit = unit_of(&item.kind);
     let with_unit = |zh: &str, en: &str| match (lang, unit.is_empty()) {
         (Lang::Zh, true) => zh.to_owned(),
@@ -319,35 +367,21 @@ fn item_validation(item: &Item, lang: Lang) -> Result<DataValidation> {
             )),
         ),
         Kind::Includes(includes) => {
+            // One cell holds every member found, so no dropdown: Excel's list picks one
+            // value and would warn on `民政局、人社局`, a valid answer.
             message = format!(
-                "{}\n{requirement}\n{not_applicable}",
+                "{}{}\n{requirement}\n{not_applicable}",
                 lang.pick(
-                    "多个用、分隔；无则填 无。",
-                    "Separate several with 、; write 无 if none."
-                )
-            );
-            // A member with a comma would be split by Excel's list syntax, and a long list
-            // is over Excel's limit: then offer no dropdown rather than a wrong one.
-            let listed = if includes.members().iter().any(|m| m.contains(',')) {
-                None
-            } else {
-                DataValidation::new()
-                    .allow_list_strings(includes.members())
-                    .ok()
-            };
-            let validation = listed
-                .map(|v| v.set_error_style(DataValidationErrorStyle::Information))
-                .unwrap_or_else(|| DataValidation::new().allow_any_value());
-            (
-                validation,
-                lang.pick("可填多项", "Several allowed").to_owned(),
-                Some(
-                    lang.pick(
-                        "不在列表中的也可以填；多个用、分隔，无则填 无。",
-                        "Values outside the list are fine; separate several with 、, 无 if none.",
-                    )
-                    .to_owned(),
+                    "一格填全部实有的项，用顿号、分隔（也认 ，；/ 和换行），如：",
+                    "All that were found in one cell, separated by 、 (or , ; / or new lines), e.g. "
                 ),
+                super::sample_members(includes.members(), "、"),
+            );
+            (
+                DataValidation::new().allow_any_value(),
+                lang.pick("可填多项，用、分隔", "Several, separated by 、")
+                    .to_owned(),
+                None,
             )
         }
         Kind::Text(_) => (
@@ -373,14 +407,28 @@ fn item_validation(item: &Item, lang: Lang) -> Result<DataValidation> {
     Ok(validation)
 }
 
+/// How to fill a site column of the xlsx form: as everywhere, but the kind is chosen by
+/// its name from the dropdown.
+fn form_site_hint(key: &str, checklist: &Checklist, lang: Lang) -> Option<String> {
+    if key != "kind" {
+        return site_hint(key, checklist, lang);
+    }
+    let label = checklist.site_kind_label(lang);
+    Some(match lang {
+        Lang::Zh => format!("从下拉列表选 {label}，不要改。"),
+        Lang::En => format!("Choose {label} from the list; leave as it is."),
+    })
+}
+
 /// The validation of a site column, or `None` for a column that is not one.
 fn site_validation(key: &str, checklist: &Checklist, lang: Lang) -> Result<Option<DataValidation>> {
-    let Some(hint) = site_hint(key, checklist, lang) else {
+    let Some(hint) = form_site_hint(key, checklist, lang) else {
         return Ok(None);
     };
     let validation = match key {
+        // The name people know (乡镇便民服务中心); the readers take it for the kind.
         "kind" => DataValidation::new()
-            .allow_list_strings(&[checklist.site_kind.as_str()])?
+            .allow_list_strings(&[checklist.site_kind_label(lang)])?
             .set_error_title(lang.pick("类型", "Kind"))?
             .set_error_message(truncate_chars(&hint, MESSAGE_LIMIT))?,
         "inspected_on" => DataValidation::new()
@@ -434,10 +482,11 @@ fn instructions_sheet(checklist: &Checklist, lang: Lang) -> Result<Worksheet> {
         sheet.set_column_width(col, *width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
+    print_setup(&mut sheet, 1, 1)?;
 
     let mut row: u32 = 1;
     for (key, zh) in super::SITE_COLUMNS {
-        let hint = site_hint(key, checklist, lang).unwrap_or_default();
+        let hint = form_site_hint(key, checklist, lang).unwrap_or_default();
         let title = match lang {
             Lang::Zh => (*zh).to_owned(),
             Lang::En => format!("{zh} (site)"),
@@ -455,7 +504,7 @@ fn instructions_sheet(checklist: &Checklist, lang: Lang) -> Result<Worksheet> {
             item.clause.as_str(),
             item.label(lang),
             kind_label(&item.kind, lang),
-            &item.kind.expected(None, lang),
+            &super::requirement(item, lang),
             item.severity.label(lang),
         ];
         for (c, text) in cells.iter().enumerate() {
@@ -564,7 +613,7 @@ mod tests {
         assert_eq!(row[5], "强制");
         assert_eq!(row[6], "8");
         assert!(row[7].starts_with("用卷尺"), "{}", row[7]);
-        assert!(row[8].contains("不适用：原因"), "{}", row[8]);
+        assert!(row[8].contains("本项不能填不适用"), "{}", row[8]);
     }
 
     #[test]
