@@ -580,3 +580,34 @@ fn a_report_warns_as_check_does() {
         }
     }
 }
+
+/// The summary ranks each kind of site on its own (#19 point 7): village stations are not
+/// ranked among township centres, and a site page gives the rank among its own kind.
+#[test]
+fn each_kind_of_site_is_ranked_on_its_own() {
+    let (_s, out) = report(Path::new(EXAMPLE), "ranked-by-kind", &[]);
+    let md = read(out.join("md/summary.md"));
+    let section = |heading: &str| -> Vec<String> {
+        let start = md
+            .find(heading)
+            .unwrap_or_else(|| panic!("no {heading}:\n{md}"));
+        md[start..]
+            .lines()
+            .skip_while(|l| !l.starts_with("|---"))
+            .skip(1)
+            .take_while(|l| l.starts_with('|'))
+            .map(str::to_owned)
+            .collect()
+    };
+    let townships = section("### 乡镇便民服务中心");
+    let villages = section("### 村便民服务站");
+    assert_eq!((townships.len(), villages.len()), (20, 4));
+    for (rows, kind) in [(&townships, "便民服务中心"), (&villages, "便民服务站")] {
+        for (n, row) in rows.iter().enumerate() {
+            assert!(row.starts_with(&format!("| {} |", n + 1)), "{row}");
+            assert!(row.contains(kind), "{row}");
+        }
+    }
+    let page = read(out.join("md/sites/chengguan-dongguan.md"));
+    assert!(page.contains("第 1 名（共 4 个村便民服务站）"), "{page}");
+}

@@ -76,8 +76,9 @@ tr.waived td, tr.followup-waived td { background: #eef3fa; }
 tr.followup-overdue td, tr.followup-still_failing td, tr.followup-new td, tr.expired td { background: #fbe3e3; }
 tr.followup-pending td, tr.followup-to_record td { background: #fdf6e0; }
 table.follow-ups, table.overdue, table.waivers, table.follow-up { font-size: 9pt; }
-table.follow-ups td:first-child { min-width: 9em; }
-table.follow-ups th.num { white-space: normal; }
+table.follow-ups td:first-child, table.overdue td:first-child, table.waivers td:first-child { white-space: nowrap; }
+table.follow-ups th.num { white-space: normal; width: 2.4em; min-width: 2.4em; }
+code { overflow-wrap: normal; word-break: keep-all; }
 .state-expired { color: #a61b1b; font-weight: bold; }
 .state-active { color: #1d6b2b; }
 .state-not-yet { color: #8a5a00; }
@@ -404,47 +405,54 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
         body.push_str(&format!("<p class=\"warning\">{}</p>\n", escape(&line)));
     }
 
-    // The ranking.
+    // The ranking, kind by kind: a village station is not ranked among township centres.
     body.push_str(&format!(
-        "<h2>{}</h2>\n<table class=\"sites\">\n",
+        "<h2>{}</h2>\n",
         escape(lang.pick("站点得分排名", "Sites by score"))
     ));
-    body.push_str(&thead(&[
-        (lang.pick("名次", "Rank"), true),
-        (lang.pick("编号", "Id"), false),
-        (lang.pick("名称", "Name"), false),
-        (lang.pick("得分", "Score"), true),
-        (lang.pick("得分率", "Percent"), true),
-        (lang.pick("等级", "Grade"), false),
-        (lang.pick("结论", "Verdict"), false),
-        (lang.pick("整改期限", "Due"), false),
-    ]));
-    body.push_str("<tbody>\n");
-    for place in report.ranking.places() {
-        let entry = &place.entry;
-        let site = by_id.get(entry.id());
-        let grade = site.and_then(|s| s.grade).map_or("—", |g| g.label(lang));
-        let due = site
-            .and_then(|s| s.due)
-            .map(|d| wording::due_short(d, lang))
-            .unwrap_or_default();
-        let demo = demo_mark(wording::demo_mark(report, place));
-        body.push_str(&format!(
-            "<tr><td class=\"num\">{}</td><td><code>{}</code></td><td>{}{demo}</td>\
-             <td class=\"num\">{}/{}</td><td class=\"num\">{}%</td><td class=\"nowrap\">{}</td>\
-             <td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td></tr>\n",
-            place.rank,
-            site_link(entry.id(), entry.id(), ""),
-            escape(entry.name()),
-            entry.score,
-            entry.max_score,
-            crate::points::Points::from_tenths(entry.percent_tenths),
-            escape(grade),
-            verdict_html(entry.verdict, lang),
-            escape(&due),
-        ));
+    let kinds = report.ranked_by_kind();
+    for kind in &kinds {
+        if kinds.len() > 1 {
+            body.push_str(&format!("<h3>{}</h3>\n", escape(&kind.label)));
+        }
+        body.push_str("<table class=\"sites\">\n");
+        body.push_str(&thead(&[
+            (lang.pick("名次", "Rank"), true),
+            (lang.pick("编号", "Id"), false),
+            (lang.pick("名称", "Name"), false),
+            (lang.pick("得分", "Score"), true),
+            (lang.pick("得分率", "Percent"), true),
+            (lang.pick("等级", "Grade"), false),
+            (lang.pick("结论", "Verdict"), false),
+            (lang.pick("整改期限", "Due"), false),
+        ]));
+        body.push_str("<tbody>\n");
+        for &(rank, place) in &kind.places {
+            let entry = &place.entry;
+            let site = by_id.get(entry.id());
+            let grade = site.and_then(|s| s.grade).map_or("—", |g| g.label(lang));
+            let due = site
+                .and_then(|s| s.due)
+                .map(|d| wording::due_short(d, lang))
+                .unwrap_or_default();
+            let demo = demo_mark(wording::demo_mark(report, place));
+            body.push_str(&format!(
+                "<tr><td class=\"num\">{}</td><td><code>{}</code></td><td>{}{demo}</td>\
+                 <td class=\"num\">{}/{}</td><td class=\"num\">{}%</td><td class=\"nowrap\">{}</td>\
+                 <td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td></tr>\n",
+                rank,
+                site_link(entry.id(), entry.id(), ""),
+                escape(entry.name()),
+                entry.score,
+                entry.max_score,
+                crate::points::Points::from_tenths(entry.percent_tenths),
+                escape(grade),
+                verdict_html(entry.verdict, lang),
+                escape(&due),
+            ));
+        }
+        body.push_str("</tbody>\n</table>\n");
     }
-    body.push_str("</tbody>\n</table>\n");
 
     // Demonstration sites.
     body.push_str(&format!(
@@ -721,7 +729,8 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
                 escape(&r.id),
                 site_link(&r.id, &r.name, ""),
                 escape(&f.before.due.map_or_else(|| "—".to_owned(), |d| wording::due_short(d, lang))),
-                escape(&wording::rechecked_text(f, lang, "—")),
+                // One re-inspection day a line, so that the site's name keeps its line.
+                escape(&wording::rechecked_text(f, lang, "—")).replace(lang.list_separator(), "<br>"),
                 escape(&wording::verdict_change(f, lang)),
             ));
         }

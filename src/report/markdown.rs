@@ -210,47 +210,54 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
         out.push_str(&format!("> {}\n\n", md_escape(&line)));
     }
 
+    // Kind by kind: a village station is not ranked among township centres.
     out.push_str(&format!(
         "## {}\n\n",
         lang.pick("站点得分排名", "Sites by score")
     ));
-    let rows: Vec<Vec<String>> = report
-        .ranking
-        .places()
-        .map(|place| {
-            let e = &place.entry;
-            let site = by_id.get(e.id());
-            let grade = site.and_then(|s| s.grade).map_or("—", |g| g.label(lang));
-            let due = site
-                .and_then(|s| s.due)
-                .map(|d| wording::due_short(d, lang))
-                .unwrap_or_default();
-            let name = md_escape(e.name()) + &demo_mark(wording::demo_mark(report, place));
-            vec![
-                place.rank.to_string(),
-                link(e.id(), &format!("sites/{}.md", e.id())),
-                name,
-                format!("{}/{}", e.score, e.max_score),
-                format!("{}%", Points::from_tenths(e.percent_tenths)),
-                md_escape(grade),
-                md_escape(e.verdict.label(lang)),
-                md_escape(&due),
-            ]
-        })
-        .collect();
-    out.push_str(&table(
-        &[
-            (lang.pick("名次", "Rank"), true),
-            (lang.pick("编号", "Id"), false),
-            (lang.pick("名称", "Name"), false),
-            (lang.pick("得分", "Score"), true),
-            (lang.pick("得分率", "Percent"), true),
-            (lang.pick("等级", "Grade"), false),
-            (lang.pick("结论", "Verdict"), false),
-            (lang.pick("整改期限", "Due"), false),
-        ],
-        &rows,
-    ));
+    let kinds = report.ranked_by_kind();
+    for kind in &kinds {
+        if kinds.len() > 1 {
+            out.push_str(&format!("### {}\n\n", md_escape(&kind.label)));
+        }
+        let rows: Vec<Vec<String>> = kind
+            .places
+            .iter()
+            .map(|&(rank, place)| {
+                let e = &place.entry;
+                let site = by_id.get(e.id());
+                let grade = site.and_then(|s| s.grade).map_or("—", |g| g.label(lang));
+                let due = site
+                    .and_then(|s| s.due)
+                    .map(|d| wording::due_short(d, lang))
+                    .unwrap_or_default();
+                let name = md_escape(e.name()) + &demo_mark(wording::demo_mark(report, place));
+                vec![
+                    rank.to_string(),
+                    link(e.id(), &format!("sites/{}.md", e.id())),
+                    name,
+                    format!("{}/{}", e.score, e.max_score),
+                    format!("{}%", Points::from_tenths(e.percent_tenths)),
+                    md_escape(grade),
+                    md_escape(e.verdict.label(lang)),
+                    md_escape(&due),
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                (lang.pick("名次", "Rank"), true),
+                (lang.pick("编号", "Id"), false),
+                (lang.pick("名称", "Name"), false),
+                (lang.pick("得分", "Score"), true),
+                (lang.pick("得分率", "Percent"), true),
+                (lang.pick("等级", "Grade"), false),
+                (lang.pick("结论", "Verdict"), false),
+                (lang.pick("整改期限", "Due"), false),
+            ],
+            &rows,
+        ));
+    }
 
     out.push_str(&format!(
         "## {}\n\n",

@@ -193,7 +193,49 @@ pub struct Notice<'r, 'a> {
     pub file: String,
 }
 
+/// The places of one kind of site, best first, each with its rank among its kind.
+pub struct KindRanking<'r> {
+    /// The kind's name in the report's language (乡镇便民服务中心).
+    pub label: String,
+    /// The kind's code (`township`).
+    pub kind: String,
+    /// Rank among the kind, and the place.
+    pub places: Vec<(usize, &'r crate::audit::rank::Place)>,
+}
+
 impl<'a> Report<'a> {
+    /// The ranking kind by kind, in the campaign's order of checklists: a village station
+    /// is not ranked among township centres. Each place with its rank among its own kind.
+    pub fn ranked_by_kind(&self) -> Vec<KindRanking<'_>> {
+        let mut kinds: Vec<KindRanking<'_>> = self
+            .run
+            .checklists
+            .iter()
+            .map(|c| KindRanking {
+                label: c.site_kind_label(self.lang).to_owned(),
+                kind: c.site_kind.clone(),
+                places: Vec::new(),
+            })
+            .collect();
+        for place in self.ranking.places() {
+            let kind = match kinds.iter().position(|k| k.kind == place.entry.kind()) {
+                Some(n) => n,
+                None => {
+                    kinds.push(KindRanking {
+                        label: place.entry.kind().to_owned(),
+                        kind: place.entry.kind().to_owned(),
+                        places: Vec::new(),
+                    });
+                    kinds.len() - 1
+                }
+            };
+            let places = &mut kinds[kind].places;
+            places.push((places.len() + 1, place));
+        }
+        kinds.retain(|k| !k.places.is_empty());
+        kinds
+    }
+
     /// A file of the run as the report shows it: relative to the campaign folder when it
     /// lies in it (`sites/liutun.toml`), so that a report reads the same whether the
     /// campaign was given as `examples/puyang-2020` or as an absolute path; else as given.

@@ -27,6 +27,8 @@ pub struct Lookup<'x, 'a> {
     pub follow_ups: &'x [SiteFollowUp<'x, 'a>],
     by_site: BTreeMap<&'x str, Vec<&'x Notice<'x, 'a>>>,
     places: BTreeMap<&'x str, &'x Place>,
+    /// Each site's rank among its own kind, in words ([`rank_text`]).
+    ranks: BTreeMap<&'x str, String>,
     followed: BTreeMap<&'x str, &'x SiteFollowUp<'x, 'a>>,
 }
 
@@ -46,6 +48,19 @@ impl<'x, 'a> Lookup<'x, 'a> {
                 by
             }),
             places: report.ranking.places().map(|p| (p.entry.id(), p)).collect(),
+            ranks: report
+                .ranked_by_kind()
+                .iter()
+                .flat_map(|kind| {
+                    kind.places.iter().map(|&(rank, place)| {
+                        let of = kind.places.len();
+                        (
+                            place.entry.id(),
+                            rank_text(rank, of, &kind.label, report.lang),
+                        )
+                    })
+                })
+                .collect(),
             followed: follow_ups
                 .iter()
                 .map(|f| (f.before.record.id.as_str(), f))
@@ -71,6 +86,11 @@ impl<'x, 'a> Lookup<'x, 'a> {
     /// A site's place in the ranking.
     pub fn place(&self, site: &str) -> Option<&'x Place> {
         self.places.get(site).copied()
+    }
+
+    /// A site's rank among the sites of its own kind, in words.
+    pub fn rank(&self, site: &str) -> Option<&str> {
+        self.ranks.get(site).map(String::as_str)
     }
 }
 
@@ -292,10 +312,10 @@ pub fn score_text(site: &SiteResult<'_>, lang: Lang) -> String {
     }
 }
 
-pub fn rank_text(rank: usize, of: usize, lang: Lang) -> String {
+pub fn rank_text(rank: usize, of: usize, kind: &str, lang: Lang) -> String {
     match lang {
-        Lang::Zh => format!("第 {rank} 名（共 {of} 个站点）"),
-        Lang::En => format!("{rank} of {of}"),
+        Lang::Zh => format!("第 {rank} 名（共 {of} 个{kind}）"),
+        Lang::En => format!("{rank} of {of} ({kind})"),
     }
 }
 
@@ -1128,7 +1148,7 @@ pub fn site_facts<'x, 'a>(
         facts.push((
             lang.pick("名次", "Rank"),
             Fact::Rank {
-                text: rank_text(place.rank, report.ranking.places().len(), lang),
+                text: lookup.rank(&r.id).unwrap_or_default().to_owned(),
                 demonstration: demo_mark(report, place),
             },
         ));

@@ -690,10 +690,13 @@ fn summary_sheet(
         .iter()
         .map(|site| (site.record.id.as_str(), site))
         .collect();
-    for place in report.ranking.places() {
+    // Kind by kind, each ranked on its own: a village station is not ranked among
+    // township centres.
+    let kinds = report.ranked_by_kind();
+    for (rank, place) in kinds.iter().flat_map(|kind| kind.places.iter().copied()) {
         let e = &place.entry;
         let site = by_id.get(e.id());
-        sheet.count(row, 0, place.rank, Style::Number)?;
+        sheet.count(row, 0, rank, Style::Number)?;
         sheet.text(row, 1, e.id(), Style::Text)?;
         sheet.text(row, 2, e.name(), Style::Text)?;
         let kind = site.map_or(e.kind(), |site| site.checklist.site_kind_label(lang));
