@@ -313,7 +313,7 @@ fn the_follow_up_sheet_has_a_row_per_followed_up_item_of_recheck() {
     let (_scratch, out) = report(campaign(), AS_OF, "sheet");
     let mut book = workbook(&out);
     let names = book.sheet_names();
-    assert_eq!(&names[..3], ["汇总", "问题清单", "复查"]);
+    assert_eq!(&names[..4], ["汇总", "问题清单", "佐证材料", "复查"]);
     let range = book.worksheet_range("复查").unwrap();
     let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
     let header: Vec<String> = rows[0].iter().map(ToString::to_string).collect();

@@ -280,9 +280,11 @@ fn the_workbook_has_a_summary_a_finding_per_row_and_a_sheet_per_site() {
     let names = book.sheet_names();
     assert_eq!(names[0], "汇总");
     assert_eq!(names[1], "问题清单");
+    // Its records cite evidence: a sheet listing every file.
+    assert_eq!(names[2], "佐证材料");
     // The campaign has re-inspections and waivers: a sheet of what became of them.
-    assert_eq!(names[2], "复查");
-    let mut site_sheets: Vec<&str> = names[3..].iter().map(String::as_str).collect();
+    assert_eq!(names[3], "复查");
+    let mut site_sheets: Vec<&str> = names[4..].iter().map(String::as_str).collect();
     let mut ids: Vec<&str> = sites(&doc)
         .iter()
         .map(|s| s["id"].as_str().unwrap())
@@ -563,9 +565,12 @@ fn every_failing_site_has_a_notice_and_all_docx_starts_each_on_a_new_page() {
     let text = paragraphs(&xml);
     let titles = text.iter().filter(|p| *p == "整改通知书").count();
     assert_eq!(titles, notices);
+    // … and so does each attachment of photos (附件, its first paragraph).
+    let attachments = text.iter().filter(|p| *p == "附件").count();
+    assert!(attachments >= 5, "{attachments} attachments");
     assert_eq!(
         xml.matches("<w:pageBreakBefore />").count(),
-        notices - 1,
+        notices - 1 + attachments,
         "every notice but the first starts a new page"
     );
     // Each notice is a section of its own, numbered from page 1.
@@ -685,7 +690,11 @@ fn html_notice(page: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let blocks = |markup: &str| -> Vec<String> {
         markup
             .split(['\n'])
-            .filter(|l| l.starts_with("<h1") || l.starts_with("<p"))
+            .filter(|l| {
+                ["<h1", "<h2", "<p", "<figure"]
+                    .iter()
+                    .any(|t| l.starts_with(t))
+            })
             .map(html_text)
             .collect()
     };

@@ -111,6 +111,11 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         rechecked,
         dues,
         unread: &inputs.unread,
+        photos: if args.format.iter().any(|f| !matches!(f, ReportFormat::Md)) {
+            photo_copies(&Finder::of(&settings), &evidence)?
+        } else {
+            Default::default()
+        },
         evidence,
         campaign_dir: settings.campaign_dir.clone(),
     };
@@ -118,13 +123,17 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![(PathBuf::from(MANIFEST), manifest.to_bytes()?)];
     let mut formats = args.format.clone();
     formats.dedup();
+    // The photos the HTML pages show and the workbook links to, once, under html/.
+    if formats
+        .iter()
+        .any(|f| matches!(f, ReportFormat::Html | ReportFormat::Xlsx))
+    {
+        let copies = report.photos.iter();
+        files.extend(copies.map(|(name, bytes)| (Path::new("html").join(name), bytes.clone())));
+    }
     for format in formats {
         files.extend(match format {
-            ReportFormat::Html => {
-                let mut html = report::html::render(&report)?;
-                html.extend(photo_copies(&Finder::of(&settings), &report.evidence)?);
-                html
-            }
+            ReportFormat::Html => report::html::render(&report)?,
             ReportFormat::Md => report::markdown::render(&report)?,
             ReportFormat::Xlsx => report::xlsx::render(&report)?,
             ReportFormat::Docx => report::docx::render(&report)?,
@@ -192,17 +201,19 @@ fn evidence_of(
     Ok((evidence, listed))
 }
 
-/// The copies of the photos the HTML site pages show, under their content-addressed names
-/// in `html/`: each read again and checked against the digest the manifest lists.
-fn photo_copies(finder: &Finder, evidence: &[EvidenceFile]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+/// The photos the reports show, embed and link, by their content-addressed names
+/// (copied under `html/`): each read again and checked against the digest the manifest lists.
+fn photo_copies(
+    finder: &Finder,
+    evidence: &[EvidenceFile],
+) -> Result<std::collections::BTreeMap<String, Vec<u8>>> {
     use sha2::{Digest, Sha256};
-    let mut copies: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut copies = std::collections::BTreeMap::new();
     for file in evidence {
         let (Some(name), Some((sha256, _))) = (file.photo_name(), file.digest()) else {
             continue;
         };
-        let to = Path::new("html").join(name);
-        if copies.iter().any(|(p, _)| *p == to) {
+        if copies.contains_key(&name) {
             continue;
         }
         let from = finder.opened(file);
@@ -219,7 +230,7 @@ fn photo_copies(finder: &Finder, evidence: &[EvidenceFile]) -> Result<Vec<(PathB
                 "{shown}: the file changed while the report was made: run again"
             )));
         }
-        copies.push((to, bytes));
+        copies.insert(name, bytes);
     }
     Ok(copies)
 }

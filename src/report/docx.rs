@@ -25,12 +25,12 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use docx_rs::{
     AlignmentType, BreakType, DocGrid, DocGridType, Docx, Footer, LineSpacing, LineSpacingType,
-    PageMargin, PageNum, PageNumType, Paragraph, Run, RunFonts, SpecialIndentType, Style,
+    PageMargin, PageNum, PageNumType, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Style,
     StyleType, Tab, TabValueType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell,
     TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
-use super::{Notice, Report, wording};
+use super::{Attached, Notice, Report, image, wording};
 use crate::lang::Lang;
 
 /// The folder the notices go in, inside the output folder.
@@ -88,7 +88,15 @@ pub const BODY_FONT: &str = "仿宋_GB2312";
 /// The title's font.
 pub const TITLE_FONT: &str = "方正小标宋简体";
 const NUMBER_FONT: &str = "宋体";
+/// The font of the word 附件 heading an attachment (3号黑体, GB/T 9704 8).
+const LABEL_FONT: &str = "黑体";
 const LATIN_FONT: &str = "Times New Roman";
+
+/// The box a photo of the attachment fits, in tenths of a millimetre: the 156 mm text
+/// width and 100 mm high, so that two photos and their captions share a page.
+const PHOTO_BOX: (u32, u32) = (1560, 1000);
+/// English Metric Units in a tenth of a millimetre.
+const EMU_PER_TENTH_MM: u32 = 3600;
 
 /// Widths of the problem table's columns: 序号, 条款, 要求, 检查发现, 整改要求; they add
 /// up to the text width.
@@ -112,6 +120,9 @@ mod styles {
     pub const TABLE: &str = "TableText";
     pub const TABLE_HEADING: &str = "TableHeading";
     pub const RECORD: &str = "CopyTo";
+    pub const ATTACHMENT: &str = "AttachmentLabel";
+    pub const FIGURE: &str = "Figure";
+    pub const CAPTION: &str = "Caption";
     pub const FOOTER: &str = "Footer";
 }
 
@@ -212,6 +223,8 @@ struct Writer {
     /// The next paragraph id: set here, so that ids never depend on what else the thread
     /// built before.
     next_id: u32,
+    /// The next picture's number, for its relationship id: set here for the same reason.
+    next_pic: u32,
 }
 
 impl Writer {
@@ -247,6 +260,7 @@ impl Writer {
             docx,
             title,
             next_id: 1,
+            next_pic: 1,
         }
     }
 
@@ -301,6 +315,18 @@ impl Writer {
                 .keep_next(i + 1 == closing.len());
             self.push(p);
         }
+        // The attachment announced a line under the text, two characters in (GB/T 9704
+        // 7.3.4).
+        let attached = report.attached(notice);
+        let attachment = wording::has_attachment(&attached);
+        if attachment {
+            let gap = self.paragraph(styles::BODY).keep_next(true);
+            self.push(gap);
+            let line = self
+                .text(styles::BODY, &wording::attachment_line(lang))
+                .keep_next(true);
+            self.push(line);
+        }
 
         let signatures = [
             lang.pick("检查组签字：", "Inspection team: "),
@@ -334,10 +360,80 @@ impl Writer {
             .indent(None, None, Some(4 * CHAR), None);
         self.push(date);
 
+        if attachment {
+            self.attachment(&attached);
+        }
         if let Some(record) = self.record(report, notice) {
             let gap = self.paragraph(styles::BODY);
             self.push(gap);
             self.docx = std::mem::take(&mut self.docx).add_table(record);
+        }
+    }
+
+    /// The attachment 附件：问题照片 on a page of its own after the date (GB/T 9704 7.3.6 and 8):
+    /// 附件 in 3号黑体 at the top left, the title centred on the second line, then each photo
+    /// fitted to the text width and 100 mm high with its caption, and the evidence that is
+    /// not a photo listed by name.
+    fn attachment(&mut self, attached: &[Attached<'_, '_>]) {
+        let lang = self.lang;
+        let label = self
+            .paragraph(styles::ATTACHMENT)
+            .page_break_before(true)
+            .keep_next(true);
+        let label = add_text(
+            label,
+            wording::attachment_label(lang),
+            LABEL_FONT,
+            BODY_SIZE,
+            false,
+        );
+        self.push(label);
+        let title = self
+            .paragraph(styles::TITLE)
+            .keep_next(true)
+            .line_spacing(spacing(0, LINE as u32));
+        let title = add_text(
+            title,
+            wording::attachment_title(lang),
+            TITLE_FONT,
+            TITLE_SIZE,
+            false,
+        );
+        self.push(title);
+        let mut figure = 0;
+        for a in attached {
+            let Some(photo) = &a.photo else { continue };
+            figure += 1;
+            let (w, h) = image::fit(photo.pixels.0, photo.pixels.1, PHOTO_BOX.0, PHOTO_BOX.1);
+            let id = format!("rIdImage{}", self.next_pic);
+            self.next_pic += 1;
+            let pic =
+                Pic::new_with_dimensions(photo.bytes.to_vec(), photo.pixels.0, photo.pixels.1)
+                    .id(id)
+                    .size(w * EMU_PER_TENTH_MM, h * EMU_PER_TENTH_MM);
+            let p = self
+                .paragraph(styles::FIGURE)
+                .keep_next(true)
+                .add_run(Run::new().add_image(pic));
+            self.push(p);
+            let caption = self.paragraph(styles::CAPTION);
+            let caption = add_text(
+                caption,
+                &wording::photo_caption(figure, a, lang),
+                BODY_FONT,
+                TABLE_SIZE,
+                false,
+            );
+            self.push(caption);
+        }
+        let rest: Vec<&Attached<'_, '_>> = attached.iter().filter(|a| a.photo.is_none()).collect();
+        if !rest.is_empty() {
+            let heading = self.text(styles::BODY, wording::unprinted_heading(lang));
+            self.push(heading.keep_next(true));
+            for a in rest {
+                let p = self.text(styles::BODY, &wording::unprinted_line(a, lang));
+                self.push(p);
+            }
         }
     }
 
@@ -500,12 +596,26 @@ impl Writer {
         xml.styles = patch(&xml.styles, "</w:rPr></w:rPrDefault>", LANGUAGE, true);
         xml.settings = patch(&xml.settings, "</w:compat>", THEME_LANGUAGE, false);
         xml.font_table = patch(&xml.font_table, "</w:fonts>", CHINESE_FONTS, true);
-        xml.document = repeat_heading_rows(&xml.document);
+        xml.document = number_drawings(&repeat_heading_rows(&xml.document));
+        // The library names every picture `.png`; a JPEG keeps its bytes and gets its name.
+        let mut renames = Vec::new();
+        for (id, bytes) in &xml.media {
+            if image::pixel_size(bytes).is_some_and(|(kind, ..)| kind == image::Kind::Jpeg) {
+                let (png, jpg) = (format!("media/{id}.png"), format!("media/{id}.jpg"));
+                xml.document_rels = String::from_utf8_lossy(&xml.document_rels)
+                    .replace(&format!("\"{png}\""), &format!("\"{jpg}\""))
+                    .into_bytes();
+                renames.push((format!("word/{png}"), format!("word/{jpg}")));
+            }
+        }
+        if !renames.is_empty() {
+            xml.content_type = patch(&xml.content_type, "</Types>", JPG_TYPE, true);
+        }
         let mut out = Cursor::new(Vec::new());
         xml.pack(&mut out)
             .with_context(|| crate::tr!("打包文档", "packing the document"))?;
         let mut bytes = out.into_inner();
-        fix_zip_times(&mut bytes).with_context(|| {
+        fix_zip(&mut bytes, &renames).with_context(|| {
             crate::tr!(
                 "修正文档中 zip 条目的时间",
                 "fixing the document's zip entry times"
@@ -593,6 +703,33 @@ fn paragraph_styles() -> Vec<Style> {
                 .line_rule(LineSpacingType::Auto),
         ),
         style(styles::RECORD, "Copy To", BODY_FONT, RECORD_SIZE),
+        style(
+            styles::ATTACHMENT,
+            "Attachment Label",
+            LABEL_FONT,
+            BODY_SIZE,
+        ),
+        // Off the grid and on lines as high as the picture, or the exact line height of the
+        // body would crop it.
+        style(styles::FIGURE, "Figure", BODY_FONT, BODY_SIZE)
+            .snap_to_grid(false)
+            .align(AlignmentType::Center)
+            .line_spacing(
+                LineSpacing::new()
+                    .before(LINE as u32 / 2)
+                    .line(240)
+                    .line_rule(LineSpacingType::Auto),
+            ),
+        style(styles::CAPTION, "Caption", BODY_FONT, TABLE_SIZE)
+            .snap_to_grid(false)
+            .align(AlignmentType::Center)
+            .line_spacing(
+                LineSpacing::new()
+                    .before(60)
+                    .after(LINE as u32 / 2)
+                    .line(240)
+                    .line_rule(LineSpacingType::Auto),
+            ),
         style(styles::FOOTER, "footer", NUMBER_FONT, RECORD_SIZE).snap_to_grid(false),
     ]
 }
@@ -698,6 +835,9 @@ pub const CHINESE_FONTS: &str = concat!(
     r#"<w:font w:name="方正小标宋简体"><w:altName w:val="FZXiaoBiaoSong-B05S" />"#,
     r#"<w:panose1 w:val="02000000000000000000" /><w:charset w:val="86" />"#,
     r#"<w:family w:val="roman" /><w:pitch w:val="variable" /></w:font>"#,
+    r#"<w:font w:name="黑体"><w:altName w:val="SimHei" />"#,
+    r#"<w:panose1 w:val="02010609060101010101" /><w:charset w:val="86" />"#,
+    r#"<w:family w:val="modern" /><w:pitch w:val="fixed" /></w:font>"#,
     r#"<w:font w:name="宋体"><w:altName w:val="SimSun" />"#,
     r#"<w:panose1 w:val="02010600030101010101" /><w:charset w:val="86" />"#,
     r#"<w:family w:val="auto" /><w:pitch w:val="variable" /></w:font>"#,
@@ -751,15 +891,37 @@ fn set_u16(bytes: &mut [u8], at: usize, value: u16) -> Option<()> {
     Some(())
 }
 
+/// The content type of `.jpg` parts, which the library does not declare.
+const JPG_TYPE: &str = r#"<Default Extension="jpg" ContentType="image/jpeg" />"#;
+
+/// Numbers the pictures of a document 1, 2, … (`wp:docPr`): the library gives every one
+/// the id 1, and ids of drawing objects must differ for Word to open the file unrepaired.
+fn number_drawings(document: &[u8]) -> Vec<u8> {
+    const DRAWING: &str = r#"<wp:docPr id="1" name="Figure" />"#;
+    let text = String::from_utf8_lossy(document);
+    let mut parts = text.split(DRAWING);
+    let mut out = parts.next().unwrap_or_default().to_owned();
+    for (n, part) in parts.enumerate() {
+        out.push_str(&format!(
+            r#"<wp:docPr id="{}" name="Picture {}" />"#,
+            n + 1,
+            n + 1
+        ));
+        out.push_str(part);
+    }
+    out.into_bytes()
+}
+
 /// Sets the modification time of every entry of a zip archive, in its local header and its
-/// central directory record, to 2020-01-01 00:00. The zip library stamps the current time
-/// when built with its `time` feature, which another crate in the build may switch on.
-fn fix_zip_times(zip: &mut [u8]) -> Result<()> {
-    fix_times(zip)
+/// central directory record, to 2020-01-01 00:00, and gives the entries of `renames` their
+/// new names of the same length. The zip library stamps the current time when built with
+/// its `time` feature, which another crate in the build may switch on.
+fn fix_zip(zip: &mut [u8], renames: &[(String, String)]) -> Result<()> {
+    fix_entries(zip, renames)
         .with_context(|| crate::tr!("不是预期的 zip 压缩包", "not a zip archive as expected"))
 }
 
-fn fix_times(zip: &mut [u8]) -> Option<()> {
+fn fix_entries(zip: &mut [u8], renames: &[(String, String)]) -> Option<()> {
     const END: u32 = 0x0605_4b50;
     const CENTRAL: u32 = 0x0201_4b50;
     const LOCAL: u32 = 0x0403_4b50;
@@ -783,6 +945,16 @@ fn fix_times(zip: &mut [u8]) -> Option<()> {
         set_u16(zip, local + 10, DOS_TIME)?;
         set_u16(zip, local + 12, DOS_DATE)?;
         let name = usize::from(u16_at(zip, at + 28)?);
+        let current = zip.get(at + 46..at + 46 + name)?.to_vec();
+        if let Some((_, to)) = renames.iter().find(|(from, _)| from.as_bytes() == current)
+            && to.len() == name
+            && usize::from(u16_at(zip, local + 26)?) == name
+        {
+            zip.get_mut(at + 46..at + 46 + name)?
+                .copy_from_slice(to.as_bytes());
+            zip.get_mut(local + 30..local + 30 + name)?
+                .copy_from_slice(to.as_bytes());
+        }
         let extra = usize::from(u16_at(zip, at + 30)?);
         let comment = usize::from(u16_at(zip, at + 32)?);
         at += 46 + name + extra + comment;
@@ -927,6 +1099,48 @@ mod tests {
             );
         }
         assert!(text.contains("<dc:title>标题</dc:title>"));
+    }
+
+    #[test]
+    fn a_jpeg_keeps_its_bytes_under_a_jpg_name_and_pictures_get_distinct_ids() {
+        // SOI and a baseline frame of 32 × 16 pixels, then EOI.
+        let jpeg = vec![
+            0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0, 16, 0, 32, 1, 1, 0x11, 0, 0xFF, 0xD9,
+        ];
+        let mut w = Writer::new(Lang::Zh, "图".to_owned());
+        for n in 1..=2 {
+            let pic = Pic::new_with_dimensions(jpeg.clone(), 32, 16).id(format!("rIdImage{n}"));
+            let p = w
+                .paragraph(styles::FIGURE)
+                .add_run(Run::new().add_image(pic));
+            w.push(p);
+        }
+        let zip = w.finish().unwrap();
+        let names: Vec<String> = entries(&zip).into_iter().map(|(n, ..)| n).collect();
+        assert!(
+            names.contains(&"word/media/rIdImage1.jpg".to_owned()),
+            "{names:?}"
+        );
+        assert!(!names.iter().any(|n| n.ends_with(".png")), "{names:?}");
+        let mut archive = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut archive.by_name("word/media/rIdImage1.jpg").unwrap(),
+            &mut bytes,
+        )
+        .unwrap();
+        assert_eq!(bytes, jpeg);
+        let mut read = |name: &str| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+            text
+        };
+
+        assert!(read("[Content_Types].xml").contains(JPG_TYPE));
+        assert!(read("word/_rels/document.xml.rels").contains("\"media/rIdImage1.jpg\""));
+        let document = read("word/document.xml");
+        assert!(document.contains(r#"<wp:docPr id="1" name="Picture 1" />"#));
+        assert!(document.contains(r#"<wp:docPr id="2" name="Picture 2" />"#));
     }
 
     #[test]

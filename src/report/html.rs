@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::{ClauseStat, Notice, Report, WaiverState, long_date, sections, wording};
+use super::{Attached, ClauseStat, Notice, Report, WaiverState, long_date, sections, wording};
 use crate::audit::recheck::SiteFollowUp;
 use crate::audit::{Outcome, SiteResult, Status, Verdict};
 use crate::lang::Lang;
@@ -129,6 +129,15 @@ svg.chart .bar { fill: #b83232; }
 .notice .record p { padding: 0 1em; }
 .notice .record p + p { border-top: 0.5px solid #000; display: flex; justify-content: space-between; }
 .notice + .notice { break-before: page; page-break-before: always; }
+/* The attachment 附件：问题照片 (7.3.6, 8): announced a line under the text, on a page of its
+   own after the date, 附件 in 3号黑体 at the top left and the title centred under it. */
+.notice .attachment-line { margin-top: 28.9pt; }
+.notice .attachment { break-before: page; page-break-before: always; }
+.notice .attachment-label { font-family: "SimHei", "黑体", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; }
+.notice h2.attachment-title { font-family: "Notice Title", "FZXiaoBiaoSong-B05S", "方正小标宋简体", "SimHei", "黑体", "Noto Serif CJK SC", serif; font-weight: normal; text-align: center; font-size: 22pt; line-height: 28.9pt; margin: 0 0 28.9pt; padding: 0; border: none; }
+.notice figure { margin: 0 0 14.45pt; text-align: center; break-inside: avoid; page-break-inside: avoid; }
+.notice figure img { display: block; margin: 0 auto; border: 1px solid #999; }
+.notice figcaption, .notice .unprinted { font-size: 12pt; line-height: 1.5; }
 @page notice { size: A4; margin: 37mm 26mm 35mm 28mm; }
 @page notice:right { @bottom-right { content: "— " counter(page) " —"; font-family: "SimSun", "宋体", "Noto Serif CJK SC", serif; font-size: 14pt; vertical-align: top; padding-top: 7mm; padding-right: 1em; } }
 @page notice:left { @bottom-left { content: "— " counter(page) " —"; font-family: "SimSun", "宋体", "Noto Serif CJK SC", serif; font-size: 14pt; vertical-align: top; padding-top: 7mm; padding-left: 1em; } }
@@ -1171,14 +1180,58 @@ fn photos(report: &Report<'_>, site: &str, record: &str, o: &Outcome<'_>) -> Str
     }
     let figures: Vec<String> = names
         .iter()
-        .map(|(name, cited)| {
-            let (name, cited) = (escape(name), escape(cited));
-            format!(
-                "<a href=\"../{name}\"><img src=\"../{name}\" alt=\"{cited}\" title=\"{cited}\"></a>"
-            )
-        })
+        .map(|(name, cited)| photo_link(name, cited, ""))
         .collect();
     format!("<div class=\"photos\">{}</div>", figures.join(""))
+}
+
+/// The `<img>` of a photo's copy `name` (`photos/…`, beside the page's folder), linked to
+/// the copy at full size, `cited` as its text, with `attributes` added to the image.
+fn photo_link(name: &str, cited: &str, attributes: &str) -> String {
+    let (name, cited) = (escape(name), escape(cited));
+    format!(
+        "<a href=\"../{name}\"><img src=\"../{name}\" alt=\"{cited}\" title=\"{cited}\"{attributes}></a>"
+    )
+}
+
+/// A notice's attachment (附件：问题照片): every photo its items cite, printed as large as
+/// 156 × 100 mm allows with its proportions kept, as in the Word notice, with a caption;
+/// the evidence that is not a photo listed by name.
+fn attachment(attached: &[Attached<'_, '_>], lang: Lang) -> String {
+    let mut out = format!(
+        "<div class=\"attachment\">\n<p class=\"attachment-label\">{}</p>\n\
+         <h2 class=\"attachment-title\">{}</h2>\n",
+        escape(wording::attachment_label(lang)),
+        escape(wording::attachment_title(lang)),
+    );
+    let mut figure = 0;
+    for a in attached {
+        let Some(photo) = &a.photo else { continue };
+        figure += 1;
+        let (w, h) = super::image::fit(photo.pixels.0, photo.pixels.1, 1560, 1000);
+        let size = format!(
+            " style=\"width: {}.{}mm; height: {}.{}mm\"",
+            w / 10,
+            w % 10,
+            h / 10,
+            h % 10
+        );
+        out.push_str(&format!(
+            "<figure>{}<figcaption>{}</figcaption></figure>\n",
+            photo_link(photo.name, a.cited, &size),
+            escape(&wording::photo_caption(figure, a, lang)),
+        ));
+    }
+    let rest: Vec<&Attached<'_, '_>> = attached.iter().filter(|a| a.photo.is_none()).collect();
+    if !rest.is_empty() {
+        let line = |text: &str| format!("<p class=\"unprinted\">{}</p>\n", escape(text));
+        out.push_str(&line(wording::unprinted_heading(lang)));
+        for a in rest {
+            out.push_str(&line(&wording::unprinted_line(a, lang)));
+        }
+    }
+    out.push_str("</div>\n");
+    out
 }
 
 /// One item of a site's page, whatever its outcome, with its `photos` under what was found.
@@ -1275,6 +1328,14 @@ fn notice_section(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
         }
         out.push_str(&format!("<p class=\"body\">{}</p>\n", escape(line)));
     }
+    // The attachment announced a line under the text, two characters in (GB/T 9704 7.3.4).
+    let attached = report.attached(notice);
+    if wording::has_attachment(&attached) {
+        out.push_str(&format!(
+            "<p class=\"body attachment-line\">{}</p>\n",
+            escape(&wording::attachment_line(lang))
+        ));
+    }
     // Short enough that the longest label, its line and the date fit on the 156 mm line.
     let blank = "____________";
     let issuer = wording::notice_issuer(report);
@@ -1292,6 +1353,9 @@ fn notice_section(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
         escape(&issuer),
         escape(&date),
     ));
+    if wording::has_attachment(&attached) {
+        out.push_str(&attachment(&attached, lang));
+    }
     if let Some(line) = wording::copy_to_line(report) {
         out.push_str(&format!(
             "<div class=\"record\">\n<p class=\"copy-to\">{}</p>\n",

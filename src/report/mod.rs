@@ -9,6 +9,7 @@
 
 pub mod docx;
 pub mod html;
+pub mod image;
 pub mod markdown;
 mod wording;
 pub mod xlsx;
@@ -57,9 +58,40 @@ pub struct Report<'a> {
     /// The campaign folder, when the report is of one: files in it are shown relative to
     /// it ([`Report::shown_path`]).
     pub campaign_dir: Option<std::path::PathBuf>,
+    /// The bytes of the photos among them, by the name of their copy in the report folder
+    /// ([`crate::audit::EvidenceFile::photo_name`]): for the Word notices, which embed
+    /// them, and the HTML notices, which size them. Empty when no format shows photos.
+    pub photos: BTreeMap<String, Vec<u8>>,
 }
 
-impl Report<'_> {
+/// One evidence file a notice's item cites, for the notice's attachment (附件：问题照片).
+pub struct Attached<'r, 'a> {
+    /// The item, as the notice lists it.
+    pub outcome: &'r Outcome<'a>,
+    /// Its number in the notice's table of problems, from 1.
+    pub number: usize,
+    /// The path as the record writes it.
+    pub cited: &'r str,
+    /// What was found there, when the report knows the file.
+    pub file: Option<&'r crate::audit::EvidenceFile>,
+    /// The photo: its copy's name, its bytes and what their header says, when it is a PNG
+    /// or JPEG file the report holds.
+    pub photo: Option<Photo<'r>>,
+}
+
+/// A photo a notice prints.
+pub struct Photo<'r> {
+    /// The name of its copy in the report folder (`photos/<sha256 prefix>.<ext>`).
+    pub name: &'r str,
+    /// Its bytes.
+    pub bytes: &'r [u8],
+    /// PNG or JPEG.
+    pub kind: image::Kind,
+    /// Width and height in pixels.
+    pub pixels: (u32, u32),
+}
+
+impl<'a> Report<'a> {
     /// The evidence files the records of site `site` cite as `cited` for `item`.
     pub fn evidence_for(
         &self,
@@ -71,6 +103,44 @@ impl Report<'_> {
             .iter()
             .filter(|e| e.site == site && e.item == item && e.cited == cited)
             .collect()
+    }
+
+    /// The evidence a notice's items cite, item by item in the notice's order and each
+    /// path once per item: what its attachment shows (the photos) and lists (the rest).
+    pub fn attached<'r>(&'r self, notice: &'r Notice<'r, 'a>) -> Vec<Attached<'r, 'a>> {
+        let site = &notice.site.record;
+        let mut out: Vec<Attached<'r, 'a>> = Vec::new();
+        for (i, o) in notice.problems.iter().enumerate() {
+            for cited in o.evidence() {
+                if out
+                    .iter()
+                    .any(|a| a.number == i + 1 && a.cited == cited.as_str())
+                {
+                    continue;
+                }
+                let mut found = self.evidence_for(&site.id, &o.item.id, cited);
+                found.sort_by_key(|e| e.record != site.origin);
+                let file = found.first().copied();
+                let photo = file.and_then(|f| {
+                    let (name, bytes) = self.photos.get_key_value(&f.photo_name()?)?;
+                    let (kind, w, h) = image::pixel_size(bytes)?;
+                    Some(Photo {
+                        name,
+                        bytes,
+                        kind,
+                        pixels: (w, h),
+                    })
+                });
+                out.push(Attached {
+                    outcome: o,
+                    number: i + 1,
+                    cited,
+                    file,
+                    photo,
+                });
+            }
+        }
+        out
     }
 }
 

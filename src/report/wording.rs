@@ -16,7 +16,7 @@ use crate::record::waiver::Waiver;
 use crate::render::Label;
 use crate::render::Wording;
 use crate::render::{pending_notice, provisional_caveat};
-use crate::report::{Notice, Report, WaiverState, long_date};
+use crate::report::{Attached, Notice, Report, WaiverState, long_date};
 
 /// Each site's notice, ranking place and follow-up by site id, so pages find them
 /// without a scan.
@@ -720,6 +720,83 @@ pub fn text_width(text: &str) -> f64 {
     text.chars()
         .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
         .sum()
+}
+
+/// The notice's one attachment, the photos of its problems: its title (附件标题).
+pub fn attachment_title(lang: Lang) -> &'static str {
+    lang.pick("问题照片", "Photographs of the problems")
+}
+
+/// The word that heads an attachment's first page (附件, in 3号黑体 at the top left).
+pub fn attachment_label(lang: Lang) -> &'static str {
+    lang.pick("附件", "Attachment")
+}
+
+/// The line under the text announcing the attachment (附件说明, GB/T 9704-2012 7.3.4):
+/// "附件：问题照片" — one attachment, so without a number.
+pub fn attachment_line(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("附件：{}", attachment_title(lang)),
+        Lang::En => format!("Attachment: {}", attachment_title(lang)),
+    }
+}
+
+/// Whether a notice has an attachment: when one of its items cites a photo it can print.
+pub fn has_attachment(attached: &[Attached<'_, '_>]) -> bool {
+    attached.iter().any(|a| a.photo.is_some())
+}
+
+/// The caption under an attached photo: its figure number, the item (its number in the
+/// table, clause, title and id) and the file as the record cites it.
+pub fn photo_caption(figure: usize, a: &Attached<'_, '_>, lang: Lang) -> String {
+    let item = a.outcome.item;
+    match lang {
+        Lang::Zh => format!(
+            "图{figure}　第{}项 {} {}（{}）　{}",
+            a.number,
+            item.clause,
+            item.label(lang),
+            item.id,
+            a.cited
+        ),
+        Lang::En => format!(
+            "Figure {figure}. Item {}: {} {} ({}), {}",
+            a.number,
+            item.clause,
+            item.label(lang),
+            item.id,
+            a.cited
+        ),
+    }
+}
+
+/// The heading of the list of the evidence a notice's attachment cannot print.
+pub fn unprinted_heading(lang: Lang) -> &'static str {
+    lang.pick(
+        "以下佐证材料不是照片，未附于此，见检查记录：",
+        "Further evidence, not photographs, not printed here (see the inspection record):",
+    )
+}
+
+/// One evidence file the attachment lists by name: the item, the path and why it is not
+/// printed (not a photo, missing, unreadable).
+pub fn unprinted_line(a: &Attached<'_, '_>, lang: Lang) -> String {
+    use crate::audit::EvidenceState;
+    let why = match a.file.map(|f| &f.state) {
+        Some(EvidenceState::Found { .. }) => lang.pick("非照片文件", "not a photograph"),
+        Some(EvidenceState::Unreadable(_)) => lang.pick("无法读取", "unreadable"),
+        Some(EvidenceState::Missing) | None => lang.pick("文件缺失", "missing"),
+    };
+    match lang {
+        Lang::Zh => format!(
+            "第{}项（{}）：{}（{why}）",
+            a.number, a.outcome.item.id, a.cited
+        ),
+        Lang::En => format!(
+            "Item {} ({}): {} ({why})",
+            a.number, a.outcome.item.id, a.cited
+        ),
+    }
 }
 
 /// The 抄送 line of a notice's 版记, "抄送：濮阳县人民政府办公室，……。", when the campaign

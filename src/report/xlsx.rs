@@ -1,6 +1,8 @@
 //! The campaign workbook, `report.xlsx`: a summary sheet (汇总), a sheet listing every
-//! finding for filtering and sorting (问题清单), a sheet of every followed-up item (复查,
-//! when there is any), and one sheet per site named by its id.
+//! finding for filtering and sorting (问题清单), a sheet of every evidence file the records
+//! cite (佐证材料, when they cite any: each photo linked to its copy under `html/photos/`),
+//! a sheet of every followed-up item (复查, when there is any), and one sheet per site
+//! named by its id.
 //!
 //! Everything a person typed — names, notes, observed values, paths — goes in as a string
 //! cell and never as a formula, so a site called `=HYPERLINK(…)` stays text. Scores,
@@ -110,9 +112,18 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     summary_sheet(&mut summary, report, &follow_ups)
         .with_context(|| crate::tr!("写入汇总表", "writing the summary sheet"))?;
     let mut findings = Sheet::new(names.claim(findings_sheet_name(lang)), &styles)?;
-    findings_sheet(&mut findings, report)
+    // Named before the site sheets, so that a site called 佐证材料 never takes the name.
+    let evidence_name = names.claim(evidence_sheet_name(lang));
+    let links = EvidenceLinks::new(report, evidence_name.clone());
+    findings_sheet(&mut findings, report, &links)
         .with_context(|| crate::tr!("写入问题清单表", "writing the findings sheet"))?;
     let mut sheets = vec![summary.finish()?, findings.finish()?];
+    if !report.evidence.is_empty() {
+        let mut sheet = Sheet::new(evidence_name, &styles)?;
+        evidence_sheet(&mut sheet, report, &links)
+            .with_context(|| crate::tr!("写入佐证材料表", "writing the evidence sheet"))?;
+        sheets.push(sheet.finish()?);
+    }
     if !follow_ups.is_empty() {
         let mut sheet = Sheet::new(names.claim(follow_up_sheet_name(lang)), &styles)?;
         follow_up_sheet(&mut sheet, report, &follow_ups)
@@ -133,6 +144,7 @@ pub fn render(report: &Report<'_>) -> Result<Vec<(PathBuf, Vec<u8>)>> {
                 .find(|n| n.site.record.id == id)
                 .map(|n| n.number.as_str()),
             follow_up: follow_ups.iter().find(|f| f.before.record.id == id),
+            links: &links,
         };
         site_sheet(&mut sheet, report, site, &facts).with_context(|| {
             crate::tr!("写入站点 {id} 的工作表", "writing the sheet of site {id}")
@@ -173,11 +185,13 @@ enum Style {
     Date,
     /// Short text in a table that needs attention: bold, red, centred.
     Alert,
+    /// A link in a table: wrapped, blue and underlined.
+    Link,
 }
 
 impl Style {
     fn wraps(self) -> bool {
-        matches!(self, Style::Head | Style::Text)
+        matches!(self, Style::Head | Style::Text | Style::Link)
     }
 }
 
@@ -196,6 +210,7 @@ struct Styles {
     percent: Format,
     date: Format,
     alert: Format,
+    link: Format,
 }
 
 /// The font of every cell: 等线 (DengXian), the Chinese Office default, with the GB2312
@@ -232,6 +247,11 @@ impl Styles {
                 .set_text_wrap()
                 .set_background_color(Color::RGB(0xD9E1F2)),
             text: cell.clone().set_text_wrap(),
+            link: cell
+                .clone()
+                .set_text_wrap()
+                .set_font_color(Color::RGB(0x0563C1))
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single),
             centre: cell.clone().set_align(FormatAlign::Center),
             number: cell.clone(),
             percent: cell.clone().set_num_format("0.0%"),
@@ -259,6 +279,7 @@ impl Styles {
             Style::Percent => &self.percent,
             Style::Date => &self.date,
             Style::Alert => &self.alert,
+            Style::Link => &self.link,
         }
     }
 }
@@ -313,6 +334,39 @@ impl<'s> Sheet<'s> {
             *tallest = (*tallest).max(lines);
         }
         Ok(())
+    }
+
+    /// A cell of `text` linking to `target`: a file relative to the workbook's folder
+    /// (`html/photos/…`) or, starting with `#`, a cell of the workbook (`#'佐证材料'!A5`).
+    fn link(&mut self, row: u32, col: u16, target: &str, text: &str) -> Result<()> {
+        let url = match target.strip_prefix('#') {
+            Some(cell) => format!("internal:{cell}"),
+            None => format!("file:///{target}"),
+        };
+        let url = rust_xlsxwriter::Url::new(url).set_text(text);
+        self.sheet
+            .write_url_with_format(row, col, url, self.styles.get(Style::Link))?;
+        let width = self.widths.get(usize::from(col)).copied().unwrap_or(8.43);
+        let tallest = self.lines.entry(row).or_insert(1);
+        *tallest = (*tallest).max(wrapped_lines(text, width));
+        Ok(())
+    }
+
+    /// The evidence cell of item `o` of site `site`: the paths as the record writes them,
+    /// linked to the photo's copy in the report folder when the item cites one photo, or
+    /// to the item's first row on the evidence sheet when it cites several files.
+    fn evidence(
+        &mut self,
+        (row, col): (u32, u16),
+        site: &str,
+        o: &Outcome<'_>,
+        links: &EvidenceLinks,
+    ) -> Result<()> {
+        let text = o.evidence().join("\n");
+        match links.target(site, &o.item.id, o.evidence().len()) {
+            Some(target) => self.link(row, col, &target, &text),
+            None => self.text(row, col, &text, Style::Text),
+        }
     }
 
     /// A string cell merged over the columns `first..=last` of one row.
@@ -1088,7 +1142,123 @@ fn follow_up_sheet(
 
 /// The findings sheet: one row per finding (every outcome that did not pass) of every
 /// site, in the order the records were read.
-fn findings_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
+/// The name of the evidence sheet: `佐证材料`, or `Evidence` in English.
+pub fn evidence_sheet_name(lang: Lang) -> &'static str {
+    lang.pick("佐证材料", "Evidence")
+}
+
+/// The column titles of the evidence sheet.
+pub fn evidence_header(lang: Lang) -> [&'static str; 7] {
+    [
+        lang.pick("站点编号", "site"),
+        lang.pick("站点名称", "name"),
+        lang.pick("项目编号", "item"),
+        lang.pick("佐证材料", "evidence"),
+        lang.pick("状态", "state"),
+        lang.pick("大小（字节）", "size (bytes)"),
+        "SHA-256",
+    ]
+}
+
+/// Where the evidence cells link: each photo's copy in the report folder, relative to the
+/// workbook (`html/photos/<sha256 prefix>.<ext>`, the copies the HTML pages show, written
+/// with the workbook), and the first row of each item on the evidence sheet. The copies
+/// travel with the report folder and are the bytes the manifest lists, which a link into
+/// the campaign folder would be neither.
+struct EvidenceLinks {
+    /// (site, item) → the copies of its photos.
+    photos: BTreeMap<(String, String), Vec<String>>,
+    /// (site, item) → its first row on the evidence sheet, from 0.
+    rows: BTreeMap<(String, String), u32>,
+    /// The evidence sheet's name.
+    sheet: String,
+}
+
+impl EvidenceLinks {
+    fn new(report: &Report<'_>, sheet: String) -> EvidenceLinks {
+        let (mut photos, mut rows) = (BTreeMap::new(), BTreeMap::new());
+        for (i, file) in report.evidence.iter().enumerate() {
+            let key = (file.site.clone(), file.item.clone());
+            let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            rows.entry(key.clone()).or_insert(row);
+            if let Some(name) = file.photo_name().filter(|n| report.photos.contains_key(n)) {
+                let copies: &mut Vec<String> = photos.entry(key).or_default();
+                let copy = format!("html/{name}");
+                if !copies.contains(&copy) {
+                    copies.push(copy);
+                }
+            }
+        }
+        EvidenceLinks {
+            photos,
+            rows,
+            sheet,
+        }
+    }
+
+    /// The copy of a photo, a file relative to the workbook's folder.
+    fn copy(&self, file: &crate::audit::EvidenceFile) -> Option<String> {
+        let key = (file.site.clone(), file.item.clone());
+        let name = format!("html/{}", file.photo_name()?);
+        self.photos.get(&key)?.contains(&name).then_some(name)
+    }
+
+    /// What the evidence cell of `item` of `site`, citing `cited` files, links to.
+    fn target(&self, site: &str, item: &str, cited: usize) -> Option<String> {
+        let key = (site.to_owned(), item.to_owned());
+        match self.photos.get(&key) {
+            Some(copies) if cited == 1 && copies.len() == 1 => Some(copies[0].clone()),
+            _ if cited > 1 => {
+                let row = self.rows.get(&key)?;
+                let sheet = self.sheet.replace('\'', "''");
+                Some(format!("#'{sheet}'!A{}", row + 1))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Every evidence file a record cites, one a row, with its state and digest; a photo
+/// linked to its copy in the report folder.
+fn evidence_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>, links: &EvidenceLinks) -> Result<()> {
+    use crate::audit::EvidenceState;
+    let lang = report.lang;
+    let titles = evidence_header(lang);
+    sheet.set_widths(&[14.0, 24.0, 22.0, 40.0, 12.0, 12.0, 66.0])?;
+    sheet.header(0, &titles)?;
+    let mut row: u32 = 1;
+    for file in &report.evidence {
+        let name = report
+            .sites
+            .iter()
+            .find(|s| s.record.id == file.site)
+            .map_or("", |s| s.record.name.as_str());
+        sheet.text(row, 0, &file.site, Style::Text)?;
+        sheet.text(row, 1, name, Style::Text)?;
+        sheet.text(row, 2, &file.item, Style::Text)?;
+        match links.copy(file) {
+            Some(copy) => sheet.link(row, 3, &copy, &file.path)?,
+            None => sheet.text(row, 3, &file.path, Style::Text)?,
+        }
+        let state = match &file.state {
+            EvidenceState::Found { .. } => lang.pick("已找到", "found"),
+            EvidenceState::Missing => lang.pick("缺失", "missing"),
+            EvidenceState::Unreadable(_) => lang.pick("无法读取", "unreadable"),
+        };
+        sheet.text(row, 4, state, Style::Centre)?;
+        if let Some((sha256, size)) = file.digest() {
+            sheet.number(row, 5, size as f64, Style::Number)?;
+            sheet.text(row, 6, sha256, Style::Text)?;
+        }
+        row = row.saturating_add(1);
+    }
+    let ws = &mut sheet.sheet;
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+fn findings_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>, links: &EvidenceLinks) -> Result<()> {
     let lang = report.lang;
     let titles = findings_header(lang);
     sheet.set_widths(&[
@@ -1117,7 +1287,7 @@ fn findings_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>) -> Result<()> {
             let rectify = yes_no(o.needs_rectification(), lang);
             sheet.text(row, 14, rectify, Style::Centre)?;
             sheet.text(row, 15, &note(o, lang), Style::Text)?;
-            sheet.text(row, 16, &o.evidence().join("\n"), Style::Text)?;
+            sheet.evidence((row, 16), &site.record.id, o, links)?;
             row = row.checked_add(1).with_context(|| {
                 crate::tr!(
                     "问题太多，一张工作表放不下",
@@ -1138,6 +1308,7 @@ struct SiteFacts<'r> {
     place: Option<&'r Place>,
     notice: Option<&'r str>,
     follow_up: Option<&'r SiteFollowUp<'r, 'r>>,
+    links: &'r EvidenceLinks,
 }
 
 /// The value of one header fact of a site sheet.
@@ -1324,7 +1495,7 @@ fn site_sheet(
         let rectify = yes_no(o.needs_rectification(), lang);
         sheet.text(row, 11, rectify, Style::Centre)?;
         sheet.text(row, 12, &note(o, lang), Style::Text)?;
-        sheet.text(row, 13, &o.evidence().join("\n"), Style::Text)?;
+        sheet.evidence((row, 13), &site.record.id, o, facts.links)?;
         row += 1;
     }
     Ok(())
