@@ -197,6 +197,21 @@ fn kobo_and_odk_central_exports_score_like_the_toml_records() {
         stderr.contains("`id` 的标题") && stderr.contains("XML 值和表头"),
         "{stderr}"
     );
+    // An item's label as the XLSForm writes it, under its group's label, is named too.
+    let mut labels = rows.clone();
+    let area = labels[0]
+        .iter()
+        .position(|h| h == "site.floor_area")
+        .unwrap();
+    labels[0][area] = "3.1.1 办公场所/乡镇便民服务中心净使用面积要在 60 m² 以上（必查）".to_owned();
+    write_rows(&labels_file, &labels, b',', false);
+    let out = yanshou().arg("check").arg(&labels_file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`site.floor_area` 的标题") && stderr.contains("XML 值和表头"),
+        "{stderr}"
+    );
     // A bad cell in a `;` file is named by its row, as in any other CSV.
     let mut bad = rows.clone();
     let column = bad[0].iter().position(|h| h == "site.floor_area").unwrap();

@@ -819,15 +819,22 @@ fn without_groups(segment: &str, known: impl Fn(&str) -> bool) -> &str {
 fn unknown(id: &str, checklists: &[Checklist]) -> String {
     // A header of titles, as an export "with labels" writes it: say which setting gives
     // the names instead.
+    // As the XLSForm labels its questions: a group's label before `/`, a mandatory item's
+    // label ending in （必查）.
+    let label = id.rsplit('/').next().unwrap_or(id);
+    let label = label
+        .strip_suffix("（必查）")
+        .or_else(|| label.strip_suffix(" (must check)"))
+        .unwrap_or(label);
     let title_of = SITE_COLUMNS
         .iter()
-        .find(|(_, zh)| *zh == id)
+        .find(|(_, zh)| *zh == label)
         .map(|(field, _)| *field)
         .or_else(|| {
             checklists
                 .iter()
                 .flat_map(|c| &c.items)
-                .find(|i| i.title == id || i.title_en.as_deref() == Some(id))
+                .find(|i| i.title == label || i.title_en.as_deref() == Some(label))
                 .map(|i| i.id.as_str())
         });
     if let Some(name) = title_of {
