@@ -9,6 +9,8 @@ use std::path::Path;
 use assert_cmd::Command;
 use common::Scratch;
 use serde_json::Value;
+use yanshou::checklist::{Checklist, Severity, builtin};
+use yanshou::record::table::FORM_SITE_LABELS;
 
 fn yanshou() -> Command {
     Command::cargo_bin("yanshou").unwrap()
@@ -185,31 +187,56 @@ fn kobo_and_odk_central_exports_score_like_the_toml_records() {
         let got = results(&[file.to_str().unwrap()]);
         assert!(got == expected, "{} scores differently", file.display());
     }
-    // An export with labels for headers says which export setting gives the names.
-    let mut labels = rows.clone();
-    labels[0][0] = "编号".to_owned();
-    let labels_file = dir.join("labels.csv");
-    write_rows(&labels_file, &labels, b';', true);
-    let out = yanshou().arg("check").arg(&labels_file).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("`id` 的标题") && stderr.contains("XML 值和表头"),
-        "{stderr}"
-    );
-    // An item's label as the XLSForm writes it, under its group's label, is named too.
-    let mut labels = rows.clone();
-    let area = labels[0]
+    // An export with the form's labels for headers (KoboToolbox's "labels" setting), each
+    // under its group's label, reads as the same records.
+    let checklists: Vec<Checklist> = builtin::DEFAULTS
         .iter()
-        .position(|h| h == "site.floor_area")
+        .map(|n| Checklist::from_toml(builtin::text(n).unwrap()).unwrap())
+        .collect();
+    let item = |id: &str| {
+        checklists
+            .iter()
+            .find_map(|c| c.item(id))
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let label = |header: &str| -> String {
+        if let Some((_, [zh, _])) = FORM_SITE_LABELS.iter().find(|(f, _)| *f == header) {
+            return (*zh).to_owned();
+        }
+        if header == "kind" {
+            return header.to_owned();
+        }
+        let (id, tail) = match header.split_once('#') {
+            Some((id, "note")) => (id, "：备注"),
+            Some((id, _)) => (id, "：照片（佐证材料）"),
+            None => (header, ""),
+        };
+        let it = item(id);
+        let must = match (tail, it.severity) {
+            ("", Severity::Mandatory) => "（必查）",
+            _ => "",
+        };
+        format!("{} 分组/{}{must}{tail}", it.clause, it.title)
+    };
+    let mut labelled = rows.clone();
+    labelled[0] = rows[0].iter().map(|h| label(h)).collect();
+    let labels_file = dir.join("labels.csv");
+    write_rows(&labels_file, &labelled, b',', true);
+    let got = results(&[labels_file.to_str().unwrap()]);
+    assert!(got == expected, "a label-header export scores differently");
+    // A label that says no item (an older form's 备注) says which setting gives names.
+    let mut old = rows.clone();
+    let note = old[0]
+        .iter()
+        .position(|h| h == "site.floor_area#note")
         .unwrap();
-    labels[0][area] = "3.1.1 办公场所/乡镇便民服务中心净使用面积要在 60 m² 以上（必查）".to_owned();
-    write_rows(&labels_file, &labels, b',', false);
+    old[0][note] = "3.1.1 办公场所/备注".to_owned();
+    write_rows(&labels_file, &old, b';', true);
     let out = yanshou().arg("check").arg(&labels_file).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("`site.floor_area` 的标题") && stderr.contains("XML 值和表头"),
+        stderr.contains("“备注”是一道题的标签") && stderr.contains("XML 值和表头"),
         "{stderr}"
     );
     // A bad cell in a `;` file is named by its row, as in any other CSV.

@@ -33,6 +33,24 @@ pub const FORM_NOTE_SUFFIX: &str = "_note";
 /// Suffix of the XLSForm's photo question of an item (`site.floor_area_photo`): an export's
 /// `<item>_photo` column holds the photo's file name and is read as `<item>#evidence`.
 pub const FORM_PHOTO_SUFFIX: &str = "_photo";
+/// What the XLSForm's note question of an item is labelled after the item's title
+/// (`乡镇便民服务中心净使用面积要在 60 m² 以上：备注`), in Chinese and English: unique, so
+/// that an export with labels for headers still says whose note a column is.
+pub const FORM_NOTE_LABEL: [&str; 2] = ["：备注", ": note"];
+/// What the XLSForm's photo question of an item is labelled after the item's title.
+pub const FORM_PHOTO_LABEL: [&str; 2] = ["：照片", ": photo"];
+/// What the XLSForm adds to a mandatory item's label.
+pub const FORM_MANDATORY_LABEL: [&str; 2] = ["（必查）", " (must check)"];
+/// The XLSForm's labels of the site questions, in Chinese and English, by field.
+pub const FORM_SITE_LABELS: &[(&str, [&str; 2])] = &[
+    ("id", ["编号", "Site id"]),
+    ("name", ["名称", "Name"]),
+    ("township", ["乡镇", "Township"]),
+    ("village", ["村", "Village"]),
+    ("inspected_on", ["检查日期", "Inspection date"]),
+    ("inspectors", ["检查人员", "Inspectors"]),
+];
+
 /// What KoboToolbox adds to a photo column's name for the column of the photo's web
 /// address (`site.floor_area_photo_URL`): ignored, the file name is the evidence.
 const MEDIA_URL_SUFFIX: &str = "_URL";
@@ -776,6 +794,9 @@ fn classify(name: &str, checklists: &[Checklist]) -> Result<Column, String> {
     if let Some(column) = form_column(last, checklists) {
         return Ok(column);
     }
+    if let Some(column) = labelled_column(last, checklists) {
+        return Ok(column);
+    }
     if segments.len() >= 2 && item_exists(checklists, segments[segments.len() - 2]) {
         return Ok(Column::Choice(segments[segments.len() - 2].to_owned()));
     }
@@ -801,6 +822,49 @@ fn form_column(segment: &str, checklists: &[Checklist]) -> Option<Column> {
         .map(|_| Column::Ignored)
 }
 
+/// A column headed by the XLSForm's label of its question rather than its name, as an
+/// export "with labels" writes it (its group's label before `/` already taken off): a site
+/// question, an item (`…（必查）` for a mandatory one), an item's note (`…：备注…`) or its
+/// photo (`…：照片…`, and KoboToolbox's `…_URL` of the photo, ignored).
+fn labelled_column(label: &str, checklists: &[Checklist]) -> Option<Column> {
+    if let Some((field, _)) = FORM_SITE_LABELS.iter().find(|(_, l)| l.contains(&label)) {
+        return SITE_COLUMNS
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(f, _)| Column::Site(f));
+    }
+    let items = || checklists.iter().flat_map(|c| &c.items);
+    let titled = |title: &str| {
+        items()
+            .find(|i| i.title == title || i.title_en.as_deref() == Some(title))
+            .map(|i| i.id.clone())
+    };
+    let bare = FORM_MANDATORY_LABEL
+        .iter()
+        .find_map(|suffix| label.strip_suffix(suffix))
+        .unwrap_or(label);
+    if let Some(id) = titled(bare) {
+        return Some(Column::Item(id));
+    }
+    for (marks, make) in [
+        (FORM_NOTE_LABEL, Column::Note as fn(String) -> Column),
+        (FORM_PHOTO_LABEL, Column::Evidence as fn(String) -> Column),
+    ] {
+        for mark in marks {
+            if let Some((title, rest)) = label.split_once(mark)
+                && let Some(id) = titled(title)
+            {
+                return Some(if rest.ends_with(MEDIA_URL_SUFFIX) {
+                    Column::Ignored
+                } else {
+                    make(id)
+                });
+            }
+        }
+    }
+    None
+}
+
 /// A column name's segment without the groups ODK Central joins to it with `-`
 /// (`c3_1_1-site.floor_area`, nested `a-b-site.floor_area`): the longest tail after a `-`
 /// that is `known`, or the segment as it is. An item id holding `-` itself is found first,
@@ -817,30 +881,16 @@ fn without_groups(segment: &str, known: impl Fn(&str) -> bool) -> &str {
 }
 
 fn unknown(id: &str, checklists: &[Checklist]) -> String {
-    // A header of titles, as an export "with labels" writes it: say which setting gives
-    // the names instead.
-    // As the XLSForm labels its questions: a group's label before `/`, a mandatory item's
-    // label ending in （必查）.
-    let label = id.rsplit('/').next().unwrap_or(id);
-    let label = label
-        .strip_suffix("（必查）")
-        .or_else(|| label.strip_suffix(" (must check)"))
-        .unwrap_or(label);
-    let title_of = SITE_COLUMNS
-        .iter()
-        .find(|(_, zh)| *zh == label)
-        .map(|(field, _)| *field)
-        .or_else(|| {
-            checklists
-                .iter()
-                .flat_map(|c| &c.items)
-                .find(|i| i.title == label || i.title_en.as_deref() == Some(label))
-                .map(|i| i.id.as_str())
-        });
-    if let Some(name) = title_of {
+    // A label that names no question alone, as an export "with labels" of a form from an
+    // older yanshou writes its note and photo questions: say which setting gives names.
+    if matches!(
+        id,
+        "备注" | "Note" | "照片（佐证材料）" | "Photo (evidence)"
+    ) || id.starts_with("备注（")
+    {
         return crate::tr!(
-            "列“{id}”是 `{name}` 的标题，不是它的名称：表头须用名称（项目编号）。从 KoboToolbox 导出时请选“XML 值和表头”（XML values and headers），不要选“标签”；ODK Central 的导出总用名称",
-            "column \"{id}\" is the title of `{name}`, not its name: the header must hold names (item ids). Export from KoboToolbox with \"XML values and headers\", not labels; ODK Central always exports names"
+            "列“{id}”是一道题的标签，说不出是哪一项的：请用本版 yanshou template --format xlsform 生成的表单（每道题的标签带项目名称），或从 KoboToolbox 导出时选“XML 值和表头”（XML values and headers）",
+            "column \"{id}\" is the label of a question and does not say whose: use a form made by this yanshou's template --format xlsform (every label names its item), or export from KoboToolbox with \"XML values and headers\""
         );
     }
     let ids = checklists

@@ -25,7 +25,10 @@ use super::PLACEHOLDERS;
 use super::xlsx::{col_num, save};
 use crate::checklist::{Checklist, Item, Kind, Severity};
 use crate::lang::Lang;
-use crate::record::table::{FORM_NOTE_SUFFIX, FORM_PHOTO_SUFFIX};
+use crate::record::table::{
+    FORM_MANDATORY_LABEL, FORM_NOTE_LABEL, FORM_NOTE_SUFFIX, FORM_PHOTO_LABEL, FORM_PHOTO_SUFFIX,
+    FORM_SITE_LABELS,
+};
 
 /// The list of choices of every yes/no item that may not be recorded not applicable.
 pub const YES_NO_LIST: &str = "yes_no";
@@ -268,10 +271,14 @@ fn site_questions(checklist: &Checklist) -> Vec<Question> {
             super::site_hint(key, checklist, Lang::En).unwrap_or_default(),
         )
     };
-    let text = |name: &str, zh: &str, en: &str, required: bool| Question {
+    // Labelled as the readers know them, for an export with labels for headers.
+    let text = |name: &str, required: bool| Question {
         kind: "text".to_owned(),
         name: name.to_owned(),
-        label: Both::new(zh, en),
+        label: FORM_SITE_LABELS
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map_or_else(Both::default, |(_, [zh, en])| Both::new(*zh, *en)),
         hint: hint(name),
         required: if required { "yes" } else { "" }.to_owned(),
         ..Question::default()
@@ -283,27 +290,27 @@ fn site_questions(checklist: &Checklist) -> Vec<Question> {
                 "只能用字母、数字、- 和 _，且以字母或数字开头",
                 "Use ASCII letters, digits, - and _, starting with a letter or digit",
             ),
-            ..text("id", "编号", "Site id", true)
+            ..text("id", true)
         },
-        text("name", "名称", "Name", true),
+        text("name", true),
         Question {
             kind: "calculate".to_owned(),
             name: "kind".to_owned(),
             calculation: xpath_string(&checklist.site_kind),
             ..Question::default()
         },
-        text("township", "乡镇", "Township", true),
+        text("township", true),
     ];
     if checklist.site_kind == "village" {
-        questions.push(text("village", "村", "Village", true));
+        questions.push(text("village", true));
     }
     // A date widget needs no hint on how to write dates.
     questions.push(Question {
         kind: "date".to_owned(),
         hint: Both::default(),
-        ..text("inspected_on", "检查日期", "Inspection date", true)
+        ..text("inspected_on", true)
     });
-    questions.push(text("inspectors", "检查人员", "Inspectors", false));
+    questions.push(text("inspectors", false));
     questions
 }
 
@@ -350,8 +357,8 @@ fn item_question(item: &Item, list: Option<String>, fields: &[String]) -> Questi
     let label = |lang: Lang| {
         let title = item.label(lang);
         match (mandatory, lang) {
-            (true, Lang::Zh) => format!("{title}（必查）"),
-            (true, Lang::En) => format!("{title} (must check)"),
+            (true, Lang::Zh) => format!("{title}{}", FORM_MANDATORY_LABEL[0]),
+            (true, Lang::En) => format!("{title}{}", FORM_MANDATORY_LABEL[1]),
             (false, _) => title.to_owned(),
         }
     };
@@ -413,16 +420,21 @@ fn note_and_photo(item: &Item) -> [Question; 2] {
         (Kind::Includes(_), true) => format!("selected(${{{id}}}, '{NOT_APPLICABLE}')"),
         (_, true) => format!("${{{id}}} = '{NOT_APPLICABLE}'"),
     };
+    // Labelled after the item's title, so that an export with labels for headers still
+    // says whose note and photo a column holds.
+    let (zh, en) = (item.label(Lang::Zh), item.label(Lang::En));
+    let [note_zh, note_en] = FORM_NOTE_LABEL;
+    let [photo_zh, photo_en] = FORM_PHOTO_LABEL;
     let note = Question {
         kind: "text".to_owned(),
         name: format!("{id}{FORM_NOTE_SUFFIX}"),
         label: if na {
             Both::new(
-                "备注（选“不适用”时写明理由）",
-                "Note (the reason, if not applicable)",
+                format!("{zh}{note_zh}（选“不适用”时写明理由）"),
+                format!("{en}{note_en} (the reason, if not applicable)"),
             )
         } else {
-            Both::new("备注", "Note")
+            Both::new(format!("{zh}{note_zh}"), format!("{en}{note_en}"))
         },
         required,
         ..Question::default()
@@ -430,7 +442,10 @@ fn note_and_photo(item: &Item) -> [Question; 2] {
     let photo = Question {
         kind: "image".to_owned(),
         name: format!("{id}{FORM_PHOTO_SUFFIX}"),
-        label: Both::new("照片（佐证材料）", "Photo (evidence)"),
+        label: Both::new(
+            format!("{zh}{photo_zh}（佐证材料）"),
+            format!("{en}{photo_en} (evidence)"),
+        ),
         // A photo of a sign or a board stays legible at 1600 pixels and sends quickly.
         parameters: "max-pixels=1600".to_owned(),
         ..Question::default()
