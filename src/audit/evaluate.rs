@@ -186,7 +186,7 @@ pub fn evaluate<'a>(checklist: &'a Checklist, record: &'a Record) -> SiteResult<
 /// The result of a row read by the fast path ([`crate::record::table::QuickRead`]): an
 /// item that passed at a glance (`passed[i]`) passes without its value; every other item
 /// is judged from `record` as [`evaluate`] judges it.
-pub fn evaluate_quick<'a>(
+pub(crate) fn evaluate_quick<'a>(
     checklist: &'a Checklist,
     record: &'a Record,
     passed: &[bool],

@@ -460,7 +460,7 @@ impl Wide {
     /// a cell the full reader refuses) gives `None`, and the row goes through
     /// [`Wide::record`], which judges it fully and words every error. Kinds judge the
     /// values, so the fast path cannot disagree with the full one.
-    pub fn quick_read(
+    pub(crate) fn quick_read(
         &self,
         row: &impl Cells,
         checklists: &[Checklist],
