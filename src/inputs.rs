@@ -398,7 +398,7 @@ pub struct WideRows<'a> {
 impl WideRows<'_> {
     /// The site of one data row on `line`: `None` for a blank row and for the optional row
     /// of Chinese titles (looked for only when `first`); a row the fast path can take read
-    /// into `quick` (reused row after row, see [`table::Wide::quick_read`]); any other row
+    /// into `quick` (reused row after row, see `table::Wide::quick_read`); any other row
     /// read in full, every error located.
     pub fn site<'r>(
         &self,
