@@ -24,7 +24,7 @@ mod stream;
 mod waivers;
 
 pub use rechecks::{Recheck, read_rechecks, rechecked};
-pub use stream::{At, SiteWork, read_csv_bytes};
+pub use stream::{At, Judged, SiteWork, judge_csv_bytes, read_csv_bytes};
 
 /// The name of the settings file that makes a folder a campaign.
 pub const CAMPAIGN_FILE: &str = "campaign.toml";

@@ -124,3 +124,74 @@ fn every_command_gives_each_site_the_same_score_and_verdict() {
         );
     }
 }
+
+/// The fast reading of a large CSV and the plain one give every site the same score and
+/// verdict, whatever the chunk size: generated rows, some cells made odd the way people
+/// type them (#17 point 6, as the fuzz target `record_csv` checks on arbitrary bytes).
+#[test]
+fn the_fast_and_the_plain_reading_judge_every_site_alike() {
+    use yanshou::checklist::{Checklist, builtin};
+    let dir = common::Scratch::new("one_path", "fast-plain");
+    let file = dir.join("mixed.csv");
+    let status = Command::cargo_bin("yanshou")
+        .unwrap()
+        .args([
+            "generate", "--sites", "400", "--seed", "5", "--kind", "mixed", "--out",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(0));
+    let text = fs::read_to_string(&file).unwrap();
+    // Every seventh row gets cells as hands and other programs write them.
+    const ODD: &[&str] = &[
+        "６０㎡",
+        "√",
+        " 是",
+        "民政局 人社局",
+        "2个",
+        "N/A",
+        "不适用：租用",
+    ];
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut changed = 0;
+    for (n, line) in lines.iter_mut().enumerate().skip(1).step_by(7) {
+        if line.contains('"') {
+            continue;
+        }
+        let mut cells: Vec<String> = line.split(',').map(str::to_owned).collect();
+        // One of the row's own items (a cell of another kind's item stays empty).
+        let filled: Vec<usize> = (7..cells.len()).filter(|&c| !cells[c].is_empty()).collect();
+        let column = filled[n % filled.len()];
+        cells[column] = ODD[n % ODD.len()].to_owned();
+        *line = cells.join(",");
+        changed += 1;
+    }
+    assert!(changed > 40, "{changed}");
+    let bytes = (lines.join("\n") + "\n").into_bytes();
+    let checklists: Vec<Checklist> = builtin::DEFAULTS
+        .iter()
+        .map(|n| Checklist::from_toml(builtin::text(n).unwrap()).unwrap())
+        .collect();
+    let plain =
+        yanshou::inputs::judge_csv_bytes(&bytes, "mixed.csv", &checklists, false, 1 << 30).unwrap();
+    assert_eq!(plain.len(), 400);
+    assert!(
+        plain
+            .iter()
+            .any(|s| s.verdict == yanshou::audit::Verdict::Pass)
+    );
+    assert!(
+        plain
+            .iter()
+            .any(|s| s.verdict != yanshou::audit::Verdict::Pass)
+    );
+    for chunk in [1 << 30, 4096, 333] {
+        let fast = yanshou::inputs::judge_csv_bytes(&bytes, "mixed.csv", &checklists, true, chunk)
+            .unwrap();
+        assert_eq!(fast.len(), plain.len(), "chunk {chunk}");
+        for (f, p) in fast.iter().zip(&plain) {
+            assert_eq!(f, p, "chunk {chunk}");
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! The CSV readers (encoding detection, GB18030 decoding, chunking, wide and long layouts,
 //! typed cells, the fast path) never panic; any chunk size reads the same records, and the
-//! fast path the same sites (and the observations it keeps) as the full reader.
+//! fast path the same sites (and the observations it keeps) as the full reader, judged to
+//! the same scores and verdicts.
 #![no_main]
 mod common;
 
@@ -39,5 +40,12 @@ fuzz_target!(|data: &[u8]| {
             (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "fast: {fast}, chunk: {chunk}"),
             (a, b) => panic!("fast: {fast}, chunk: {chunk}: {a:?} against {b:?}"),
         }
+    }
+    // The fast and the plain reading judge every site alike: score and verdict.
+    let judge = |fast: bool, chunk: usize| {
+        yanshou::inputs::judge_csv_bytes(data, "fuzz.csv", checklists(), fast, chunk)
+    };
+    if let (Ok(plain), Ok(fast)) = (judge(false, 1 << 20), judge(true, usize::from(size) + 1)) {
+        assert_eq!(plain, fast, "chunk: {}", usize::from(size) + 1);
     }
 });

@@ -927,6 +927,67 @@ pub fn read_csv_bytes(
             Ok(())
         }
     }
+    csv_bytes(bytes, label, checklists, fast, chunk, &Collect)
+}
+
+/// A site of [`judge_csv_bytes`]: what every command agrees on, whichever path read it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judged {
+    /// The site id.
+    pub id: String,
+    /// Its score.
+    pub score: crate::audit::Score,
+    /// Its verdict (before waivers: bytes alone carry none).
+    pub verdict: crate::audit::Verdict,
+}
+
+/// Reads CSV bytes as [`read_csv_bytes`] does and judges each site as `check` and `rank`
+/// judge it: a row the fast path takes from what did not pass at a glance, any other in
+/// full. The fast and the full reading must give the same (the fuzz target `record_csv`
+/// holds them to it).
+pub fn judge_csv_bytes(
+    bytes: &[u8],
+    label: &str,
+    checklists: &[Checklist],
+    fast: bool,
+    chunk: usize,
+) -> Result<Vec<Judged>> {
+    struct Judge<'c>(&'c [Checklist]);
+    impl SiteWork for Judge<'_> {
+        type Part = Vec<Judged>;
+        fn part(&self) -> Vec<Judged> {
+            Vec::new()
+        }
+        fn site(&self, site: Incoming<'_>, _: At, part: &mut Vec<Judged>) -> Result<()> {
+            let checklist = super::checklist_of(self.0, site.record())?;
+            let judged = match &site {
+                Incoming::Quick(q) => crate::audit::evaluate_quick(checklist, &q.record, &q.passed),
+                Incoming::Full(r) => crate::audit::evaluate(checklist, r),
+            };
+            part.push(Judged {
+                id: judged.record.id.clone(),
+                score: judged.score,
+                verdict: judged.verdict,
+            });
+            Ok(())
+        }
+    }
+    csv_bytes(bytes, label, checklists, fast, chunk, &Judge(checklists))
+}
+
+/// CSV bytes read on this thread in chunks of `chunk` bytes, each site handed to `work`;
+/// the parts in file order.
+fn csv_bytes<W: SiteWork>(
+    bytes: &[u8],
+    label: &str,
+    checklists: &[Checklist],
+    fast: bool,
+    chunk: usize,
+    work: &W,
+) -> Result<Vec<<W::Part as IntoIterator>::Item>>
+where
+    W::Part: IntoIterator,
+{
     let split = bytes.len().min(64 * 1024);
     let (text, encoding) = sheet::csv_text(
         bytes[..split].to_vec(),
@@ -940,12 +1001,12 @@ pub fn read_csv_bytes(
         checklists,
         fast,
     };
-    let mut records = Vec::new();
-    source.read(text, chunk, 0, &Collect, &mut |done| {
-        records.extend(done.part);
+    let mut all = Vec::new();
+    source.read(text, chunk, 0, work, &mut |done| {
+        all.extend(done.part);
         Ok(())
     })?;
-    Ok(records)
+    Ok(all)
 }
 
 /// "… the file ends inside a row".
