@@ -106,7 +106,11 @@ fn csv_outputs_show_formulas_as_text() {
 
 #[test]
 fn html_and_file_names_stay_inside_and_inert() {
-    let dir = scratch("html");
+    // One level down in the scratch folder, so that a name escaping upwards would land in
+    // a folder of this test's own, not in the shared temporary folder.
+    let scratch = scratch("html");
+    let dir = scratch.join("run");
+    fs::create_dir_all(&dir).unwrap();
     hostile_sites(&dir);
     let out = run(
         &[
