@@ -77,6 +77,9 @@ pub struct Manifest {
     pub base: String,
     /// The day the run judged on (`--as-of`, else the day it ran): what a waiver, a
     /// deadline and a re-inspection are judged by, so a rerun on another day may differ.
+    /// Empty in a manifest written before it was recorded (fields are only added within a
+    /// schema version, so such a manifest still verifies).
+    #[serde(default)]
     pub judged_on: String,
     /// The checklists, one per site kind.
     pub checklists: Vec<ManifestChecklist>,
