@@ -9,7 +9,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use common::Scratch;
 use serde_json::Value;
-use yanshou::checklist::{Checklist, Severity, builtin};
+use yanshou::checklist::Severity;
 use yanshou::record::table::FORM_SITE_LABELS;
 
 fn yanshou() -> Command {
@@ -189,10 +189,7 @@ fn kobo_and_odk_central_exports_score_like_the_toml_records() {
     }
     // An export with the form's labels for headers (KoboToolbox's "labels" setting), each
     // under its group's label, reads as the same records.
-    let checklists: Vec<Checklist> = builtin::DEFAULTS
-        .iter()
-        .map(|n| Checklist::from_toml(builtin::text(n).unwrap()).unwrap())
-        .collect();
+    let checklists = common::puyang_checklists();
     let item = |id: &str| {
         checklists
             .iter()

@@ -130,7 +130,6 @@ fn every_command_gives_each_site_the_same_score_and_verdict() {
 /// type them (#17 point 6, as the fuzz target `record_csv` checks on arbitrary bytes).
 #[test]
 fn the_fast_and_the_plain_reading_judge_every_site_alike() {
-    use yanshou::checklist::{Checklist, builtin};
     let dir = common::Scratch::new("one_path", "fast-plain");
     let file = dir.join("mixed.csv");
     let status = Command::cargo_bin("yanshou")
@@ -169,10 +168,7 @@ fn the_fast_and_the_plain_reading_judge_every_site_alike() {
     }
     assert!(changed > 40, "{changed}");
     let bytes = (lines.join("\n") + "\n").into_bytes();
-    let checklists: Vec<Checklist> = builtin::DEFAULTS
-        .iter()
-        .map(|n| Checklist::from_toml(builtin::text(n).unwrap()).unwrap())
-        .collect();
+    let checklists = common::puyang_checklists();
     let plain =
         yanshou::inputs::judge_csv_bytes(&bytes, "mixed.csv", &checklists, false, 1 << 30).unwrap();
     assert_eq!(plain.len(), 400);

@@ -563,6 +563,34 @@ impl Ranking {
         self.order.iter().map(|&i| &self.sites[i])
     }
 
+    /// The places kind by kind, each kind ranked on its own (a village station is not
+    /// ranked among township centres): the kinds in the order of `kinds`, then any other
+    /// kind in the order met; each place with its rank among its kind, best first. Kinds
+    /// without a place are left out.
+    pub fn by_kind<'k>(
+        &self,
+        kinds: impl IntoIterator<Item = &'k str>,
+    ) -> Vec<(String, Vec<(usize, &Place)>)> {
+        let mut groups: Vec<(String, Vec<(usize, &Place)>)> = kinds
+            .into_iter()
+            .map(|k| (k.to_owned(), Vec::new()))
+            .collect();
+        for place in self.places() {
+            let kind = place.entry.kind();
+            let n = match groups.iter().position(|(k, _)| k == kind) {
+                Some(n) => n,
+                None => {
+                    groups.push((kind.to_owned(), Vec::new()));
+                    groups.len() - 1
+                }
+            };
+            let places = &mut groups[n].1;
+            places.push((places.len() + 1, place));
+        }
+        groups.retain(|(_, places)| !places.is_empty());
+        groups
+    }
+
     /// The demonstration sites, best first.
     pub fn demonstration(&self) -> impl Iterator<Item = &Place> {
         self.chosen.iter().map(|&i| &self.sites[i])

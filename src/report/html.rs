@@ -425,25 +425,12 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
             body.push_str(&format!("<h3>{}</h3>\n", escape(&kind.label)));
         }
         body.push_str("<table class=\"sites\">\n");
-        body.push_str(&thead(&[
-            (lang.pick("名次", "Rank"), true),
-            (lang.pick("编号", "Id"), false),
-            (lang.pick("名称", "Name"), false),
-            (lang.pick("得分", "Score"), true),
-            (lang.pick("得分率", "Percent"), true),
-            (lang.pick("等级", "Grade"), false),
-            (lang.pick("结论", "Verdict"), false),
-            (lang.pick("整改期限", "Due"), false),
-        ]));
+        body.push_str(&thead(&wording::ranking_columns(lang)));
         body.push_str("<tbody>\n");
         for &(rank, place) in &kind.places {
             let entry = &place.entry;
             let site = by_id.get(entry.id());
-            let grade = site.and_then(|s| s.grade).map_or("—", |g| g.label(lang));
-            let due = site
-                .and_then(|s| s.due)
-                .map(|d| wording::due_short(d, lang))
-                .unwrap_or_default();
+            let (grade, due) = wording::grade_and_due(site.copied(), lang);
             let demo = demo_mark(wording::demo_mark(report, place));
             body.push_str(&format!(
                 "<tr><td class=\"num\">{}</td><td><code>{}</code></td><td>{}{demo}</td>\

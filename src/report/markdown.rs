@@ -226,11 +226,7 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
             .map(|&(rank, place)| {
                 let e = &place.entry;
                 let site = by_id.get(e.id());
-                let grade = site.and_then(|s| s.grade).map_or("—", |g| g.label(lang));
-                let due = site
-                    .and_then(|s| s.due)
-                    .map(|d| wording::due_short(d, lang))
-                    .unwrap_or_default();
+                let (grade, due) = wording::grade_and_due(site.copied(), lang);
                 let name = md_escape(e.name()) + &demo_mark(wording::demo_mark(report, place));
                 vec![
                     rank.to_string(),
@@ -244,19 +240,7 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
                 ]
             })
             .collect();
-        out.push_str(&table(
-            &[
-                (lang.pick("名次", "Rank"), true),
-                (lang.pick("编号", "Id"), false),
-                (lang.pick("名称", "Name"), false),
-                (lang.pick("得分", "Score"), true),
-                (lang.pick("得分率", "Percent"), true),
-                (lang.pick("等级", "Grade"), false),
-                (lang.pick("结论", "Verdict"), false),
-                (lang.pick("整改期限", "Due"), false),
-            ],
-            &rows,
-        ));
+        out.push_str(&table(&wording::ranking_columns(lang), &rows));
     }
 
     out.push_str(&format!(

@@ -274,36 +274,22 @@ pub struct KindRanking<'r> {
 }
 
 impl<'a> Report<'a> {
-    /// The ranking kind by kind, in the campaign's order of checklists: a village station
-    /// is not ranked among township centres. Each place with its rank among its own kind.
+    /// The ranking kind by kind ([`Ranking::by_kind`]), in the campaign's order of
+    /// checklists, each kind with its name in the report's language.
     pub fn ranked_by_kind(&self) -> Vec<KindRanking<'_>> {
-        let mut kinds: Vec<KindRanking<'_>> = self
-            .run
-            .checklists
-            .iter()
-            .map(|c| KindRanking {
-                label: c.site_kind_label(self.lang).to_owned(),
-                kind: c.site_kind.clone(),
-                places: Vec::new(),
+        let checklists = self.run.checklists;
+        self.ranking
+            .by_kind(checklists.iter().map(|c| c.site_kind.as_str()))
+            .into_iter()
+            .map(|(kind, places)| KindRanking {
+                label: checklists
+                    .iter()
+                    .find(|c| c.site_kind == kind)
+                    .map_or_else(|| kind.clone(), |c| c.site_kind_label(self.lang).to_owned()),
+                kind,
+                places,
             })
-            .collect();
-        for place in self.ranking.places() {
-            let kind = match kinds.iter().position(|k| k.kind == place.entry.kind()) {
-                Some(n) => n,
-                None => {
-                    kinds.push(KindRanking {
-                        label: place.entry.kind().to_owned(),
-                        kind: place.entry.kind().to_owned(),
-                        places: Vec::new(),
-                    });
-                    kinds.len() - 1
-                }
-            };
-            let places = &mut kinds[kind].places;
-            places.push((places.len() + 1, place));
-        }
-        kinds.retain(|k| !k.places.is_empty());
-        kinds
+            .collect()
     }
 
     /// A file of the run as the report shows it: relative to the campaign folder when it

@@ -312,6 +312,32 @@ pub fn score_text(site: &SiteResult<'_>, lang: Lang) -> String {
     }
 }
 
+/// The columns of the ranking table of a summary, with whether each holds numbers.
+pub fn ranking_columns(lang: Lang) -> [(&'static str, bool); 8] {
+    [
+        (lang.pick("名次", "Rank"), true),
+        (lang.pick("编号", "Id"), false),
+        (lang.pick("名称", "Name"), false),
+        (lang.pick("得分", "Score"), true),
+        (lang.pick("得分率", "Percent"), true),
+        (lang.pick("等级", "Grade"), false),
+        (lang.pick("结论", "Verdict"), false),
+        (lang.pick("整改期限", "Due"), false),
+    ]
+}
+
+/// A ranked site's grade (— when it has none) and short due date (empty when it has
+/// none), as the ranking tables show them.
+pub fn grade_and_due<'s>(site: Option<&'s SiteResult<'_>>, lang: Lang) -> (&'s str, String) {
+    let grade = site.and_then(|s| s.grade).map_or("—", |g| g.label(lang));
+    let due = site
+        .and_then(|s| s.due)
+        .map(|d| due_short(d, lang))
+        .unwrap_or_default();
+    (grade, due)
+}
+
+/// "第 3 名（共 20 个乡镇便民服务中心）": a rank among the sites of one kind.
 pub fn rank_text(rank: usize, of: usize, kind: &str, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("第 {rank} 名（共 {of} 个{kind}）"),

@@ -1140,8 +1140,6 @@ fn follow_up_sheet(
     Ok(())
 }
 
-/// The findings sheet: one row per finding (every outcome that did not pass) of every
-/// site, in the order the records were read.
 /// The name of the evidence sheet: `佐证材料`, or `Evidence` in English.
 pub fn evidence_sheet_name(lang: Lang) -> &'static str {
     lang.pick("佐证材料", "Evidence")
@@ -1258,6 +1256,8 @@ fn evidence_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>, links: &EvidenceLi
     Ok(())
 }
 
+/// The findings sheet: one row per finding (every outcome that did not pass) of every
+/// site, in the order the records were read.
 fn findings_sheet(sheet: &mut Sheet<'_>, report: &Report<'_>, links: &EvidenceLinks) -> Result<()> {
     let lang = report.lang;
     let titles = findings_header(lang);
