@@ -414,7 +414,7 @@ impl WideRows<'_> {
         // looked at for that.
         if self.fast && self.wide.quick_read(row, self.checklists, quick).is_some() {
             judgeable(
-                &quick.record,
+                quick.reading(),
                 self.checklists,
                 &format!("{}:{line}", self.origin),
             )?;
@@ -436,11 +436,16 @@ impl WideRows<'_> {
 /// Refuses `record`, read at `place`, when its checklist cannot judge it: a pattern that does
 /// not compile with the site's fields put in ([`crate::audit::unjudgeable`]). Like a record
 /// that cannot be read, it is reported and the others are judged.
-pub(crate) fn judgeable(record: &Record, checklists: &[Checklist], place: &str) -> Result<()> {
-    let Some(checklist) = checklists.iter().find(|c| c.site_kind == record.kind) else {
+pub(crate) fn judgeable<'a>(
+    site: impl Into<crate::record::Reading<'a>>,
+    checklists: &[Checklist],
+    place: &str,
+) -> Result<()> {
+    let site = site.into();
+    let Some(checklist) = checklists.iter().find(|c| c.site_kind == site.record.kind) else {
         return Ok(());
     };
-    match crate::audit::unjudgeable(checklist, record) {
+    match crate::audit::unjudgeable(checklist, site) {
         Some(why) => bail!(crate::tr!("{place}：{why}", "{place}: {why}")),
         None => Ok(()),
     }
@@ -500,9 +505,9 @@ pub struct ReadOptions<'a> {
 pub enum Incoming<'r> {
     /// Everything the inspector recorded.
     Full(Record),
-    /// A spreadsheet row read by the fast path: the site fields, which items passed at a
-    /// glance, and the observations of the others only, in buffers the reader fills again
-    /// for the next row.
+    /// A spreadsheet row read by the fast path: the site fields, the items it glanced at
+    /// and the observations of the others, in buffers the reader fills again for the next
+    /// row.
     Quick(&'r QuickRead),
 }
 
@@ -516,9 +521,18 @@ impl Incoming<'_> {
         }
     }
 
+    /// The site as the evaluator judges it ([`crate::audit::evaluate`]), whatever the path
+    /// that read it.
+    pub fn reading(&self) -> crate::record::Reading<'_> {
+        match self {
+            Incoming::Full(r) => r.into(),
+            Incoming::Quick(q) => q.reading(),
+        }
+    }
+
     /// The record; whole only for readers that asked for full records (`fast: false`): the
-    /// fast path's record holds just the observations of items that did not pass at a
-    /// glance.
+    /// fast path's record holds just the observations of items whose cells were not
+    /// canonical.
     pub fn into_record(self) -> Record {
         match self {
             Incoming::Full(r) => r,

@@ -7,7 +7,7 @@ use crate::checklist::kinds::{Facts, Judgement, Undetermined};
 use crate::checklist::{Checklist, GradeBand, Item, Severity, Value};
 use crate::points::Points;
 use crate::record::waiver::Waiver;
-use crate::record::{Entry, Observation, Record};
+use crate::record::{Entry, Glance, ItemRead, Observation, Reading, Record};
 
 /// What happened to one item at one site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -59,6 +59,9 @@ pub struct Outcome<'a> {
     pub value: Option<&'a Value>,
     /// The whole observation (note, evidence, N/A reason), if any.
     pub observation: Option<&'a Observation>,
+    /// For a rule, the value of the item it compares against, as read at the site: what
+    /// the rule expects is worded from it.
+    pub compared: Option<&'a Value>,
     /// Why a recorded item could still not be judged.
     pub undetermined: Option<Undetermined>,
     /// The waiver that applies to this failed item, when it is waived.
@@ -159,66 +162,89 @@ impl Facts for Record {
     }
 }
 
-/// Why `record` cannot be judged against `checklist`, as a message naming the checklist,
+/// Why `site` cannot be judged against `checklist`, as a message naming the checklist,
 /// the item and the site: a `text` item it recorded a value for whose pattern does not
 /// compile with the site's fields put in. Readers refuse such a record as they refuse one
 /// they cannot read; [`evaluate`] would leave the item undetermined, saying the same.
-pub fn unjudgeable(checklist: &Checklist, record: &Record) -> Option<String> {
-    checklist.items.iter().find_map(|item| {
+pub fn unjudgeable<'a>(checklist: &Checklist, site: impl Into<Reading<'a>>) -> Option<String> {
+    let site = site.into();
+    checklist.items.iter().enumerate().find_map(|(i, item)| {
         let crate::checklist::Kind::Text(text) = &item.kind else {
             return None;
         };
-        let observation = record.observations.get(&item.id)?;
-        if !matches!(observation.entry, Entry::Value(Value::Text(_))) {
+        let recorded_text = match site.of(i, &item.id) {
+            ItemRead::Glance(glance) => matches!(glance, Glance::Value(Value::Text(_))),
+            ItemRead::Observed(observation) => {
+                matches!(observation?.entry, Entry::Value(Value::Text(_)))
+            }
+        };
+        if !recorded_text {
             return None;
         }
-        let error = text.pattern_error(record)?;
-        Some(error.message(&checklist.id, &item.id, &record.id))
+        let error = text.pattern_error(site.record)?;
+        Some(error.message(&checklist.id, &item.id, &site.record.id))
     })
 }
 
-/// Judges `record` against `checklist`: every item's outcome, the score and the verdict.
-/// The result is data; the renderers word it.
-pub fn evaluate<'a>(checklist: &'a Checklist, record: &'a Record) -> SiteResult<'a> {
-    judge_site(checklist, record, |_| false)
-}
-
-/// The result of a row read by the fast path ([`crate::record::table::QuickRead`]): an
-/// item that passed at a glance (`passed[i]`) passes without its value; every other item
-/// is judged from `record` as [`evaluate`] judges it.
-pub(crate) fn evaluate_quick<'a>(
-    checklist: &'a Checklist,
-    record: &'a Record,
-    passed: &[bool],
-) -> SiteResult<'a> {
-    judge_site(checklist, record, |i| {
-        passed.get(i).copied().unwrap_or(false)
-    })
-}
-
-fn judge_site<'a>(
-    checklist: &'a Checklist,
-    record: &'a Record,
-    passed: impl Fn(usize) -> bool,
-) -> SiteResult<'a> {
+/// Judges a site against `checklist`: every item's outcome, the score and the verdict.
+/// `site` is a record, or a [`Reading`] of a row read the fast way; either is judged
+/// item by item by the same rules. The result is data; the renderers word it.
+pub fn evaluate<'a>(checklist: &'a Checklist, site: impl Into<Reading<'a>>) -> SiteResult<'a> {
+    let site = site.into();
+    let facts = SiteFacts {
+        site,
+        items: &checklist.items,
+    };
     let findings: Vec<Outcome<'a>> = checklist
         .items
         .iter()
         .enumerate()
-        .filter(|&(i, _)| !passed(i))
-        .map(|(_, item)| judge_item(item, record))
-        .filter(|outcome| outcome.status != Status::Pass)
+        .filter_map(|(i, item)| judge_item(item, site.of(i, &item.id), &facts))
         .collect();
     let score = Score::of(checklist, &findings);
     let verdict = Verdict::of(&findings);
     SiteResult {
-        record,
+        record: site.record,
         checklist,
         findings,
         grade: grade_of(checklist, verdict, score),
         score,
         verdict,
         due: None,
+    }
+}
+
+/// What an item's judgement may look at: the site's fields, and the other items' values,
+/// glanced at or observed.
+struct SiteFacts<'a> {
+    site: Reading<'a>,
+    items: &'a [Item],
+}
+
+impl<'a> SiteFacts<'a> {
+    /// The value of the item `item`, glanced at or observed.
+    fn value(&self, item: &str) -> Option<&'a Value> {
+        if self.site.glances.is_empty() {
+            return self.site.record.value(item);
+        }
+        let index = self.items.iter().position(|it| it.id == item)?;
+        match self.site.of(index, item) {
+            ItemRead::Glance(Glance::Value(value)) => Some(value),
+            ItemRead::Glance(Glance::EveryMember) => None,
+            ItemRead::Observed(observation) => match &observation?.entry {
+                Entry::Value(value) => Some(value),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl Facts for SiteFacts<'_> {
+    fn site_field(&self, field: &str) -> Option<&str> {
+        self.site.record.field(field)
+    }
+    fn value_of(&self, item: &str) -> Option<&Value> {
+        self.value(item)
     }
 }
 
@@ -248,6 +274,7 @@ impl<'a> Outcome<'a> {
                 _ => None,
             }),
             observation,
+            compared: item.kind.depends_on().and_then(|of| record.value(of)),
             undetermined: None,
             waiver: None,
             not_applicable_refused: false,
@@ -256,60 +283,69 @@ impl<'a> Outcome<'a> {
     }
 }
 
-fn judge_item<'a>(item: &'a Item, record: &'a Record) -> Outcome<'a> {
-    let observation = record.observations.get(&item.id);
+/// The outcome of `item` at the site, `None` when it passed: a finding otherwise.
+fn judge_item<'a>(
+    item: &'a Item,
+    read: ItemRead<'a>,
+    facts: &SiteFacts<'a>,
+) -> Option<Outcome<'a>> {
+    let (observation, value) = match read {
+        // An includes cell naming every member misses none.
+        ItemRead::Glance(Glance::EveryMember) => return None,
+        ItemRead::Glance(Glance::Value(value)) => (None, Some(value)),
+        ItemRead::Observed(observation) => match observation.map(|o| &o.entry) {
+            Some(Entry::Value(value)) => (observation, Some(value)),
+            _ => (observation, None),
+        },
+    };
     let mut outcome = Outcome {
         item,
-        record,
+        record: facts.site.record,
         status: Status::Unrecorded,
         earned: Points::ZERO,
         lost: item.points,
         missing: Vec::new(),
-        value: None,
+        value,
         observation,
+        compared: item.kind.depends_on().and_then(|of| facts.value(of)),
         undetermined: None,
         waiver: None,
         not_applicable_refused: false,
         unrecognised: Vec::new(),
     };
-    match observation.map(|o| &o.entry) {
-        None | Some(Entry::Pending) => {}
-        Some(Entry::NotApplicable(_)) if item.not_applicable.allowed() => {
-            outcome.status = Status::NotApplicable;
-            outcome.lost = Points::ZERO;
+    let Some(value) = value else {
+        match observation.map(|o| &o.entry) {
+            Some(Entry::NotApplicable(_)) if item.not_applicable.allowed() => {
+                outcome.status = Status::NotApplicable;
+                outcome.lost = Points::ZERO;
+            }
+            // An exemption the checklist does not grant is no exemption: the requirement
+            // is not met, and only the county's waiver can excuse it.
+            Some(Entry::NotApplicable(_)) => {
+                outcome.status = Status::Fail;
+                outcome.not_applicable_refused = true;
+            }
+            None | Some(Entry::Pending | Entry::Value(_)) => {}
         }
-        // An exemption the checklist does not grant is no exemption: the requirement is
-        // not met, and only the county's waiver can excuse it.
-        Some(Entry::NotApplicable(_)) => {
+        return Some(outcome);
+    };
+    match item.kind.judge(value, facts) {
+        Judgement::Pass => return None,
+        Judgement::Fail { deduction, missing } => {
+            // 扣完为止: a deduction never takes more than the item is worth.
+            let lost = deduction.map_or(item.points, |d| d.min(item.points));
             outcome.status = Status::Fail;
-            outcome.not_applicable_refused = true;
-        }
-        Some(Entry::Value(value)) => {
-            outcome.value = Some(value);
-            match item.kind.judge(value, record) {
-                Judgement::Pass => {
-                    outcome.status = Status::Pass;
-                    outcome.earned = item.points;
-                    outcome.lost = Points::ZERO;
-                }
-                Judgement::Fail { deduction, missing } => {
-                    // 扣完为止: a deduction never takes more than the item is worth.
-                    let lost = deduction.map_or(item.points, |d| d.min(item.points));
-                    outcome.status = Status::Fail;
-                    outcome.lost = lost;
-                    outcome.earned = item.points - lost;
-                    outcome.missing = missing;
-                    if let (crate::checklist::Kind::Includes(inc), Value::Set(found)) =
-                        (&item.kind, value)
-                    {
-                        outcome.unrecognised = inc.unrecognised(found);
-                    }
-                }
-                Judgement::Undetermined(why) => outcome.undetermined = Some(why),
+            outcome.lost = lost;
+            outcome.earned = item.points - lost;
+            outcome.missing = missing;
+            if let (crate::checklist::Kind::Includes(inc), Value::Set(found)) = (&item.kind, value)
+            {
+                outcome.unrecognised = inc.unrecognised(found);
             }
         }
+        Judgement::Undetermined(why) => outcome.undetermined = Some(why),
     }
-    outcome
+    Some(outcome)
 }
 
 /// A waiver that no longer applies to a failed item: the item counts as a failure again,

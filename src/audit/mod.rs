@@ -12,7 +12,6 @@ pub mod recheck;
 mod score;
 
 pub use deadline::{DatingError, Deadline, Dues, PhaseSpan, date_site, is_late, phase_spans};
-pub(crate) use evaluate::evaluate_quick;
 pub use evaluate::{
     ExpiredWaiver, Outcome, SiteResult, Status, apply_waivers, evaluate, unjudgeable,
 };

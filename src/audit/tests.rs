@@ -1,7 +1,7 @@
 //! Scoring and verdicts on a small checklist, record by record.
 
 use super::*;
-use crate::checklist::Checklist;
+use crate::checklist::{Checklist, Value};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::{self, Record};
@@ -312,22 +312,59 @@ fn a_result_keeps_what_did_not_pass_and_gives_every_item_when_asked() {
 }
 
 #[test]
-fn items_passed_at_a_glance_are_not_judged_again() {
+fn glanced_items_are_judged_as_their_observations_are() {
+    use crate::record::{Glance, Reading};
     let c = checklist();
     let r = record(&c, ALL_PASS);
+    // Every value glanced at instead of observed: the same judgement.
+    let glances: Vec<Option<Glance>> = c
+        .items
+        .iter()
+        .map(|item| match r.value(&item.id) {
+            Some(Value::Set(_)) => Some(Glance::EveryMember),
+            Some(value) => Some(Glance::Value(value.clone())),
+            None => None,
+        })
+        .collect();
+    let mut bare = r.clone();
+    bare.observations.clear();
+    let glanced = evaluate(
+        &c,
+        Reading {
+            record: &bare,
+            glances: &glances,
+        },
+    );
     let full = evaluate(&c, &r);
-    // An item the fast path saw pass stays a pass; the rest are judged from the record.
-    let mut passed = vec![true; c.items.len()];
-    let quick = evaluate_quick(&c, &r, &passed);
-    assert_eq!((quick.score, quick.verdict), (full.score, full.verdict));
-    assert!(quick.findings.is_empty());
-    let mut partial = r.clone();
-    partial.observations.remove("site.floor_area");
-    passed[0] = false;
-    let quick = evaluate_quick(&c, &partial, &passed);
-    assert_eq!(quick.verdict, Verdict::Incomplete);
-    assert_eq!(quick.findings.len(), 1);
-    assert_eq!(quick.findings[0].item.id, "site.floor_area");
+    assert_eq!((glanced.score, glanced.verdict), (full.score, full.verdict));
+    assert!(glanced.findings.is_empty());
+    // A failing glance is a finding with its value, and no observation behind it.
+    let mut failing = glances.clone();
+    failing[0] = Some(Glance::Value(Value::Number(10.0)));
+    let site = evaluate(
+        &c,
+        Reading {
+            record: &bare,
+            glances: &failing,
+        },
+    );
+    assert_eq!(site.verdict, Verdict::Rectify);
+    assert_eq!(site.findings.len(), 1);
+    let finding = &site.findings[0];
+    assert_eq!(finding.item.id, "site.floor_area");
+    assert_eq!(finding.value, Some(&Value::Number(10.0)));
+    assert!(finding.observation.is_none());
+    // An item neither glanced at nor observed is unrecorded.
+    failing[0] = None;
+    let site = evaluate(
+        &c,
+        Reading {
+            record: &bare,
+            glances: &failing,
+        },
+    );
+    assert_eq!(site.verdict, Verdict::Incomplete);
+    assert_eq!(site.findings[0].status, Status::Unrecorded);
 }
 
 /// [`CHECKLIST`] with a sign item whose pattern, fine for short townships, grows too large

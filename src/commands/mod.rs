@@ -168,15 +168,10 @@ fn as_of(given: Option<&str>, campaign: Option<jiff::civil::Date>) -> Result<jif
     }
 }
 
-/// A record as `check` and `rank` judge it: a row read by the fast path from what did not
-/// pass at a glance, any other in full.
+/// A record as `check` and `rank` judge it, whichever path read it.
 fn judge_incoming<'a>(plan: &'a Plan, incoming: &'a Incoming) -> Result<SiteResult<'a>> {
-    let record = incoming.record();
-    let checklist = plan.checklist_of(record)?;
-    Ok(match incoming {
-        Incoming::Quick(quick) => audit::evaluate_quick(checklist, &quick.record, &quick.passed),
-        Incoming::Full(record) => audit::evaluate(checklist, record),
-    })
+    let checklist = plan.checklist_of(incoming.record())?;
+    Ok(audit::evaluate(checklist, incoming.reading()))
 }
 
 /// The warning for a site inspected outside the acceptance phase, as every command that

@@ -960,10 +960,7 @@ pub fn judge_csv_bytes(
         }
         fn site(&self, site: Incoming<'_>, _: At, part: &mut Vec<Judged>) -> Result<()> {
             let checklist = super::checklist_of(self.0, site.record())?;
-            let judged = match &site {
-                Incoming::Quick(q) => crate::audit::evaluate_quick(checklist, &q.record, &q.passed),
-                Incoming::Full(r) => crate::audit::evaluate(checklist, r),
-            };
+            let judged = crate::audit::evaluate(checklist, site.reading());
             part.push(Judged {
                 id: judged.record.id.clone(),
                 score: judged.score,

@@ -19,6 +19,58 @@ use jiff::civil::Date;
 
 use crate::checklist::Value;
 
+/// What a fast reading of a wide row keeps of an item whose cell is written in the form
+/// `convert` and the forms write ([`value::read_canonical`]), in place of an observation: a
+/// row whose cells are all canonical is judged without building one.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Glance {
+    /// The value, as [`value::parse_cell`] and the kind's reading would give it.
+    Value(Value),
+    /// An `includes` cell naming every member: what a set of all members would be.
+    EveryMember,
+}
+
+/// A site as a reader hands it to the evaluator: its record, and for a row of a wide file
+/// read the fast way, the items it only glanced at, in checklist order (`None` for an item
+/// read into the record as an observation, or not recorded). A record read in full has no
+/// glances.
+#[derive(Clone, Copy, Debug)]
+pub struct Reading<'r> {
+    /// The site's fields and its observations.
+    pub record: &'r Record,
+    /// One per checklist item, or none at all.
+    pub glances: &'r [Option<Glance>],
+}
+
+impl<'r> Reading<'r> {
+    /// What was read of the `index`th item of the record's checklist, `item`: its glance,
+    /// else its observation.
+    pub fn of(&self, index: usize, item: &str) -> ItemRead<'r> {
+        match self.glances.get(index) {
+            Some(Some(glance)) => ItemRead::Glance(glance),
+            _ => ItemRead::Observed(self.record.observations.get(item)),
+        }
+    }
+}
+
+impl<'r> From<&'r Record> for Reading<'r> {
+    fn from(record: &'r Record) -> Reading<'r> {
+        Reading {
+            record,
+            glances: &[],
+        }
+    }
+}
+
+/// What a [`Reading`] holds of one item.
+#[derive(Clone, Copy, Debug)]
+pub enum ItemRead<'r> {
+    /// A glance at a canonical cell.
+    Glance(&'r Glance),
+    /// The observation, if the item was recorded.
+    Observed(Option<&'r Observation>),
+}
+
 /// One site's inspection.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {

@@ -9,7 +9,7 @@ use csv::StringRecord;
 
 use super::cells::Cells;
 use super::value::{self, Canonical, padded};
-use super::{Entry, Observation, Record};
+use super::{Entry, Glance, Observation, Reading, Record};
 use crate::checklist::{Checklist, Kind, Value};
 
 /// The site columns, in the order forms put them, with their Chinese titles.
@@ -187,21 +187,15 @@ struct CleanPlan {
     /// [`value::is_plain_member`]), its members joined by `、` in checklist order: the cell
     /// as `convert` and forms write it, matched in one comparison.
     in_order: Vec<Option<String>>,
-    /// For each item, the rule items that compare against its value (`of`): when one of
-    /// them is read in full, so is this item, for the rule to be judged.
-    compared_by: Vec<Vec<usize>>,
 }
 
 /// A row read by the fast path ([`Wide::quick_read`]), its buffers reused row after row.
 #[derive(Debug)]
 pub struct QuickRead {
-    /// The site fields, and the observations of the items that did not pass at a glance.
+    /// The site fields, and the observations of the items whose cells are not canonical.
     pub record: Record,
-    /// For each item of the row's checklist, in order, whether it passed at a glance (its
-    /// observation is then in `record` only if a rule read in full compares against it).
-    pub passed: Vec<bool>,
-    /// The items' cells as read, for rules to compare against.
-    values: Vec<Option<Held>>,
+    /// For each item of the row's checklist, in order, its cell when canonical.
+    pub glances: Vec<Option<Glance>>,
 }
 
 impl QuickRead {
@@ -209,14 +203,16 @@ impl QuickRead {
     pub fn new(origin: &str) -> QuickRead {
         QuickRead {
             record: Record::blank(origin),
-            passed: Vec::new(),
-            values: Vec::new(),
+            glances: Vec::new(),
         }
     }
 
-    /// Whether every item passed at a glance.
-    pub fn all_passed(&self) -> bool {
-        self.passed.iter().all(|&p| p)
+    /// The row as the evaluator takes it.
+    pub fn reading(&self) -> Reading<'_> {
+        Reading {
+            record: &self.record,
+            glances: &self.glances,
+        }
     }
 }
 
@@ -402,21 +398,6 @@ impl Wide {
                             _ => None,
                         })
                         .collect(),
-                    compared_by: checklist
-                        .items
-                        .iter()
-                        .map(|item| {
-                            checklist
-                                .items
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, rule)| {
-                                    rule.kind.depends_on() == Some(item.id.as_str())
-                                })
-                                .map(|(i, _)| i)
-                                .collect()
-                        })
-                        .collect(),
                     must_be_empty: runs(
                         columns
                             .iter()
@@ -453,20 +434,18 @@ impl Wide {
     /// The fast path of large files. A row whose site fields are in order and whose only
     /// filled columns are its checklist's items is read into `quick` (reusing its buffers),
     /// and its checklist's index returned: every item whose cell is in the canonical form
-    /// `convert` and forms write and passes is marked in `quick.passed`, without an
-    /// observation; every other item (empty, not applicable, unusual or failing) is read by
-    /// the full reader's own cell reading into `quick.record`, with any item a rule of it
-    /// compares against. Anything else (a note, a bad site field, bytes that are not UTF-8,
-    /// a cell the full reader refuses) gives `None`, and the row goes through
-    /// [`Wide::record`], which judges it fully and words every error. Kinds judge the
-    /// values, so the fast path cannot disagree with the full one.
+    /// `convert` and forms write is kept as a [`Glance`], without an observation; every
+    /// other item (empty, not applicable, unusual) is read by the full reader's own cell
+    /// reading into `quick.record`. Nothing is judged here: the evaluator judges glances
+    /// and observations alike. Anything else (a note, a bad site field, bytes that are not
+    /// UTF-8, a cell the full reader refuses) gives `None`, and the row goes through
+    /// [`Wide::record`], which reads it fully and words every error.
     pub(crate) fn quick_read(
         &self,
         row: &impl Cells,
         checklists: &[Checklist],
         quick: &mut QuickRead,
     ) -> Option<usize> {
-        use crate::checklist::kinds::{Facts, Judgement};
         let text = |column: usize| row.text(column);
         let cell = |field: usize| match self.site_columns[field] {
             Some(column) => text(column).map(value::undefuse),
@@ -504,94 +483,42 @@ impl Wide {
         {
             return None;
         }
-        struct Row<'r> {
-            fields: [&'r str; 4],
-            ids: &'r [crate::checklist::Item],
-            values: &'r [Option<Held>],
+        let record = &mut quick.record;
+        if !record.observations.is_empty() {
+            record.observations.clear();
         }
-        impl Facts for Row<'_> {
-            fn site_field(&self, field: &str) -> Option<&str> {
-                let i = ["id", "name", "township", "village"]
-                    .iter()
-                    .position(|f| *f == field)?;
-                Some(self.fields[i]).filter(|v| !v.is_empty())
-            }
-            fn value_of(&self, item: &str) -> Option<&Value> {
-                let i = self.ids.iter().position(|it| it.id == item)?;
-                match self.values.get(i)? {
-                    Some(Held::Value(v)) => Some(v),
-                    Some(Held::Judged(_)) | None => None,
-                }
-            }
-        }
-        let fields = [id, name, township, village];
-        // Lists and text are judged as they are read: only rules look at other items.
-        let site = Row {
-            fields,
-            ids: &[],
-            values: &[],
-        };
-        quick.values.clear();
-        for ((item, column), in_order) in checklist
+        quick.glances.resize(checklist.items.len(), None);
+        for (((item, column), in_order), glance) in checklist
             .items
             .iter()
             .zip(&plan.item_columns)
             .zip(&plan.in_order)
+            .zip(&mut quick.glances)
         {
             let cell = match column {
                 Some(column) => value::undefuse(text(*column)?),
                 None => "",
             };
-            let held = value::read_canonical(&item.kind, cell).map(|read| match read {
-                Canonical::Value(v) => Held::Value(v),
-                Canonical::Text(text) => Held::Judged(match &item.kind {
-                    Kind::Text(k) => k.judge_text(text, &site) == Judgement::Pass,
-                    _ => false,
-                }),
-                Canonical::Members(text) if in_order.as_deref() == Some(text) => Held::Judged(true),
-                Canonical::Members(text) => Held::Judged(match &item.kind {
-                    Kind::Includes(inc) if in_order.is_some() => {
-                        value::names_every_member(inc.members(), text)
+            match value::read_canonical(&item.kind, cell) {
+                Some(Canonical::Value(v)) => *glance = Some(Glance::Value(v)),
+                // The text's buffer is kept from row to row.
+                Some(Canonical::Text(text)) => match glance {
+                    Some(Glance::Value(Value::Text(held))) => {
+                        held.clear();
+                        held.push_str(text);
                     }
-                    _ => false,
-                }),
-            });
-            quick.values.push(held);
-        }
-        let facts = Row {
-            fields,
-            ids: &checklist.items,
-            values: &quick.values,
-        };
-        quick.passed.clear();
-        for (item, held) in checklist.items.iter().zip(&quick.values) {
-            let passes = match held {
-                None => false,
-                Some(Held::Judged(passes)) => *passes,
-                Some(Held::Value(v)) => item.kind.judge(v, &facts) == Judgement::Pass,
-            };
-            quick.passed.push(passes);
-        }
-        let record = &mut quick.record;
-        if !record.observations.is_empty() {
-            record.observations.clear();
-        }
-        // The items that did not pass at a glance, and those their rules compare against,
-        // are read as the full reader reads them.
-        for (i, item) in checklist.items.iter().enumerate() {
-            let needed = !quick.passed[i]
-                || plan.compared_by[i]
-                    .iter()
-                    .any(|&rule_item| !quick.passed[rule_item]);
-            if !needed {
-                continue;
-            }
-            let Some(column) = plan.item_columns[i] else {
-                continue;
-            };
-            let observation = observation_of(item, value::undefuse(text(column)?)).ok()?;
-            if let Some(observation) = observation {
-                record.observations.insert(item.id.clone(), observation);
+                    _ => *glance = Some(Glance::Value(Value::Text(text.to_owned()))),
+                },
+                Some(Canonical::Members(text)) if names_every_member(item, in_order, text) => {
+                    *glance = Some(Glance::EveryMember);
+                }
+                // Anything else is read as the full reader reads it.
+                _ => {
+                    *glance = None;
+                    if let Some(observation) = observation_of(item, cell).ok()? {
+                        record.observations.insert(item.id.clone(), observation);
+                    }
+                }
             }
         }
         // Filled in place: a file of many sites reuses the same buffers for every row.
@@ -742,12 +669,20 @@ impl Wide {
     }
 }
 
-/// An item's cell on the fast path, kept until the row is judged: a value, which a rule
-/// may compare against, or for lists and text whether the item passed.
-#[derive(Debug)]
-enum Held {
-    Value(Value),
-    Judged(bool),
+/// Whether an `includes` cell in canonical form names every member of `item`: at once
+/// when it is the members in checklist order (`in_order`, as `convert` and the forms write
+/// them), else member by member; never for an item whose members the fast path does not
+/// match (`in_order` is `None`).
+fn names_every_member(
+    item: &crate::checklist::Item,
+    in_order: &Option<String>,
+    text: &str,
+) -> bool {
+    match (&item.kind, in_order) {
+        (_, Some(in_order)) if in_order == text => true,
+        (Kind::Includes(inc), Some(_)) => value::names_every_member(inc.members(), text),
+        _ => false,
+    }
 }
 
 fn classify(name: &str, checklists: &[Checklist]) -> Result<Column, String> {
@@ -1399,7 +1334,7 @@ mod tests {
 mod fast_path {
     //! The fast path may only ever say "passes" where the full path says so too.
     use super::*;
-    use crate::audit::{SiteResult, Status, Verdict, evaluate, evaluate_quick};
+    use crate::audit::{SiteResult, Status, Verdict, evaluate};
     use crate::checklist::builtin;
     use crate::lang::Lang;
     use crate::record::write::wide_header;
@@ -1459,10 +1394,30 @@ mod fast_path {
             assert_eq!((q.earned, q.lost), (f.earned, f.lost), "{id} {row:?}");
             assert_eq!(q.missing, f.missing, "{id} {row:?}");
             assert_eq!(q.value, f.value, "{id} {row:?}");
-            assert_eq!(q.observation, f.observation, "{id} {row:?}");
+            assert_eq!(q.compared, f.compared, "{id} {row:?}");
+            // A glanced item keeps no observation: the full reader's holds its value alone.
+            match (q.observation, q.value) {
+                (Some(_), _) | (None, None) => {
+                    assert_eq!(q.observation, f.observation, "{id} {row:?}")
+                }
+                (None, Some(_)) => {
+                    let f = f.observation.expect("the full reader observed it");
+                    assert!(f.note.is_none() && f.evidence.is_empty(), "{id} {row:?}");
+                    assert!(matches!(&f.entry, Entry::Value(v) if Some(v) == q.value));
+                }
+            }
             assert_eq!(q.expected(Lang::Zh), f.expected(Lang::Zh), "{id} {row:?}");
             assert_eq!(q.undetermined, f.undetermined, "{id} {row:?}");
         }
+    }
+
+    /// Whether item `i` passed without being read into an observation.
+    fn passed_at_a_glance(quick: &QuickRead, checklist: &Checklist, i: usize) -> bool {
+        quick.glances.get(i).is_some_and(Option::is_some)
+            && !evaluate(checklist, quick.reading())
+                .findings
+                .iter()
+                .any(|o| std::ptr::eq(o.item, &checklist.items[i]))
     }
 
     #[test]
@@ -1511,18 +1466,19 @@ mod fast_path {
                     let full = full.unwrap_or_else(|e| panic!("fast path took a bad row: {e:?}"));
                     let judged = evaluate(&checklists[n], &full);
                     let fast = &quick.record;
-                    let read = evaluate_quick(&checklists[n], fast, &quick.passed);
+                    let read = evaluate(&checklists[n], quick.reading());
                     assert_judged_alike(&read, &judged, &row);
-                    if quick.all_passed() {
+                    if quick.glances.iter().all(Option::is_some) && read.findings.is_empty() {
                         clean += 1;
                         clean_townships += usize::from(checklists[n].site_kind == "township");
                         assert_eq!(judged.verdict, Verdict::Pass, "{row:?}");
                         assert!(fast.observations.is_empty());
                     }
-                    // Only what did not pass at a glance is read.
-                    for (item, passed) in checklists[n].items.iter().zip(&quick.passed) {
-                        if *passed {
-                            assert!(!judged.findings.iter().any(|o| o.item.id == item.id));
+                    // What was glanced at is not also read.
+                    assert_eq!(quick.glances.len(), checklists[n].items.len());
+                    for (item, glance) in checklists[n].items.iter().zip(&quick.glances) {
+                        if glance.is_some() {
+                            assert!(!fast.observations.contains_key(&item.id), "{row:?}");
                         }
                     }
                     assert_eq!(fast.id, full.id);
@@ -1554,8 +1510,9 @@ mod fast_path {
 
     #[test]
     fn a_rule_is_judged_with_the_item_it_compares_against() {
-        // windows.departments must outnumber windows.comprehensive: when the rule is read in
-        // full, so is the count it compares against, even though that count passed.
+        // windows.departments must outnumber windows.comprehensive: whether the rule is
+        // glanced at or read in full, it is judged, and what it expects worded, with the
+        // count it compares against, itself glanced at.
         let township = builtin_checklist("township");
         let rule = township
             .items
@@ -1573,12 +1530,17 @@ mod fast_path {
                 continue;
             };
             read_in_part += 1;
-            assert!(!quick.passed[rule], "{cell}");
-            assert!(quick.record.observations.contains_key(&of), "{cell}");
+            assert!(!passed_at_a_glance(&quick, &checklists[n], rule), "{cell}");
+            let of = checklists[n].items.iter().position(|i| i.id == of).unwrap();
+            assert!(
+                matches!(quick.glances[of], Some(Glance::Value(_))),
+                "{cell}"
+            );
             let full = wide.record(&row, 2, "test", &checklists).unwrap();
             let judged = evaluate(&checklists[n], &full);
-            let read = evaluate_quick(&checklists[n], &quick.record, &quick.passed);
+            let read = evaluate(&checklists[n], quick.reading());
             assert_judged_alike(&read, &judged, &row);
+            assert!(read.findings[0].compared.is_some(), "{cell}");
         }
         assert!(
             read_in_part >= 3,
@@ -1623,11 +1585,8 @@ mod fast_path {
                 let row = StringRecord::from(cells.clone());
                 wide.quick_read(row.as_byte_record(), checklists, &mut quick)
                     .is_some()
-                    && quick
-                        .passed
-                        .iter()
-                        .enumerate()
-                        .all(|(i, p)| *p || i == item)
+                    && (0..checklist.items.len())
+                        .all(|i| i == item || passed_at_a_glance(&quick, checklist, i))
             })
             .expect("a clean generated row");
         (wide, column, cells)
@@ -1667,7 +1626,8 @@ mod fast_path {
                 cells[column] = cell.clone();
                 let row = StringRecord::from(cells);
                 let taken = wide.quick_read(row.as_byte_record(), &checklists, &mut quick);
-                assert!(taken.is_none() || !quick.passed[list], "{cell}");
+                let every = quick.glances.get(list) == Some(&Some(Glance::EveryMember));
+                assert!(taken.is_none() || !every, "{cell}");
             }
         }
         assert!(value::is_plain_member("饮水机"));
@@ -1696,7 +1656,7 @@ mod fast_path {
             assert!(wide.record(&row, 2, "test", &checklists).is_err(), "{cell}");
             let quick_passed = wide
                 .quick_read(row.as_byte_record(), &checklists, &mut quick)
-                .is_some_and(|_| quick.passed[text]);
+                .is_some_and(|_| passed_at_a_glance(&quick, &checklists[0], text));
             assert!(!quick_passed, "{cell}");
         }
         for cell in [
@@ -1714,11 +1674,11 @@ mod fast_path {
             let judged = evaluate(&checklists[0], &full);
             wide.quick_read(row.as_byte_record(), &checklists, &mut quick)
                 .expect("the row takes the fast path");
-            if quick.passed[text] {
+            if passed_at_a_glance(&quick, &checklists[0], text) {
                 passed += 1;
                 assert_eq!(judged.outcomes()[text].status, Status::Pass, "{cell}");
             }
-            let read = evaluate_quick(&checklists[0], &quick.record, &quick.passed);
+            let read = evaluate(&checklists[0], quick.reading());
             assert_judged_alike(&read, &judged, &row);
         }
         assert_eq!(passed, 1, "only the plain text passes at a glance");

@@ -115,7 +115,20 @@ impl Wording for Outcome<'_> {
     }
 
     fn expected(&self, lang: Lang) -> String {
-        self.item.kind.expected(Some(self.record), lang)
+        /// The site's fields, and the value the rule compares against.
+        struct AtSite<'o>(&'o Outcome<'o>);
+        impl crate::checklist::kinds::Facts for AtSite<'_> {
+            fn site_field(&self, field: &str) -> Option<&str> {
+                self.0.record.field(field)
+            }
+            fn value_of(&self, item: &str) -> Option<&crate::checklist::Value> {
+                match self.0.item.kind.depends_on() {
+                    Some(of) if of == item => self.0.compared,
+                    _ => self.0.record.value(item),
+                }
+            }
+        }
+        self.item.kind.expected(Some(&AtSite(self)), lang)
     }
 
     fn undetermined(&self, lang: Lang) -> Option<String> {
