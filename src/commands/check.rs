@@ -146,6 +146,17 @@ struct Part<P> {
     waived: HashSet<String>,
 }
 
+impl<R: Renderer> Checking<'_, R> {
+    /// The day and terms every site of the run is judged on.
+    fn day(&self) -> super::JudgingDay<'_> {
+        super::JudgingDay {
+            as_of: self.as_of,
+            calendar: Some(self.calendar),
+            lang: self.lang,
+        }
+    }
+}
+
 impl<R: Renderer> SiteWork for Checking<'_, R> {
     type Part = Part<R::Part>;
 
@@ -193,18 +204,14 @@ impl<R: Renderer> SiteWork for Checking<'_, R> {
                 return Ok(());
             }
         }
-        let mut site = super::judge_incoming(plan, &incoming)?;
         let (waived, notices) = (&mut part.waived, &mut part.notices);
-        for expired in super::waive_and_warn(plan, &mut site, self.as_of, lang, waived, notices)? {
+        let (site, expired) =
+            super::judge_site(plan, incoming.reading(), &self.day(), waived, notices)?;
+        for expired in expired {
             part.totals
                 .expired
                 .push((expired.waiver.clone(), expired.origin));
         }
-        audit::date_site(
-            &mut site,
-            self.calendar,
-            run.campaign.rectification_working_days,
-        )?;
         let late_before = part.totals.late.len();
         part.totals.add(&site, run);
         if part.totals.late.len() > late_before {

@@ -20,7 +20,7 @@ use anyhow::Result;
 
 use crate::audit::{self, ExpiredWaiver, SiteResult};
 use crate::cli::{Cli, Command};
-use crate::inputs::{Incoming, Plan};
+use crate::inputs::Plan;
 use crate::lang::Lang;
 use crate::render::Label;
 
@@ -168,10 +168,36 @@ fn as_of(given: Option<&str>, campaign: Option<jiff::civil::Date>) -> Result<jif
     }
 }
 
-/// A record as `check` and `rank` judge it, whichever path read it.
-fn judge_incoming<'a>(plan: &'a Plan, incoming: &'a Incoming) -> Result<SiteResult<'a>> {
-    let checklist = plan.checklist_of(incoming.record())?;
-    Ok(audit::evaluate(checklist, incoming.reading()))
+/// The day and terms a run judges sites on: waivers as they stand on `as_of`, deadlines
+/// counted on `calendar` (none for a command that shows no deadline), warnings in `lang`.
+struct JudgingDay<'a> {
+    as_of: jiff::civil::Date,
+    calendar: Option<&'a crate::calendar::Calendar>,
+    lang: Lang,
+}
+
+/// Judges one site as every command does: evaluated ([`audit::evaluate`], whichever path
+/// read it), its waivers applied as they stand on the judging day (each lapsed one said in
+/// `notices`, the site's id put in `waived`), its deadline dated. Gives the waivers that
+/// had run out, for the commands that list them.
+fn judge_site<'a>(
+    plan: &'a Plan,
+    site: crate::record::Reading<'a>,
+    day: &JudgingDay<'_>,
+    waived: &mut HashSet<String>,
+    notices: &mut dyn Write,
+) -> Result<(SiteResult<'a>, Vec<ExpiredWaiver<'a>>)> {
+    let checklist = plan.checklist_of(site.record)?;
+    let mut site = audit::evaluate(checklist, site);
+    let expired = waive_and_warn(plan, &mut site, day.as_of, day.lang, waived, notices)?;
+    if let Some(calendar) = day.calendar {
+        audit::date_site(
+            &mut site,
+            calendar,
+            plan.campaign.rectification_working_days,
+        )?;
+    }
+    Ok((site, expired))
 }
 
 /// The warning for a site inspected outside the acceptance phase, as every command that
@@ -318,15 +344,13 @@ fn judge_sites<'a>(
 ) -> Result<Vec<SiteResult<'a>>> {
     let mut sites = Vec::with_capacity(records.len());
     let stderr = &mut std::io::stderr().lock();
+    let day = JudgingDay {
+        as_of,
+        calendar: Some(calendar),
+        lang,
+    };
     for record in records {
-        let checklist = plan.checklist_of(record)?;
-        let mut site = audit::evaluate(checklist, record);
-        waive_and_warn(plan, &mut site, as_of, lang, seen, stderr)?;
-        audit::date_site(
-            &mut site,
-            calendar,
-            plan.campaign.rectification_working_days,
-        )?;
+        let (site, _) = judge_site(plan, record.into(), &day, seen, stderr)?;
         sites.push(site);
     }
     plan.check_waiver_sites(seen)?;

@@ -179,9 +179,14 @@ impl SiteWork for Ranking<'_> {
             part.waived.insert(incoming.record().id.clone());
             return Ok(());
         }
-        let mut site = super::judge_incoming(self.plan, &incoming)?;
+        // A ranking shows no deadline: the site is not dated.
+        let day = super::JudgingDay {
+            as_of: self.as_of,
+            calendar: None,
+            lang: self.lang,
+        };
         let (waived, notices) = (&mut part.waived, &mut part.notices);
-        super::waive_and_warn(self.plan, &mut site, self.as_of, self.lang, waived, notices)?;
+        let (site, _) = super::judge_site(self.plan, incoming.reading(), &day, waived, notices)?;
         part.entrants.push(Entry::of(&site));
         Ok(())
     }
