@@ -4,7 +4,8 @@
 use crate::audit::rank::{Choice, ChoiceSetBy, Ineligible, Place, Ranking};
 use crate::audit::recheck::FollowUp;
 use crate::audit::{Outcome, Status, Verdict};
-use crate::checklist::kinds::Undetermined;
+use crate::checklist::kinds::{Expectation, Undetermined, format_number};
+use crate::checklist::{Kind, Value};
 use crate::lang::Lang;
 use crate::record::Entry;
 use crate::record::waiver::Waiver;
@@ -93,11 +94,11 @@ impl Wording for Outcome<'_> {
             (Some(v), _) if !self.unrecognised.is_empty() => {
                 format!(
                     "{}{}",
-                    self.item.kind.show(v, lang),
+                    value(&self.item.kind, v, lang),
                     unrecognised_note(self, lang)
                 )
             }
-            (Some(v), _) => self.item.kind.show(v, lang),
+            (Some(v), _) => value(&self.item.kind, v, lang),
             (None, Some(Entry::NotApplicable(reason))) if self.not_applicable_refused => match lang
             {
                 Lang::Zh => format!(
@@ -128,7 +129,7 @@ impl Wording for Outcome<'_> {
                 }
             }
         }
-        self.item.kind.expected(Some(&AtSite(self)), lang)
+        expectation(&self.item.kind.expectation(Some(&AtSite(self))), lang)
     }
 
     fn undetermined(&self, lang: Lang) -> Option<String> {
@@ -280,6 +281,106 @@ pub fn shortfall(ranking: &Ranking, lang: Lang) -> Option<String> {
             "only {eligible} sites are eligible (accepted on their own at acceptance), fewer than the {wanted} demonstration sites wanted"
         ),
     })
+}
+
+/// 是 / 否, yes / no.
+pub fn yes_no(answer: bool, lang: Lang) -> &'static str {
+    match answer {
+        true => lang.pick("是", "yes"),
+        false => lang.pick("否", "no"),
+    }
+}
+
+/// A recorded value as a reader should see it: 59.5 m², 否, 民政局、人社局.
+pub fn value(kind: &Kind, value: &Value, lang: Lang) -> String {
+    let quantity = |unit: &str| {
+        let number = match value {
+            Value::Number(n) => format_number(*n),
+            Value::Count(c) => c.to_string(),
+            other => return format!("{other:?}"),
+        };
+        match unit {
+            "" => number,
+            unit => format!("{number} {unit}"),
+        }
+    };
+    match (kind, value) {
+        (Kind::Number(k), _) => quantity(&k.unit),
+        (Kind::Count(k), _) => quantity(&k.unit),
+        (Kind::Rule(k), _) => quantity(&k.unit),
+        (_, Value::Bool(b)) => yes_no(*b, lang).to_owned(),
+        (_, Value::Set(members)) if members.is_empty() => lang.pick("（无）", "(none)").to_owned(),
+        (_, Value::Set(members)) => members.join(lang.list_separator()),
+        (_, Value::Text(t)) => t.clone(),
+        (_, Value::Number(n)) => format_number(*n),
+        (_, Value::Count(c)) => c.to_string(),
+    }
+}
+
+/// What an item expects, in words: ≥ 60 m², 是, 包含 民政局、人社局（每缺一项扣 1 分）,
+/// ≥ 4 名（综合窗口 2 × 2）.
+pub fn expectation(expected: &Expectation<'_>, lang: Lang) -> String {
+    let unit = |unit: &str| match unit {
+        "" => String::new(),
+        unit => format!(" {unit}"),
+    };
+    match expected {
+        Expectation::Range { min, max, unit: u } => {
+            let u = unit(u);
+            match (min, max) {
+                (Some(lo), Some(hi)) if lo == hi => format!("= {lo}{u}"),
+                (Some(lo), Some(hi)) => format!("{lo}{}{hi}{u}", lang.pick(" 至 ", "–")),
+                (Some(lo), None) => format!("≥ {lo}{u}"),
+                (None, Some(hi)) => format!("≤ {hi}{u}"),
+                (None, None) => lang.pick("任意", "any").to_owned(),
+            }
+        }
+        Expectation::Answer(answer) => yes_no(*answer, lang).to_owned(),
+        Expectation::Members {
+            members,
+            deduct_per_missing,
+        } => {
+            let list = members.join(lang.list_separator());
+            match (deduct_per_missing, lang) {
+                (None, Lang::Zh) => format!("包含 {list}"),
+                (None, Lang::En) => format!("includes {list}"),
+                (Some(d), Lang::Zh) => format!("包含 {list}（每缺一项扣 {d} 分）"),
+                (Some(d), Lang::En) => format!("includes {list} ({d} off per missing)"),
+            }
+        }
+        Expectation::Text(text) => text.clone(),
+        Expectation::Compared {
+            symbol,
+            factor,
+            of,
+            of_name: [zh, en],
+            other,
+            unit: u,
+        } => {
+            let u = unit(u);
+            let times = |n: f64| format_number(factor * n);
+            let factor = format_number(*factor);
+            let name = match lang {
+                Lang::Zh => *zh,
+                Lang::En => en.or(*zh),
+            }
+            .unwrap_or(of);
+            match (other, lang) {
+                (Some(n), Lang::Zh) => format!(
+                    "{symbol} {}{u}（{name} {} × {factor}）",
+                    times(*n),
+                    format_number(*n)
+                ),
+                (Some(n), Lang::En) => format!(
+                    "{symbol} {}{u} ({factor} × {name} {})",
+                    times(*n),
+                    format_number(*n)
+                ),
+                (None, Lang::Zh) => format!("{symbol} {name} × {factor}"),
+                (None, Lang::En) => format!("{symbol} {factor} × {name}"),
+            }
+        }
+    }
 }
 
 #[cfg(test)]

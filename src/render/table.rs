@@ -377,7 +377,10 @@ pub fn checklist_table(checklist: &Checklist, lang: Lang) -> String {
             Cell::new(&item.id),
             Cell::new(item.label(lang)),
             Cell::new(item.kind.name()),
-            Cell::new(item.kind.expected(None, lang)),
+            Cell::new(super::labels::expectation(
+                &item.kind.expectation(None),
+                lang,
+            )),
             Cell::new(item.severity.label(lang)),
             Cell::new(item.points.to_string()),
             Cell::new(not_applicable_policy(&item.not_applicable, lang)),

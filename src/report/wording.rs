@@ -529,7 +529,7 @@ pub fn notice_finding_lines(o: &Outcome<'_>, issued_on: Date, lang: Lang) -> Vec
         && *found != kind.expect
         && let Some(first) = lines.first_mut()
     {
-        let shown = crate::checklist::kinds::show_bool(*found, lang);
+        let shown = crate::render::labels::yes_no(*found, lang);
         if first == shown {
             *first = match (kind.expect, lang) {
                 (true, Lang::Zh) => format!("检查时未做到（记录为“{shown}”）"),

@@ -72,7 +72,7 @@ pub(crate) const PLACEHOLDERS: [&str; 4] = ["township", "village", "name", "id"]
 /// (`{township}便民服务中心`) is said in words (`本乡镇名称 + 便民服务中心`), since a blank form
 /// has no site yet to fill it in with. The XLSForm, which has one, fills it in instead.
 pub(crate) fn requirement(item: &Item, lang: Lang) -> String {
-    let text = item.kind.expected(None, lang);
+    let text = crate::render::labels::expectation(&item.kind.expectation(None), lang);
     let word = |field: &str| match (field, lang) {
         ("township", Lang::Zh) => "本乡镇名称",
         ("township", Lang::En) => "the township's name",

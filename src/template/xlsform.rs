@@ -365,7 +365,8 @@ fn item_question(item: &Item, list: Option<String>, fields: &[String]) -> Questi
     let hint = |lang: Lang| {
         // `{township}` in a text requirement becomes `${township}`, so the form shows the
         // township the inspector entered above.
-        let mut requirement = item.kind.expected(None, lang);
+        let mut requirement =
+            crate::render::labels::expectation(&item.kind.expectation(None), lang);
         for field in PLACEHOLDERS {
             if fields.iter().any(|f| f == field) {
                 requirement =

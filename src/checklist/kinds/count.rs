@@ -9,9 +9,7 @@
 //!
 //! Observed: a non-negative whole number.
 
-use super::number::range_text;
 use super::{Judgement, Raw, Value, bounds};
-use crate::lang::Lang;
 use crate::source::Fields;
 
 /// Settings of a `count` item.
@@ -77,15 +75,6 @@ impl Count {
             Judgement::fail()
         }
     }
-
-    pub(super) fn expected(&self, lang: Lang) -> String {
-        range_text(
-            self.min.map(|n| n.to_string()),
-            self.max.map(|n| n.to_string()),
-            &self.unit,
-            lang,
-        )
-    }
 }
 
 /// A whole, non-negative number; `2.0` is accepted as 2, `2.5` is not.
@@ -131,7 +120,10 @@ mod tests {
             })
             .collect();
         assert_eq!(verdicts, [false, true, true, false]);
-        assert_eq!(k.expected(None, Lang::Zh), "1 至 2 个");
+        assert_eq!(
+            super::super::testing::expected(&k, None, Lang::Zh),
+            "1 至 2 个"
+        );
     }
 
     #[test]

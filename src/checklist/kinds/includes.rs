@@ -15,7 +15,6 @@
 //! to, so a misspelling is corrected in the record rather than failed.
 
 use super::{Judgement, Raw, Value};
-use crate::lang::Lang;
 use crate::points::Points;
 use crate::source::Fields;
 
@@ -29,22 +28,16 @@ pub struct Includes {
     deduct_per_missing: Option<Points>,
     /// Other names of members, each with its member: `(alias, member index)`.
     aliases: Vec<(String, usize)>,
-    /// What the item expects, in Chinese and in English, worded once when the checklist is
-    /// read: every site missing a member shows it.
-    expected: [String; 2],
 }
 
 impl Includes {
     /// Settings requiring `members`, with `deduct_per_missing` points off per missing one
     /// (`None`: all or nothing).
     pub fn new(members: Vec<String>, deduct_per_missing: Option<Points>) -> Includes {
-        let expected =
-            [Lang::Zh, Lang::En].map(|lang| expected(&members, deduct_per_missing, lang));
         Includes {
             members,
             deduct_per_missing,
             aliases: Vec::new(),
-            expected,
         }
     }
 
@@ -238,14 +231,6 @@ impl Includes {
         let deduction = self.deduct_per_missing.map(|d| d.times(missing.len()));
         Judgement::Fail { deduction, missing }
     }
-
-    pub(super) fn expected(&self, lang: Lang) -> String {
-        let [zh, en] = &self.expected;
-        match lang {
-            Lang::Zh => zh.clone(),
-            Lang::En => en.clone(),
-        }
-    }
 }
 
 /// The `aliases` table: each key a member, each value the other names it may be recorded
@@ -311,17 +296,6 @@ fn parse_aliases(
         out.push((member, names));
     }
     ok.then_some(out)
-}
-
-/// What an `includes` item of `members` expects, in `lang`.
-fn expected(members: &[String], deduct_per_missing: Option<Points>, lang: Lang) -> String {
-    let list = members.join(lang.list_separator());
-    match (deduct_per_missing, lang) {
-        (None, Lang::Zh) => format!("包含 {list}"),
-        (None, Lang::En) => format!("includes {list}"),
-        (Some(d), Lang::Zh) => format!("包含 {list}（每缺一项扣 {d} 分）"),
-        (Some(d), Lang::En) => format!("includes {list} ({d} off per missing)"),
-    }
 }
 
 #[cfg(test)]

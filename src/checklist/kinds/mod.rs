@@ -18,7 +18,6 @@ pub use rule::{Op, Rule};
 pub use text::{LONGEST_FIELD, PatternError, Text};
 pub use yes_no::YesNo;
 
-use crate::lang::Lang;
 use crate::points::Points;
 use crate::source::Fields;
 
@@ -212,33 +211,37 @@ impl Kind {
         }
     }
 
-    /// What the item expects, for a reader. With `facts`, rules and patterns are
-    /// resolved for the site ("≥ 4"); without, they are shown as written.
-    pub fn expected(&self, facts: Option<&dyn Facts>, lang: Lang) -> String {
+    /// What the item expects, as data the renderers word (`render::labels`). With
+    /// `facts`, rules and patterns are resolved for the site (≥ 4); without, they are
+    /// given as written.
+    pub fn expectation(&self, facts: Option<&dyn Facts>) -> Expectation<'_> {
         match self {
-            Kind::Number(k) => k.expected(lang),
-            Kind::Count(k) => k.expected(lang),
-            Kind::YesNo(k) => k.expected(lang),
-            Kind::Includes(k) => k.expected(lang),
-            Kind::Text(k) => k.expected(facts),
-            Kind::Rule(k) => k.expected(facts, lang),
-        }
-    }
-
-    /// A recorded value as a reader should see it ("59.5 m²", "否").
-    pub fn show(&self, value: &Value, lang: Lang) -> String {
-        match (self, value) {
-            (Kind::Number(k), _) => show_quantity(value, &k.unit),
-            (Kind::Count(k), _) => show_quantity(value, &k.unit),
-            (Kind::Rule(k), _) => show_quantity(value, &k.unit),
-            (_, Value::Bool(b)) => show_bool(*b, lang).to_owned(),
-            (_, Value::Set(members)) if members.is_empty() => {
-                lang.pick("（无）", "(none)").to_owned()
-            }
-            (_, Value::Set(members)) => members.join(lang.list_separator()),
-            (_, Value::Text(t)) => t.clone(),
-            (_, Value::Number(n)) => format_number(*n),
-            (_, Value::Count(c)) => c.to_string(),
+            Kind::Number(k) => Expectation::Range {
+                min: k.min.map(format_number),
+                max: k.max.map(format_number),
+                unit: &k.unit,
+            },
+            Kind::Count(k) => Expectation::Range {
+                min: k.min.map(|n| n.to_string()),
+                max: k.max.map(|n| n.to_string()),
+                unit: &k.unit,
+            },
+            Kind::YesNo(k) => Expectation::Answer(k.expect),
+            Kind::Includes(k) => Expectation::Members {
+                members: k.members(),
+                deduct_per_missing: k.deduct_per_missing(),
+            },
+            Kind::Text(k) => Expectation::Text(k.expected(facts)),
+            Kind::Rule(k) => Expectation::Compared {
+                symbol: k.op.symbol(),
+                factor: k.factor,
+                of: &k.of,
+                of_name: [k.of_name.as_deref(), k.of_name_en.as_deref()],
+                other: facts
+                    .and_then(|f| f.value_of(&k.of))
+                    .and_then(Value::as_number),
+                unit: &k.unit,
+            },
         }
     }
 
@@ -273,6 +276,46 @@ impl Kind {
     }
 }
 
+/// What an item requires, as data: the renderers word it in each language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expectation<'a> {
+    /// A number or count within bounds (as written), in a unit: ≥ 60 m².
+    Range {
+        /// The least allowed, if any.
+        min: Option<String>,
+        /// The most allowed, if any.
+        max: Option<String>,
+        /// The unit, possibly empty.
+        unit: &'a str,
+    },
+    /// The answer a yes/no item wants.
+    Answer(bool),
+    /// Every member of a list, in the standard's order.
+    Members {
+        /// The members.
+        members: &'a [String],
+        /// Points off per missing member (`None`: all or nothing).
+        deduct_per_missing: Option<Points>,
+    },
+    /// A text: the example (or pattern), with the site's fields put in where known.
+    Text(String),
+    /// A count compared with another item's value times a factor.
+    Compared {
+        /// The comparison: ≥, ≤, =.
+        symbol: &'static str,
+        /// The factor the other value is multiplied by.
+        factor: f64,
+        /// The other item's id.
+        of: &'a str,
+        /// Its name as the checklist gives it, in Chinese and in English, if it does.
+        of_name: [Option<&'a str>; 2],
+        /// Its value at the site, when known.
+        other: Option<f64>,
+        /// The unit, possibly empty.
+        unit: &'a str,
+    },
+}
+
 /// Each kind's name with the JSON Schema of its own keys and which are required, for
 /// `yanshou checklist schema`.
 pub fn schemas() -> Vec<(&'static str, serde_json::Value, &'static [&'static str])> {
@@ -289,27 +332,6 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value, &'static [&'static str
         .zip(parts)
         .map(|(name, (properties, required))| (*name, properties, required))
         .collect()
-}
-
-/// 是 / 否, yes / no.
-pub fn show_bool(b: bool, lang: Lang) -> &'static str {
-    match b {
-        true => lang.pick("是", "yes"),
-        false => lang.pick("否", "no"),
-    }
-}
-
-fn show_quantity(value: &Value, unit: &str) -> String {
-    let number = match value {
-        Value::Number(n) => format_number(*n),
-        Value::Count(c) => c.to_string(),
-        other => return format!("{other:?}"),
-    };
-    if unit.is_empty() {
-        number
-    } else {
-        format!("{number} {unit}")
-    }
 }
 
 /// A decimal as a person writes it: `60`, `59.5`, `59.99`; never `60.0` or `5.9e1`.
@@ -357,9 +379,21 @@ fn bounds<T: PartialOrd + Copy>(
 
 #[cfg(test)]
 pub(crate) mod testing {
-    //! Helpers for the kinds' own tests: parse a kind from TOML text.
+    //! Helpers for the kinds' own tests: parse a kind from TOML text, and word what it
+    //! expects and what it recorded as the renderers do.
     use super::*;
+    use crate::lang::Lang;
     use crate::source::Source;
+
+    /// What `kind` expects, in words.
+    pub fn expected(kind: &Kind, facts: Option<&dyn Facts>, lang: Lang) -> String {
+        crate::render::labels::expectation(&kind.expectation(facts), lang)
+    }
+
+    /// A value of `kind`, in words.
+    pub fn shown(kind: &Kind, value: &Value, lang: Lang) -> String {
+        crate::render::labels::value(kind, value, lang)
+    }
 
     /// Parses the kind-specific keys of one item, returning the kind or the messages.
     pub fn kind(toml: &str) -> Result<Kind, Vec<String>> {

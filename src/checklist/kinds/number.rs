@@ -10,7 +10,6 @@
 //! Observed: a non-negative number. Passes when `min ≤ value ≤ max`.
 
 use super::{Judgement, Raw, Value, bounds, format_number};
-use crate::lang::Lang;
 use crate::source::Fields;
 
 /// Settings of a `number` item.
@@ -99,36 +98,6 @@ impl Number {
             Judgement::fail()
         }
     }
-
-    pub(super) fn expected(&self, lang: Lang) -> String {
-        range_text(
-            self.min.map(format_number),
-            self.max.map(format_number),
-            &self.unit,
-            lang,
-        )
-    }
-}
-
-/// "≥ 60 m²", "≤ 2", "1–2 个".
-pub(super) fn range_text(
-    min: Option<String>,
-    max: Option<String>,
-    unit: &str,
-    lang: Lang,
-) -> String {
-    let unit = if unit.is_empty() {
-        String::new()
-    } else {
-        format!(" {unit}")
-    };
-    match (min, max) {
-        (Some(lo), Some(hi)) if lo == hi => format!("= {lo}{unit}"),
-        (Some(lo), Some(hi)) => format!("{lo}{}{hi}{unit}", lang.pick(" 至 ", "–")),
-        (Some(lo), None) => format!("≥ {lo}{unit}"),
-        (None, Some(hi)) => format!("≤ {hi}{unit}"),
-        (None, None) => lang.pick("任意", "any").to_owned(),
-    }
 }
 
 #[cfg(test)]
@@ -161,8 +130,14 @@ mod tests {
         assert_eq!(judge(&k, 2.5), Judgement::Pass);
         assert_eq!(judge(&k, 2.51), Judgement::fail());
         assert_eq!(judge(&k, 0.99), Judgement::fail());
-        assert_eq!(k.expected(None, Lang::Zh), "1 至 2.5 m");
-        assert_eq!(k.expected(None, Lang::En), "1–2.5 m");
+        assert_eq!(
+            super::super::testing::expected(&k, None, Lang::Zh),
+            "1 至 2.5 m"
+        );
+        assert_eq!(
+            super::super::testing::expected(&k, None, Lang::En),
+            "1–2.5 m"
+        );
     }
 
     #[test]
@@ -179,9 +154,18 @@ mod tests {
     #[test]
     fn shows_values_with_unit() {
         let k = area();
-        assert_eq!(k.show(&Value::Number(59.5), Lang::Zh), "59.5 m²");
-        assert_eq!(k.show(&Value::Number(60.0), Lang::Zh), "60 m²");
-        assert_eq!(k.expected(None, Lang::Zh), "≥ 60 m²");
+        assert_eq!(
+            super::super::testing::shown(&k, &Value::Number(59.5), Lang::Zh),
+            "59.5 m²"
+        );
+        assert_eq!(
+            super::super::testing::shown(&k, &Value::Number(60.0), Lang::Zh),
+            "60 m²"
+        );
+        assert_eq!(
+            super::super::testing::expected(&k, None, Lang::Zh),
+            "≥ 60 m²"
+        );
     }
 
     #[test]

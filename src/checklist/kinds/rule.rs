@@ -15,8 +15,7 @@
 //! other item has no value the rule cannot be judged and the item counts as unrecorded.
 
 use super::count::accept_count;
-use super::{Facts, Judgement, Raw, Undetermined, Value, format_number};
-use crate::lang::Lang;
+use super::{Facts, Judgement, Raw, Undetermined, Value};
 use crate::source::Fields;
 
 /// A comparison operator.
@@ -55,7 +54,8 @@ impl Op {
         }
     }
 
-    fn symbol(self) -> &'static str {
+    /// The comparison's sign as written: ≥, ≤, =.
+    pub fn symbol(self) -> &'static str {
         match self {
             Op::AtLeast => "≥",
             Op::Above => ">",
@@ -177,38 +177,6 @@ impl Rule {
             Judgement::fail()
         }
     }
-
-    pub(super) fn expected(&self, facts: Option<&dyn Facts>, lang: Lang) -> String {
-        let other = facts
-            .and_then(|f| f.value_of(&self.of))
-            .and_then(Value::as_number);
-        let unit = if self.unit.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", self.unit)
-        };
-        let factor = format_number(self.factor);
-        let name = match lang {
-            Lang::Zh => self.of_name.as_deref(),
-            Lang::En => self.of_name_en.as_deref().or(self.of_name.as_deref()),
-        }
-        .unwrap_or(&self.of);
-        let symbol = self.op.symbol();
-        match (other, lang) {
-            (Some(n), Lang::Zh) => format!(
-                "{symbol} {}{unit}（{name} {} × {factor}）",
-                format_number(self.factor * n),
-                format_number(n)
-            ),
-            (Some(n), Lang::En) => format!(
-                "{symbol} {}{unit} ({factor} × {name} {})",
-                format_number(self.factor * n),
-                format_number(n)
-            ),
-            (None, Lang::Zh) => format!("{symbol} {name} × {factor}"),
-            (None, Lang::En) => format!("{symbol} {factor} × {name}"),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -249,14 +217,17 @@ mod tests {
         let k = kind(TRAINEES).unwrap();
         let facts = Windows(Value::Count(2));
         assert_eq!(
-            k.expected(Some(&facts), Lang::Zh),
+            super::super::testing::expected(&k, Some(&facts), Lang::Zh),
             "≥ 4 名（综合窗口 2 × 2）"
         );
         assert_eq!(
-            k.expected(Some(&facts), Lang::En),
+            super::super::testing::expected(&k, Some(&facts), Lang::En),
             "≥ 4 名 (2 × 综合窗口 2)"
         );
-        assert_eq!(k.expected(None, Lang::Zh), "≥ 综合窗口 × 2");
+        assert_eq!(
+            super::super::testing::expected(&k, None, Lang::Zh),
+            "≥ 综合窗口 × 2"
+        );
     }
 
     #[test]

@@ -547,6 +547,7 @@ impl Text {
         })
     }
 
+    /// The example (or the pattern) with the site's fields put in, where known.
     pub(super) fn expected(&self, facts: Option<&dyn Facts>) -> String {
         let shown = self.example.as_deref().unwrap_or(&self.pattern);
         match facts {
@@ -804,10 +805,13 @@ mod tests {
     fn expected_shows_the_site_own_name() {
         let k = kind(SIGN).unwrap();
         assert_eq!(
-            k.expected(Some(&Township("柳屯镇")), Lang::Zh),
+            super::super::testing::expected(&k, Some(&Township("柳屯镇")), Lang::Zh),
             "柳屯镇便民服务中心"
         );
-        assert_eq!(k.expected(None, Lang::Zh), "{township}便民服务中心");
+        assert_eq!(
+            super::super::testing::expected(&k, None, Lang::Zh),
+            "{township}便民服务中心"
+        );
     }
 
     #[test]

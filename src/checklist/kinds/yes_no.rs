@@ -7,8 +7,7 @@
 //!
 //! Observed: `true` or `false`.
 
-use super::{Judgement, Raw, Value, show_bool};
-use crate::lang::Lang;
+use super::{Judgement, Raw, Value};
 use crate::source::Fields;
 
 /// Settings of a `yes_no` item.
@@ -55,10 +54,6 @@ impl YesNo {
             Judgement::fail()
         }
     }
-
-    pub(super) fn expected(&self, lang: Lang) -> String {
-        show_bool(self.expect, lang).to_owned()
-    }
 }
 
 #[cfg(test)]
@@ -74,7 +69,7 @@ mod tests {
         let no = k.accept(Raw::Bool(false)).unwrap();
         assert_eq!(k.judge(&yes, &NoFacts), Judgement::Pass);
         assert_eq!(k.judge(&no, &NoFacts), Judgement::fail());
-        assert_eq!(k.expected(None, Lang::Zh), "是");
+        assert_eq!(super::super::testing::expected(&k, None, Lang::Zh), "是");
     }
 
     #[test]
