@@ -89,18 +89,18 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// 强制 / 建议, mandatory / advisory.
-    pub fn label(self, lang: Lang) -> &'static str {
+    /// The ASCII word used in JSON, CSV and checklist files.
+    pub fn code(self) -> &'static str {
         match self {
-            Severity::Mandatory => lang.pick("强制", "mandatory"),
-            Severity::Advisory => lang.pick("建议", "advisory"),
+            Severity::Mandatory => "mandatory",
+            Severity::Advisory => "advisory",
         }
     }
 }
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label(Lang::En))
+        f.write_str(self.code())
     }
 }
 

@@ -291,7 +291,7 @@ impl Renderer for Csv {
                     o.status.code(),
                     observed.as_str(),
                     expected.as_str(),
-                    o.item.severity.label(Lang::En),
+                    o.item.severity.code(),
                     points.as_str(),
                     lost.as_str(),
                     o.note().unwrap_or_default(),

@@ -5,7 +5,7 @@ use crate::audit::rank::{Choice, ChoiceSetBy, Ineligible, Place, Ranking};
 use crate::audit::recheck::FollowUp;
 use crate::audit::{Outcome, Status, Verdict};
 use crate::checklist::kinds::{Expectation, Undetermined, format_number};
-use crate::checklist::{Kind, Value};
+use crate::checklist::{Kind, Severity, Value};
 use crate::lang::Lang;
 use crate::record::Entry;
 use crate::record::waiver::Waiver;
@@ -25,6 +25,16 @@ impl Label for Status {
             Status::Unrecorded => lang.pick("未记录", "unrecorded"),
             Status::NotApplicable => lang.pick("不适用", "not applicable"),
             Status::Waived => lang.pick("豁免", "waived"),
+        }
+    }
+}
+
+impl Label for Severity {
+    /// 强制 / 建议, mandatory / advisory.
+    fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Severity::Mandatory => lang.pick("强制", "mandatory"),
+            Severity::Advisory => lang.pick("建议", "advisory"),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! removing a `#` and changing a value. Nothing under `[observations]` is active, because
 //! an item left out is "not recorded" while a wrong example value would be a finding.
 
+use crate::render::Label;
 use std::fmt::Write as _;
 
 use crate::checklist::kinds::format_number;

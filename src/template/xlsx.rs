@@ -11,6 +11,7 @@
 //! Document properties are fixed so the same checklist always gives the same bytes, and a
 //! form can be checked into a repository or compared by hash.
 
+use crate::render::Label;
 use anyhow::{Context, Result, bail};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
