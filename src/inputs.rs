@@ -446,7 +446,10 @@ pub(crate) fn judgeable<'a>(
         return Ok(());
     };
     match crate::audit::unjudgeable(checklist, site) {
-        Some(why) => bail!(crate::tr!("{place}：{why}", "{place}: {why}")),
+        Some(why) => {
+            let why = crate::render::labels::unjudgeable(&why, crate::lang::messages());
+            bail!(crate::tr!("{place}：{why}", "{place}: {why}"))
+        }
         None => Ok(()),
     }
 }

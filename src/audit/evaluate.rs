@@ -162,11 +162,27 @@ impl Facts for Record {
     }
 }
 
-/// Why `site` cannot be judged against `checklist`, as a message naming the checklist,
-/// the item and the site: a `text` item it recorded a value for whose pattern does not
-/// compile with the site's fields put in. Readers refuse such a record as they refuse one
-/// they cannot read; [`evaluate`] would leave the item undetermined, saying the same.
-pub fn unjudgeable<'a>(checklist: &Checklist, site: impl Into<Reading<'a>>) -> Option<String> {
+/// Why a site cannot be judged against its checklist: a `text` item it recorded a value
+/// for whose pattern does not compile with the site's fields put in. Readers refuse such a
+/// record as they refuse one they cannot read; [`evaluate`] would leave the item
+/// undetermined, saying the same.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unjudgeable<'a> {
+    /// The checklist's id.
+    pub checklist: &'a str,
+    /// The item whose pattern does not compile.
+    pub item: &'a str,
+    /// The site's id.
+    pub site: &'a str,
+    /// The fields put in and the regex library's error.
+    pub error: crate::checklist::kinds::PatternError,
+}
+
+/// Why `site` cannot be judged against `checklist` ([`Unjudgeable`]), if it cannot.
+pub fn unjudgeable<'a>(
+    checklist: &'a Checklist,
+    site: impl Into<Reading<'a>>,
+) -> Option<Unjudgeable<'a>> {
     let site = site.into();
     checklist.items.iter().enumerate().find_map(|(i, item)| {
         let crate::checklist::Kind::Text(text) = &item.kind else {
@@ -181,8 +197,12 @@ pub fn unjudgeable<'a>(checklist: &Checklist, site: impl Into<Reading<'a>>) -> O
         if !recorded_text {
             return None;
         }
-        let error = text.pattern_error(site.record)?;
-        Some(error.message(&checklist.id, &item.id, &site.record.id))
+        Some(Unjudgeable {
+            checklist: &checklist.id,
+            item: &item.id,
+            site: &site.record.id,
+            error: text.pattern_error(site.record)?,
+        })
     })
 }
 

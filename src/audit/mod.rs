@@ -13,7 +13,7 @@ mod score;
 
 pub use deadline::{DatingError, Deadline, Dues, PhaseSpan, date_site, is_late, phase_spans};
 pub use evaluate::{
-    ExpiredWaiver, Outcome, SiteResult, Status, apply_waivers, evaluate, unjudgeable,
+    ExpiredWaiver, Outcome, SiteResult, Status, Unjudgeable, apply_waivers, evaluate, unjudgeable,
 };
 pub use score::{Score, Verdict};
 

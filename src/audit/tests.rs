@@ -393,6 +393,8 @@ fn a_pattern_that_does_not_compile_for_a_site_makes_it_unjudgeable() {
     let mut r = record(&c, &observations);
     r.township = long.clone();
     let why = unjudgeable(&c, &r).expect("not judgeable");
+    assert_eq!((why.item, why.site), ("sign.name", "t"));
+    let why = crate::render::labels::unjudgeable(&why, Lang::En);
     for part in ["mini", "sign.name", "`t`", long.as_str(), "size limit"] {
         assert!(why.contains(part), "{part:?} not in {why}");
     }

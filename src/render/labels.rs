@@ -4,7 +4,7 @@
 use crate::audit::rank::{Choice, ChoiceSetBy, Ineligible, Place, Ranking};
 use crate::audit::recheck::FollowUp;
 use crate::audit::{Outcome, Status, Verdict};
-use crate::checklist::kinds::{Expectation, Undetermined, format_number};
+use crate::checklist::kinds::{Expectation, PatternError, Undetermined, format_number};
 use crate::checklist::{Kind, Severity, Value};
 use crate::lang::Lang;
 use crate::record::Entry;
@@ -184,13 +184,40 @@ pub fn undetermined(why: &Undetermined, lang: Lang) -> String {
         ),
         (Undetermined::Pattern(error), Lang::Zh) => format!(
             "清单的 pattern 代入 {} 后无法编译：{}：请改写清单里的 pattern 后再判定",
-            error.shown(lang),
+            pattern_fields(error, lang),
             error.error
         ),
         (Undetermined::Pattern(error), Lang::En) => format!(
             "the checklist's pattern does not compile with {} put in: {}: revise the pattern to judge this item",
-            error.shown(lang),
+            pattern_fields(error, lang),
             error.error
+        ),
+    }
+}
+
+/// The fields a pattern was filled in with, as `{township} = “城关镇”` (`"` in English).
+pub fn pattern_fields(error: &PatternError, lang: Lang) -> String {
+    let parts: Vec<String> = error
+        .values
+        .iter()
+        .map(|(field, value)| match lang {
+            Lang::Zh => format!("{{{field}}} = “{value}”"),
+            Lang::En => format!("{{{field}}} = \"{value}\""),
+        })
+        .collect();
+    parts.join(lang.pick("，", ", "))
+}
+
+/// Why a site cannot be judged ([`crate::audit::unjudgeable`]), with the fix.
+pub fn unjudgeable(why: &crate::audit::Unjudgeable<'_>, lang: Lang) -> String {
+    let (site, checklist, item) = (why.site, why.checklist, why.item);
+    let (values, error) = (pattern_fields(&why.error, lang), &why.error.error);
+    match lang {
+        Lang::Zh => format!(
+            "站点 `{site}`：清单 {checklist} 的项目 `{item}` 的 `pattern` 代入 {values} 后无法编译：{error}；代入的名称已按字面转义，请在清单里简化该 pattern（如减少重复次数），再用 yanshou checklist lint 检查"
+        ),
+        Lang::En => format!(
+            "site `{site}`: the `pattern` of item `{item}` in checklist {checklist} does not compile with {values} put in: {error}; the name is put in literally (escaped): simplify the pattern in the checklist (fewer repetitions, say) and check it with yanshou checklist lint"
         ),
     }
 }

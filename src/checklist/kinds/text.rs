@@ -29,7 +29,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use regex_lite::Regex;
 
 use super::{Facts, Judgement, Raw, Undetermined, Value};
-use crate::lang::Lang;
 use crate::source::Fields;
 
 /// The site fields a pattern may refer to.
@@ -82,31 +81,6 @@ pub struct PatternError {
     pub values: Vec<(&'static str, String)>,
     /// The regex library's message.
     pub error: String,
-}
-
-impl PatternError {
-    /// The fields put in, as `{township} = “城关镇”` (`"` in English).
-    pub fn shown(&self, lang: Lang) -> String {
-        let parts: Vec<String> = self
-            .values
-            .iter()
-            .map(|(field, value)| match lang {
-                Lang::Zh => format!("{{{field}}} = “{value}”"),
-                Lang::En => format!("{{{field}}} = \"{value}\""),
-            })
-            .collect();
-        parts.join(lang.pick("，", ", "))
-    }
-
-    /// The error for item `item` of checklist `checklist` at site `site`, with the fix,
-    /// in the language of messages.
-    pub fn message(&self, checklist: &str, item: &str, site: &str) -> String {
-        let (values, error) = (self.shown(crate::lang::messages()), &self.error);
-        crate::tr!(
-            "站点 `{site}`：清单 {checklist} 的项目 `{item}` 的 `pattern` 代入 {values} 后无法编译：{error}；代入的名称已按字面转义，请在清单里简化该 pattern（如减少重复次数），再用 yanshou checklist lint 检查",
-            "site `{site}`: the `pattern` of item `{item}` in checklist {checklist} does not compile with {values} put in: {error}; the name is put in literally (escaped): simplify the pattern in the checklist (fewer repetitions, say) and check it with yanshou checklist lint"
-        )
-    }
 }
 
 /// Regexes compiled from one item's pattern, by the pattern as filled in for a site, with
