@@ -1,6 +1,7 @@
 //! The follow-up of `yanshou recheck` as a table, JSON or CSV. The JSON and the CSV are
 //! documented in `docs/output/recheck.md` (kept true by `tests/output_docs.rs`).
 
+use crate::render::labels::Column;
 use std::io::{self, Write};
 
 use comfy_table::Cell;
@@ -59,13 +60,13 @@ fn table(
         lang.pick("复查情况，截至 ", "follow-up as of ")
     )?;
     let mut grid = crate::render::grid(vec![
-        lang.pick("编号", "id"),
-        lang.pick("名称", "name"),
-        lang.pick("整改期限", "due"),
+        Column::Id.code(lang),
+        Column::Name.code(lang),
+        Column::Due.code(lang),
         lang.pick("复查日期", "rechecked"),
-        lang.pick("条款", "clause"),
+        Column::Clause.code(lang),
         lang.pick("项目", "item"),
-        lang.pick("状态", "status"),
+        Column::Status.code(lang),
         lang.pick("检查时", "before"),
         lang.pick("复查时", "after"),
         lang.pick("复查结论", "verdict now"),

@@ -16,6 +16,85 @@ pub trait Label {
     fn label(self, lang: Lang) -> &'static str;
 }
 
+/// A column that tables of sites and items share, named in one place: in Chinese, as a
+/// document's heading in English ("Clause", for HTML, Markdown and Word), and as a sheet's
+/// or the terminal's English column name ("clause", lower case like the CSV's codes, which
+/// scripts read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// 条款.
+    Clause,
+    /// 项目: the item's title.
+    Title,
+    /// 项目编号.
+    ItemId,
+    /// 整改期限.
+    Due,
+    /// 要求: what the item expects.
+    Requirement,
+    /// 结论.
+    Verdict,
+    /// 得分.
+    Score,
+    /// 类别: mandatory or advisory.
+    Severity,
+    /// 佐证材料.
+    Evidence,
+    /// 站点编号.
+    SiteId,
+    /// 站点名称.
+    SiteName,
+    /// 编号.
+    Id,
+    /// 名称.
+    Name,
+    /// 序号.
+    Number,
+    /// 站点.
+    Site,
+    /// 复查日期.
+    Reinspected,
+    /// 状态.
+    Status,
+}
+
+impl Column {
+    /// The column's Chinese name, its English heading and its English column name.
+    fn names(self) -> [&'static str; 3] {
+        match self {
+            Column::Clause => ["条款", "Clause", "clause"],
+            Column::Title => ["项目", "Item", "title"],
+            Column::ItemId => ["项目编号", "Id", "item"],
+            Column::Due => ["整改期限", "Due", "due"],
+            Column::Requirement => ["要求", "Requirement", "expected"],
+            Column::Verdict => ["结论", "Verdict", "verdict"],
+            Column::Score => ["得分", "Score", "score"],
+            Column::Severity => ["类别", "Severity", "severity"],
+            Column::Evidence => ["佐证材料", "Evidence", "evidence"],
+            Column::SiteId => ["站点编号", "Site", "site"],
+            Column::SiteName => ["站点名称", "Name", "name"],
+            Column::Id => ["编号", "Id", "id"],
+            Column::Name => ["名称", "Name", "name"],
+            Column::Number => ["序号", "#", "#"],
+            Column::Site => ["站点", "Site", "site"],
+            Column::Reinspected => ["复查日期", "Re-inspected", "rechecked_on"],
+            Column::Status => ["状态", "Status", "status"],
+        }
+    }
+
+    /// The heading of a document's table (HTML, Markdown, Word).
+    pub fn heading(self, lang: Lang) -> &'static str {
+        let [zh, en, _] = self.names();
+        lang.pick(zh, en)
+    }
+
+    /// The column's name in a sheet or the terminal.
+    pub fn code(self, lang: Lang) -> &'static str {
+        let [zh, _, en] = self.names();
+        lang.pick(zh, en)
+    }
+}
+
 impl Label for Status {
     /// 符合 / 不符合 / 未记录 / 不适用 / 豁免.
     fn label(self, lang: Lang) -> &'static str {

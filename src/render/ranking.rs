@@ -1,6 +1,7 @@
 //! The ranking of `yanshou rank` as a table, JSON or CSV. The JSON and the CSV are
 //! documented in `docs/output/rank.md` (kept true by `tests/output_docs.rs`).
 
+use crate::render::labels::Column;
 use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -140,11 +141,11 @@ fn table(
     let mut grid = Table::new();
     grid.load_style(UTF8_FULL_CONDENSED).set_header(vec![
         lang.pick("名次", "rank"),
-        lang.pick("编号", "id"),
-        lang.pick("名称", "name"),
-        lang.pick("得分", "score"),
+        Column::Id.code(lang),
+        Column::Name.code(lang),
+        Column::Score.code(lang),
         lang.pick("得分率", "percent"),
-        lang.pick("结论", "verdict"),
+        Column::Verdict.code(lang),
         lang.pick("示范点", "demonstration"),
         lang.pick("说明", "note"),
     ]);

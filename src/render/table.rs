@@ -1,6 +1,7 @@
 //! Tables for people at a terminal or on paper: a summary of every site, then the
 //! findings of each site that has any, with the score explained.
 
+use crate::render::labels::Column;
 use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -74,17 +75,17 @@ fn summary(rows: &[Vec<String>], lang: Lang) -> Grid {
     // The deadline column only when some site has a deadline.
     let has_due = rows.iter().any(|r| r.last().is_some_and(|d| !d.is_empty()));
     let mut header = vec![
-        lang.pick("编号", "id"),
-        lang.pick("名称", "name"),
+        Column::Id.code(lang),
+        Column::Name.code(lang),
         lang.pick("类型", "kind"),
         lang.pick("检查日期", "inspected"),
-        lang.pick("得分", "score"),
+        Column::Score.code(lang),
         lang.pick("等级", "grade"),
-        lang.pick("结论", "verdict"),
+        Column::Verdict.code(lang),
         lang.pick("整改项", "to fix"),
     ];
     if has_due {
-        header.push(lang.pick("整改期限", "due"));
+        header.push(Column::Due.code(lang));
     }
     let mut grid = grid(header);
     for row in rows {
@@ -97,12 +98,12 @@ fn summary(rows: &[Vec<String>], lang: Lang) -> Grid {
 
 fn findings(site: &SiteResult<'_>, lang: Lang) -> Grid {
     let mut grid = grid(vec![
-        lang.pick("条款", "clause"),
+        Column::Clause.code(lang),
         lang.pick("项目", "item"),
-        lang.pick("要求", "expected"),
+        Column::Requirement.code(lang),
         lang.pick("实际", "observed"),
         lang.pick("结果", "result"),
-        lang.pick("类别", "severity"),
+        Column::Severity.code(lang),
         lang.pick("失分", "lost"),
     ]);
     for o in &site.findings {
@@ -361,12 +362,12 @@ fn not_applicable_policy(policy: &NotApplicable, lang: Lang) -> String {
 /// A checklist as a table an inspector can print and take on site.
 pub fn checklist_table(checklist: &Checklist, lang: Lang) -> String {
     let mut grid = grid(vec![
-        lang.pick("条款", "clause"),
-        lang.pick("编号", "id"),
+        Column::Clause.code(lang),
+        Column::Id.code(lang),
         lang.pick("项目", "item"),
         lang.pick("类型", "kind"),
-        lang.pick("要求", "expected"),
-        lang.pick("类别", "severity"),
+        Column::Requirement.code(lang),
+        Column::Severity.code(lang),
         lang.pick("分值", "points"),
         lang.pick("可否不适用", "may not apply"),
         lang.pick("检查方法", "how to check"),

@@ -18,6 +18,7 @@
 //! and the author yanshou, paragraph ids are numbered here rather than by the library's
 //! per-thread counter, and the zip entries' timestamps are set to the same date.
 
+use crate::render::labels::Column;
 use std::collections::HashSet;
 use std::io::Cursor;
 use std::path::PathBuf;
@@ -507,8 +508,8 @@ impl Writer {
         let lang = self.lang;
         let titles = [
             lang.pick("序号", "No."),
-            lang.pick("条款", "Clause"),
-            lang.pick("要求", "Requirement"),
+            Column::Clause.heading(lang),
+            Column::Requirement.heading(lang),
             lang.pick("检查发现", "Found"),
             lang.pick("整改要求", "Required"),
         ];

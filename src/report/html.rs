@@ -11,6 +11,7 @@
 //! The plain-text wording shared with the Markdown renderer (score explanations, the notice
 //! paragraph, …) lives in `wording`, so both formats say the same thing.
 
+use crate::render::labels::Column;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -515,8 +516,8 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
     } else {
         body.push_str("<table>\n");
         body.push_str(&thead(&[
-            (lang.pick("条款", "Clause"), false),
-            (lang.pick("要求", "Requirement"), false),
+            (Column::Clause.heading(lang), false),
+            (Column::Requirement.heading(lang), false),
             (lang.pick("不合格站点", "Sites failing"), true),
         ]));
         body.push_str("<tbody>\n");
@@ -584,10 +585,10 @@ fn index(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>, all: &str) -> St
     } else {
         body.push_str("<table>\n");
         body.push_str(&thead(&[
-            (lang.pick("站点", "Site"), false),
-            (lang.pick("结论", "Verdict"), false),
+            (Column::Site.heading(lang), false),
+            (Column::Verdict.heading(lang), false),
             (lang.pick("检查日期", "Inspected"), false),
-            (lang.pick("整改期限", "Due"), false),
+            (Column::Due.heading(lang), false),
             (lang.pick("整改项", "Items"), true),
             (lang.pick("整改通知书", "Notice"), false),
         ]));
@@ -699,9 +700,9 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
             escape(&wording::status_counts_line(&counts, lang)),
         ));
         let mut columns: Vec<(&str, bool)> = vec![
-            (lang.pick("站点", "Site"), false),
-            (lang.pick("整改期限", "Due"), false),
-            (lang.pick("复查日期", "Re-inspected"), false),
+            (Column::Site.heading(lang), false),
+            (Column::Due.heading(lang), false),
+            (Column::Reinspected.heading(lang), false),
             (
                 lang.pick("结论（检查时 → 现在）", "Verdict (inspection → now)"),
                 false,
@@ -743,11 +744,11 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
     } else {
         body.push_str("<table class=\"overdue\">\n");
         body.push_str(&thead(&[
-            (lang.pick("站点", "Site"), false),
-            (lang.pick("条款", "Clause"), false),
-            (lang.pick("项目", "Item"), false),
-            (lang.pick("整改期限", "Due"), false),
-            (lang.pick("复查日期", "Re-inspected"), false),
+            (Column::Site.heading(lang), false),
+            (Column::Clause.heading(lang), false),
+            (Column::Title.heading(lang), false),
+            (Column::Due.heading(lang), false),
+            (Column::Reinspected.heading(lang), false),
         ]));
         body.push_str("<tbody>\n");
         for row in &overdue {
@@ -782,8 +783,8 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
     } else {
         body.push_str("<table class=\"waivers\">\n");
         body.push_str(&thead(&[
-            (lang.pick("站点", "Site"), false),
-            (lang.pick("项目", "Item"), false),
+            (Column::Site.heading(lang), false),
+            (Column::Title.heading(lang), false),
             (lang.pick("理由", "Reason"), false),
             (lang.pick("批准人", "Approved by"), false),
             (lang.pick("批准日期", "Approved on"), false),
@@ -967,7 +968,7 @@ fn site_page(
     body.push_str("</ul>\n");
     body.push_str("<table class=\"sections\">\n");
     body.push_str(&thead(&[
-        (lang.pick("条款", "Clause"), false),
+        (Column::Clause.heading(lang), false),
         (lang.pick("内容", "Heading"), false),
         (lang.pick("得分", "Earned"), true),
         (lang.pick("适用满分", "Applicable"), true),
@@ -1012,8 +1013,8 @@ fn site_page(
             escape(format!("{clause} {heading}").trim())
         ));
         body.push_str(&thead(&[
-            (lang.pick("项目", "Item"), false),
-            (lang.pick("要求", "Requirement"), false),
+            (Column::Title.heading(lang), false),
+            (Column::Requirement.heading(lang), false),
             (lang.pick("检查情况", "Observed"), false),
             (lang.pick("结果", "Result"), false),
             (lang.pick("类别", "Severity"), false),
@@ -1068,8 +1069,8 @@ fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
     // The waiver column only when an item has one.
     let with_waivers = waivers.iter().any(Option::is_some);
     let mut columns = vec![
-        (lang.pick("条款", "Clause"), false),
-        (lang.pick("项目", "Item"), false),
+        (Column::Clause.heading(lang), false),
+        (Column::Title.heading(lang), false),
         (lang.pick("状态", "Status"), false),
         (lang.pick("检查时", "At inspection"), false),
         (lang.pick("复查时", "At re-inspection"), false),
@@ -1283,8 +1284,8 @@ fn notice_section(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
     out.push_str("<table class=\"problems\">\n");
     out.push_str(&thead(&[
         (lang.pick("序号", "No."), true),
-        (lang.pick("条款", "Clause"), false),
-        (lang.pick("要求", "Requirement"), false),
+        (Column::Clause.heading(lang), false),
+        (Column::Requirement.heading(lang), false),
         (lang.pick("检查发现", "Found"), false),
         (lang.pick("整改要求", "Required"), false),
     ]));

@@ -5,6 +5,7 @@
 //! Text from records, checklists and the campaign passes through [`md_escape`], which
 //! keeps it from making tables, links, emphasis or raw HTML.
 
+use crate::render::labels::Column;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -311,8 +312,8 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
             .collect();
         out.push_str(&table(
             &[
-                (lang.pick("条款", "Clause"), false),
-                (lang.pick("要求", "Requirement"), false),
+                (Column::Clause.heading(lang), false),
+                (Column::Requirement.heading(lang), false),
                 (lang.pick("项目编号", "Item"), false),
                 (lang.pick("不合格站点", "Sites failing"), true),
             ],
@@ -355,7 +356,7 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
             .collect();
         out.push_str(&table(
             &[
-                (lang.pick("条款", "Clause"), false),
+                (Column::Clause.heading(lang), false),
                 (lang.pick("不合格站点", "Sites failing"), true),
                 (lang.pick("不合格率", "Rate"), true),
                 ("", false),
@@ -404,10 +405,10 @@ fn summary(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> String {
             .collect();
         out.push_str(&table(
             &[
-                (lang.pick("站点", "Site"), false),
-                (lang.pick("结论", "Verdict"), false),
+                (Column::Site.heading(lang), false),
+                (Column::Verdict.heading(lang), false),
                 (lang.pick("检查日期", "Inspected"), false),
-                (lang.pick("整改期限", "Due"), false),
+                (Column::Due.heading(lang), false),
                 (lang.pick("整改项", "Items"), true),
                 (lang.pick("整改通知书", "Notice"), false),
             ],
@@ -520,9 +521,9 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
             })
             .collect();
         let mut columns: Vec<(&str, bool)> = vec![
-            (lang.pick("站点", "Site"), false),
-            (lang.pick("整改期限", "Due"), false),
-            (lang.pick("复查日期", "Re-inspected"), false),
+            (Column::Site.heading(lang), false),
+            (Column::Due.heading(lang), false),
+            (Column::Reinspected.heading(lang), false),
             (
                 lang.pick("结论（检查时 → 现在）", "Verdict (inspection → now)"),
                 false,
@@ -556,12 +557,12 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
             .collect();
         out.push_str(&table(
             &[
-                (lang.pick("站点", "Site"), false),
-                (lang.pick("条款", "Clause"), false),
-                (lang.pick("项目", "Item"), false),
-                (lang.pick("项目编号", "Id"), false),
-                (lang.pick("整改期限", "Due"), false),
-                (lang.pick("复查日期", "Re-inspected"), false),
+                (Column::Site.heading(lang), false),
+                (Column::Clause.heading(lang), false),
+                (Column::Title.heading(lang), false),
+                (Column::ItemId.heading(lang), false),
+                (Column::Due.heading(lang), false),
+                (Column::Reinspected.heading(lang), false),
             ],
             &rows,
         ));
@@ -601,9 +602,9 @@ fn follow_up_section(report: &Report<'_>, lookup: &wording::Lookup<'_, '_>) -> S
             .collect();
         out.push_str(&table(
             &[
-                (lang.pick("站点", "Site"), false),
-                (lang.pick("项目", "Item"), false),
-                (lang.pick("项目编号", "Id"), false),
+                (Column::Site.heading(lang), false),
+                (Column::Title.heading(lang), false),
+                (Column::ItemId.heading(lang), false),
                 (lang.pick("理由", "Reason"), false),
                 (lang.pick("批准人", "Approved by"), false),
                 (lang.pick("批准日期", "Approved on"), false),
@@ -678,9 +679,9 @@ fn site_follow_up(report: &Report<'_>, f: &SiteFollowUp<'_, '_>) -> String {
         })
         .collect();
     let mut columns = vec![
-        (lang.pick("条款", "Clause"), false),
-        (lang.pick("项目", "Item"), false),
-        (lang.pick("项目编号", "Id"), false),
+        (Column::Clause.heading(lang), false),
+        (Column::Title.heading(lang), false),
+        (Column::ItemId.heading(lang), false),
         (lang.pick("状态", "Status"), false),
         (lang.pick("检查时", "At inspection"), false),
         (lang.pick("复查时", "At re-inspection"), false),
@@ -781,7 +782,7 @@ fn site_page(
     ]);
     out.push_str(&table(
         &[
-            (lang.pick("条款", "Clause"), false),
+            (Column::Clause.heading(lang), false),
             (lang.pick("内容", "Heading"), false),
             (lang.pick("得分", "Earned"), true),
             (lang.pick("适用满分", "Applicable"), true),
@@ -816,9 +817,9 @@ fn site_page(
             .collect();
         out.push_str(&table(
             &[
-                (lang.pick("项目", "Item"), false),
-                (lang.pick("编号", "Id"), false),
-                (lang.pick("要求", "Requirement"), false),
+                (Column::Title.heading(lang), false),
+                (Column::Id.heading(lang), false),
+                (Column::Requirement.heading(lang), false),
                 (lang.pick("检查情况", "Observed"), false),
                 (lang.pick("结果", "Result"), false),
                 (lang.pick("类别", "Severity"), false),
@@ -909,8 +910,8 @@ fn notice_page(report: &Report<'_>, notice: &Notice<'_, '_>) -> String {
     out.push_str(&table(
         &[
             (lang.pick("序号", "No."), true),
-            (lang.pick("条款", "Clause"), false),
-            (lang.pick("要求", "Requirement"), false),
+            (Column::Clause.heading(lang), false),
+            (Column::Requirement.heading(lang), false),
             (lang.pick("检查发现", "Found"), false),
             (lang.pick("整改要求", "Required"), false),
         ],

@@ -2,6 +2,7 @@
 //! format says the same thing in the same words. Each renderer escapes it for its own
 //! format; nothing here is markup.
 
+use crate::render::labels::Column;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -316,13 +317,13 @@ pub fn score_text(site: &SiteResult<'_>, lang: Lang) -> String {
 pub fn ranking_columns(lang: Lang) -> [(&'static str, bool); 8] {
     [
         (lang.pick("名次", "Rank"), true),
-        (lang.pick("编号", "Id"), false),
+        (Column::Id.heading(lang), false),
         (lang.pick("名称", "Name"), false),
         (lang.pick("得分", "Score"), true),
         (lang.pick("得分率", "Percent"), true),
         (lang.pick("等级", "Grade"), false),
-        (lang.pick("结论", "Verdict"), false),
-        (lang.pick("整改期限", "Due"), false),
+        (Column::Verdict.heading(lang), false),
+        (Column::Due.heading(lang), false),
     ]
 }
 
@@ -1207,7 +1208,7 @@ pub fn site_facts<'x, 'a>(
     let lang = report.lang;
     let r = site.record;
     let mut facts = vec![
-        (lang.pick("编号", "Id"), Fact::Id(r.id.clone())),
+        (Column::Id.heading(lang), Fact::Id(r.id.clone())),
         (
             lang.pick("类型", "Kind"),
             Fact::Text(site.checklist.site_kind_label(lang).to_owned()),
@@ -1238,7 +1239,7 @@ pub fn site_facts<'x, 'a>(
         lang.pick("验收清单", "Checklist"),
         Fact::Text(format!("{} {}", site.checklist.id, site.checklist.version)),
     ));
-    facts.push((lang.pick("结论", "Verdict"), Fact::Verdict(site.verdict)));
+    facts.push((Column::Verdict.heading(lang), Fact::Verdict(site.verdict)));
     facts.push((
         lang.pick("等级", "Grade"),
         Fact::Text(site.grade.map_or("—", |g| g.label(lang)).to_owned()),

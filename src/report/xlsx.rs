@@ -14,6 +14,7 @@
 //!
 //! What this module is not: the model. Counts, rates and notices come from [`Report`].
 
+use crate::render::labels::Column;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -62,14 +63,14 @@ pub fn follow_up_sheet_name(lang: Lang) -> &'static str {
 /// The columns of the follow-up sheet, in `lang`.
 pub fn follow_up_header(lang: Lang) -> [&'static str; 13] {
     [
-        lang.pick("站点编号", "site"),
-        lang.pick("站点名称", "name"),
-        lang.pick("整改期限", "due"),
+        Column::SiteId.code(lang),
+        Column::SiteName.code(lang),
+        Column::Due.code(lang),
         lang.pick("复查日期", "rechecked_on"),
         lang.pick("当前结论", "verdict"),
-        lang.pick("项目编号", "item"),
-        lang.pick("条款", "clause"),
-        lang.pick("项目", "title"),
+        Column::ItemId.code(lang),
+        Column::Clause.code(lang),
+        Column::Title.code(lang),
         lang.pick("状态代码", "status"),
         lang.pick("状态", "status_label"),
         lang.pick("检查时", "before"),
@@ -81,23 +82,23 @@ pub fn follow_up_header(lang: Lang) -> [&'static str; 13] {
 /// The columns of the findings sheet, in `lang`.
 pub fn findings_header(lang: Lang) -> [&'static str; 17] {
     [
-        lang.pick("站点编号", "site"),
-        lang.pick("站点名称", "name"),
+        Column::SiteId.code(lang),
+        Column::SiteName.code(lang),
         lang.pick("验收结论", "verdict"),
-        lang.pick("整改期限", "due"),
-        lang.pick("条款", "clause"),
-        lang.pick("项目编号", "item"),
-        lang.pick("项目", "title"),
+        Column::Due.code(lang),
+        Column::Clause.code(lang),
+        Column::ItemId.code(lang),
+        Column::Title.code(lang),
         lang.pick("结果", "status"),
         lang.pick("实际", "observed"),
-        lang.pick("要求", "expected"),
+        Column::Requirement.code(lang),
         lang.pick("缺项", "missing"),
-        lang.pick("类别", "severity"),
+        Column::Severity.code(lang),
         lang.pick("分值", "points"),
         lang.pick("失分", "lost"),
         lang.pick("须整改", "rectify"),
         lang.pick("备注", "note"),
-        lang.pick("佐证材料", "evidence"),
+        Column::Evidence.code(lang),
     ]
 }
 
@@ -675,7 +676,7 @@ fn summary_sheet(
     sheet.header(
         row,
         &[
-            lang.pick("序号", "#"),
+            Column::Number.heading(lang),
             lang.pick("清单编号", "id"),
             lang.pick("标题", "title"),
             lang.pick("站点类型", "site kind"),
@@ -698,8 +699,8 @@ fn summary_sheet(
     sheet.header(
         row,
         &[
-            lang.pick("序号", "#"),
-            lang.pick("结论", "verdict"),
+            Column::Number.heading(lang),
+            Column::Verdict.code(lang),
             lang.pick("站点数", "sites"),
         ],
     )?;
@@ -725,16 +726,16 @@ fn summary_sheet(
         row,
         &[
             lang.pick("排名", "rank"),
-            lang.pick("编号", "id"),
-            lang.pick("名称", "name"),
+            Column::Id.code(lang),
+            Column::Name.code(lang),
             lang.pick("类型", "kind"),
             lang.pick("检查日期", "inspected"),
-            lang.pick("得分", "score"),
+            Column::Score.code(lang),
             lang.pick("满分", "max"),
             lang.pick("得分率", "percent"),
             lang.pick("等级", "grade"),
-            lang.pick("结论", "verdict"),
-            lang.pick("整改期限", "due"),
+            Column::Verdict.code(lang),
+            Column::Due.code(lang),
             lang.pick("示范点", "demo"),
         ],
     )?;
@@ -795,9 +796,9 @@ fn summary_sheet(
             row,
             &[
                 lang.pick("排名", "rank"),
-                lang.pick("编号", "id"),
-                lang.pick("名称", "name"),
-                lang.pick("得分", "score"),
+                Column::Id.code(lang),
+                Column::Name.code(lang),
+                Column::Score.code(lang),
                 lang.pick("得分率", "percent"),
             ],
         )?;
@@ -847,11 +848,11 @@ fn summary_sheet(
         sheet.header(
             row,
             &[
-                lang.pick("序号", "#"),
-                lang.pick("项目编号", "item"),
+                Column::Number.heading(lang),
+                Column::ItemId.code(lang),
                 lang.pick("要求", "requirement"),
                 lang.pick("站点类型", "site kind"),
-                lang.pick("条款", "clause"),
+                Column::Clause.code(lang),
                 lang.pick("不符合站点数", "sites failed"),
                 lang.pick("检查站点数", "sites judged"),
             ],
@@ -880,8 +881,8 @@ fn summary_sheet(
     sheet.header(
         row,
         &[
-            lang.pick("序号", "#"),
-            lang.pick("条款", "clause"),
+            Column::Number.heading(lang),
+            Column::Clause.code(lang),
             lang.pick("标题", "title"),
             lang.pick("站点类型", "site kind"),
             lang.pick("不符合站点数", "sites failed"),
@@ -908,7 +909,7 @@ fn summary_sheet(
     row += 1;
     sheet.text(row, 0, lang.pick("输入文件", "Inputs"), Style::Heading)?;
     row += 1;
-    sheet.text(row, 0, lang.pick("序号", "#"), Style::Head)?;
+    sheet.text(row, 0, Column::Number.heading(lang), Style::Head)?;
     sheet.merged_text(row, 1, 2, lang.pick("文件", "file"), Style::Head)?;
     sheet.text(row, 3, lang.pick("字节", "bytes"), Style::Head)?;
     sheet.text(row, 4, "SHA-256", Style::Head)?;
@@ -951,8 +952,8 @@ fn summary_follow_up(
         sheet.header(
             row,
             &[
-                lang.pick("序号", "#"),
-                lang.pick("状态", "status"),
+                Column::Number.heading(lang),
+                Column::Status.code(lang),
                 lang.pick("项目数", "items"),
             ],
         )?;
@@ -966,11 +967,11 @@ fn summary_follow_up(
         }
         row += 1;
         let mut titles = vec![
-            lang.pick("序号", "#"),
-            lang.pick("编号", "id"),
-            lang.pick("名称", "name"),
+            Column::Number.heading(lang),
+            Column::Id.code(lang),
+            Column::Name.code(lang),
             lang.pick("结论（检查时 → 现在）", "verdict (inspection → now)"),
-            lang.pick("整改期限", "due"),
+            Column::Due.code(lang),
             lang.pick("复查日期", "re-inspected"),
         ];
         titles.extend(wording::FOLLOW_UPS.iter().map(|s| s.label(lang)));
@@ -1005,11 +1006,11 @@ fn summary_follow_up(
         sheet.header(
             row,
             &[
-                lang.pick("序号", "#"),
-                lang.pick("编号", "id"),
-                lang.pick("名称", "name"),
-                lang.pick("条款", "clause"),
-                lang.pick("整改期限", "due"),
+                Column::Number.heading(lang),
+                Column::Id.code(lang),
+                Column::Name.code(lang),
+                Column::Clause.code(lang),
+                Column::Due.code(lang),
                 lang.pick("复查日期", "re-inspected"),
             ],
         )?;
@@ -1043,10 +1044,10 @@ fn summary_follow_up(
         sheet.header(
             row,
             &[
-                lang.pick("序号", "#"),
-                lang.pick("编号", "id"),
-                lang.pick("名称", "name"),
-                lang.pick("项目编号", "item"),
+                Column::Number.heading(lang),
+                Column::Id.code(lang),
+                Column::Name.code(lang),
+                Column::ItemId.code(lang),
                 lang.pick("批准日期", "approved on"),
                 lang.pick("失效日期", "expires"),
                 lang.pick("状态", "state"),
@@ -1148,10 +1149,10 @@ pub fn evidence_sheet_name(lang: Lang) -> &'static str {
 /// The column titles of the evidence sheet.
 pub fn evidence_header(lang: Lang) -> [&'static str; 7] {
     [
-        lang.pick("站点编号", "site"),
-        lang.pick("站点名称", "name"),
-        lang.pick("项目编号", "item"),
-        lang.pick("佐证材料", "evidence"),
+        Column::SiteId.code(lang),
+        Column::SiteName.code(lang),
+        Column::ItemId.code(lang),
+        Column::Evidence.code(lang),
         lang.pick("状态", "state"),
         lang.pick("大小（字节）", "size (bytes)"),
         "SHA-256",
@@ -1340,7 +1341,7 @@ fn site_sheet(
     let sep = lang.list_separator();
     let score = &site.score;
     let mut rows: Vec<(&str, Fact)> = vec![
-        (lang.pick("编号", "Id"), Fact::Text(r.id.clone())),
+        (Column::Id.heading(lang), Fact::Text(r.id.clone())),
         (lang.pick("名称", "Name"), Fact::Text(r.name.clone())),
         (
             lang.pick("类型", "Kind"),
@@ -1395,7 +1396,7 @@ fn site_sheet(
         ),
     ]);
     if let Some(due) = site.due {
-        rows.push((lang.pick("整改期限", "Due"), Fact::Date(due.value())));
+        rows.push((Column::Due.heading(lang), Fact::Date(due.value())));
         if let Some(span) = due.provisional() {
             rows.push((
                 lang.pick("期限说明", "Due date"),
@@ -1442,7 +1443,7 @@ fn site_sheet(
     sheet.header(
         row,
         &[
-            lang.pick("条款", "clause"),
+            Column::Clause.code(lang),
             lang.pick("标题", "title"),
             lang.pick("得分", "earned"),
             lang.pick("满分", "max"),
@@ -1463,20 +1464,20 @@ fn site_sheet(
     sheet.header(
         row,
         &[
-            lang.pick("条款", "clause"),
-            lang.pick("项目", "title"),
-            lang.pick("项目编号", "item"),
-            lang.pick("类别", "severity"),
+            Column::Clause.code(lang),
+            Column::Title.code(lang),
+            Column::ItemId.code(lang),
+            Column::Severity.code(lang),
             lang.pick("分值", "points"),
             lang.pick("结果", "result"),
             lang.pick("实际", "observed"),
-            lang.pick("要求", "expected"),
+            Column::Requirement.code(lang),
             lang.pick("缺项", "missing"),
             lang.pick("得分", "earned"),
             lang.pick("失分", "lost"),
             lang.pick("须整改", "rectify"),
             lang.pick("备注", "note"),
-            lang.pick("佐证材料", "evidence"),
+            Column::Evidence.code(lang),
         ],
     )?;
     row += 1;
@@ -1517,7 +1518,7 @@ fn site_follow_up(
         Style::Heading,
     )?;
     row += 1;
-    sheet.text(row, 0, lang.pick("复查日期", "Re-inspected"), Style::Label)?;
+    sheet.text(row, 0, Column::Reinspected.heading(lang), Style::Label)?;
     match f.rechecked_on() {
         Some(day) => sheet.date(row, 1, Some(day), Style::ValueDate)?,
         None => sheet.text(row, 1, wording::not_rechecked(lang), Style::Value)?,
@@ -1542,12 +1543,12 @@ fn site_follow_up(
     sheet.header(
         row,
         &[
-            lang.pick("条款", "clause"),
-            lang.pick("项目", "title"),
-            lang.pick("项目编号", "item"),
+            Column::Clause.code(lang),
+            Column::Title.code(lang),
+            Column::ItemId.code(lang),
         ],
     )?;
-    sheet.merged_text(row, 3, 5, lang.pick("状态", "status"), Style::Head)?;
+    sheet.merged_text(row, 3, 5, Column::Status.code(lang), Style::Head)?;
     sheet.text(row, 6, lang.pick("检查时", "before"), Style::Head)?;
     sheet.text(row, 7, lang.pick("复查时", "after"), Style::Head)?;
     sheet.merged_text(row, 8, 12, lang.pick("豁免", "waiver"), Style::Head)?;

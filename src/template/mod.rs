@@ -19,6 +19,7 @@ pub mod xlsx;
 
 use crate::checklist::{Checklist, Item, Kind};
 use crate::lang::Lang;
+use crate::render::labels::Column;
 
 pub use xlsx::records_workbook;
 
@@ -53,7 +54,7 @@ fn title(checklists: &[&Checklist], column: &str, lang: Lang) -> String {
         return lang.pick("备注", "note").to_owned();
     }
     if column.ends_with(EVIDENCE_SUFFIX) {
-        return lang.pick("佐证材料", "evidence").to_owned();
+        return Column::Evidence.code(lang).to_owned();
     }
     find_item(checklists, column)
         .map(|item| item.label(lang).to_owned())
