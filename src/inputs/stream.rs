@@ -16,7 +16,9 @@ use super::{Incoming, Plan, ReadOptions, WideRows, long_records, read_text, row_
 use crate::checklist::Checklist;
 use crate::record;
 use crate::record::cells::{Cells, Line};
-use crate::record::chunks::{Chunk, ChunkRows, Chunker, Irregular, PlainRows, QuotedRows, RowSpans};
+use crate::record::chunks::{
+    Chunk, ChunkRows, Chunker, Irregular, PlainRows, QuotedRows, RowSpans,
+};
 use crate::record::sheet::{self, Encoding, FileFormat, check_row_limits};
 use crate::record::table::{self, QuickRead};
 

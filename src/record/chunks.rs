@@ -619,8 +619,7 @@ impl<'c> QuotedRows<'c> {
                 start = at + 1;
                 let mut from = start;
                 loop {
-                    let Some(quote) = memchr::memchr(b'"', &bytes[from..]).map(|i| from + i)
-                    else {
+                    let Some(quote) = memchr::memchr(b'"', &bytes[from..]).map(|i| from + i) else {
                         // Open to the chunk's end: the cut fell inside this cell. At the
                         // file's end the parser's reading of the open cell is the one.
                         if self.last {
@@ -675,7 +674,10 @@ impl<'c> QuotedRows<'c> {
             *span = (from, buffer.unquoted.len());
         }
         let len = buffer.unquoted.len();
-        Ok(Some((line, Spans::new(&buffer.unquoted, &buffer.spans, len))))
+        Ok(Some((
+            line,
+            Spans::new(&buffer.unquoted, &buffer.spans, len),
+        )))
     }
 }
 
