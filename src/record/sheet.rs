@@ -1551,9 +1551,16 @@ mod tests {
                 assert_eq!(decoded_in_steps(&pair, 64), (text, error), "{pair:02x?}");
             }
         }
-        assert!(all.len() > 3 * 20_000, "GBK has over twenty thousand characters");
+        assert!(
+            all.len() > 3 * 20_000,
+            "GBK has over twenty thousand characters"
+        );
         for step in [16, 17, 4096, 100_000] {
-            assert_eq!(decoded_in_steps(&all, step), decoded_whole(&all), "reads of {step}");
+            assert_eq!(
+                decoded_in_steps(&all, step),
+                decoded_whole(&all),
+                "reads of {step}"
+            );
         }
     }
 
