@@ -16,7 +16,9 @@ use super::{Incoming, Plan, ReadOptions, WideRows, long_records, read_text, row_
 use crate::checklist::Checklist;
 use crate::record;
 use crate::record::cells::{Cells, Line};
-use crate::record::chunks::{Chunk, ChunkRows, Chunker, PlainRows};
+use crate::record::chunks::{
+    Chunk, ChunkRows, Chunker, Irregular, PlainRows, QuotedRows, RowSpans,
+};
 use crate::record::sheet::{self, Encoding, FileFormat, check_row_limits};
 use crate::record::table::{self, QuickRead};
 
@@ -824,7 +826,7 @@ impl CsvSource<'_> {
     /// Judges the rows of one chunk. A row's error ends the judging, but the chunk is still
     /// read to its end, to know whether the row (and so the error) is real.
     fn judge_chunk<W: SiteWork>(&self, wide: &table::Wide, job: &Job, work: &W) -> Done<W::Part> {
-        let mut judging = Judging {
+        let fresh = || Judging {
             rows: WideRows {
                 wide,
                 origin: self.origin,
@@ -836,6 +838,7 @@ impl CsvSource<'_> {
             quick: QuickRead::new(self.origin),
             done: empty_done(work, job.seq, job.id),
         };
+        let mut judging = fresh();
         if let Some(mut rows) = PlainRows::new(&job.chunk) {
             let mut ends = Vec::new();
             while let Some((line, text, ends)) = rows.next_row(&mut ends) {
@@ -845,6 +848,25 @@ impl CsvSource<'_> {
             }
             judging.done.aligned = true;
             return judging.done;
+        }
+        if let Some(mut rows) = QuotedRows::new(&job.chunk) {
+            let mut spans = RowSpans::default();
+            let mut judged = true;
+            loop {
+                match rows.next_row(&mut spans) {
+                    // After a row that stopped the judging, the rest is still read, to
+                    // know whether the cut (and so the error) is real.
+                    Ok(Some((line, cells))) => judged = judged && judging.row(&cells, line, work),
+                    Ok(None) => {
+                        judging.done.aligned = rows.aligned();
+                        return judging.done;
+                    }
+                    // A quote the parser reads its own way: it reads the chunk from the
+                    // start, and what was judged so far is dropped.
+                    Err(Irregular) => break,
+                }
+            }
+            judging = fresh();
         }
         let mut rows = ChunkRows::new(&job.chunk);
         let mut row = ByteRecord::new();

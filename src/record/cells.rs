@@ -1,6 +1,7 @@
 //! One data row's cells, whichever reader produced them: a [`ByteRecord`] from the CSV
-//! parser or an xlsx sheet, or a [`Line`] cut straight out of a chunk of CSV text that holds
-//! no quotes (most large exports), which needs neither a copy nor a UTF-8 check per cell.
+//! parser or an xlsx sheet, a [`Line`] cut straight out of a chunk of CSV text that holds
+//! no quotes (most large exports), or the [`Spans`] of a chunk whose quotes all enclose
+//! whole cells (KoboToolbox's exports): neither needs a copy or a UTF-8 check per cell.
 
 use std::ops::Range;
 
@@ -122,6 +123,61 @@ impl Cells for Line<'_> {
     }
 }
 
+/// A row whose cells lie anywhere in a text: the cells of a quoted CSV row, each between
+/// its quotes (see [`super::chunks::QuotedRows`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Spans<'a> {
+    text: &'a str,
+    spans: &'a [(usize, usize)],
+    /// The bytes of all cells, added up while they were found.
+    len: usize,
+}
+
+impl<'a> Spans<'a> {
+    /// The row whose cell `i` is `text[spans[i].0..spans[i].1]`, `len` bytes in all; every
+    /// span must start and end next to ASCII bytes (or at the text's ends).
+    pub fn new(text: &'a str, spans: &'a [(usize, usize)], len: usize) -> Spans<'a> {
+        Spans { text, spans, len }
+    }
+}
+
+impl Cells for Spans<'_> {
+    fn count(&self) -> usize {
+        self.spans.len()
+    }
+
+    fn bytes(&self, i: usize) -> Option<&[u8]> {
+        let &(start, end) = self.spans.get(i)?;
+        self.text.as_bytes().get(start..end)
+    }
+
+    fn text(&self, i: usize) -> Option<&str> {
+        match self.spans.get(i) {
+            Some(&(start, end)) => self.text.get(start..end),
+            None => Some(""),
+        }
+    }
+
+    fn all_empty(&self, columns: Range<usize>) -> bool {
+        let end = columns.end.min(self.spans.len());
+        self.spans
+            .get(columns.start..end)
+            .is_none_or(|cells| cells.iter().all(|(start, end)| start == end))
+    }
+
+    fn byte_len(&self) -> usize {
+        self.len
+    }
+
+    fn to_strings(&self) -> Option<StringRecord> {
+        let mut record = StringRecord::with_capacity(self.len, self.spans.len());
+        for i in 0..self.spans.len() {
+            record.push_field(self.text(i)?);
+        }
+        Some(record)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +206,43 @@ mod tests {
                         line.all_empty(i..j),
                         record.all_empty(i..j),
                         "{text} cells {i}..{j}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn spans_read_as_the_record_of_the_same_cells() {
+        for cells in [
+            vec!["a", "", "b", "中文", "", ""],
+            vec![],
+            vec![""],
+            vec!["one"],
+            vec!["", "", ""],
+            vec!["x,y", "", "say \"hi\"", "two\nlines"],
+        ] {
+            // Each cell between quotes, as a quoted row lays them out.
+            let (mut text, mut spans) = (String::new(), Vec::new());
+            for cell in &cells {
+                text.push_str("\",\"");
+                spans.push((text.len(), text.len() + cell.len()));
+                text.push_str(cell);
+            }
+            let len = cells.iter().map(|c| c.len()).sum();
+            let row = Spans::new(&text, &spans, len);
+            let record = ByteRecord::from(cells.clone());
+            assert_eq!(row.count(), record.count(), "{cells:?}");
+            assert_eq!(row.byte_len(), record.byte_len(), "{cells:?}");
+            assert_eq!(row.to_strings(), record.to_strings(), "{cells:?}");
+            for i in 0..=record.len() + 1 {
+                assert_eq!(row.bytes(i), record.bytes(i), "{cells:?} cell {i}");
+                assert_eq!(row.text(i), record.text(i), "{cells:?} cell {i}");
+                for j in 0..=record.len() + 2 {
+                    assert_eq!(
+                        row.all_empty(i..j),
+                        record.all_empty(i..j),
+                        "{cells:?} cells {i}..{j}"
                     );
                 }
             }

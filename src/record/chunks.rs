@@ -13,6 +13,8 @@ use std::io::{self, Read};
 
 use csv::ByteRecord;
 
+use super::cells::Spans;
+
 /// Ends every chunk but the last: when the cut was at a row boundary it reads as one more
 /// row (an unterminated quoted cell) starting after the data; when the cut fell inside a
 /// quoted cell it closes that cell instead, inside a row that started in the data.
@@ -535,6 +537,150 @@ impl<'c> PlainRows<'c> {
     }
 }
 
+/// The rows of a chunk whose every quote encloses a whole cell, as KoboToolbox and Excel
+/// write them (`"a","b, c","say ""hi"""`), cut without the CSV parser: cells are handed to
+/// the readers as slices of the chunk (a cell holding a doubled quote is copied once,
+/// without it), and the chunk is checked as UTF-8 once instead of cell by cell. A quote
+/// anywhere else (`12" screen`, `"a"b`, a quote left open at the end of the file) is where
+/// the parser's rules are subtle: the reader then says [`Irregular`] and the chunk goes to
+/// [`ChunkRows`]. The rows, cells, lines and whether the cut fell inside a quoted cell are
+/// the parser's (a property test compares them).
+pub struct QuotedRows<'c> {
+    text: &'c str,
+    at: usize,
+    line: usize,
+    last: bool,
+    aligned: Option<bool>,
+}
+
+/// A quote where a cell neither starts nor ends: the chunk is the parser's to read.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Irregular;
+
+/// Where one row's cells are, reused row after row: spans into the chunk, or into
+/// `unquoted` for a row with a doubled quote.
+#[derive(Debug, Default)]
+pub struct RowSpans {
+    spans: Vec<(usize, usize)>,
+    unquoted: String,
+}
+
+impl<'c> QuotedRows<'c> {
+    /// The reader of `chunk`; `None` if it is not UTF-8 (the parser then reads it, and
+    /// words the error on its row).
+    pub fn new(chunk: &'c Chunk) -> Option<QuotedRows<'c>> {
+        Some(QuotedRows {
+            text: simdutf8::basic::from_utf8(chunk.data()).ok()?,
+            at: 0,
+            line: chunk.first_row,
+            last: chunk.last,
+            aligned: None,
+        })
+    }
+
+    /// Whether the chunk ended between two rows (known once [`QuotedRows::next_row`] has
+    /// given `Ok(None)`): `false` when its cut fell inside a quoted cell.
+    pub fn aligned(&self) -> bool {
+        self.aligned == Some(true)
+    }
+
+    /// The next row and the line it starts on; `Ok(None)` after the last (or at a quoted
+    /// cell the chunk's end leaves open, so the cut was wrong); [`Irregular`] at a quote
+    /// the parser might read otherwise.
+    pub fn next_row<'b>(
+        &mut self,
+        buffer: &'b mut RowSpans,
+    ) -> Result<Option<(usize, Spans<'b>)>, Irregular>
+    where
+        'c: 'b,
+    {
+        if self.aligned.is_some() {
+            return Ok(None);
+        }
+        let bytes = self.text.as_bytes();
+        // Line breaks before the row, and blank lines, which the parser skips too.
+        while let Some(&b) = bytes.get(self.at) {
+            match b {
+                b'\n' => self.line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            self.at += 1;
+        }
+        if self.at >= bytes.len() {
+            self.aligned = Some(true);
+            return Ok(None);
+        }
+        buffer.spans.clear();
+        let (mut at, mut doubled, mut len) = (self.at, false, 0);
+        loop {
+            let (start, end);
+            if bytes.get(at) == Some(&b'"') {
+                start = at + 1;
+                let mut from = start;
+                loop {
+                    let Some(quote) = memchr::memchr(b'"', &bytes[from..]).map(|i| from + i) else {
+                        // Open to the chunk's end: the cut fell inside this cell. At the
+                        // file's end the parser's reading of the open cell is the one.
+                        if self.last {
+                            return Err(Irregular);
+                        }
+                        self.aligned = Some(false);
+                        return Ok(None);
+                    };
+                    if bytes.get(quote + 1) == Some(&b'"') {
+                        doubled = true;
+                        from = quote + 2;
+                        continue;
+                    }
+                    end = quote;
+                    at = quote + 1;
+                    break;
+                }
+            } else {
+                start = at;
+                let stop = bytes[at..]
+                    .iter()
+                    .position(|&b| matches!(b, b',' | b'\n' | b'\r' | b'"'))
+                    .map_or(bytes.len(), |i| at + i);
+                end = stop;
+                at = stop;
+            }
+            buffer.spans.push((start, end));
+            len += end - start;
+            match bytes.get(at) {
+                Some(b',') => at += 1,
+                Some(b'\n' | b'\r') | None => break,
+                // A quote inside an unquoted cell, or text after a closing quote.
+                Some(_) => return Err(Irregular),
+            }
+        }
+        self.at = at;
+        let line = self.line;
+        if !doubled {
+            return Ok(Some((line, Spans::new(self.text, &buffer.spans, len))));
+        }
+        // Cells holding `""` are written out once with one quote each.
+        buffer.unquoted.clear();
+        for span in &mut buffer.spans {
+            let cell = &self.text[span.0..span.1];
+            let from = buffer.unquoted.len();
+            let mut rest = cell;
+            while let Some(i) = rest.find("\"\"") {
+                buffer.unquoted.push_str(&rest[..=i]);
+                rest = &rest[i + 2..];
+            }
+            buffer.unquoted.push_str(rest);
+            *span = (from, buffer.unquoted.len());
+        }
+        let len = buffer.unquoted.len();
+        Ok(Some((
+            line,
+            Spans::new(&buffer.unquoted, &buffer.spans, len),
+        )))
+    }
+}
+
 /// Where each cell of `row` ends (at each comma, and at the row's end), into the start of
 /// `ends`; gives how many cells there are. `ends` is only ever grown, never cleared, so a
 /// row costs no more than the writes of its commas. Commas come every few
@@ -745,6 +891,140 @@ mod tests {
                 plain.push((line, cells));
             }
             proptest::prop_assert_eq!(plain, parsed);
+        }
+    }
+
+    /// A row as the tests compare them: its line and its cells.
+    type Row = (usize, Vec<Vec<u8>>);
+
+    /// What the parser reads of `chunk`: its rows and whether its cut was right.
+    fn parsed_rows(chunk: &Chunk) -> (Vec<Row>, bool) {
+        let (mut rows, mut row) = (ChunkRows::new(chunk), ByteRecord::new());
+        let mut out = Vec::new();
+        while let Some(line) = rows.next_row(&mut row) {
+            out.push((line, row.iter().map(<[u8]>::to_vec).collect()));
+        }
+        (out, rows.aligned())
+    }
+
+    /// What [`QuotedRows`] reads of `chunk`, or `None` where it leaves it to the parser.
+    fn quoted_rows(chunk: &Chunk) -> Option<(Vec<Row>, bool)> {
+        use crate::record::cells::Cells;
+        let mut rows = QuotedRows::new(chunk)?;
+        let mut buffer = RowSpans::default();
+        let mut out = Vec::new();
+        while let Some((line, cells)) = rows.next_row(&mut buffer).ok()? {
+            let cells = (0..cells.count())
+                .map(|i| cells.bytes(i).map(<[u8]>::to_vec))
+                .collect::<Option<Vec<_>>>()?;
+            out.push((line, cells));
+        }
+        Some((out, rows.aligned()))
+    }
+
+    /// A CSV text of rows whose quoted cells hold commas, line breaks and doubled quotes,
+    /// some cells unquoted, with CRLF and blank lines: what the quoted reader must take.
+    fn regular_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let cell = prop_oneof![
+            "[a-c中 ]{0,4}",
+            "[a-c中 ,\"\n\r]{0,5}".prop_map(|c| format!("\"{}\"", c.replace('"', "\"\""))),
+        ];
+        let row = proptest::collection::vec(cell, 1..5).prop_map(|cells| cells.join(","));
+        let end = prop_oneof!["\n", "\r\n", "\n\n", "\r"];
+        proptest::collection::vec((row, end), 0..12)
+            .prop_map(|rows| rows.into_iter().map(|(r, e)| r + &e).collect())
+    }
+
+    #[test]
+    fn quoted_rows_take_kobo_cells_with_commas_breaks_and_doubled_quotes() {
+        let text = "\"id\",\"note\"\r\n\"1\",\"a, \"\"b\"\"\nc\"\r\n\r\n2,\"\"\n\"3\",\n";
+        let chunk = Chunk::new(text.as_bytes().to_vec(), 1, true);
+        let (rows, aligned) = quoted_rows(&chunk).expect("a regular text");
+        assert!(aligned);
+        assert_eq!(
+            rows,
+            [
+                (1, vec![b"id".to_vec(), b"note".to_vec()]),
+                (2, vec![b"1".to_vec(), b"a, \"b\"\nc".to_vec()]),
+                (4, vec![b"2".to_vec(), b"".to_vec()]),
+                (5, vec![b"3".to_vec(), b"".to_vec()]),
+            ]
+        );
+        assert_eq!(Some(parsed_rows(&chunk)), quoted_rows(&chunk));
+    }
+
+    #[test]
+    fn quotes_the_parser_reads_its_own_way_are_left_to_it() {
+        for text in ["a,12\" screen\n", "\"a\"b,c\n", "x,\"open\n"] {
+            let chunk = Chunk::new(text.as_bytes().to_vec(), 1, true);
+            assert_eq!(quoted_rows(&chunk), None, "{text:?}");
+        }
+        // Not the file's end: the cut fell inside the open cell.
+        let chunk = Chunk::new(b"x,\"open\n".to_vec(), 1, false);
+        assert_eq!(quoted_rows(&chunk), Some((vec![], false)));
+        assert!(!parsed_rows(&chunk).1);
+        assert!(QuotedRows::new(&Chunk::new(b"\"\xff\"\n".to_vec(), 1, true)).is_none());
+    }
+
+    proptest::proptest! {
+        /// Wherever the quoted reader takes a chunk, it reads what the parser reads: rows,
+        /// cells, lines, and for a chunk that is not the file's last, whether the cut fell
+        /// between rows.
+        #[test]
+        fn quoted_rows_are_the_parsers_rows(
+            text in proptest::prop_oneof![
+                regular_text(),
+                proptest::strategy::Strategy::prop_map(
+                    proptest::collection::vec("[a-c中\"\n\r,]{0,6}", 0..40),
+                    |c| c.concat(),
+                ),
+            ],
+            first_row in 1usize..5,
+            last: bool,
+        ) {
+            let mut text = text.into_bytes();
+            // The chunker cuts only after a line break.
+            if !last && text.last() != Some(&b'\n') {
+                text.push(b'\n');
+            }
+            let chunk = Chunk::new(text, first_row, last);
+            if let Some(quoted) = quoted_rows(&chunk) {
+                let (rows, aligned) = parsed_rows(&chunk);
+                if !last {
+                    proptest::prop_assert_eq!(quoted.1, aligned);
+                }
+                // The rows of a chunk cut inside a cell are dropped, whoever read them.
+                if last || aligned {
+                    proptest::prop_assert_eq!(&quoted.0, &rows);
+                }
+            }
+        }
+
+        /// Regular text is never left to the parser, whole or cut into chunks.
+        #[test]
+        fn regular_text_is_read_by_the_quoted_reader(text in regular_text(), size in 1usize..64) {
+            let whole = Chunk::new(text.as_bytes().to_vec(), 1, true);
+            proptest::prop_assert_eq!(quoted_rows(&whole), Some(parsed_rows(&whole)));
+            let mut chunker = Chunker::new(text.as_bytes(), size, 1 << 20);
+            let mut pending: Option<Chunk> = None;
+            let mut rows = Vec::new();
+            while let Some(next) = chunker.next_chunk().unwrap() {
+                let chunk = match pending.take() {
+                    Some(previous) => previous.joined(&next),
+                    None => next,
+                };
+                let read = quoted_rows(&chunk);
+                proptest::prop_assert!(read.is_some());
+                let (got, aligned) = read.unwrap_or_default();
+                if aligned || chunk.last {
+                    rows.extend(got);
+                } else {
+                    chunker.recount(&chunk);
+                    pending = Some(chunk);
+                }
+            }
+            proptest::prop_assert_eq!(rows, parsed_rows(&whole).0);
         }
     }
 
