@@ -231,7 +231,8 @@ pub struct ReadOptions<'a> {
     pub sheet: Option<&'a str>,
     /// Show a progress bar on stderr for large spreadsheets.
     pub progress: bool,
-    /// Let rows that pass cleanly skip their observations (see [`Plan::for_each_incoming`]).
+    /// Let rows whose cells are canonical skip their observations (the fast path, see
+    /// `table::Wide::quick_read`): for commands that judge, not for those that need records.
     pub fast: bool,
     /// Let one site id come more than once: a site re-inspected several times.
     pub repeated_ids: bool,
