@@ -678,6 +678,44 @@ mod tests {
         assert_eq!(demo, ["d", "b"]);
     }
 
+    #[test]
+    fn each_kind_is_ranked_on_its_own_in_the_order_given() {
+        let r = Ranking::new(
+            vec![
+                entry("v1", "village", 990, Verdict::Pass, 0),
+                entry("t1", "township", 950, Verdict::Pass, 0),
+                entry("s1", "school", 999, Verdict::Pass, 0),
+                entry("v2", "village", 1000, Verdict::Pass, 0),
+                entry("t2", "township", 980, Verdict::Pass, 0),
+            ],
+            2,
+            "township",
+        );
+        let shown =
+            |groups: Vec<(String, Vec<(usize, &Place)>)>| -> Vec<(String, Vec<(usize, String)>)> {
+                groups
+                    .into_iter()
+                    .map(|(kind, places)| {
+                        let places = places
+                            .into_iter()
+                            .map(|(n, p)| (n, p.entry.id().to_owned()));
+                        (kind, places.collect())
+                    })
+                    .collect()
+            };
+        let pair = |n: usize, id: &str| (n, id.to_owned());
+        // The kinds asked for first, in that order (one without sites left out), then
+        // any other in the order met; each place numbered within its kind, best first.
+        assert_eq!(
+            shown(r.by_kind(["township", "hall", "village"])),
+            [
+                ("township".to_owned(), vec![pair(1, "t2"), pair(2, "t1")]),
+                ("village".to_owned(), vec![pair(1, "v2"), pair(2, "v1")]),
+                ("school".to_owned(), vec![pair(1, "s1")]),
+            ]
+        );
+    }
+
     proptest::proptest! {
         #[test]
         fn the_order_is_score_then_misses_then_the_whole_id(
