@@ -15,6 +15,10 @@ use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
 use anyhow::{Context, Result, bail};
 
+/// The UTF-8 byte-order mark every CSV yanshou writes starts with (unless `--no-bom`):
+/// without it, Excel and WPS on Chinese Windows read a UTF-8 CSV as GBK.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// The file that marks a folder as written by `yanshou report`: what `--force` may replace.
 /// It lists the entries yanshou wrote at the top of the folder; a folder holding anything
 /// else is someone's work and is never replaced.

@@ -87,7 +87,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 /// they read it as GBK and show 鍏崄…), unless the user asked for none (`--no-bom`).
 fn start_csv(out: &mut dyn Write, format: crate::cli::Format, no_bom: bool) -> Result<()> {
     if format == crate::cli::Format::Csv && !no_bom {
-        out.write_all(crate::template::csv::BOM)?;
+        out.write_all(crate::output::BOM)?;
     }
     Ok(())
 }

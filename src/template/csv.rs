@@ -7,9 +7,7 @@ use anyhow::Result;
 
 use crate::checklist::Checklist;
 use crate::lang::Lang;
-
-/// The UTF-8 byte-order mark.
-pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+use crate::output::BOM;
 
 /// A blank CSV form for `checklist`: the header of site columns and item ids, then the
 /// row of titles (site titles in Chinese, item titles in `lang`). CRLF line ends, as
