@@ -24,17 +24,12 @@ fn recheck(as_of: &str) -> Value {
 }
 
 fn recheck_in(campaign: &Path, as_of: &str) -> Value {
-    let out = yanshou()
-        .arg("recheck")
-        .arg(campaign)
-        .args(["--format", "json", "--as-of", as_of])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::output_with_code(
+        yanshou()
+            .arg("recheck")
+            .arg(campaign)
+            .args(["--format", "json", "--as-of", as_of]),
+        1,
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -18,18 +18,7 @@ fn scratch(name: &str) -> Scratch {
 /// stdout, stderr and exit code of a run with `threads` workers and chunks of `chunk`
 /// bytes.
 fn run(args: &[&str], threads: usize, chunk: usize) -> (Vec<u8>, String, Option<i32>) {
-    let out = Command::cargo_bin("yanshou")
-        .unwrap()
-        .args(args)
-        .env("YANSHOU_THREADS", threads.to_string())
-        .env("YANSHOU_CHUNK_BYTES", chunk.to_string())
-        .output()
-        .unwrap();
-    (
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code(),
-    )
+    common::run_chunked(None, args, threads, chunk)
 }
 
 /// Generated sites, with some rows made awkward: a quoted line break in a name (the

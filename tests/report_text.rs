@@ -515,20 +515,15 @@ fn the_judging_day_is_shown_recorded_and_may_be_the_campaigns() {
     fs::write(&toml, format!("judged_on = {AS_OF}\n{text}")).unwrap();
     let summary_of = |extra: &[&str]| {
         let out = campaign.join(format!("out{}", extra.len()));
-        let status = yanshou()
-            .arg("report")
-            .arg(&*campaign)
-            .arg("--out")
-            .arg(&out)
-            .args(["--format", "md"])
-            .args(extra)
-            .output()
-            .unwrap();
-        assert_eq!(
-            status.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
+        common::output_with_code(
+            yanshou()
+                .arg("report")
+                .arg(&*campaign)
+                .arg("--out")
+                .arg(&out)
+                .args(["--format", "md"])
+                .args(extra),
+            0,
         );
         read(out.join("md/summary.md"))
     };

@@ -16,19 +16,7 @@ use common::Scratch;
 /// stdout, stderr and exit code of `args` run in `dir` with `threads` workers and chunks
 /// of `chunk` bytes.
 fn run(dir: &Path, args: &[&str], threads: usize, chunk: usize) -> (Vec<u8>, String, Option<i32>) {
-    let out = Command::cargo_bin("yanshou")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .env("YANSHOU_THREADS", threads.to_string())
-        .env("YANSHOU_CHUNK_BYTES", chunk.to_string())
-        .output()
-        .unwrap();
-    (
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code(),
-    )
+    common::run_chunked(Some(dir), args, threads, chunk)
 }
 
 /// The rows of generated sites as cells, one site's name made to hold a comma, a line

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use common::Scratch;
 use yanshou::checklist::{Checklist, builtin};
+
+mod common;
 
 fn yanshou() -> Command {
     Command::cargo_bin("yanshou").unwrap()
@@ -18,27 +21,9 @@ fn checklist(name: &str) -> Checklist {
     Checklist::from_toml(builtin::text(name).unwrap()).unwrap()
 }
 
-/// A fresh folder under the system temp dir, unique to this test and process.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("yanshou-template-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self, file: &str) -> PathBuf {
-        self.0.join(file)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
+/// A fresh scratch folder for the test `name`.
+fn scratch(name: &str) -> Scratch {
+    Scratch::new("template", name)
 }
 
 /// The rows of a CSV form printed on stdout, after its byte-order mark.
@@ -133,8 +118,8 @@ fn csv_titles_follow_lang() {
 
 #[test]
 fn xlsx_form_has_the_csv_header_and_is_reproducible() {
-    let dir = TempDir::new("xlsx");
-    let file = dir.path("form.xlsx");
+    let dir = scratch("xlsx");
+    let file = dir.join("form.xlsx");
     let file_arg = file.to_str().unwrap();
     yanshou()
         .args([
@@ -167,8 +152,8 @@ fn xlsx_form_has_the_csv_header_and_is_reproducible() {
 
 #[test]
 fn xlsx_in_english_names_its_sheets_in_english() {
-    let dir = TempDir::new("xlsx-en");
-    let file = dir.path("form.xlsx");
+    let dir = scratch("xlsx-en");
+    let file = dir.join("form.xlsx");
     yanshou()
         .args([
             "template", "--kind", "village", "--format", "xlsx", "--lang", "en",
@@ -182,8 +167,8 @@ fn xlsx_in_english_names_its_sheets_in_english() {
 
 #[test]
 fn refuses_to_overwrite_without_force() {
-    let dir = TempDir::new("overwrite");
-    let file = dir.path("form.csv");
+    let dir = scratch("overwrite");
+    let file = dir.join("form.csv");
     fs::write(&file, "precious").unwrap();
     let file_arg = file.to_str().unwrap();
     let (code, stderr) = stderr_of(&[
@@ -223,8 +208,8 @@ fn workbooks_need_out() {
 
 #[test]
 fn a_missing_folder_is_named() {
-    let dir = TempDir::new("missing");
-    let file = dir.path("no/such/form.csv");
+    let dir = scratch("missing");
+    let file = dir.join("no/such/form.csv");
     let (code, stderr) = stderr_of(&[
         "template",
         "--kind",
@@ -273,15 +258,15 @@ fn checklist_option_takes_a_file_or_builtin_and_must_match_the_kind() {
 
 #[test]
 fn campaign_checklists_are_found_relative_to_the_campaign() {
-    let dir = TempDir::new("campaign");
-    fs::create_dir_all(dir.path("lists")).unwrap();
+    let dir = scratch("campaign");
+    fs::create_dir_all(dir.join("lists")).unwrap();
     fs::copy(
         "checklists/puyang-2020/village.toml",
-        dir.path("lists/village.toml"),
+        dir.join("lists/village.toml"),
     )
     .unwrap();
     fs::write(
-        dir.path("campaign.toml"),
+        dir.join("campaign.toml"),
         "name = \"测试\"\n[checklists]\nvillage = \"lists/village.toml\"\n",
     )
     .unwrap();
@@ -335,8 +320,8 @@ fn toml_form_filled_in_is_a_record_check_reads() {
         .replace("township = \"\"", "township = \"城关镇\"")
         .replace("# site.floor_area = 60.0", "site.floor_area = 59.5")
         .replace("inspectors = []", "inspectors = [\"张伟\"]");
-    let dir = TempDir::new("toml");
-    let file = dir.path("chengguan.toml");
+    let dir = scratch("toml");
+    let file = dir.join("chengguan.toml");
     fs::write(&file, filled).unwrap();
     let out = yanshou()
         .args(["check", "--format", "json"])
@@ -356,8 +341,8 @@ fn toml_form_filled_in_is_a_record_check_reads() {
 
 #[test]
 fn xlsform_has_its_three_sheets_and_every_item() {
-    let dir = TempDir::new("xlsform");
-    let file = dir.path("township-xlsform.xlsx");
+    let dir = scratch("xlsform");
+    let file = dir.join("township-xlsform.xlsx");
     yanshou()
         .args([
             "template", "--kind", "township", "--format", "xlsform", "--out",
@@ -391,8 +376,8 @@ fn xlsform_has_its_three_sheets_and_every_item() {
 
 #[test]
 fn never_writes_over_its_own_checklist() {
-    let dir = TempDir::new("own-checklist");
-    let file = dir.path("village.toml");
+    let dir = scratch("own-checklist");
+    let file = dir.join("village.toml");
     fs::copy("checklists/puyang-2020/village.toml", &file).unwrap();
     let before = fs::read(&file).unwrap();
     let file_arg = file.to_str().unwrap();
@@ -425,8 +410,8 @@ fn part(path: &Path, name: &str) -> String {
     text
 }
 
-fn template_to(dir: &TempDir, kind: &str, format: &str, file: &str) -> PathBuf {
-    let path = dir.path(file);
+fn template_to(dir: &Scratch, kind: &str, format: &str, file: &str) -> PathBuf {
+    let path = dir.join(file);
     yanshou()
         .args(["template", "--kind", kind, "--format", format, "--out"])
         .arg(&path)
@@ -444,9 +429,9 @@ fn xlsform_passes_pyxform_where_it_is_installed() {
         eprintln!("skipped: xls2xform (pip install pyxform) is not installed");
         return;
     }
-    let dir = TempDir::new("pyxform");
+    let dir = scratch("pyxform");
     for (kind, lang) in [("township", "zh"), ("village", "zh"), ("township", "en")] {
-        let form = dir.path(&format!("{kind}-{lang}.xlsx"));
+        let form = dir.join(format!("{kind}-{lang}.xlsx"));
         yanshou()
             .args([
                 "template", "--kind", kind, "--format", "xlsform", "--lang", lang,
@@ -455,7 +440,7 @@ fn xlsform_passes_pyxform_where_it_is_installed() {
             .arg(&form)
             .assert()
             .success();
-        let xml = dir.path(&format!("{kind}-{lang}.xml"));
+        let xml = dir.join(format!("{kind}-{lang}.xml"));
         // --json: pyxform says "code": 100 for a form that converts with no warning at
         // all (it runs ODK Validate too when its jar is installed).
         let out = std::process::Command::new("xls2xform")
@@ -480,22 +465,16 @@ fn xlsform_passes_pyxform_where_it_is_installed() {
 fn an_export_of_the_xlsform_scores_with_its_photos_notes_and_not_applicable_answers() {
     // KoboToolbox's `;` export of the form: photo file names, the photo's URL column,
     // 不适用 chosen with the reason in the note question.
-    let out = yanshou()
-        .args([
+    let out = common::output_with_code(
+        yanshou().args([
             "check",
             "tests/fixtures/exports/kobo-photos.csv",
             "--format",
             "json",
             "--as-of",
             "2020-06-30",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ]),
+        1,
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let evidence = &json["evidence"][0];
@@ -527,9 +506,9 @@ fn an_export_of_the_xlsform_scores_with_its_photos_notes_and_not_applicable_answ
         assert_eq!(f["reason"], reason);
     }
     // 不适用 with no reason anywhere is still refused, naming where the reason goes.
-    let dir = TempDir::new("bare-na");
+    let dir = scratch("bare-na");
     let text = fs::read_to_string("tests/fixtures/exports/kobo-photos.csv").unwrap();
-    let file = dir.path("export.csv");
+    let file = dir.join("export.csv");
     fs::write(&file, text.replace("\"租用旧楼，承重墙不能拆\"", "\"\"")).unwrap();
     let (code, stderr) = stderr_of(&["check", file.to_str().unwrap()]);
     assert_eq!(code, Some(2));
@@ -549,7 +528,7 @@ fn blank_forms_say_in_words_what_a_placeholder_stands_for() {
         "{toml}"
     );
 
-    let dir = TempDir::new("placeholders");
+    let dir = scratch("placeholders");
     let xlsx = template_to(&dir, "township", "xlsx", "form.xlsx");
     for name in [
         "xl/sharedStrings.xml",
@@ -565,7 +544,7 @@ fn blank_forms_say_in_words_what_a_placeholder_stands_for() {
 
 #[test]
 fn the_xlsx_form_prints_landscape_with_its_headers_on_every_page() {
-    let dir = TempDir::new("print");
+    let dir = scratch("print");
     let xlsx = template_to(&dir, "township", "xlsx", "form.xlsx");
     let records = part(&xlsx, "xl/worksheets/sheet1.xml");
     assert!(records.contains("orientation=\"landscape\""), "{records}");
@@ -586,7 +565,7 @@ fn the_xlsx_form_prints_landscape_with_its_headers_on_every_page() {
 
 #[test]
 fn the_xlsx_form_keeps_ids_as_text_and_takes_several_members_in_one_cell() {
-    let dir = TempDir::new("cells");
+    let dir = scratch("cells");
     let xlsx = template_to(&dir, "township", "xlsx", "form.xlsx");
     let sheet = part(&xlsx, "xl/worksheets/sheet1.xml");
     let styles = part(&xlsx, "xl/styles.xml");
@@ -673,18 +652,13 @@ fn the_xlsx_form_keeps_ids_as_text_and_takes_several_members_in_one_cell() {
     ] {
         filled.write_string(2, column(key), value).unwrap();
     }
-    let file = dir.path("filled.xlsx");
+    let file = dir.join("filled.xlsx");
     book.save(&file).unwrap();
-    let out = yanshou()
-        .args(["check", "--format", "json", "--as-of", "2020-06-30"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::output_with_code(
+        yanshou()
+            .args(["check", "--format", "json", "--as-of", "2020-06-30"])
+            .arg(&file),
+        1,
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let site = &json["sites"][0];

@@ -468,6 +468,19 @@ impl<'c> ChunkRows<'c> {
     }
 }
 
+/// Moves `at` past the line breaks before a row (`\r\n`, `\n`, a lone `\r`) and blank
+/// lines, which the parser skips too, counting the lines passed in `line`.
+fn skip_line_breaks(bytes: &[u8], at: &mut usize, line: &mut usize) {
+    while let Some(&b) = bytes.get(*at) {
+        match b {
+            b'\n' => *line += 1,
+            b'\r' => {}
+            _ => break,
+        }
+        *at += 1;
+    }
+}
+
 /// The rows of a chunk that holds no quote at all, cut at line breaks and commas without
 /// the CSV parser: with no quote, a line break always ends a row and a comma always ends a
 /// cell. Most large exports are like this, and reading them so costs a fraction of
@@ -508,16 +521,7 @@ impl<'c> PlainRows<'c> {
         ends: &'e mut Vec<usize>,
     ) -> Option<(usize, &'c str, &'e [usize])> {
         let bytes = self.text.as_bytes();
-        // Line breaks before the row: `\r\n`, `\n`, a lone `\r`, and blank lines, which
-        // the parser skips too.
-        while let Some(&b) = bytes.get(self.at) {
-            match b {
-                b'\n' => self.line += 1,
-                b'\r' => {}
-                _ => break,
-            }
-            self.at += 1;
-        }
+        skip_line_breaks(bytes, &mut self.at, &mut self.line);
         if self.at >= bytes.len() {
             return None;
         }
@@ -598,15 +602,7 @@ impl<'c> QuotedRows<'c> {
             return Ok(None);
         }
         let bytes = self.text.as_bytes();
-        // Line breaks before the row, and blank lines, which the parser skips too.
-        while let Some(&b) = bytes.get(self.at) {
-            match b {
-                b'\n' => self.line += 1,
-                b'\r' => {}
-                _ => break,
-            }
-            self.at += 1;
-        }
+        skip_line_breaks(bytes, &mut self.at, &mut self.line);
         if self.at >= bytes.len() {
             self.aligned = Some(true);
             return Ok(None);

@@ -112,3 +112,43 @@ pub fn example_campaign(group: &str, name: &str) -> Scratch {
     );
     dir
 }
+
+/// The output of `command` (a run of yanshou), which must exit with `code`: otherwise the
+/// test fails with the run's stderr as its message.
+#[allow(dead_code)] // not every test file checks exit codes this way
+pub fn output_with_code(command: &mut assert_cmd::Command, code: i32) -> std::process::Output {
+    let out = command.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// stdout, stderr and exit code of yanshou run with `args` (in `dir`, if given) with
+/// `threads` workers and chunks of `chunk` bytes.
+#[allow(dead_code)] // not every test file cuts files into chunks
+pub fn run_chunked(
+    dir: Option<&Path>,
+    args: &[&str],
+    threads: usize,
+    chunk: usize,
+) -> (Vec<u8>, String, Option<i32>) {
+    let mut command = assert_cmd::Command::cargo_bin("yanshou").unwrap();
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let out = command
+        .args(args)
+        .env("YANSHOU_THREADS", threads.to_string())
+        .env("YANSHOU_CHUNK_BYTES", chunk.to_string())
+        .output()
+        .unwrap();
+    (
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
+}
