@@ -121,14 +121,7 @@ fn decode_gbk_pairs(pairs: &[u32], input: &[u8], out: &mut [u8]) -> (usize, usiz
                 }
                 continue;
             }
-            let entry = match b.checked_sub(0x81) {
-                Some(lead) => pairs
-                    .get(usize::from(lead) * 256 + usize::from(input[read + 1]))
-                    .copied()
-                    .unwrap_or(0),
-                None => 0,
-            };
-            let bytes = entry.to_le_bytes();
+            let bytes = gbk_pair(pairs, b, input[read + 1]);
             if bytes[3] == 0 {
                 return (read, written);
             }
@@ -148,14 +141,10 @@ fn decode_gbk_pairs(pairs: &[u32], input: &[u8], out: &mut [u8]) -> (usize, usiz
             written += 1;
             continue;
         }
-        let (Some(&trail), Some(lead)) = (input.get(read + 1), b.checked_sub(0x81)) else {
+        let Some(&trail) = input.get(read + 1) else {
             break;
         };
-        let entry = pairs
-            .get(usize::from(lead) * 256 + usize::from(trail))
-            .copied()
-            .unwrap_or(0)
-            .to_le_bytes();
+        let entry = gbk_pair(pairs, b, trail);
         let len = usize::from(entry[3]);
         let Some(room) = out.get_mut(written..written + 3) else {
             break;
@@ -168,6 +157,17 @@ fn decode_gbk_pairs(pairs: &[u32], input: &[u8], out: &mut [u8]) -> (usize, usiz
         written += len;
     }
     (read, written)
+}
+
+/// The entry of [`gbk_pairs`] for the bytes `lead`, `trail`: the character's UTF-8 and its
+/// length in the last byte, all zero where the pair is not a two-byte character.
+fn gbk_pair(pairs: &[u32], lead: u8, trail: u8) -> [u8; 4] {
+    let entry = lead.checked_sub(0x81).and_then(|lead| {
+        pairs
+            .get(usize::from(lead) * 256 + usize::from(trail))
+            .copied()
+    });
+    entry.unwrap_or(0).to_le_bytes()
 }
 
 /// The bytes of the GB18030 character that `input` starts with (at most what it holds):
