@@ -195,19 +195,24 @@ mod tests {
             let (text, ends) = line(text);
             let line = Line::new(&text, &ends);
             let record = ByteRecord::from(text.split(',').collect::<Vec<_>>());
-            assert_eq!(line.count(), record.count(), "{text}");
-            assert_eq!(line.byte_len(), record.byte_len(), "{text}");
-            assert_eq!(line.to_strings(), record.to_strings(), "{text}");
-            for i in 0..=record.len() + 1 {
-                assert_eq!(line.bytes(i), record.bytes(i), "{text} cell {i}");
-                assert_eq!(line.text(i), record.text(i), "{text} cell {i}");
-                for j in i..=record.len() + 2 {
-                    assert_eq!(
-                        line.all_empty(i..j),
-                        record.all_empty(i..j),
-                        "{text} cells {i}..{j}"
-                    );
-                }
+            assert_reads_as(&line, &record, &text);
+        }
+    }
+
+    /// `row` gives what `record` gives, cell by cell and for every range of cells.
+    fn assert_reads_as(row: &impl Cells, record: &ByteRecord, what: &str) {
+        assert_eq!(row.count(), record.count(), "{what}");
+        assert_eq!(row.byte_len(), record.byte_len(), "{what}");
+        assert_eq!(row.to_strings(), record.to_strings(), "{what}");
+        for i in 0..=record.len() + 1 {
+            assert_eq!(row.bytes(i), record.bytes(i), "{what} cell {i}");
+            assert_eq!(row.text(i), record.text(i), "{what} cell {i}");
+            for j in 0..=record.len() + 2 {
+                assert_eq!(
+                    row.all_empty(i..j),
+                    record.all_empty(i..j),
+                    "{what} cells {i}..{j}"
+                );
             }
         }
     }
@@ -232,20 +237,7 @@ mod tests {
             let len = cells.iter().map(|c| c.len()).sum();
             let row = Spans::new(&text, &spans, len);
             let record = ByteRecord::from(cells.clone());
-            assert_eq!(row.count(), record.count(), "{cells:?}");
-            assert_eq!(row.byte_len(), record.byte_len(), "{cells:?}");
-            assert_eq!(row.to_strings(), record.to_strings(), "{cells:?}");
-            for i in 0..=record.len() + 1 {
-                assert_eq!(row.bytes(i), record.bytes(i), "{cells:?} cell {i}");
-                assert_eq!(row.text(i), record.text(i), "{cells:?} cell {i}");
-                for j in 0..=record.len() + 2 {
-                    assert_eq!(
-                        row.all_empty(i..j),
-                        record.all_empty(i..j),
-                        "{cells:?} cells {i}..{j}"
-                    );
-                }
-            }
+            assert_reads_as(&row, &record, &format!("{cells:?}"));
         }
     }
 
