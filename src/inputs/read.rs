@@ -143,11 +143,9 @@ impl WideRows<'_> {
         // A row the fast path takes has a site id, so is not blank: only the others are
         // looked at for that.
         if self.fast && self.wide.quick_read(row, self.checklists, quick).is_some() {
-            judgeable(
-                quick.reading(),
-                self.checklists,
-                &format!("{}:{line}", self.origin),
-            )?;
+            judgeable(quick.reading(), self.checklists, || {
+                format!("{}:{line}", self.origin)
+            })?;
             return Ok(Some(Incoming::Quick(quick)));
         }
         if is_blank(row) {
@@ -158,18 +156,19 @@ impl WideRows<'_> {
             .wide
             .record(&text, line, self.origin, self.checklists)
             .map_err(|e| anyhow!(e.located(self.origin)))?;
-        judgeable(&full, self.checklists, &format!("{}:{line}", self.origin))?;
+        judgeable(&full, self.checklists, || format!("{}:{line}", self.origin))?;
         Ok(Some(Incoming::Full(full)))
     }
 }
 
 /// Refuses `record`, read at `place`, when its checklist cannot judge it: a pattern that does
 /// not compile with the site's fields put in ([`crate::audit::unjudgeable`]). Like a record
-/// that cannot be read, it is reported and the others are judged.
+/// that cannot be read, it is reported and the others are judged. `place` is worded only
+/// then: most rows of a large file are judgeable.
 pub(crate) fn judgeable<'a>(
     site: impl Into<crate::record::Reading<'a>>,
     checklists: &[Checklist],
-    place: &str,
+    place: impl FnOnce() -> String,
 ) -> Result<()> {
     let site = site.into();
     let Some(checklist) = checklists.iter().find(|c| c.site_kind == site.record.kind) else {
@@ -178,6 +177,7 @@ pub(crate) fn judgeable<'a>(
     match crate::audit::unjudgeable(checklist, site) {
         Some(why) => {
             let why = crate::render::labels::unjudgeable(&why, crate::lang::messages());
+            let place = place();
             bail!(crate::tr!("{place}：{why}", "{place}: {why}"))
         }
         None => Ok(()),
@@ -213,7 +213,7 @@ pub(super) fn long_records(
         .finish(origin, checklists)
         .map_err(|e| anyhow!(e.located(origin)))?;
     for record in &records {
-        judgeable(record, checklists, origin)?;
+        judgeable(record, checklists, || origin.to_owned())?;
     }
     if records.is_empty() {
         bail!(crate::tr!(

@@ -305,7 +305,7 @@ impl Plan {
                     .map_err(|p| anyhow!(p.with_path(&origin)))
             });
             let read = read.and_then(|record| {
-                super::judgeable(&record, &self.checklists, &origin).map(|()| record)
+                super::judgeable(&record, &self.checklists, || origin.clone()).map(|()| record)
             });
             match read {
                 Ok(record) => records.push((index, record)),

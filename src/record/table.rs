@@ -512,6 +512,9 @@ impl Wide {
                 Some(Canonical::Members(text)) if names_every_member(item, in_order, text) => {
                     *glance = Some(Glance::EveryMember);
                 }
+                // Members only, some missing: the set, its buffers kept from row to row.
+                Some(Canonical::Members(text))
+                    if in_order.is_some() && members_read(&item.kind, text, glance) => {}
                 // Anything else is read as the full reader reads it.
                 _ => {
                     *glance = None;
@@ -683,6 +686,23 @@ fn names_every_member(
         (Kind::Includes(inc), Some(_)) => value::names_every_member(inc.members(), text),
         _ => false,
     }
+}
+
+/// Reads an `includes` cell naming members only into `glance`, as a set, reusing the set
+/// it holds; `false` for a cell naming anything else, which the full reading then reads.
+fn members_read(kind: &Kind, text: &str, glance: &mut Option<Glance>) -> bool {
+    let Kind::Includes(inc) = kind else {
+        return false;
+    };
+    if let Some(Glance::Value(Value::Set(held))) = glance {
+        return value::members_named(inc.members(), text, held);
+    }
+    let mut set = Vec::new();
+    let read = value::members_named(inc.members(), text, &mut set);
+    if read {
+        *glance = Some(Glance::Value(Value::Set(set)));
+    }
+    read
 }
 
 fn classify(name: &str, checklists: &[Checklist]) -> Result<Column, String> {

@@ -189,6 +189,34 @@ pub fn names_every_member(members: &[String], text: &str) -> bool {
     found.count_ones() as usize == members.len()
 }
 
+/// The set an `includes` cell in canonical form records when each of its `、`-separated
+/// pieces is one of `members`: put in `set`, in the order written and without duplicates,
+/// as [`parse_cell`] and [`Kind::accept`] read it. `false` decides nothing: a piece that is
+/// anything else (an alias, a misspelling, another separator) leaves the cell to the
+/// general reading. Only for members that are each [`is_plain_member`]. The strings `set`
+/// holds are refilled rather than dropped: the fast path keeps `set` from row to row.
+pub fn members_named(members: &[String], text: &str, set: &mut Vec<String>) -> bool {
+    let mut len = 0;
+    for piece in text.split('、') {
+        if !members.iter().any(|m| m == piece) {
+            return false;
+        }
+        if set[..len].iter().any(|m| m == piece) {
+            continue;
+        }
+        match set.get_mut(len) {
+            Some(held) => {
+                held.clear();
+                held.push_str(piece);
+            }
+            None => set.push(piece.to_owned()),
+        }
+        len += 1;
+    }
+    set.truncate(len);
+    true
+}
+
 /// The canonical cell text of a value, such that [`parse_cell`] of it gives a [`Raw`] that
 /// [`Kind::accept`] turns back into exactly `value`.
 ///
@@ -1037,6 +1065,7 @@ mod tests {
 
     use super::*;
     use crate::checklist::kinds::testing::kind;
+    use crate::record::Entry;
 
     fn area() -> Kind {
         kind("kind = \"number\"\nmin = 60\nunit = \"m²\"\n").unwrap()
@@ -1621,6 +1650,9 @@ mod tests {
         prop_oneof![
             prop::sample::select(PIECES).prop_map(str::to_owned),
             prop::collection::vec(prop::sample::select(PIECES), 2..5).prop_map(|p| p.concat()),
+            // Lists of members, some repeated or left out, as an inspector ticks them.
+            prop::collection::vec(prop::sample::select(&PIECES[11..14]), 1..5)
+                .prop_map(|p| p.join("、")),
         ]
     }
 
@@ -1650,10 +1682,11 @@ mod tests {
                     let Kind::Includes(inc) = &kind else {
                         return Err(TestCaseError::fail("members of a kind that has none"));
                     };
-                    if inc.members().iter().all(|m| is_plain_member(m))
-                        && names_every_member(inc.members(), t)
-                    {
-                        let value = general.map_err(TestCaseError::fail)?;
+                    if !inc.members().iter().all(|m| is_plain_member(m)) {
+                        return Ok(());
+                    }
+                    if names_every_member(inc.members(), t) {
+                        let value = general.clone().map_err(TestCaseError::fail)?;
                         prop_assert_eq!(
                             kind.judge(&value, &NoFacts),
                             crate::checklist::kinds::Judgement::Pass,
@@ -1661,7 +1694,42 @@ mod tests {
                             text
                         );
                     }
+                    // A set held from an earlier row is refilled to exactly this one.
+                    let mut set = vec!["医保局".to_owned(); 3];
+                    if members_named(inc.members(), t, &mut set) {
+                        prop_assert_eq!(general, Ok(Value::Set(set)), "{:?}", text);
+                    }
                 }
+            }
+        }
+    }
+
+    proptest! {
+        /// A canonical list naming members only is read by the fast path into the set the
+        /// general reading gives, duplicates dropped, whatever set it held from the row
+        /// before; a list naming anything else is left to the general reading.
+        #[test]
+        fn a_list_of_members_reads_as_the_general_reading(
+            members in prop::sample::subsequence(&["民政局", "人社局", "医保局", "是", "60"][..], 1..5),
+            picks in prop::collection::vec(0usize..6, 1..6),
+            held in prop::collection::vec("[a-z]{0,3}", 0..4),
+        ) {
+            let quoted: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+            let kind = kind(&format!("kind = \"includes\"\nmembers = [{}]\n", quoted.join(", ")))
+                .map_err(|e| TestCaseError::fail(e.join("; ")))?;
+            let Kind::Includes(inc) = &kind else {
+                return Err(TestCaseError::fail("not an includes item"));
+            };
+            let pieces: Vec<&str> = picks
+                .iter()
+                .map(|&i| members.get(i).copied().unwrap_or("公安局"))
+                .collect();
+            let text = pieces.join("、");
+            let mut set = held;
+            let read = members_named(inc.members(), &text, &mut set);
+            prop_assert_eq!(read, pieces.iter().all(|p| members.contains(p)), "{:?}", text);
+            if read {
+                prop_assert_eq!(entry_of(&kind, &text), Ok(Some(Entry::Value(Value::Set(set)))));
             }
         }
     }

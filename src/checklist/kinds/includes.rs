@@ -73,15 +73,19 @@ impl Includes {
     /// The answers of `found` that name no member: each with the missing member it is
     /// closest to, when one is close enough to be a likely misspelling.
     pub fn unrecognised(&self, found: &[String]) -> Vec<(String, Option<String>)> {
-        let named: Vec<usize> = found.iter().filter_map(|a| self.member_of(a)).collect();
+        let of: Vec<Option<usize>> = found.iter().map(|a| self.member_of(a)).collect();
+        if of.iter().all(Option::is_some) {
+            return Vec::new();
+        }
         let missing: Vec<&str> = (0..self.members.len())
-            .filter(|i| !named.contains(i))
+            .filter(|i| !of.contains(&Some(*i)))
             .map(|i| self.members[i].as_str())
             .collect();
         found
             .iter()
-            .filter(|a| self.member_of(a).is_none())
-            .map(|a| {
+            .zip(&of)
+            .filter(|(_, member)| member.is_none())
+            .map(|(a, _)| {
                 let near = missing
                     .iter()
                     .map(|m| (strsim::levenshtein(a, m), *m))
@@ -218,12 +222,17 @@ impl Includes {
         let Value::Set(found) = value else {
             return Judgement::fail();
         };
+        // Each answer is looked up once, not once per member.
+        let mut named = vec![false; self.members.len()];
+        for i in found.iter().filter_map(|a| self.member_of(a)) {
+            named[i] = true;
+        }
         let missing: Vec<String> = self
             .members
             .iter()
-            .enumerate()
-            .filter(|(i, _)| !found.iter().any(|a| self.member_of(a) == Some(*i)))
-            .map(|(_, m)| m.clone())
+            .zip(named)
+            .filter(|(_, named)| !named)
+            .map(|(m, _)| m.clone())
             .collect();
         if missing.is_empty() {
             return Judgement::Pass;
