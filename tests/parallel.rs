@@ -167,8 +167,8 @@ fn crlf_rows_are_placed_on_their_own_lines() {
     assert!(nth.contains("也许"), "{stderr} points at {nth}");
 }
 
-/// Checks that each CSV row of `check INPUT` carries its site's result as the JSON gives
-/// it (the CSV renderer keeps the end of a row without findings from one row to the next,
+/// Checks that each CSV row of `check INPUT` carries its site's result and its finding as
+/// the JSON gives them (the CSV renderer keeps the end of a row without findings from one row to the next,
 /// and gathers rows across parts), and that there are `sites` sites.
 fn csv_agrees_with_json(input: &str, sites: usize) {
     let args = |format| ["check", input, "--format", format, "--as-of", "2020-10-01"];
@@ -199,6 +199,18 @@ fn csv_agrees_with_json(input: &str, sites: usize) {
         };
         assert_eq!(&row[9], label, "{}", &row[0]);
         assert_eq!(got, expected, "{}", &row[0]);
+        if !row[12].is_empty() {
+            let finding = site["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["item"] == row[12])
+                .unwrap();
+            let expected =
+                ["status", "expected", "points", "points_lost"].map(|k| text(&finding[k]));
+            let got = [&row[15], &row[17], &row[19], &row[20]].map(str::to_owned);
+            assert_eq!(got, expected, "{} {}", &row[0], &row[12]);
+        }
         seen.insert(row[0].to_owned());
     }
     assert_eq!(seen.len(), sites, "every site has a row");
@@ -224,38 +236,7 @@ fn csv_rows_agree_with_the_json_of_their_sites() {
 #[test]
 fn csv_rows_without_findings_end_as_their_own_checklist_says() {
     let dir = scratch("csv-tails");
-    let village = fs::read_to_string("checklists/puyang-2020/village.toml").unwrap();
-    // A second checklist with the village items, for "township" sites: 40 points each, and
-    // its own grade names.
-    let other = village
-        .replace("id = \"puyang-2020-village\"", "id = \"test-small-centre\"")
-        .replace("site_kind = \"village\"", "site_kind = \"township\"")
-        .replace("total_points = 100", "total_points = 80")
-        .replace("points = 50", "points = 40")
-        .replace("deduct_per_missing = 12.5", "deduct_per_missing = 10")
-        .replace("name = \"优秀\"", "name = \"甲\"");
-    assert_ne!(other, village);
-    fs::write(dir.join("small.toml"), other).unwrap();
-    let campaign = fs::read_to_string("examples/puyang-2020/campaign.toml")
-        .unwrap()
-        .replace("\"builtin:puyang-2020/township\"", "\"small.toml\"");
-    fs::write(dir.join("campaign.toml"), campaign).unwrap();
-    fs::create_dir_all(dir.join("sites")).unwrap();
-    let mut rows = String::from(
-        "id,name,kind,township,village,inspected_on,inspectors,agent.dedicated,agent.services\n",
-    );
-    let services = "咨询服务、预约服务、代办服务、上门服务";
-    for i in 0..40 {
-        let (kind, village) = if i % 3 == 0 {
-            ("township", "")
-        } else {
-            ("village", "北街")
-        };
-        rows.push_str(&format!(
-            "s{i:03},站点{i},{kind},城关镇,{village},2020-06-01,张三,是,{services}\n"
-        ));
-    }
-    fs::write(dir.join("sites").join("rows.csv"), rows).unwrap();
+    two_checklists(&dir, "咨询服务、预约服务、代办服务、上门服务");
     let (json_out, stderr, _) = run(
         &[
             "check",
@@ -279,4 +260,63 @@ fn csv_rows_without_findings_end_as_their_own_checklist_says() {
     let clean = |s: &serde_json::Value| s["findings"].as_array().unwrap().is_empty();
     assert!(doc["sites"].as_array().unwrap().iter().all(clean));
     csv_agrees_with_json(dir.to_str().unwrap(), 40);
+}
+
+/// Findings of one item id under two checklists that set it differently, alternating,
+/// are each worded by their own checklist: what the item expects and its points (the CSV
+/// renderer words an item's fixed cells once).
+#[test]
+fn csv_findings_are_worded_by_their_own_checklist() {
+    let dir = scratch("csv-items");
+    two_checklists(&dir, "咨询服务");
+    let (csv_out, stderr, _) = run(
+        &["check", dir.to_str().unwrap(), "--format", "csv"],
+        2,
+        4096,
+    );
+    let mut reader = csv::Reader::from_reader(csv_out.as_slice());
+    let worded: std::collections::HashSet<String> = reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|row| &row[12] == "agent.services")
+        .map(|row| format!("{} {} {}", &row[2], &row[17], &row[19]))
+        .collect();
+    assert_eq!(worded.len(), 2, "{worded:?} {stderr}");
+    csv_agrees_with_json(dir.to_str().unwrap(), 40);
+}
+
+/// A campaign in `dir` judging township sites by the village items with other points and
+/// grades, and 40 sites, township and village alternating, recording `services`.
+fn two_checklists(dir: &std::path::Path, services: &str) {
+    let village = fs::read_to_string("checklists/puyang-2020/village.toml").unwrap();
+    // A second checklist with the village items, for "township" sites: 40 points each, and
+    // its own grade names.
+    let other = village
+        .replace("id = \"puyang-2020-village\"", "id = \"test-small-centre\"")
+        .replace("site_kind = \"village\"", "site_kind = \"township\"")
+        .replace("total_points = 100", "total_points = 80")
+        .replace("points = 50", "points = 40")
+        .replace("deduct_per_missing = 12.5", "deduct_per_missing = 10")
+        .replace("name = \"优秀\"", "name = \"甲\"");
+    assert_ne!(other, village);
+    fs::write(dir.join("small.toml"), other).unwrap();
+    let campaign = fs::read_to_string("examples/puyang-2020/campaign.toml")
+        .unwrap()
+        .replace("\"builtin:puyang-2020/township\"", "\"small.toml\"");
+    fs::write(dir.join("campaign.toml"), campaign).unwrap();
+    fs::create_dir_all(dir.join("sites")).unwrap();
+    let mut rows = String::from(
+        "id,name,kind,township,village,inspected_on,inspectors,agent.dedicated,agent.services\n",
+    );
+    for i in 0..40 {
+        let (kind, village) = if i % 3 == 0 {
+            ("township", "")
+        } else {
+            ("village", "北街")
+        };
+        rows.push_str(&format!(
+            "s{i:03},站点{i},{kind},城关镇,{village},2020-06-01,张三,是,{services}\n"
+        ));
+    }
+    fs::write(dir.join("sites").join("rows.csv"), rows).unwrap();
 }

@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use super::{Renderer, date_digits, defuse, push_date};
-use crate::audit::{Deadline, Run, SiteResult, Totals, Verdict};
+use crate::audit::{Deadline, Outcome, Run, SiteResult, Totals, Verdict};
 use crate::lang::Lang;
 use crate::points::Points;
 use crate::record::value::starts_like_formula;
@@ -37,6 +37,49 @@ pub struct CsvPart {
     /// most rows end as the row before.
     tail: Vec<u8>,
     tail_of: Option<Tail>,
+    /// The words of the items found so far that are the same at every site.
+    items: Vec<ItemWords>,
+    /// Reused for the points lost of each finding.
+    lost: Vec<u8>,
+}
+
+/// The cells of a finding that depend on its item only, worded once per part: most
+/// findings of a large file are of a few items. Kept by checklist and item id, as two
+/// checklists may give one id different settings.
+struct ItemWords {
+    checklist: String,
+    item: String,
+    /// What the item expects, if the same at every site.
+    expected: Option<String>,
+    points: String,
+}
+
+impl ItemWords {
+    /// The words of `finding`'s item at a site of `checklist`, worded at its first finding.
+    fn of<'w>(
+        items: &'w mut Vec<ItemWords>,
+        checklist: &str,
+        finding: &Outcome<'_>,
+        lang: Lang,
+    ) -> &'w ItemWords {
+        let item = finding.item;
+        let known = items
+            .iter()
+            .position(|w| w.item == item.id && w.checklist == checklist);
+        let at = known.unwrap_or_else(|| {
+            items.push(ItemWords {
+                checklist: checklist.to_owned(),
+                item: item.id.clone(),
+                expected: item
+                    .kind
+                    .expects_the_same_everywhere()
+                    .then(|| finding.expected(lang)),
+                points: item.points.to_string(),
+            });
+            items.len() - 1
+        });
+        &items[at]
+    }
 }
 
 /// What the end of a row without findings says: score, maximum, grade label, verdict and
@@ -191,6 +234,8 @@ impl Renderer for Csv {
             gathered_from: None,
             tail: Vec::new(),
             tail_of: None,
+            items: Vec::new(),
+            lost: Vec::new(),
         }
     }
 
@@ -278,10 +323,19 @@ impl Renderer for Csv {
             out.extend_from_slice(&part.tail);
         } else {
             for o in &site.findings {
+                let words = ItemWords::of(&mut part.items, &site.checklist.id, o, lang);
                 let observed = o.observed(lang);
-                let expected = o.expected(lang);
-                let points = o.item.points.to_string();
-                let lost = o.lost.to_string();
+                let at_site;
+                let expected = match &words.expected {
+                    Some(expected) => expected,
+                    None => {
+                        at_site = o.expected(lang);
+                        &at_site
+                    }
+                };
+                let lost = &mut part.lost;
+                lost.clear();
+                o.lost.push_digits(lost);
                 let evidence = o.evidence().join("; ");
                 let waiver = super::labels::waiver_note(o, lang).unwrap_or_default();
                 let finding_cols = [
@@ -292,15 +346,20 @@ impl Renderer for Csv {
                     observed.as_str(),
                     expected.as_str(),
                     o.item.severity.code(),
-                    points.as_str(),
-                    lost.as_str(),
+                    words.points.as_str(),
+                ];
+                let other_cols = [
                     o.note().unwrap_or_default(),
                     evidence.as_str(),
                     waiver.as_str(),
                 ];
                 push_row(
                     out,
-                    site_cols.into_iter().chain(finding_cols.map(str::as_bytes)),
+                    site_cols
+                        .into_iter()
+                        .chain(finding_cols.map(str::as_bytes))
+                        .chain([lost.as_slice()])
+                        .chain(other_cols.map(str::as_bytes)),
                 );
             }
         }

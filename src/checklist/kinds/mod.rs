@@ -245,6 +245,15 @@ impl Kind {
         }
     }
 
+    /// Whether the item expects the same at every site: true but for a rule or a text,
+    /// which [`Kind::expectation`] resolves for the site. A renderer may word it once.
+    pub fn expects_the_same_everywhere(&self) -> bool {
+        match self {
+            Kind::Number(_) | Kind::Count(_) | Kind::YesNo(_) | Kind::Includes(_) => true,
+            Kind::Text(_) | Kind::Rule(_) => false,
+        }
+    }
+
     /// What a value of this kind looks like, for "expected …" in messages.
     pub fn value_hint(&self) -> String {
         match self {
