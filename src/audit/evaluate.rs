@@ -303,7 +303,8 @@ impl<'a> Outcome<'a> {
     }
 }
 
-/// The outcome of `item` at the site, `None` when it passed: a finding otherwise.
+/// The outcome of `item` at the site, `None` when it passed: a finding otherwise. The
+/// item is judged before anything is built: most items of most sites pass.
 fn judge_item<'a>(
     item: &'a Item,
     read: ItemRead<'a>,
@@ -318,6 +319,10 @@ fn judge_item<'a>(
             _ => (observation, None),
         },
     };
+    let judgement = value.map(|value| item.kind.judge(value, facts));
+    if let Some(Judgement::Pass) = judgement {
+        return None;
+    }
     let mut outcome = Outcome {
         item,
         record: facts.site.record,
@@ -333,8 +338,23 @@ fn judge_item<'a>(
         not_applicable_refused: false,
         unrecognised: Vec::new(),
     };
-    let Some(value) = value else {
-        match observation.map(|o| &o.entry) {
+    match judgement {
+        Some(Judgement::Pass) => {}
+        Some(Judgement::Fail { deduction, missing }) => {
+            // 扣完为止: a deduction never takes more than the item is worth.
+            let lost = deduction.map_or(item.points, |d| d.min(item.points));
+            outcome.status = Status::Fail;
+            outcome.lost = lost;
+            outcome.earned = item.points - lost;
+            outcome.missing = missing;
+            if let (crate::checklist::Kind::Includes(inc), Some(Value::Set(found))) =
+                (&item.kind, value)
+            {
+                outcome.unrecognised = inc.unrecognised(found);
+            }
+        }
+        Some(Judgement::Undetermined(why)) => outcome.undetermined = Some(why),
+        None => match observation.map(|o| &o.entry) {
             Some(Entry::NotApplicable(_)) if item.not_applicable.allowed() => {
                 outcome.status = Status::NotApplicable;
                 outcome.lost = Points::ZERO;
@@ -346,24 +366,7 @@ fn judge_item<'a>(
                 outcome.not_applicable_refused = true;
             }
             None | Some(Entry::Pending | Entry::Value(_)) => {}
-        }
-        return Some(outcome);
-    };
-    match item.kind.judge(value, facts) {
-        Judgement::Pass => return None,
-        Judgement::Fail { deduction, missing } => {
-            // 扣完为止: a deduction never takes more than the item is worth.
-            let lost = deduction.map_or(item.points, |d| d.min(item.points));
-            outcome.status = Status::Fail;
-            outcome.lost = lost;
-            outcome.earned = item.points - lost;
-            outcome.missing = missing;
-            if let (crate::checklist::Kind::Includes(inc), Value::Set(found)) = (&item.kind, value)
-            {
-                outcome.unrecognised = inc.unrecognised(found);
-            }
-        }
-        Judgement::Undetermined(why) => outcome.undetermined = Some(why),
+        },
     }
     Some(outcome)
 }
