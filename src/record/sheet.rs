@@ -60,15 +60,21 @@ pub fn sniff(head: &[u8]) -> Encoding {
     }
 }
 
-/// The UTF-8 of every two-byte GBK character, at `(lead - 0x81) * 256 + trail`: its bytes
-/// in the low three bytes and their number in the high one (0 where the pair is not a
-/// character). Filled from `encoding_rs` itself, pair by pair, so it cannot disagree with
-/// it; looking a character up costs a few instructions where the decoder's state machine
-/// and compressed tables cost about seventy, as much as judging the row it is in.
-fn gbk_pairs() -> &'static [u32] {
-    static PAIRS: std::sync::OnceLock<Box<[u32]>> = std::sync::OnceLock::new();
+/// The UTF-8 of every two-byte GBK character, at `lead * 256 + trail`: its bytes in the
+/// low three bytes and their number in the high one (0 where the pair is not a character,
+/// so for every lead byte below 0x81). Filled from `encoding_rs` itself, pair by pair, so
+/// it cannot disagree with it; looking a character up costs a few instructions where the
+/// decoder's state machine and compressed tables cost about seventy, as much as judging
+/// the row it is in. Every pair of bytes has an entry, so a lookup needs no bounds check.
+type GbkPairs = [u32; 1 << 16];
+
+fn gbk_pairs() -> &'static GbkPairs {
+    static PAIRS: std::sync::OnceLock<Box<GbkPairs>> = std::sync::OnceLock::new();
     PAIRS.get_or_init(|| {
-        let mut pairs = vec![0u32; 126 * 256];
+        let mut pairs: Box<GbkPairs> = vec![0u32; 1 << 16]
+            .into_boxed_slice()
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("a slice of 65,536 entries"));
         for lead in 0x81u8..=0xFE {
             for trail in 0x40u8..=0xFE {
                 let mut decoder = GB18030.new_decoder_without_bom_handling();
@@ -79,12 +85,12 @@ fn gbk_pairs() -> &'static [u32] {
                     let mut entry = [0u8; 4];
                     entry[..written].copy_from_slice(&out[..written]);
                     entry[3] = written as u8;
-                    pairs[usize::from(lead - 0x81) * 256 + usize::from(trail)] =
+                    pairs[usize::from(u16::from_be_bytes([lead, trail]))] =
                         u32::from_le_bytes(entry);
                 }
             }
         }
-        pairs.into_boxed_slice()
+        pairs
     })
 }
 
@@ -92,7 +98,7 @@ fn gbk_pairs() -> &'static [u32] {
 /// far as both go; gives the bytes read and written. Stops before anything else (a
 /// four-byte GB18030 character, `0x80`, bytes that are not GB18030, a character cut at the
 /// end of `input`), which the decoder then reads, one character at a time.
-fn decode_gbk_pairs(pairs: &[u32], input: &[u8], out: &mut [u8]) -> (usize, usize) {
+fn decode_gbk_pairs(pairs: &GbkPairs, input: &[u8], out: &mut [u8]) -> (usize, usize) {
     let (mut read, mut written) = (0, 0);
     loop {
         // A block of input whose every character fits in `out` without looking: a byte
@@ -161,13 +167,8 @@ fn decode_gbk_pairs(pairs: &[u32], input: &[u8], out: &mut [u8]) -> (usize, usiz
 
 /// The entry of [`gbk_pairs`] for the bytes `lead`, `trail`: the character's UTF-8 and its
 /// length in the last byte, all zero where the pair is not a two-byte character.
-fn gbk_pair(pairs: &[u32], lead: u8, trail: u8) -> [u8; 4] {
-    let entry = lead.checked_sub(0x81).and_then(|lead| {
-        pairs
-            .get(usize::from(lead) * 256 + usize::from(trail))
-            .copied()
-    });
-    entry.unwrap_or(0).to_le_bytes()
+fn gbk_pair(pairs: &GbkPairs, lead: u8, trail: u8) -> [u8; 4] {
+    pairs[usize::from(u16::from_be_bytes([lead, trail]))].to_le_bytes()
 }
 
 /// The bytes of the GB18030 character that `input` starts with (at most what it holds):
@@ -189,7 +190,7 @@ fn gb18030_char_len(input: &[u8]) -> usize {
 struct Gb18030ToUtf8<R> {
     inner: R,
     decoder: encoding_rs::Decoder,
-    pairs: &'static [u32],
+    pairs: &'static GbkPairs,
     input: Vec<u8>,
     start: usize,
     end: usize,
