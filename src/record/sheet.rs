@@ -127,13 +127,14 @@ fn decode_gbk_pairs(pairs: &GbkPairs, input: &[u8], out: &mut [u8]) -> (usize, u
                 }
                 continue;
             }
-            let bytes = gbk_pair(pairs, b, input[read + 1]);
-            if bytes[3] == 0 {
+            let entry = gbk_pair(pairs, b, input[read + 1]);
+            let len = (entry >> 24) as usize;
+            if len == 0 {
                 return (read, written);
             }
-            out[written..written + 4].copy_from_slice(&bytes);
+            out[written..written + 4].copy_from_slice(&entry.to_le_bytes());
             read += 2;
-            written += usize::from(bytes[3]);
+            written += len;
         }
     }
     // The last bytes, checking room for each character.
@@ -151,24 +152,25 @@ fn decode_gbk_pairs(pairs: &GbkPairs, input: &[u8], out: &mut [u8]) -> (usize, u
             break;
         };
         let entry = gbk_pair(pairs, b, trail);
-        let len = usize::from(entry[3]);
+        let len = (entry >> 24) as usize;
         let Some(room) = out.get_mut(written..written + 3) else {
             break;
         };
         if len == 0 {
             break;
         }
-        room.copy_from_slice(&entry[..3]);
+        room.copy_from_slice(&entry.to_le_bytes()[..3]);
         read += 2;
         written += len;
     }
     (read, written)
 }
 
-/// The entry of [`gbk_pairs`] for the bytes `lead`, `trail`: the character's UTF-8 and its
-/// length in the last byte, all zero where the pair is not a two-byte character.
-fn gbk_pair(pairs: &GbkPairs, lead: u8, trail: u8) -> [u8; 4] {
-    pairs[usize::from(u16::from_be_bytes([lead, trail]))].to_le_bytes()
+/// The entry of [`gbk_pairs`] for the bytes `lead`, `trail`: the character's UTF-8 in its
+/// low bytes (little-endian) and its length in the high one, zero where the pair is not a
+/// two-byte character.
+fn gbk_pair(pairs: &GbkPairs, lead: u8, trail: u8) -> u32 {
+    pairs[usize::from(lead) << 8 | usize::from(trail)]
 }
 
 /// The bytes of the GB18030 character that `input` starts with (at most what it holds):
