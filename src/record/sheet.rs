@@ -7,7 +7,7 @@ use std::io::{self, BufReader, Cursor, Read};
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use csv::StringRecord;
 use encoding_rs::{DecoderResult, GB18030};
 
@@ -677,72 +677,80 @@ fn measure_workbook<RS: Read + std::io::Seek>(
 }
 
 /// A byte scan of XML: the longest run between `<` and `>`, and whether a formula tag
-/// (`<f`, or `<x:f` with a prefix) appears.
+/// (`<f`, or `<x:f` with a prefix) appears. Both are found by looking at few bytes: a run
+/// by searching each stretch of `most` bytes backwards for its last `<` or `>`, a formula
+/// tag from the `f`s, which a sheet of answers hardly holds.
 #[derive(Default)]
 struct XmlScan {
     /// Bytes since the last `<` or `>`.
     run: usize,
-    /// The first bytes of the tag name being read after a `<`.
-    name: Vec<u8>,
-    /// A tag name is being read (it may run across pieces).
-    in_name: bool,
-    /// The tag name is longer than any name looked for.
-    long_name: bool,
+    /// The last bytes fed, so that a tag cut between two pieces is still seen.
+    tail: Vec<u8>,
     formula: bool,
 }
+
+/// How many bytes of one piece [`XmlScan`] keeps for the next: more than a tag name.
+const SCAN_TAIL: usize = 32;
 
 impl XmlScan {
     /// Scans the next bytes of a part; `true` when a run is longer than `most`. Tag names
     /// are looked at only in sheets, where formulas are.
     fn feed(&mut self, bytes: &[u8], sheet: bool, most: usize) -> bool {
-        let mut last = 0;
-        for at in memchr::memchr2_iter(b'<', b'>', bytes) {
-            if self.run + (at - last) > most {
-                return true;
+        let mut start = 0;
+        while start < bytes.len() {
+            // The run may go on for `room` more bytes: a stretch one longer must hold a
+            // delimiter, and its last one is where the next stretch starts.
+            let room = most.saturating_sub(self.run);
+            let end = bytes.len().min(start + room + 1);
+            match memchr::memrchr2(b'<', b'>', &bytes[start..end]) {
+                Some(at) => {
+                    self.run = 0;
+                    start += at + 1;
+                    if end == bytes.len() {
+                        self.run = end - start;
+                        break;
+                    }
+                }
+                None if end - start > room => return true,
+                None => {
+                    self.run += end - start;
+                    break;
+                }
             }
-            if sheet && self.in_name {
-                self.name_bytes(&bytes[last..at]);
-                self.end_name();
-            }
-            self.run = 0;
-            last = at + 1;
-            self.in_name = bytes[at] == b'<';
-            self.long_name = false;
-            self.name.clear();
         }
-        self.run += bytes.len() - last;
-        if sheet && self.in_name {
-            self.name_bytes(&bytes[last..]);
+        if sheet && !self.formula {
+            let mut joined = std::mem::take(&mut self.tail);
+            joined.extend_from_slice(&bytes[..bytes.len().min(SCAN_TAIL)]);
+            self.formula = holds_formula_tag(&joined) || holds_formula_tag(bytes);
+            self.tail = if bytes.len() >= SCAN_TAIL {
+                bytes[bytes.len() - SCAN_TAIL..].to_vec()
+            } else {
+                joined[joined.len().saturating_sub(SCAN_TAIL)..].to_vec()
+            };
         }
         self.run > most
     }
+}
 
-    /// Bytes of a tag name, which a space or `/` ends.
-    fn name_bytes(&mut self, bytes: &[u8]) {
-        if !self.in_name {
-            return;
-        }
-        let end = bytes
-            .iter()
-            .position(|b| b.is_ascii_whitespace() || *b == b'/')
-            .unwrap_or(bytes.len());
-        if self.name.len() + end > 16 {
-            self.long_name = true;
-        } else {
-            self.name.extend_from_slice(&bytes[..end]);
-        }
-        if end < bytes.len() {
-            self.end_name();
-        }
-    }
-
-    fn end_name(&mut self) {
-        if self.in_name && !self.long_name {
-            let local = self.name.rsplit(|b| *b == b':').next().unwrap_or_default();
-            self.formula |= local == b"f";
-        }
-        self.in_name = false;
-    }
+/// Whether `xml` holds the start of a tag whose local name is `f` (`<f>`, `<f/>`,
+/// `<f t="shared">`, `<x:f>`), the byte after it included.
+fn holds_formula_tag(xml: &[u8]) -> bool {
+    memchr::memchr_iter(b'f', xml).any(|at| {
+        let ends_name = xml
+            .get(at + 1)
+            .is_some_and(|b| matches!(b, b'<' | b'>' | b'/') || b.is_ascii_whitespace());
+        let before = &xml[..at];
+        ends_name
+            && match before.last() {
+                Some(b'<') => true,
+                // A prefix: the name runs back to its `<`.
+                Some(b':') => before
+                    .iter()
+                    .rposition(|b| matches!(b, b'<' | b'>' | b'/') || b.is_ascii_whitespace())
+                    .is_some_and(|open| xml[open] == b'<' && at - open <= 16),
+                _ => false,
+            }
+    })
 }
 
 /// Opens a file for reading, buffered, with an error naming it.
@@ -808,12 +816,13 @@ pub fn xlsx_rows<RS: Read + std::io::Seek>(
         .worksheet_cells_reader(&name)
         .map_err(|e| unreadable(&e))?;
     let mut row = RowBuilder::default();
+    let mut text = String::new();
     let mut n = 0usize;
     while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
         let (r, c) = cell.get_position();
         let at = || format!("{label}:{}:{}", r + 1, c + 1);
-        let data = Data::from(cell.get_value().clone());
-        if data == Data::Empty && is_formula(n) {
+        let value = cell.get_value();
+        if *value == DataRef::Empty && is_formula(n) {
             let cell = format!("{}{}", super::table::column_letters(c as usize + 1), r + 1);
             let at = at();
             bail!(crate::tr!(
@@ -822,7 +831,7 @@ pub fn xlsx_rows<RS: Read + std::io::Seek>(
             ));
         }
         n += 1;
-        let text = cell_text(&data).map_err(|e| anyhow!("{}: {e}", at()))?;
+        cell_text(value, &mut text).map_err(|e| anyhow!("{}: {e}", at()))?;
         if text.is_empty() {
             continue;
         }
@@ -833,12 +842,12 @@ pub fn xlsx_rows<RS: Read + std::io::Seek>(
                 "{label}:{row}:{col}: a cell beyond column {MAX_COLUMNS}: a form has far fewer columns"
             ));
         }
-        if let Some(done) = row.add(r, c, text, label)? {
-            each(done.0, &done.1)?;
+        if let Some(line) = row.add(r, c, &text, label)? {
+            each(line, &row.record)?;
         }
     }
-    if let Some(done) = row.finish(label)? {
-        each(done.0, &done.1)?;
+    if let Some(line) = row.finish(label)? {
+        each(line, &row.record)?;
     }
     Ok(())
 }
@@ -877,26 +886,27 @@ fn sheet_of_records<RS: Read + std::io::Seek>(
             continue;
         };
         let mut row = RowBuilder::default();
+        let mut text = String::new();
         let mut header = None;
         while let Ok(Some(cell)) = cells.next_cell() {
             let (r, c) = cell.get_position();
-            let Ok(text) = cell_text(&Data::from(cell.get_value().clone())) else {
-                continue;
-            };
-            if text.is_empty() || c as usize >= MAX_COLUMNS {
+            if cell_text(cell.get_value(), &mut text).is_err()
+                || text.is_empty()
+                || c as usize >= MAX_COLUMNS
+            {
                 continue;
             }
-            match row.add(r, c, text, label) {
+            match row.add(r, c, &text, label) {
                 Ok(None) => {}
-                Ok(Some(done)) => {
-                    header = Some(done.1);
+                Ok(Some(_)) => {
+                    header = Some(row.record.clone());
                     break;
                 }
                 Err(_) => break,
             }
         }
-        if header.is_none() {
-            header = row.finish(label).ok().flatten().map(|done| done.1);
+        if header.is_none() && matches!(row.finish(label), Ok(Some(_))) {
+            header = Some(row.record.clone());
         }
         if header.is_some_and(|h| is_records(&h)) {
             of_records.push(name.clone());
@@ -916,23 +926,24 @@ fn sheet_of_records<RS: Read + std::io::Seek>(
     }
 }
 
-/// The cells of the row being read, handed on as a row when the next row begins.
+/// The cells of the row being read, handed on as a row when the next row begins. Its
+/// buffers are kept from row to row: a sheet of many rows allocates for none of them.
 #[derive(Default)]
 struct RowBuilder {
     row: Option<u32>,
-    cells: Vec<(u32, String)>,
+    /// The texts of the row's filled cells, one after the other.
+    text: String,
+    /// Each filled cell's column and where its text lies in `text`.
+    cells: Vec<(u32, usize, usize)>,
+    /// The last row finished.
+    record: StringRecord,
 }
 
 impl RowBuilder {
-    /// Adds a filled cell; returns the previous row when this cell begins a new one.
-    /// Rows must come in order, as every spreadsheet program writes them.
-    fn add(
-        &mut self,
-        r: u32,
-        c: u32,
-        text: String,
-        label: &str,
-    ) -> Result<Option<(usize, StringRecord)>> {
+    /// Adds a filled cell. When it begins a new row, the previous one is finished first:
+    /// its line is returned, and its cells are in `record`. Rows must come in order, as
+    /// every spreadsheet program writes them.
+    fn add(&mut self, r: u32, c: u32, text: &str, label: &str) -> Result<Option<usize>> {
         let done = match self.row {
             Some(current) if r < current => {
                 let (row, before) = (r + 1, current + 1);
@@ -945,17 +956,20 @@ impl RowBuilder {
             _ => None,
         };
         self.row = Some(r);
-        self.cells.push((c, text));
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.cells.push((c, start, self.text.len()));
         Ok(done)
     }
 
-    /// The row read so far, as a record with empty fields for its empty cells.
-    fn finish(&mut self, label: &str) -> Result<Option<(usize, StringRecord)>> {
+    /// Finishes the row read so far into `record`, with empty fields for its empty cells;
+    /// returns its line, or `None` when no cell was added since the last one.
+    fn finish(&mut self, label: &str) -> Result<Option<usize>> {
         let Some(r) = self.row.take() else {
             return Ok(None);
         };
         let mut cells = std::mem::take(&mut self.cells);
-        cells.sort_by_key(|(c, _)| *c);
+        cells.sort_by_key(|(c, _, _)| *c);
         if let Some(pair) = cells.windows(2).find(|pair| pair[0].0 == pair[1].0) {
             let cell = format!(
                 "{}{}",
@@ -963,45 +977,59 @@ impl RowBuilder {
                 r + 1
             );
             let (row, col) = (r + 1, pair[0].0 + 1);
+            self.text.clear();
             bail!(crate::tr!(
                 "{label}:{row}:{col}：单元格 {cell} 在文件里写了两次，不知道哪个是答案：请用 Excel 或 WPS 打开并保存一次",
                 "{label}:{row}:{col}: cell {cell} is written twice in the file, so which is the answer is unknown: open and save it once in Excel or WPS"
             ));
         }
-        let mut record = StringRecord::new();
+        self.record.clear();
         let mut next = 0u32;
-        for (c, text) in cells {
+        for &(c, start, end) in &cells {
             while next < c {
-                record.push_field("");
+                self.record.push_field("");
                 next += 1;
             }
-            record.push_field(&text);
+            self.record.push_field(&self.text[start..end]);
             next += 1;
         }
+        self.text.clear();
+        cells.clear();
+        self.cells = cells;
         let line = r as usize + 1;
-        check_row_limits(record.as_byte_record(), line, label)?;
-        Ok(Some((line, record)))
+        check_row_limits(self.record.as_byte_record(), line, label)?;
+        Ok(Some(line))
     }
 }
 
-/// A cell as the text a person would have typed: 60 not 60.0, dates as ISO dates.
-fn cell_text(cell: &Data) -> Result<String, String> {
-    Ok(match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => crate::checklist::kinds::format_number(*f),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => date_from_excel_serial(dt.as_f64().floor())?.to_string(),
-        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_owned(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => {
+/// A cell as the text a person would have typed (60 not 60.0, dates as ISO dates), in
+/// `out`, which it replaces.
+fn cell_text(cell: &DataRef<'_>, out: &mut String) -> Result<(), String> {
+    use std::fmt::Write as _;
+    out.clear();
+    match cell {
+        DataRef::Empty => {}
+        DataRef::String(s) | DataRef::DurationIso(s) => out.push_str(s),
+        DataRef::SharedString(s) => out.push_str(s),
+        DataRef::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        DataRef::Float(f) => out.push_str(&crate::checklist::kinds::format_number(*f)),
+        DataRef::Bool(b) => {
+            let _ = write!(out, "{b}");
+        }
+        DataRef::DateTime(dt) => {
+            let _ = write!(out, "{}", date_from_excel_serial(dt.as_f64().floor())?);
+        }
+        DataRef::DateTimeIso(s) => out.push_str(s.get(..10).unwrap_or(s)),
+        DataRef::Error(e) => {
             return Err(crate::tr!(
                 "单元格是表格错误值 {e:?}",
                 "the cell holds the spreadsheet error {e:?}"
             ));
         }
-    })
+    }
+    Ok(())
 }
 
 /// Refuses a row (of any sheet, on `line` of `origin`) with more columns or a longer cell
@@ -1458,6 +1486,76 @@ mod tests {
         let long = [b'a'; 100];
         assert!(!scan.feed(&long[..60], true, 64));
         assert!(scan.feed(&long[60..], true, 64));
+    }
+
+    /// The plain reading [`XmlScan`] must agree with: every byte looked at, tag names read
+    /// whole after each `<`.
+    fn scanned_plainly(xml: &[u8], most: usize) -> (bool, bool) {
+        let mut run = 0;
+        let mut too_long = false;
+        for &b in xml {
+            if b == b'<' || b == b'>' {
+                run = 0;
+            } else {
+                run += 1;
+                too_long |= run > most;
+            }
+        }
+        let formula = xml.iter().enumerate().any(|(at, &b)| {
+            if b != b'<' {
+                return false;
+            }
+            let name: Vec<u8> = xml[at + 1..]
+                .iter()
+                .take_while(|b| !(b.is_ascii_whitespace() || matches!(b, b'/' | b'>' | b'<')))
+                .copied()
+                .collect();
+            let ended = xml.len() > at + 1 + name.len();
+            ended && name.len() <= 16 && name.rsplit(|b| *b == b':').next() == Some(b"f")
+        });
+        (too_long, formula)
+    }
+
+    proptest::proptest! {
+        /// Tags, prefixed tags, texts holding `f`, `:` and spaces, in any pieces: the scan
+        /// finds the same formula tags and the same too-long runs as the plain reading.
+        #[test]
+        fn the_scan_is_the_plain_reading_in_any_pieces(
+            words in proptest::collection::vec(proptest::prop_oneof![
+                proptest::prelude::Just(&b"<f>"[..]),
+                proptest::prelude::Just(&b"<f/>"[..]),
+                proptest::prelude::Just(&b"<f t=\"s\">"[..]),
+                proptest::prelude::Just(&b"<x:f>"[..]),
+                proptest::prelude::Just(&b"</f>"[..]),
+                proptest::prelude::Just(&b"<font>"[..]),
+                proptest::prelude::Just(&b"<formula1>"[..]),
+                proptest::prelude::Just(&b"<c r=\"A1\">"[..]),
+                proptest::prelude::Just(&b"a:f b"[..]),
+                proptest::prelude::Just(&b"if"[..]),
+                proptest::prelude::Just(&b"f"[..]),
+                proptest::prelude::Just(&b":"[..]),
+                proptest::prelude::Just(&b"<"[..]),
+                proptest::prelude::Just(&b">"[..]),
+                proptest::prelude::Just(&b" "[..]),
+                proptest::prelude::Just(&b"/"[..]),
+                proptest::prelude::Just(&b"<averyveryverylongprefix:f>"[..]),
+                proptest::prelude::Just(&b"0123456789"[..]),
+            ], 0..40),
+            piece in 1usize..50,
+            most in 1usize..40,
+        ) {
+            let xml = words.concat();
+            let mut scan = XmlScan::default();
+            let mut too_long = false;
+            for bytes in xml.chunks(piece) {
+                too_long |= scan.feed(bytes, true, most);
+            }
+            let (plain_too_long, plain_formula) = scanned_plainly(&xml, most);
+            proptest::prop_assert_eq!(too_long, plain_too_long);
+            if !too_long {
+                proptest::prop_assert_eq!(scan.formula, plain_formula, "{}", String::from_utf8_lossy(&xml));
+            }
+        }
     }
 
     #[test]
