@@ -16,6 +16,9 @@ use crate::record::table::{self, QuickRead};
 
 use super::{At, Inputs, Plan, SiteWork};
 
+/// How many rows the reading thread of [`read_sheet`] hands over at a time.
+const ROWS_PER_BATCH: usize = 256;
+
 /// What [`read_sheet`] hands on for each data row: its site, or why the row cannot be
 /// read, with its row number.
 pub type SheetRows<'a> = dyn FnMut(Result<Incoming, anyhow::Error>, usize) -> Result<()> + 'a;
@@ -25,7 +28,11 @@ pub type SheetRows<'a> = dyn FnMut(Result<Incoming, anyhow::Error>, usize) -> Re
 /// row cannot be read. Rows are judged as they are read: the sheet is never held. CSV
 /// files are read in chunks by [`Plan::for_each_part`], through the same [`WideRows`] and
 /// [`long_records`].
-pub fn read_sheet<RS: std::io::Read + std::io::Seek>(
+///
+/// The cells are read on a thread of their own while this one judges the rows read
+/// before: inflating and parsing a sheet's XML costs about three times judging its rows.
+/// `each` sees the rows in order, and an error of the workbook after the rows before it.
+pub fn read_sheet<RS: std::io::Read + std::io::Seek + Send>(
     workbook: RS,
     sheet: Option<&str>,
     origin: &str,
@@ -84,14 +91,50 @@ pub fn read_sheet<RS: std::io::Read + std::io::Seek>(
         }
         Ok(())
     };
-    sheet::xlsx_rows(
-        workbook,
-        sheet,
-        origin,
-        sheet::Limits::WORKBOOK,
-        &table::is_record_header,
-        &mut row_of_sheet,
-    )?;
+    std::thread::scope(|scope| -> Result<()> {
+        // Inside the scope, so that a panic here drops it and lets the reader stop.
+        let (sender, rows) = std::sync::mpsc::sync_channel::<Vec<(usize, StringRecord)>>(4);
+        let reader = scope.spawn(move || {
+            let mut batch = Vec::with_capacity(ROWS_PER_BATCH);
+            let read = sheet::xlsx_rows(
+                workbook,
+                sheet,
+                origin,
+                sheet::Limits::WORKBOOK,
+                &table::is_record_header,
+                &mut |n, row| {
+                    batch.push((n, row.clone()));
+                    if batch.len() == ROWS_PER_BATCH {
+                        let full =
+                            std::mem::replace(&mut batch, Vec::with_capacity(ROWS_PER_BATCH));
+                        // Only a judging that failed stops taking rows: its error is the one told.
+                        sender
+                            .send(full)
+                            .map_err(|_| anyhow!("{origin}: rows no longer taken"))?;
+                    }
+                    Ok(())
+                },
+            );
+            if !batch.is_empty() {
+                let _ = sender.send(batch);
+            }
+            read
+        });
+        let mut judged = Ok(());
+        'batches: for batch in &rows {
+            for (n, row) in &batch {
+                judged = row_of_sheet(*n, row);
+                if judged.is_err() {
+                    break 'batches;
+                }
+            }
+        }
+        drop(rows);
+        let read = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        judged.and(read)
+    })?;
     match layout {
         Layout::Header => bail!(crate::tr!(
             "{origin}：文件没有表头行",
@@ -366,4 +409,95 @@ pub(super) fn progress_bar(
     }
     bar.set_message(file.display().to_string());
     Some(bar)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use super::*;
+    use crate::checklist::builtin;
+    use crate::lang::Lang;
+
+    /// A workbook of `n` village rows, ids `v0000` on, with `cell` as the name of row `odd`.
+    fn villages(n: usize, odd: Option<(usize, &str)>) -> (Vec<Checklist>, Vec<u8>) {
+        let village = Checklist::from_toml(builtin::text("puyang-2020/village").unwrap()).unwrap();
+        let header = crate::template::header(&village);
+        let rows: Vec<Vec<String>> = (0..n)
+            .map(|i| {
+                let name = match odd {
+                    Some((at, cell)) if at == i => cell.to_owned(),
+                    _ => format!("村{i}"),
+                };
+                let cell = |key: &str| match key {
+                    "id" => format!("v{i:04}"),
+                    "name" => name.clone(),
+                    "kind" => "village".into(),
+                    "township" => "城关镇".into(),
+                    "inspectors" => "张三".into(),
+                    "inspected_on" => "2020-06-02".into(),
+                    _ => String::new(),
+                };
+                header.iter().map(|key| cell(key)).collect()
+            })
+            .collect();
+        let bytes =
+            crate::template::xlsx::records_workbook(&[&village], &rows, &header, Lang::Zh).unwrap();
+        (vec![village], bytes)
+    }
+
+    /// The ids and rows `read_sheet` hands on, until `stop_at` sites when given.
+    fn read(
+        checklists: &[Checklist],
+        bytes: Vec<u8>,
+        stop_at: Option<usize>,
+    ) -> (Vec<(String, usize)>, Result<usize>) {
+        let mut seen = Vec::new();
+        let read = read_sheet(
+            Cursor::new(bytes),
+            None,
+            "book.xlsx",
+            checklists,
+            true,
+            &mut |site, row| {
+                seen.push((site?.record().id.clone(), row));
+                if stop_at == Some(seen.len()) {
+                    bail!("stopped at {row}");
+                }
+                Ok(())
+            },
+        );
+        (seen, read)
+    }
+
+    #[test]
+    fn the_rows_read_on_their_own_thread_come_in_order() {
+        let (checklists, bytes) = villages(1500, None);
+        let (seen, read) = read(&checklists, bytes, None);
+        assert_eq!(read.unwrap(), 1500);
+        let expected: Vec<(String, usize)> =
+            (0..1500).map(|i| (format!("v{i:04}"), i + 3)).collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn a_judging_that_stops_stops_the_reading_with_its_own_error() {
+        // Far more rows than the reading thread may have handed over unjudged.
+        let (checklists, bytes) = villages(5000, None);
+        let (seen, read) = read(&checklists, bytes, Some(10));
+        assert_eq!(seen.len(), 10);
+        assert_eq!(read.unwrap_err().to_string(), "stopped at 12");
+    }
+
+    #[test]
+    fn an_error_of_the_workbook_comes_after_the_rows_before_it() {
+        // A cell longer than any answer, on the 700th site's row (row 702 of the sheet).
+        let long = "编".repeat(30_000);
+        let (checklists, bytes) = villages(1000, Some((699, &long)));
+        let (seen, read) = read(&checklists, bytes, None);
+        assert_eq!(seen.len(), 699);
+        assert_eq!(seen.last().map(|(_, row)| *row), Some(701));
+        let err = read.unwrap_err().to_string();
+        assert!(err.contains("book.xlsx:702"), "{err}");
+    }
 }
