@@ -31,8 +31,8 @@ pub use find::{
     WAIVERS_FILE, digests, gather, load_calendar, load_checklist, plan, read_text,
 };
 pub(crate) use read::judgeable;
-pub use read::{Incoming, ReadOptions, SheetRows, WideRows, read_sheet};
-use read::{long_records, progress_bar, row_text};
+pub use read::{Incoming, ReadOptions, SheetRows, read_sheet};
+use read::{WideRows, long_records, progress_bar, row_text};
 
 pub use rechecks::{Recheck, read_rechecks, rechecked};
 pub use stream::{At, Judged, SiteWork, judge_csv_bytes, read_csv_bytes};

@@ -26,7 +26,7 @@ pub type SheetRows<'a> = dyn FnMut(Result<Incoming, anyhow::Error>, usize) -> Re
 /// Reads every site of the sheet of records of an xlsx workbook (wide or long layout, told
 /// by its header), handing each with its row (0 for the long layout) to `each`, or why a
 /// row cannot be read. Rows are judged as they are read: the sheet is never held. CSV
-/// files are read in chunks by [`Plan::for_each_part`], through the same [`WideRows`] and
+/// files are read in chunks by [`Plan::for_each_part`], through the same `WideRows` and
 /// [`long_records`].
 ///
 /// The cells are read on a thread of their own while this one judges the rows read
@@ -144,7 +144,7 @@ pub fn read_sheet<RS: std::io::Read + std::io::Seek + Send>(
             let records = long_records(long, origin, checklists)?;
             let sites = records.len();
             for record in records {
-                each(Ok(Incoming::Full(record)), 0)?;
+                each(Ok(Incoming::full(record)), 0)?;
             }
             Ok(sites)
         }
@@ -157,7 +157,7 @@ pub fn read_sheet<RS: std::io::Read + std::io::Seek + Send>(
 }
 
 /// The data rows of a wide-layout sheet, read the same way whatever the file.
-pub struct WideRows<'a> {
+pub(crate) struct WideRows<'a> {
     /// The columns, from the header.
     pub wide: &'a table::Wide,
     /// The file, for messages and records.
@@ -189,7 +189,7 @@ impl WideRows<'_> {
             judgeable(quick.reading(), self.checklists, || {
                 format!("{}:{line}", self.origin)
             })?;
-            return Ok(Some(Incoming::Quick(quick)));
+            return Ok(Some(Incoming::quick(quick)));
         }
         if is_blank(row) {
             return Ok(None);
@@ -200,7 +200,7 @@ impl WideRows<'_> {
             .record(&text, line, self.origin, self.checklists)
             .map_err(|e| anyhow!(e.located(self.origin)))?;
         judgeable(&full, self.checklists, || format!("{}:{line}", self.origin))?;
-        Ok(Some(Incoming::Full(full)))
+        Ok(Some(Incoming::full(full)))
     }
 }
 
@@ -281,33 +281,47 @@ pub struct ReadOptions<'a> {
     pub repeated_ids: bool,
 }
 
-/// A record as it arrives from the readers.
+/// A record as it arrives from the readers. What form it came in (whole, or a row the fast
+/// path read into buffers it fills again for the next row) is the readers' detail: a
+/// command asks for the record, or for the reading the evaluator judges.
 #[derive(Debug)]
-pub enum Incoming<'r> {
+pub struct Incoming<'r>(Arrival<'r>);
+
+#[derive(Debug)]
+enum Arrival<'r> {
     /// Everything the inspector recorded.
     Full(Record),
     /// A spreadsheet row read by the fast path: the site fields, the items it glanced at
-    /// and the observations of the others, in buffers the reader fills again for the next
-    /// row.
+    /// and the observations of the others.
     Quick(&'r QuickRead),
 }
 
-impl Incoming<'_> {
+impl<'r> Incoming<'r> {
+    /// A record read whole.
+    pub(super) fn full(record: Record) -> Incoming<'r> {
+        Incoming(Arrival::Full(record))
+    }
+
+    /// A row the fast path read.
+    pub(super) fn quick(read: &'r QuickRead) -> Incoming<'r> {
+        Incoming(Arrival::Quick(read))
+    }
+
     /// The record, whatever its form: its site fields always, its observations as
     /// [`Incoming::into_record`] says.
     pub fn record(&self) -> &Record {
-        match self {
-            Incoming::Full(r) => r,
-            Incoming::Quick(q) => &q.record,
+        match &self.0 {
+            Arrival::Full(r) => r,
+            Arrival::Quick(q) => &q.record,
         }
     }
 
     /// The site as the evaluator judges it ([`crate::audit::evaluate`]), whatever the path
     /// that read it.
     pub fn reading(&self) -> crate::record::Reading<'_> {
-        match self {
-            Incoming::Full(r) => r.into(),
-            Incoming::Quick(q) => q.reading(),
+        match &self.0 {
+            Arrival::Full(r) => r.into(),
+            Arrival::Quick(q) => q.reading(),
         }
     }
 
@@ -315,9 +329,9 @@ impl Incoming<'_> {
     /// fast path's record holds just the observations of items whose cells were not
     /// canonical.
     pub fn into_record(self) -> Record {
-        match self {
-            Incoming::Full(r) => r,
-            Incoming::Quick(q) => q.record.clone(),
+        match self.0 {
+            Arrival::Full(r) => r,
+            Arrival::Quick(q) => q.record.clone(),
         }
     }
 }

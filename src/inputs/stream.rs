@@ -326,7 +326,7 @@ impl Plan {
         let mut batch = Batch::new(work);
         for (index, record) in records {
             batch.add(
-                Incoming::Full(record),
+                Incoming::full(record),
                 At {
                     file: index,
                     row: 0,
@@ -673,7 +673,7 @@ impl CsvSource<'_> {
         let mut batch = Batch::new(work);
         for record in records {
             batch.add(
-                Incoming::Full(record),
+                Incoming::full(record),
                 At {
                     file: self.file,
                     row: 0,

@@ -191,7 +191,7 @@ struct CleanPlan {
 
 /// A row read by the fast path ([`Wide::quick_read`]), its buffers reused row after row.
 #[derive(Debug)]
-pub struct QuickRead {
+pub(crate) struct QuickRead {
     /// The site fields, and the observations of the items whose cells are not canonical.
     pub record: Record,
     /// For each item of the row's checklist, in order, its cell when canonical.
