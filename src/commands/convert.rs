@@ -151,8 +151,15 @@ fn reads_back(
             "the {format} written does not read back, so nothing was written ({e}): this is a bug in yanshou, please report it"
         ))
     })?;
+    // The first record read back under each id, found without a search per record: a
+    // county's hundred thousand sites would make that quadratic.
+    let mut by_id: std::collections::HashMap<&str, &Record> =
+        std::collections::HashMap::with_capacity(back.len());
+    for again in &back {
+        by_id.entry(again.id.as_str()).or_insert(again);
+    }
     for record in records {
-        let again = back.iter().find(|r| r.id == record.id);
+        let again = by_id.get(record.id.as_str()).copied();
         let difference = match again {
             None => Some(("id".to_owned(), format!("{:?}", record.id), String::new())),
             Some(again) => difference(record, again),
