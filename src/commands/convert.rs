@@ -1,6 +1,7 @@
 //! `yanshou convert`: records from any readable format into TOML files, one CSV or one
 //! workbook. Every value, note, photo path and reason survives the trip.
 
+use std::collections::HashMap;
 use std::fs;
 
 use anyhow::{Context, Result, bail};
@@ -41,11 +42,11 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
                 output::check_destination(&path, &args.inputs, args.force)?;
                 files.push((path, write::to_toml(record, inputs.checklist_of(record)?)));
             }
-            let written: Vec<(String, Vec<u8>)> = files
+            let written: Vec<(String, &[u8])> = files
                 .iter()
                 .map(|(path, text)| {
                     let name = path.file_name().unwrap_or_default().to_string_lossy();
-                    (name.into_owned(), text.as_bytes().to_vec())
+                    (name.into_owned(), text.as_bytes())
                 })
                 .collect();
             reads_back(&settings, &inputs.records, &written, "TOML")?;
@@ -69,10 +70,12 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
                 }
                 writer.flush()?;
             }
+            // The rows are in `bytes` now: not held while the file is read back.
+            drop(rows);
             reads_back(
                 &settings,
                 &inputs.records,
-                &[("records.csv".into(), bytes.clone())],
+                &[("records.csv".into(), &bytes)],
                 "CSV",
             )?;
             output::write_atomic(&args.out, &bytes)?;
@@ -83,10 +86,11 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
             let checklists: Vec<&Checklist> = inputs.checklists.iter().collect();
             let bytes =
                 crate::template::xlsx::records_workbook(&checklists, &rows, &header, Lang::Zh)?;
+            drop(rows);
             reads_back(
                 &settings,
                 &inputs.records,
-                &[("records.xlsx".into(), bytes.clone())],
+                &[("records.xlsx".into(), &bytes)],
                 "xlsx",
             )?;
             output::write_atomic(&args.out, &bytes)?;
@@ -122,13 +126,25 @@ fn table(inputs: &inputs::Inputs, layout: Layout) -> Result<(Vec<String>, Vec<Ve
 fn reads_back(
     settings: &Plan,
     records: &[Record],
-    files: &[(String, Vec<u8>)],
+    files: &[(String, &[u8])],
     format: &str,
 ) -> Result<()> {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("yanshou-convert-{}-{n}", std::process::id()));
-    let result = (|| -> Result<Vec<Record>> {
+    // The written records under each id, so that each record read back is compared as it
+    // is read (a search per record would be quadratic in a county's hundred thousand
+    // sites, and holding every record read back would double the memory).
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::with_capacity(records.len());
+    for (i, record) in records.iter().enumerate() {
+        by_id.entry(record.id.as_str()).or_default().push(i);
+    }
+    // For each written record, whether a record came back under its id, and how the first
+    // such one differs from it.
+    type Difference = Option<(String, String, String)>;
+    let mut came_back: Vec<Option<Difference>> = vec![None; records.len()];
+    let mut read = 0usize;
+    let result = (|| -> Result<()> {
         fs::create_dir_all(&dir)?;
         let mut paths = Vec::with_capacity(files.len());
         for (name, bytes) in files {
@@ -141,28 +157,33 @@ fn reads_back(
             files: paths,
             ..settings.clone_settings()
         };
-        Ok(plan.read_all(&ReadOptions::default())?.complete()?.records)
+        let unread = plan.for_each_record(&ReadOptions::default(), |again| {
+            read += 1;
+            for &i in by_id.get(again.id.as_str()).into_iter().flatten() {
+                if came_back[i].is_none() {
+                    came_back[i] = Some(difference(&records[i], &again));
+                }
+            }
+            Ok(())
+        })?;
+        if !unread.is_empty() {
+            let lines: Vec<&str> = unread.iter().map(|u| u.message.as_str()).collect();
+            bail!(lines.join("\n"));
+        }
+        Ok(())
     })();
     let _ = fs::remove_dir_all(&dir);
-    let back = result.map_err(|e| {
+    result.map_err(|e| {
         let e = super::one_line(&e);
         anyhow::anyhow!(crate::tr!(
             "写成 {format} 后读不回来，未写出任何文件（{e}）：这是 yanshou 的缺陷，请报告",
             "the {format} written does not read back, so nothing was written ({e}): this is a bug in yanshou, please report it"
         ))
     })?;
-    // The first record read back under each id, found without a search per record: a
-    // county's hundred thousand sites would make that quadratic.
-    let mut by_id: std::collections::HashMap<&str, &Record> =
-        std::collections::HashMap::with_capacity(back.len());
-    for again in &back {
-        by_id.entry(again.id.as_str()).or_insert(again);
-    }
-    for record in records {
-        let again = by_id.get(record.id.as_str()).copied();
+    for (record, again) in records.iter().zip(came_back) {
         let difference = match again {
             None => Some(("id".to_owned(), format!("{:?}", record.id), String::new())),
-            Some(again) => difference(record, again),
+            Some(difference) => difference,
         };
         if let Some((what, was, now)) = difference {
             let (origin, id) = (&record.origin, &record.id);
@@ -172,8 +193,8 @@ fn reads_back(
             ));
         }
     }
-    if back.len() != records.len() {
-        let (wrote, read) = (records.len(), back.len());
+    if read != records.len() {
+        let (wrote, read) = (records.len(), read);
         bail!(crate::tr!(
             "写成 {format} 的 {wrote} 个站点读回为 {read} 个：未写出任何文件",
             "the {wrote} sites written as {format} read back as {read}: nothing was written"
@@ -216,4 +237,71 @@ fn difference(a: &Record, b: &Record) -> Option<(String, String, String)> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// The example campaign's settings, records, and each record as the TOML file convert
+    /// would write.
+    fn example() -> (Plan, Vec<Record>, Vec<(String, String)>) {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/puyang-2020");
+        let plan = crate::inputs::plan(&[dir]).unwrap();
+        let settings = plan.clone_settings();
+        let inputs = plan.read_all(&ReadOptions::default()).unwrap();
+        let files = inputs
+            .records
+            .iter()
+            .map(|r| {
+                let text = write::to_toml(r, inputs.checklist_of(r).unwrap());
+                (format!("{}.toml", r.id), text)
+            })
+            .collect();
+        (settings, inputs.records, files)
+    }
+
+    fn reads_back_as(
+        settings: &Plan,
+        records: &[Record],
+        files: &[(String, String)],
+    ) -> Result<()> {
+        let files: Vec<(String, &[u8])> = files
+            .iter()
+            .map(|(name, text)| (name.clone(), text.as_bytes()))
+            .collect();
+        reads_back(settings, records, &files, "TOML")
+    }
+
+    #[test]
+    fn what_reads_back_otherwise_or_not_at_all_is_named() {
+        let (settings, records, files) = example();
+        assert!(records.len() > 3);
+        reads_back_as(&settings, &records, &files).unwrap();
+
+        // A name that comes back changed: the site and both values are named.
+        let (id, name) = (&records[2].id, &records[2].name);
+        let mut changed = files.clone();
+        changed[2].1 = changed[2].1.replace(
+            &format!("name = \"{name}\""),
+            &format!("name = \"{name}改\""),
+        );
+        assert_ne!(changed[2].1, files[2].1);
+        let err = reads_back_as(&settings, &records, &changed)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(id.as_str()), "{err}");
+        assert!(err.contains(&format!("{name:?}")), "{err}");
+        assert!(err.contains(&format!("{:?}", format!("{name}改"))), "{err}");
+
+        // A site that does not come back at all is named by its id.
+        let mut missing = files.clone();
+        missing.remove(1);
+        let err = reads_back_as(&settings, &records, &missing)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&format!("{:?}", records[1].id)), "{err}");
+    }
 }
