@@ -56,12 +56,18 @@ impl Inputs {
     /// Every record read, or an error listing every one that could not be: for commands
     /// that must not work from part of the input (`convert` writes all or nothing).
     pub fn complete(self) -> Result<Inputs> {
-        if self.unread.is_empty() {
-            return Ok(self);
-        }
-        let lines: Vec<&str> = self.unread.iter().map(|u| u.message.as_str()).collect();
-        bail!(lines.join("\n"))
+        all_read(&self.unread)?;
+        Ok(self)
     }
+}
+
+/// Nothing, or an error listing every record that could not be read, one per line.
+pub fn all_read(unread: &[crate::audit::UnreadRecord]) -> Result<()> {
+    if unread.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<&str> = unread.iter().map(|u| u.message.as_str()).collect();
+    bail!(lines.join("\n"))
 }
 
 impl Inputs {

@@ -132,15 +132,16 @@ fn reads_back(
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("yanshou-convert-{}-{n}", std::process::id()));
-    // The written records under each id, so that each record read back is compared as it
-    // is read (a search per record would be quadratic in a county's hundred thousand
-    // sites, and holding every record read back would double the memory).
-    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::with_capacity(records.len());
-    for (i, record) in records.iter().enumerate() {
-        by_id.entry(record.id.as_str()).or_default().push(i);
-    }
-    // For each written record, whether a record came back under its id, and how the first
-    // such one differs from it.
+    // The written record of each id, so that each record read back is compared as it is
+    // read (a search per record would be quadratic in a county's hundred thousand sites,
+    // and holding every record read back would double the memory). Ids are unique on
+    // both sides: the readers refuse a repeated one.
+    let by_id: HashMap<&str, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, record)| (record.id.as_str(), i))
+        .collect();
+    // For each written record, `None` until it comes back, then how it differs, if it does.
     type Difference = Option<(String, String, String)>;
     let mut came_back: Vec<Option<Difference>> = vec![None; records.len()];
     let mut read = 0usize;
@@ -159,18 +160,12 @@ fn reads_back(
         };
         let unread = plan.for_each_record(&ReadOptions::default(), |again| {
             read += 1;
-            for &i in by_id.get(again.id.as_str()).into_iter().flatten() {
-                if came_back[i].is_none() {
-                    came_back[i] = Some(difference(&records[i], &again));
-                }
+            if let Some(&i) = by_id.get(again.id.as_str()) {
+                came_back[i] = Some(difference(&records[i], &again));
             }
             Ok(())
         })?;
-        if !unread.is_empty() {
-            let lines: Vec<&str> = unread.iter().map(|u| u.message.as_str()).collect();
-            bail!(lines.join("\n"));
-        }
-        Ok(())
+        inputs::all_read(&unread)
     })();
     let _ = fs::remove_dir_all(&dir);
     result.map_err(|e| {
